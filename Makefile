@@ -1,0 +1,45 @@
+# kesu — the two commands: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+KESU_DATA_DIR ?= var
+export KESU_DATA_DIR
+
+.PHONY: demo test install install-dev lint messages bench vendor clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "kesu needs $(PYTHON) (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+
+## make demo: install, migrate, load a year of demo complaints, create one user per role, serve :8000
+demo: install
+	$(BIN)/kesu demo
+
+## make test: install the dev dependencies and run the whole suite
+test: install-dev
+	$(BIN)/python -m pytest
+
+lint: install-dev
+	$(BIN)/ruff check src tests bench
+
+## make messages: refresh the zh-hans / en catalogues from the code and compile them
+messages: install-dev
+	cd src/kesu && ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --settings kesu.config.settings --ignore "static/*"
+	cd src/kesu && ../../$(BIN)/django-admin compilemessages --settings kesu.config.settings
+
+bench: install-dev
+	$(BIN)/python bench/intake.py
+
+## make vendor: fetch the pinned front-end assets from the npm registry into static/vendor/
+vendor:
+	bash scripts/vendor.sh
+
+clean:
+	rm -rf $(VENV) var build src/*.egg-info

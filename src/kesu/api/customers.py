@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.responses import Status as HttpStatus
+
+from kesu.api.auth import permission_require
+from kesu.api.pagination import page_slice
+from kesu.api.schemas import CustomerOut, CustomerPage, ErrorOut
+from kesu.core.roles import Permission
+from kesu.customers.selectors import customer_get, customer_search
+
+router = Router(tags=["customers"])
+
+
+def customer_dict(customer) -> dict:
+    return {
+        "id": customer.pk,
+        "name": customer.name,
+        "tier": customer.tier,
+        "region": customer.region,
+        "created_at": customer.created_at,
+        "complaint_count": customer.complaint_count,
+        "identities": [{"kind": i.kind, "value": i.value} for i in customer.identities.all()],
+    }
+
+
+@router.get("", response=CustomerPage)
+def customer_search_view(request: HttpRequest, q: str = "", page: int = 1, page_size: int = 25):
+    permission_require(request, Permission.CUSTOMER_READ)
+    result = page_slice(customer_search(q=q), page=page, page_size=page_size)
+    result["items"] = [customer_dict(c) for c in result["items"]]
+    return result
+
+
+@router.get("/{int:customer_id}", response={200: CustomerOut, 404: ErrorOut})
+def customer_detail_view(request: HttpRequest, customer_id: int):
+    permission_require(request, Permission.CUSTOMER_READ)
+    customer = customer_get(customer_id=customer_id)
+    if customer is None:
+        return HttpStatus(404, {"detail": f"no customer with id {customer_id}"})
+    return HttpStatus(200, customer_dict(customer))

@@ -1,0 +1,55 @@
+"""The REST API at /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+
+from kesu import __version__
+from kesu.api.auth import BearerToken
+from kesu.api.complaints import router as complaints_router
+from kesu.api.customers import router as customers_router
+from kesu.core.errors import Conflict, FieldError, InvalidTransition, NotPermitted
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Chinese text goes out as UTF-8, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
+    title="kesu API",
+    version=__version__,
+    description="Complaint management: intake, life cycle, customers. Authenticate with `Authorization: Bearer <token>` "
+    "(create one with `kesu token create USERNAME`).",
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+api.add_router("/complaints", complaints_router)
+api.add_router("/customers", customers_router)
+
+
+@api.exception_handler(FieldError)
+def field_error(request, exc: FieldError):
+    detail = [
+        {"loc": ["body", field], "msg": message, "type": "value_error"} for field, message in exc.errors
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(InvalidTransition)
+def invalid_transition(request, exc: InvalidTransition):
+    body = {"detail": str(exc), "current_status": exc.current_status, "allowed_from": list(exc.allowed_from)}
+    return api.create_response(request, body, status=409)
+
+
+@api.exception_handler(Conflict)
+def conflict(request, exc: Conflict):
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(NotPermitted)
+def not_permitted(request, exc: NotPermitted):
+    return api.create_response(request, {"detail": str(exc)}, status=403)

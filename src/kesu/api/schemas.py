@@ -1,0 +1,158 @@
+"""Request and response shapes of the REST API (the OpenAPI document is generated from these)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+from kesu.complaints.lifecycle import ACTIONS
+
+Action = Literal[ACTIONS + ("note",)]  # type: ignore[valid-type]
+
+
+class CustomerIn(Schema):
+    name: str = Field("", max_length=128)
+    phone: str = ""
+    email: str = ""
+    external_id: str = ""
+    tier: str = ""
+    region: str = ""
+
+
+class ComplaintIn(Schema):
+    channel: str = Field(..., description="phone, chat, email, web, social, sms or api")
+    content: str = Field(..., description="what the customer said, verbatim (up to 50,000 characters)")
+    customer_id: int | None = Field(None, description="an existing customer; or give `customer` handles")
+    customer: CustomerIn | None = None
+    subject: str = ""
+    category: str = Field("", description="category code, e.g. service-attitude")
+    severity: str = Field("general", description="general, urgent or major")
+    priority: str = Field("P3", description="P1 (highest) … P4")
+    region: str = ""
+    product: str = ""
+    batch: str = ""
+    order_number: str = ""
+    amount_claimed: Decimal | None = Field(None, description="CNY, at most two decimals")
+    group: str = Field("", description="group code to place the complaint in")
+
+
+class TransitionIn(Schema):
+    action: Action
+    assignee: str | None = Field(None, description="username (assign, transfer)")
+    group: str | None = Field(None, description="group code (transfer)")
+    reason: str = Field("", description="pend, reopen, transfer, merge")
+    resolution: str = Field("", description="resolve")
+    note: str = Field("", description="resume, close")
+    text: str = Field("", description="note")
+    primary: str | None = Field(None, description="number or id of the primary complaint (merge)")
+
+
+class Ref(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class UserRef(Schema):
+    username: str
+    name: str
+
+
+class CustomerRef(Schema):
+    id: int
+    name: str
+    tier: str
+
+
+class IdentityOut(Schema):
+    kind: str
+    value: str
+
+
+class CustomerOut(Schema):
+    id: int
+    name: str
+    tier: str
+    region: str
+    created_at: datetime
+    identities: list[IdentityOut]
+    complaint_count: int
+
+
+class ComplaintOut(Schema):
+    id: int
+    number: str
+    channel: str
+    status: str
+    subject: str
+    content: str
+    customer: CustomerRef
+    category: Ref | None
+    severity: str
+    priority: str
+    region: str
+    product: str
+    batch: str
+    order_number: str
+    amount_claimed: Decimal | None
+    group: Ref | None
+    assignee: UserRef | None
+    resolution: str
+    reopen_count: int
+    merged_into: str | None
+    created_at: datetime
+    updated_at: datetime
+    assigned_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+
+
+class EventOut(Schema):
+    kind: str
+    at: datetime
+    actor: UserRef | None
+    from_status: str
+    to_status: str
+    data: dict[str, Any]
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    created_at: datetime
+
+
+class ComplaintDetailOut(ComplaintOut):
+    timeline: list[EventOut]
+    attachments: list[AttachmentOut]
+
+
+class ComplaintPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[ComplaintOut]
+
+
+class CustomerPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[CustomerOut]
+
+
+class ErrorOut(Schema):
+    detail: Any
+
+
+class TransitionErrorOut(Schema):
+    detail: str
+    current_status: str
+    allowed_from: list[str]

@@ -1,0 +1,69 @@
+"""Turning complaints into the API's plain dictionaries (no queries: selectors fetched it all)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kesu.complaints.models import Complaint
+
+
+def _user(user) -> dict[str, str] | None:
+    return {"username": user.username, "name": str(user)} if user else None
+
+
+def complaint_dict(c: Complaint) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "number": c.number,
+        "channel": c.channel,
+        "status": c.status,
+        "subject": c.subject,
+        "content": c.content,
+        "customer": {"id": c.customer.pk, "name": c.customer.name, "tier": c.customer.tier},
+        "category": {"id": c.category.pk, "code": c.category.code, "name": c.category.name}
+        if c.category
+        else None,
+        "severity": c.severity,
+        "priority": c.priority,
+        "region": c.region,
+        "product": c.product,
+        "batch": c.batch,
+        "order_number": c.order_number,
+        "amount_claimed": c.amount_claimed,
+        "group": {"id": c.group.pk, "code": c.group.code, "name": c.group.name} if c.group else None,
+        "assignee": _user(c.assignee),
+        "resolution": c.resolution,
+        "reopen_count": c.reopen_count,
+        "merged_into": c.merged_into.number if c.merged_into_id else None,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+        "assigned_at": c.assigned_at,
+        "resolved_at": c.resolved_at,
+        "closed_at": c.closed_at,
+    }
+
+
+def complaint_detail_dict(c: Complaint) -> dict[str, Any]:
+    body = complaint_dict(c)
+    body["timeline"] = [
+        {
+            "kind": e.kind,
+            "at": e.at,
+            "actor": _user(e.actor),
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "data": e.data,
+        }
+        for e in c.events.all()
+    ]
+    body["attachments"] = [
+        {
+            "id": a.pk,
+            "name": a.original_name,
+            "content_type": a.content_type,
+            "size": a.size,
+            "created_at": a.created_at,
+        }
+        for a in c.attachments.all()
+    ]
+    return body

@@ -1,0 +1,243 @@
+"""The only writers of complaints. Each action: keyword-only, takes ``now``, one transaction, events.
+
+Views, the API, the CLI, imports and jobs call these; nothing else saves a complaint.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+
+from kesu.complaints import lifecycle
+from kesu.complaints.attachments import attachment_check
+from kesu.complaints.drafts import ComplaintDraft, draft_clean
+from kesu.complaints.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, IdempotencyKey
+from kesu.complaints.numbering import number_format, number_year, numbers_reserve
+from kesu.core.errors import Conflict, FieldError, NotPermitted
+from kesu.core.models import Group, User
+from kesu.core.roles import Permission
+from kesu.customers.actions import customer_find_or_create
+from kesu.customers.models import Customer
+
+
+def _check(by: User | None, permission: str) -> None:
+    if by is not None and not by.can(permission):
+        raise NotPermitted(f"role {by.role} may not {permission}")
+
+
+def category_resolve(code: str) -> Category | None:
+    if not code:
+        return None
+    category = Category.objects.filter(code=code, is_active=True).first()
+    if category is None:
+        raise FieldError("category", f"unknown category {code!r}")
+    return category
+
+
+def group_resolve(code: str, *, field: str = "group") -> Group | None:
+    if not code:
+        return None
+    group = Group.objects.filter(code=code).first()
+    if group is None:
+        raise FieldError(field, f"unknown group {code!r}")
+    return group
+
+
+def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -> Complaint:
+    """Record a new complaint from any channel (status ``new``)."""
+    _check(by, Permission.COMPLAINT_CREATE)
+    fields = draft_clean(draft)
+    category = category_resolve(draft.category)
+    group = group_resolve(draft.group)
+    with transaction.atomic():
+        if draft.customer_id is not None:
+            customer = Customer.objects.filter(pk=draft.customer_id).first()
+            if customer is None:
+                raise FieldError("customer_id", f"no customer with id {draft.customer_id}")
+        else:
+            customer = customer_find_or_create(handles=draft.customer, now=now)
+        year = number_year(now)
+        (sequence,) = numbers_reserve(year=year)
+        complaint = Complaint(
+            **fields,
+            number=number_format(year, sequence),
+            customer=customer,
+            category=category,
+            group=group,
+            created_by=by,
+            created_at=now,
+            updated_at=now,
+        )
+        complaint.save()
+        lifecycle.created(complaint, by=by, now=now).save()
+    return complaint
+
+
+def complaint_intake(
+    *, draft: ComplaintDraft, by: User, now: datetime, idempotency_key: str | None
+) -> tuple[Complaint, bool]:
+    """Create a complaint once per idempotency key. Returns ``(complaint, created)``.
+
+    The same key with the same draft returns the first complaint; with another draft it is a
+    Conflict. Without a key every call creates.
+    """
+    if not idempotency_key:
+        return complaint_create(draft=draft, by=by, now=now), True
+    if len(idempotency_key) > 255:
+        raise FieldError("Idempotency-Key", "must be at most 255 characters")
+    fingerprint = draft.fingerprint()
+    for _attempt in range(2):
+        existing = (
+            IdempotencyKey.objects.select_related("complaint").filter(user=by, key=idempotency_key).first()
+        )
+        if existing:
+            if existing.fingerprint != fingerprint:
+                raise Conflict(f"Idempotency-Key {idempotency_key!r} was already used with a different body")
+            return existing.complaint, False
+        try:
+            with transaction.atomic():
+                complaint = complaint_create(draft=draft, by=by, now=now)
+                IdempotencyKey.objects.create(
+                    user=by, key=idempotency_key, fingerprint=fingerprint, complaint=complaint, created_at=now
+                )
+            return complaint, True
+        except IntegrityError:
+            continue  # a concurrent request with the same key won; read its result
+    raise Conflict(f"Idempotency-Key {idempotency_key!r} is being used by a concurrent request")
+
+
+def _locked(complaint: Complaint) -> Complaint:
+    return (
+        Complaint.objects.select_for_update()
+        .select_related("assignee", "last_handler", "group")
+        .get(pk=complaint.pk)
+    )
+
+
+def _apply(complaint: Complaint, by: User | None, step, **params) -> Complaint:
+    _check(by, Permission.COMPLAINT_HANDLE)
+    with transaction.atomic():
+        current = _locked(complaint)
+        event = step(current, by=by, **params)
+        current.save()
+        event.save()
+    return current
+
+
+def complaint_assign(*, complaint: Complaint, assignee: User, by: User | None, now: datetime) -> Complaint:
+    return _apply(complaint, by, lifecycle.assign, assignee=assignee, now=now)
+
+
+def complaint_start(*, complaint: Complaint, by: User | None, now: datetime) -> Complaint:
+    return _apply(complaint, by, lifecycle.start, now=now)
+
+
+def complaint_pend(*, complaint: Complaint, by: User | None, now: datetime, reason: str = "") -> Complaint:
+    return _apply(complaint, by, lifecycle.pend, now=now, reason=reason)
+
+
+def complaint_resume(*, complaint: Complaint, by: User | None, now: datetime, note: str = "") -> Complaint:
+    return _apply(complaint, by, lifecycle.resume, now=now, note=note)
+
+
+def complaint_resolve(*, complaint: Complaint, by: User | None, now: datetime, resolution: str) -> Complaint:
+    return _apply(complaint, by, lifecycle.resolve, now=now, resolution=resolution)
+
+
+def complaint_close(*, complaint: Complaint, by: User | None, now: datetime, note: str = "") -> Complaint:
+    return _apply(complaint, by, lifecycle.close, now=now, note=note)
+
+
+def complaint_reopen(*, complaint: Complaint, by: User | None, now: datetime, reason: str) -> Complaint:
+    return _apply(complaint, by, lifecycle.reopen, now=now, reason=reason)
+
+
+def complaint_transfer(
+    *,
+    complaint: Complaint,
+    to_group: Group,
+    by: User | None,
+    now: datetime,
+    reason: str,
+    assignee: User | None = None,
+) -> Complaint:
+    return _apply(
+        complaint, by, lifecycle.transfer, to_group=to_group, now=now, reason=reason, assignee=assignee
+    )
+
+
+def complaint_note_add(*, complaint: Complaint, by: User | None, now: datetime, text: str) -> Complaint:
+    return _apply(complaint, by, lifecycle.note, now=now, text=text)
+
+
+def complaint_merge(
+    *, duplicate: Complaint, primary: Complaint, by: User | None, now: datetime, reason: str = ""
+) -> Complaint:
+    """Close ``duplicate`` into ``primary``; returns the duplicate."""
+    _check(by, Permission.COMPLAINT_MERGE)
+    with transaction.atomic():
+        # lock both rows in id order so two opposite merges cannot deadlock
+        locked = {
+            c.pk: c
+            for c in Complaint.objects.select_for_update()
+            .filter(pk__in=[duplicate.pk, primary.pk])
+            .order_by("pk")
+        }
+        if primary.pk not in locked:
+            raise FieldError("primary", "no such complaint")
+        dup, prim = locked[duplicate.pk], locked[primary.pk]
+        into, received = lifecycle.merge(dup, prim, by=by, now=now, reason=reason)
+        dup.save()
+        prim.save(update_fields=["updated_at"])
+        into.save()
+        received.save()
+    return dup
+
+
+def attachment_add(
+    *, complaint: Complaint, upload: UploadedFile, by: User | None, now: datetime
+) -> Attachment:
+    """Validate type and size, store the file in the data folder, record an event."""
+    _check(by, Permission.COMPLAINT_HANDLE)
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = attachment_check(
+        name=upload.name or "", head=head, size=upload.size or 0, max_bytes=settings.KESU_MAX_ATTACHMENT_BYTES
+    )
+    suffix = "." + (upload.name or "").rsplit(".", 1)[-1].lower()
+    with transaction.atomic():
+        attachment = Attachment(
+            complaint=complaint,
+            stored_name=uuid.uuid4().hex + suffix,
+            original_name=(upload.name or "")[:255],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=by,
+            created_at=now,
+        )
+        attachment.file.save(attachment.stored_name, upload, save=False)
+        try:
+            attachment.save()
+            ComplaintEvent(
+                complaint=complaint,
+                kind=EventKind.ATTACHMENT,
+                actor=by,
+                at=now,
+                from_status=complaint.status,
+                to_status=complaint.status,
+                data={
+                    "attachment": {
+                        "id": attachment.pk,
+                        "name": attachment.original_name,
+                        "size": attachment.size,
+                    }
+                },
+            ).save()
+        except Exception:
+            attachment.file.delete(save=False)
+            raise
+    return attachment

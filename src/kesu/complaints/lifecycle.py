@@ -1,0 +1,255 @@
+"""The complaint state machine, as pure steps.
+
+Each step checks the current status, changes the complaint object in memory and returns the
+(unsaved) event that records the change. Nothing here touches the database: ``actions.py`` wraps
+each step in a transaction, and the demo generator applies the same steps in bulk, so both write
+exactly the same events.
+
+    new → assigned → in_progress ⇄ pending_customer → resolved → closed
+    reopen: resolved | closed → assigned (to the handler who resolved it) or new
+    transfer: any open status → new (or assigned) in another group
+    merge: a duplicate in any open status → closed, pointing at its primary
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, Status
+from kesu.core.errors import FieldError, InvalidTransition
+from kesu.core.models import Group, User
+
+OPEN = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_CUSTOMER)
+ALLOWED_FROM: dict[str, tuple[str, ...]] = {
+    "assign": OPEN,
+    "start": (Status.ASSIGNED,),
+    "pend": (Status.IN_PROGRESS,),
+    "resume": (Status.PENDING_CUSTOMER,),
+    "resolve": (Status.IN_PROGRESS,),
+    "close": (Status.RESOLVED,),
+    "reopen": (Status.RESOLVED, Status.CLOSED),
+    "transfer": OPEN,
+    "merge": OPEN,
+}
+ACTIONS = tuple(ALLOWED_FROM)
+
+
+def actions_allowed(status: str) -> list[str]:
+    """The transitions a complaint in ``status`` can take (for the UI's buttons)."""
+    return [action for action, allowed in ALLOWED_FROM.items() if status in allowed]
+
+
+def _require(complaint: Complaint, action: str) -> None:
+    if complaint.status not in ALLOWED_FROM[action]:
+        raise InvalidTransition(
+            action=action, current_status=complaint.status, allowed_from=tuple(map(str, ALLOWED_FROM[action]))
+        )
+
+
+def _text(field: str, value: str, *, required: bool = True, limit: int = 5000) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise FieldError(field, "is required")
+    if len(value) > limit:
+        raise FieldError(field, f"must be at most {limit} characters (got {len(value)})")
+    return value
+
+
+def _user_ref(user: User | None) -> dict[str, Any] | None:
+    return {"id": user.pk, "username": user.username, "name": str(user)} if user else None
+
+
+def _group_ref(group: Group | None) -> dict[str, Any] | None:
+    return {"id": group.pk, "code": group.code, "name": group.name} if group else None
+
+
+def _event(
+    complaint: Complaint, kind: str, *, by: User | None, now: datetime, before: str, **data: Any
+) -> ComplaintEvent:
+    complaint.updated_at = now
+    return ComplaintEvent(
+        complaint=complaint,
+        kind=kind,
+        actor=by,
+        at=now,
+        from_status=before,
+        to_status=complaint.status,
+        data=data,
+    )
+
+
+def created(complaint: Complaint, *, by: User | None, now: datetime) -> ComplaintEvent:
+    return _event(
+        complaint,
+        EventKind.CREATED,
+        by=by,
+        now=now,
+        before="",
+        channel=complaint.channel,
+        group=_group_ref(complaint.group),
+    )
+
+
+def assign(complaint: Complaint, *, assignee: User, by: User | None, now: datetime) -> ComplaintEvent:
+    _require(complaint, "assign")
+    if assignee is None:
+        raise FieldError("assignee", "is required")
+    if not assignee.is_active:
+        raise FieldError("assignee", f"{assignee.username} is not an active user")
+    before, previous = complaint.status, complaint.assignee
+    complaint.assignee = assignee
+    complaint.status = Status.ASSIGNED
+    complaint.assigned_at = now
+    return _event(
+        complaint,
+        EventKind.ASSIGNED,
+        by=by,
+        now=now,
+        before=before,
+        assignee=[_user_ref(previous), _user_ref(assignee)],
+    )
+
+
+def start(complaint: Complaint, *, by: User | None, now: datetime) -> ComplaintEvent:
+    _require(complaint, "start")
+    before = complaint.status
+    complaint.status = Status.IN_PROGRESS
+    return _event(complaint, EventKind.STARTED, by=by, now=now, before=before)
+
+
+def pend(complaint: Complaint, *, by: User | None, now: datetime, reason: str = "") -> ComplaintEvent:
+    _require(complaint, "pend")
+    reason = _text("reason", reason, required=False)
+    before = complaint.status
+    complaint.status = Status.PENDING_CUSTOMER
+    return _event(complaint, EventKind.PENDED, by=by, now=now, before=before, reason=reason)
+
+
+def resume(complaint: Complaint, *, by: User | None, now: datetime, note: str = "") -> ComplaintEvent:
+    _require(complaint, "resume")
+    note = _text("note", note, required=False)
+    before = complaint.status
+    complaint.status = Status.IN_PROGRESS
+    return _event(complaint, EventKind.RESUMED, by=by, now=now, before=before, note=note)
+
+
+def resolve(complaint: Complaint, *, by: User | None, now: datetime, resolution: str) -> ComplaintEvent:
+    _require(complaint, "resolve")
+    resolution = _text("resolution", resolution)
+    before = complaint.status
+    complaint.status = Status.RESOLVED
+    complaint.resolution = resolution
+    complaint.resolved_at = now
+    complaint.last_handler = complaint.assignee or by
+    return _event(complaint, EventKind.RESOLVED, by=by, now=now, before=before, resolution=resolution)
+
+
+def close(complaint: Complaint, *, by: User | None, now: datetime, note: str = "") -> ComplaintEvent:
+    _require(complaint, "close")
+    note = _text("note", note, required=False)
+    before = complaint.status
+    complaint.status = Status.CLOSED
+    complaint.closed_at = now
+    return _event(complaint, EventKind.CLOSED, by=by, now=now, before=before, note=note)
+
+
+def reopen(complaint: Complaint, *, by: User | None, now: datetime, reason: str) -> ComplaintEvent:
+    """Reopen, returning the complaint to the handler who resolved it (REQUIREMENTS §3)."""
+    _require(complaint, "reopen")
+    if complaint.merged_into_id:
+        raise InvalidTransition(
+            action="reopen a merged duplicate; reopen its primary", current_status=complaint.status
+        )
+    reason = _text("reason", reason)
+    before = complaint.status
+    handler = complaint.last_handler if complaint.last_handler and complaint.last_handler.is_active else None
+    complaint.assignee = handler
+    complaint.status = Status.ASSIGNED if handler else Status.NEW
+    complaint.assigned_at = now if handler else None
+    complaint.resolved_at = None
+    complaint.closed_at = None
+    complaint.reopen_count += 1
+    return _event(
+        complaint,
+        EventKind.REOPENED,
+        by=by,
+        now=now,
+        before=before,
+        reason=reason,
+        assignee=_user_ref(handler),
+        reopen_count=complaint.reopen_count,
+    )
+
+
+def transfer(
+    complaint: Complaint,
+    *,
+    to_group: Group,
+    by: User | None,
+    now: datetime,
+    reason: str,
+    assignee: User | None = None,
+) -> ComplaintEvent:
+    _require(complaint, "transfer")
+    if to_group is None:
+        raise FieldError("group", "is required")
+    if complaint.group_id == to_group.pk:
+        raise FieldError("group", f"the complaint is already in group {to_group.code}")
+    reason = _text("reason", reason)
+    before, from_group, previous = complaint.status, complaint.group, complaint.assignee
+    complaint.group = to_group
+    complaint.assignee = assignee
+    complaint.status = Status.ASSIGNED if assignee else Status.NEW
+    complaint.assigned_at = now if assignee else None
+    return _event(
+        complaint,
+        EventKind.TRANSFERRED,
+        by=by,
+        now=now,
+        before=before,
+        reason=reason,
+        group=[_group_ref(from_group), _group_ref(to_group)],
+        assignee=[_user_ref(previous), _user_ref(assignee)],
+    )
+
+
+def merge(
+    duplicate: Complaint, primary: Complaint, *, by: User | None, now: datetime, reason: str = ""
+) -> tuple[ComplaintEvent, ComplaintEvent]:
+    """Close ``duplicate`` into ``primary``; returns the events of both."""
+    _require(duplicate, "merge")
+    if duplicate.pk == primary.pk:
+        raise FieldError("primary", "a complaint cannot be merged into itself")
+    if primary.merged_into_id:
+        raise FieldError("primary", f"{primary.number} is itself merged into another complaint")
+    reason = _text("reason", reason, required=False)
+    before = duplicate.status
+    duplicate.status = Status.CLOSED
+    duplicate.closed_at = now
+    duplicate.merged_into = primary
+    primary.updated_at = now
+    into = _event(
+        duplicate,
+        EventKind.MERGED,
+        by=by,
+        now=now,
+        before=before,
+        primary={"id": primary.pk, "number": primary.number},
+        reason=reason,
+    )
+    received = ComplaintEvent(
+        complaint=primary,
+        kind=EventKind.MERGE_RECEIVED,
+        actor=by,
+        at=now,
+        from_status=primary.status,
+        to_status=primary.status,
+        data={"duplicate": {"id": duplicate.pk, "number": duplicate.number}, "reason": reason},
+    )
+    return into, received
+
+
+def note(complaint: Complaint, *, by: User | None, now: datetime, text: str) -> ComplaintEvent:
+    text = _text("text", text, limit=20000)
+    return _event(complaint, EventKind.NOTE, by=by, now=now, before=complaint.status, text=text)

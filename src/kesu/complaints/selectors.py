@@ -1,0 +1,81 @@
+"""Reads of complaints: each list does its joins once, so its query count is fixed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from kesu.complaints.models import Complaint, ComplaintEvent
+from kesu.customers.models import CustomerIdentity
+
+
+@dataclass(frozen=True)
+class ComplaintFilters:
+    status: str = ""
+    channel: str = ""
+    category: str = ""
+    group: str = ""
+    assignee: str = ""
+    customer_id: int | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    q: str = ""
+
+
+def complaint_list(*, filters: ComplaintFilters) -> QuerySet[Complaint]:
+    complaints = Complaint.objects.select_related("customer", "category", "group", "assignee", "merged_into")
+    if filters.status:
+        complaints = complaints.filter(status__in=filters.status.split(","))
+    if filters.channel:
+        complaints = complaints.filter(channel__in=filters.channel.split(","))
+    if filters.category:
+        # a parent category matches its children too
+        complaints = complaints.filter(
+            Q(category__code=filters.category) | Q(category__parent__code=filters.category)
+        )
+    if filters.group:
+        complaints = complaints.filter(group__code=filters.group)
+    if filters.assignee:
+        if filters.assignee == "none":
+            complaints = complaints.filter(assignee__isnull=True)
+        else:
+            complaints = complaints.filter(assignee__username=filters.assignee)
+    if filters.customer_id:
+        complaints = complaints.filter(customer_id=filters.customer_id)
+    if filters.created_from:
+        complaints = complaints.filter(created_at__gte=filters.created_from)
+    if filters.created_to:
+        complaints = complaints.filter(created_at__lt=filters.created_to)
+    q = filters.q.strip()
+    if q:
+        handles = CustomerIdentity.objects.filter(value=q.lower()).values("customer_id")
+        complaints = complaints.filter(
+            Q(number__iexact=q)
+            | Q(content__icontains=q)
+            | Q(subject__icontains=q)
+            | Q(customer__name=q)
+            | Q(customer_id__in=handles)
+            | Q(order_number=q)
+        )
+    return complaints.order_by("-created_at", "-id")
+
+
+def complaint_detail(*, complaint_id: int) -> Complaint | None:
+    return (
+        Complaint.objects.select_related(
+            "customer", "category", "group", "assignee", "merged_into", "last_handler"
+        )
+        .prefetch_related(
+            Prefetch("events", queryset=ComplaintEvent.objects.select_related("actor").order_by("at", "id")),
+            "attachments",
+            "customer__identities",
+        )
+        .filter(pk=complaint_id)
+        .first()
+    )
+
+
+def complaint_by_number(number: str) -> Complaint | None:
+    return Complaint.objects.filter(number=number).first()

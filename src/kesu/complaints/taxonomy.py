@@ -1,0 +1,36 @@
+"""The default category tree, seeded on first migrate and editable afterwards.
+
+Top level after [S2] (service / product / policy / other) plus logistics and compensation after
+[S0]; the second level carries the [S1] mix (service attitude, handling efficiency, product
+consultation, solution / compensation) and the [S0] types (product quality, logistics delay).
+"""
+
+from __future__ import annotations
+
+# (code, Chinese, English, parent code)
+DEFAULT_CATEGORIES: tuple[tuple[str, str, str, str | None], ...] = (
+    ("service", "服务问题", "Service", None),
+    ("service-attitude", "服务态度", "Service attitude", "service"),
+    ("handling-efficiency", "处理效率", "Handling efficiency", "service"),
+    ("product", "产品问题", "Product", None),
+    ("product-consultation", "产品咨询", "Product consultation", "product"),
+    ("product-quality", "产品质量", "Product quality", "product"),
+    ("logistics", "物流问题", "Logistics", None),
+    ("logistics-delay", "物流延误", "Logistics delay", "logistics"),
+    ("logistics-damage", "运输破损", "Damaged in transit", "logistics"),
+    ("billing", "资费与补偿", "Billing and compensation", None),
+    ("billing-charge", "扣费争议", "Disputed charge", "billing"),
+    ("solution-compensation", "解决方案/补偿", "Solution / compensation", "billing"),
+    ("policy", "政策问题", "Policy", None),
+    ("other", "其他", "Other", None),
+)
+
+
+def categories_seed(category_model) -> None:
+    """Create the default tree where missing (used by the data migration and tests)."""
+    by_code = {}
+    for sort, (code, zh, en, parent) in enumerate(DEFAULT_CATEGORIES):
+        category, _ = category_model.objects.get_or_create(
+            code=code, defaults={"name_zh": zh, "name_en": en, "parent": by_code.get(parent), "sort": sort}
+        )
+        by_code[code] = category

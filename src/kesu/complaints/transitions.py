@@ -1,0 +1,83 @@
+"""One entry for "do this transition with these fields", shared by the API, the UI and bulk edits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from kesu.complaints import actions
+from kesu.complaints.models import Complaint
+from kesu.core.errors import FieldError
+from kesu.core.models import User
+
+
+def _user(username: str | None, field: str = "assignee", *, required: bool = True) -> User | None:
+    if not username:
+        if required:
+            raise FieldError(field, "is required")
+        return None
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise FieldError(field, f"no active user {username!r}")
+    return user
+
+
+def _primary(ref: str | None) -> Complaint:
+    if not ref:
+        raise FieldError("primary", "is required")
+    ref = str(ref).strip()
+    primary = Complaint.objects.filter(number=ref).first()
+    if primary is None and ref.isdigit():
+        primary = Complaint.objects.filter(pk=int(ref)).first()
+    if primary is None:
+        raise FieldError("primary", f"no complaint {ref!r}")
+    return primary
+
+
+def complaint_transition(
+    *,
+    complaint: Complaint,
+    action: str,
+    by: User | None,
+    now: datetime,
+    assignee: str | None = None,
+    group: str | None = None,
+    reason: str = "",
+    resolution: str = "",
+    note: str = "",
+    text: str = "",
+    primary: str | None = None,
+) -> Complaint:
+    match action:
+        case "assign":
+            return actions.complaint_assign(complaint=complaint, assignee=_user(assignee), by=by, now=now)
+        case "start":
+            return actions.complaint_start(complaint=complaint, by=by, now=now)
+        case "pend":
+            return actions.complaint_pend(complaint=complaint, by=by, now=now, reason=reason)
+        case "resume":
+            return actions.complaint_resume(complaint=complaint, by=by, now=now, note=note)
+        case "resolve":
+            return actions.complaint_resolve(complaint=complaint, by=by, now=now, resolution=resolution)
+        case "close":
+            return actions.complaint_close(complaint=complaint, by=by, now=now, note=note)
+        case "reopen":
+            return actions.complaint_reopen(complaint=complaint, by=by, now=now, reason=reason)
+        case "transfer":
+            to_group = actions.group_resolve(group or "")
+            if to_group is None:
+                raise FieldError("group", "is required")
+            return actions.complaint_transfer(
+                complaint=complaint,
+                to_group=to_group,
+                by=by,
+                now=now,
+                reason=reason,
+                assignee=_user(assignee, required=False),
+            )
+        case "merge":
+            return actions.complaint_merge(
+                duplicate=complaint, primary=_primary(primary), by=by, now=now, reason=reason
+            )
+        case "note":
+            return actions.complaint_note_add(complaint=complaint, by=by, now=now, text=text)
+    raise FieldError("action", f"unknown action {action!r}")

@@ -1,0 +1,66 @@
+"""Everything kesu reads from the environment, in one place.
+
+Settings are read once, here; nothing else in kesu looks at ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+LANGUAGES = ("zh-hans", "en")
+
+
+class ConfigurationError(RuntimeError):
+    """A setting in the environment has a value kesu cannot use."""
+
+
+@dataclass(frozen=True)
+class Environment:
+    data_dir: Path
+    database_url: str | None
+    redis_url: str | None
+    secret_key: str
+    time_zone: str
+    language: str
+    debug: bool
+    allowed_hosts: tuple[str, ...]
+    max_attachment_bytes: int
+
+
+def _secret_key(data_dir: Path, value: str | None) -> str:
+    if value:
+        return value
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key, encoding="utf-8")
+    key_file.chmod(0o600)
+    return key
+
+
+def environment_read(environ: os._Environ[str] | dict[str, str] = os.environ) -> Environment:
+    data_dir = Path(environ.get("KESU_DATA_DIR", "var")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    language = environ.get("KESU_LANGUAGE", "zh-hans").lower()
+    if language not in LANGUAGES:
+        raise ConfigurationError(f"KESU_LANGUAGE must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    try:
+        max_mb = int(environ.get("KESU_MAX_ATTACHMENT_MB", "20"))
+    except ValueError as error:
+        raise ConfigurationError("KESU_MAX_ATTACHMENT_MB must be a whole number of megabytes") from error
+    hosts = environ.get("KESU_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+    return Environment(
+        data_dir=data_dir,
+        database_url=environ.get("DATABASE_URL") or None,
+        redis_url=environ.get("REDIS_URL") or None,
+        secret_key=_secret_key(data_dir, environ.get("KESU_SECRET_KEY")),
+        time_zone=environ.get("KESU_TIME_ZONE", "Asia/Shanghai"),
+        language=language,
+        debug=environ.get("KESU_DEBUG", "") in {"1", "true", "yes"},
+        allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
+        max_attachment_bytes=max_mb * 1024 * 1024,
+    )

@@ -1,0 +1,19 @@
+from django.http import JsonResponse
+from django.urls import include, path
+
+from kesu.api.main import api
+from kesu.core.clock import clock_now
+from kesu.core.health import health_report
+
+
+def healthz(request):
+    report = health_report(now=clock_now())
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("kesu.web.urls")),
+]

@@ -1,0 +1,59 @@
+"""Writers for users, the organisation and tokens (the one write path)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.db import transaction
+
+from kesu.core.errors import FieldError
+from kesu.core.models import ApiToken, Availability, Group, HandlerProfile, JobHeartbeat, User, token_digest
+from kesu.core.roles import Role
+
+HANDLING_ROLES = {Role.HANDLER, Role.SPECIALIST, Role.MANAGER}
+
+
+def user_create(
+    *,
+    username: str,
+    role: str,
+    password: str | None = None,
+    display_name: str = "",
+    email: str = "",
+    groups: list[Group] | tuple[Group, ...] = (),
+    is_senior: bool = False,
+) -> User:
+    if role not in Role.values:
+        raise FieldError("role", f"unknown role {role!r}; choose one of {', '.join(Role.values)}")
+    if not username or len(username) > 150:
+        raise FieldError("username", "must be 1 to 150 characters")
+    if User.objects.filter(username=username).exists():
+        raise FieldError("username", f"a user named {username!r} already exists")
+    with transaction.atomic():
+        user = User(username=username, role=role, display_name=display_name, email=email)
+        user.is_staff = role == Role.ADMIN
+        user.is_superuser = role == Role.ADMIN
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        if role in HANDLING_ROLES:
+            profile = HandlerProfile.objects.create(
+                user=user, is_senior=is_senior, availability=Availability.ONLINE
+            )
+            if groups:
+                profile.groups.set(groups)
+    return user
+
+
+def token_create(*, user: User, now: datetime, name: str = "") -> str:
+    """Create an API token and return the raw value, which is not stored."""
+    raw = "ks_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, name=name, digest=token_digest(raw), prefix=raw[:8], created_at=now)
+    return raw
+
+
+def heartbeat_record(*, name: str, now: datetime) -> None:
+    JobHeartbeat.objects.update_or_create(name=name, defaults={"beat_at": now})

@@ -1,0 +1,68 @@
+"""Writers for customers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from kesu.core.errors import FieldError
+from kesu.customers.identities import identity_normalise
+from kesu.customers.models import Customer, CustomerIdentity, IdentityKind, Tier
+
+
+@dataclass(frozen=True)
+class CustomerHandles:
+    """What an intake knows about who is complaining."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    external_id: str = ""
+    tier: str = ""
+    region: str = ""
+
+    def identities(self) -> list[tuple[str, str]]:
+        pairs = [
+            (IdentityKind.PHONE, self.phone),
+            (IdentityKind.EMAIL, self.email),
+            (IdentityKind.EXTERNAL, self.external_id),
+        ]
+        return [(str(kind), identity_normalise(kind, raw)) for kind, raw in pairs if raw]
+
+
+def customer_find_or_create(*, handles: CustomerHandles, now: datetime) -> Customer:
+    """Find the customer by any of their handles, or create one; add handles we did not know yet.
+
+    Must run inside a transaction (complaint intake calls it from its own).
+    """
+    pairs = handles.identities()
+    if not pairs and not handles.name.strip():
+        raise FieldError("customer", "give a customer id or at least one of name, phone, email, external_id")
+    if handles.tier and handles.tier not in Tier.values:
+        raise FieldError(
+            "customer.tier", f"unknown tier {handles.tier!r}; choose one of {', '.join(Tier.values)}"
+        )
+    customer = None
+    for kind, value in pairs:
+        identity = CustomerIdentity.objects.select_related("customer").filter(kind=kind, value=value).first()
+        if identity:
+            customer = identity.customer
+            break
+    if customer is None:
+        customer = Customer.objects.create(
+            name=handles.name.strip()[:128] or pairs[0][1],
+            tier=handles.tier or Tier.REGULAR,
+            region=handles.region[:64],
+            created_at=now,
+        )
+    known = set(customer.identities.values_list("kind", "value"))
+    for kind, value in pairs:
+        if (kind, value) not in known:
+            try:
+                with transaction.atomic():
+                    CustomerIdentity.objects.create(customer=customer, kind=kind, value=value)
+            except IntegrityError:
+                pass  # the handle belongs to another customer already; keep it there
+    return customer

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+
+from kesu.core.roles import Role
+from tests.factories import make_group, make_token, make_user
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def group(db):
+    return make_group("front-desk")
+
+
+@pytest.fixture
+def handler(db, group):
+    return make_user(Role.HANDLER, "handler1", groups=[group])
+
+
+@pytest.fixture
+def manager(db):
+    return make_user(Role.MANAGER, "manager1")
+
+
+@pytest.fixture
+def analyst(db):
+    return make_user(Role.ANALYST, "analyst1")
+
+
+@pytest.fixture
+def api_client(client, handler):
+    """A Django test client that sends the handler's bearer token."""
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {make_token(handler)}"
+    return client
