@@ -139,7 +139,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"kesu": {"level": "INFO"}, "huey": {"level": "INFO"}},
+    "loggers": {"kesu": {"level": "INFO"}, "huey": {"level": "INFO", "propagate": False}},
 }
 
 # Static files are served by the app itself (whitenoise), straight from the package: no CDN, no

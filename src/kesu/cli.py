@@ -1,0 +1,305 @@
+"""The ``kesu`` command. Thin: parse arguments, set up Django, call one action or selector, print.
+
+Every command has ``--help``; a wrong argument prints one line and exits with 2; a refused
+operation (bad input, unknown user …) prints one line and exits with 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a wrong argument in one line instead of usage + error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="kesu", description="kesu (客诉): complaint management.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+    commands.required = True
+
+    serve = commands.add_parser("serve", help="serve the web UI and API (waitress) with the job consumer")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--threads", type=int, default=8, help="web server threads (default 8)")
+    serve.add_argument("--no-worker", action="store_true", help="do not start the job consumer")
+
+    worker = commands.add_parser("worker", help="run the job consumer (Huey) alone")
+    worker.add_argument("--workers", type=int, default=2)
+
+    demo = commands.add_parser("demo", help="migrate, load a year of demo complaints, create users, serve")
+    demo.add_argument("--complaints", type=int, default=20000, help="how many complaints (default 20000)")
+    demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.add_argument("--no-serve", action="store_true", help="load the data and exit")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+
+    commands.add_parser("migrate", help="create or upgrade the database tables")
+
+    createuser = commands.add_parser("createuser", help="create a user with a role")
+    createuser.add_argument("username")
+    createuser.add_argument("--role", required=True, help="decision, manager, handler, specialist, analyst, admin")
+    createuser.add_argument("--password", help="default: a generated one, printed once")
+    createuser.add_argument("--name", default="", help="display name")
+    createuser.add_argument("--email", default="")
+    createuser.add_argument("--group", action="append", default=[], help="group code (repeatable)")
+
+    token = commands.add_parser("token", help="API tokens")
+    token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", parser_class=OneLineParser)
+    token_commands.required = True
+    token_create = token_commands.add_parser("create", help="create an API token and print it")
+    token_create.add_argument("username")
+    token_create.add_argument("--name", default="", help="what the token is for")
+
+    data_import = commands.add_parser("import", help="import data from a file")
+    import_what = data_import.add_subparsers(dest="what", metavar="WHAT", parser_class=OneLineParser)
+    import_what.required = True
+    import_complaints = import_what.add_parser("complaints", help="import complaints from CSV or XLSX")
+    import_complaints.add_argument("file", type=Path)
+    import_complaints.add_argument("--dry-run", action="store_true", help="check every row, import nothing")
+    import_complaints.add_argument("--as", dest="as_user", default="", help="record the import as this user")
+
+    data_export = commands.add_parser("export", help="export data to a file")
+    export_what = data_export.add_subparsers(dest="what", metavar="WHAT", parser_class=OneLineParser)
+    export_what.required = True
+    export_complaints = export_what.add_parser("complaints", help="export complaints to CSV or XLSX")
+    export_complaints.add_argument("file", type=Path)
+    export_complaints.add_argument("--status", default="", help="comma-separated statuses")
+    export_complaints.add_argument("--channel", default="")
+    export_complaints.add_argument("--category", default="")
+    export_complaints.add_argument("--group", default="")
+    export_complaints.add_argument("--from", dest="created_from", type=_date, help="created on or after (YYYY-MM-DD)")
+    export_complaints.add_argument("--to", dest="created_to", type=_date, help="created before (YYYY-MM-DD)")
+
+    commands.add_parser("health", help="check the database and the job store")
+    return parser
+
+
+def _date(value: str) -> datetime:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d")  # noqa: DTZ007 - made aware in the configured zone later
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-03-31") from error
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kesu.config.settings")
+    import django
+
+    django.setup()
+
+
+def _fail(message: str, code: int = EXIT_REFUSED) -> int:
+    print(f"kesu: error: {message}", file=sys.stderr)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from kesu.config.environment import ConfigurationError
+
+    try:
+        _django_setup()
+    except ConfigurationError as error:
+        return _fail(str(error), EXIT_USAGE)
+    from kesu.core.errors import DomainError
+
+    handler = COMMANDS[args.command]
+    try:
+        return handler(args) or 0
+    except DomainError as error:
+        return _fail(str(error))
+    except KeyboardInterrupt:
+        return 130
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def cmd_migrate(args) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+    return 0
+
+
+def _unapplied_migrations() -> list[str]:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{m.app_label}.{m.name}" for m, _backwards in plan]
+
+
+def cmd_serve(args) -> int:
+    from django.conf import settings
+    from waitress import serve
+
+    from kesu.config.wsgi import application
+
+    pending = _unapplied_migrations()
+    if pending:
+        return _fail(f"the database needs {len(pending)} migration(s); run `kesu migrate` first")
+    worker = None
+    if not args.no_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "kesu", "worker"], env=os.environ.copy())
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    jobs = "Redis" if settings.HUEY["huey_class"] == "huey.RedisHuey" else "SQLite"
+    print(
+        f"kesu serving http://{args.host}:{args.port}/ (database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
+        f"jobs: {jobs}{', consumer running' if worker else ', no consumer'}); Ctrl+C stops",
+        flush=True,
+    )
+    try:
+        serve(application, host=args.host, port=args.port, threads=args.threads, ident="kesu", _quiet=True)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    return 0
+
+
+def cmd_worker(args) -> int:
+    from django.core.management import call_command
+
+    call_command("run_huey", workers=args.workers, worker_type="thread")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from django.core.management import call_command
+
+    from kesu.complaints.models import Complaint
+    from kesu.core.clock import clock_now
+    from kesu.demo.generator import demo_generate, demo_users_ensure
+    from kesu.demo.organisation import organisation_ensure
+
+    if args.complaints < 0:
+        return _fail("--complaints must be 0 or more", EXIT_USAGE)
+    call_command("migrate", interactive=False, verbosity=0)
+    organisation_ensure()
+    existing = Complaint.objects.count()
+    if existing:
+        print(f"The database already holds {existing} complaints; no demo data added.")
+    else:
+        print(f"Generating {args.complaints} demo complaints (seed {args.seed}) …", flush=True)
+        summary = demo_generate(complaints=args.complaints, seed=args.seed, now=clock_now())
+        print(f"  {summary}")
+    print("\nLogins (password for all: shown below):")
+    for username, password, role in demo_users_ensure():
+        print(f"  {role:<11} {username:<12} {password}")
+    if args.no_serve:
+        return 0
+    args.threads, args.no_worker = 8, False
+    return cmd_serve(args)
+
+
+def cmd_createuser(args) -> int:
+    import secrets
+
+    from kesu.core.actions import user_create
+    from kesu.core.models import Group
+
+    groups = []
+    for code in args.group:
+        group = Group.objects.filter(code=code).first()
+        if group is None:
+            return _fail(f"unknown group {code!r}")
+        groups.append(group)
+    password = args.password or secrets.token_urlsafe(12)
+    user = user_create(
+        username=args.username, role=args.role, password=password, display_name=args.name, email=args.email,
+        groups=groups,
+    )
+    print(f"created {user.username} ({user.role})" + ("" if args.password else f"; password: {password}"))
+    return 0
+
+
+def cmd_token(args) -> int:
+    from kesu.core.actions import token_create
+    from kesu.core.clock import clock_now
+    from kesu.core.models import User
+
+    user = User.objects.filter(username=args.username, is_active=True).first()
+    if user is None:
+        return _fail(f"no active user {args.username!r}")
+    print(token_create(user=user, now=clock_now(), name=args.name))
+    return 0
+
+
+def _user_or_none(username: str):
+    from kesu.core.errors import FieldError
+    from kesu.core.models import User
+
+    if not username:
+        return None
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise FieldError("--as", f"no active user {username!r}")
+    return user
+
+
+def cmd_import(args) -> int:
+    from kesu.complaints.importing import complaints_import
+    from kesu.core.clock import clock_now
+
+    if not args.file.exists():
+        return _fail(f"{args.file}: no such file")
+    report = complaints_import(path=args.file, by=_user_or_none(args.as_user), now=clock_now(), dry_run=args.dry_run)
+    verb = "would import" if args.dry_run else "imported"
+    print(f"{verb} {report.imported} rows; rejected {len(report.rejected)}")
+    for row in report.rejected:
+        print(f"  row {row.row}: {row.reason}")
+    return 0 if report.imported or not report.rejected else EXIT_REFUSED
+
+
+def cmd_export(args) -> int:
+    from django.utils import timezone
+
+    from kesu.complaints.exporting import complaints_export
+    from kesu.complaints.selectors import ComplaintFilters
+
+    def aware(value):
+        return timezone.make_aware(value) if value else None
+
+    filters = ComplaintFilters(
+        status=args.status, channel=args.channel, category=args.category, group=args.group,
+        created_from=aware(args.created_from), created_to=aware(args.created_to),
+    )
+    rows = complaints_export(path=args.file, filters=filters)
+    print(f"exported {rows} complaints to {args.file}")
+    return 0
+
+
+def cmd_health(args) -> int:
+    import json
+
+    from kesu.core.clock import clock_now
+    from kesu.core.health import health_report
+
+    report = health_report(now=clock_now())
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0 if report["status"] == "ok" else EXIT_REFUSED
+
+
+COMMANDS = {
+    "serve": cmd_serve, "worker": cmd_worker, "demo": cmd_demo, "migrate": cmd_migrate,
+    "createuser": cmd_createuser, "token": cmd_token, "import": cmd_import, "export": cmd_export,
+    "health": cmd_health,
+}
