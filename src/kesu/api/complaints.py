@@ -83,7 +83,11 @@ def complaint_create_view(request: HttpRequest, response: HttpResponse, payload:
     key = request.headers.get("Idempotency-Key")
     complaint, created = complaint_intake(draft=draft, by=user, now=clock_now(), idempotency_key=key)
     response["Location"] = f"/api/v1/complaints/{complaint.pk}"
-    return HttpStatus((201 if created else 200), _detail(complaint.pk))
+    if not created:
+        return HttpStatus(200, _detail(complaint.pk))
+    # a new complaint: everything but its one event is already in memory
+    events = list(complaint.events.select_related("actor"))
+    return HttpStatus(201, complaint_detail_dict(complaint, events=events, attachments=[]))
 
 
 @router.get("", response=ComplaintPage)

@@ -43,7 +43,8 @@ def complaint_dict(c: Complaint) -> dict[str, Any]:
     }
 
 
-def complaint_detail_dict(c: Complaint) -> dict[str, Any]:
+def complaint_detail_dict(c: Complaint, *, events=None, attachments=None) -> dict[str, Any]:
+    """The complaint with its timeline; pass ``events`` / ``attachments`` when already loaded."""
     body = complaint_dict(c)
     body["timeline"] = [
         {
@@ -54,7 +55,7 @@ def complaint_detail_dict(c: Complaint) -> dict[str, Any]:
             "to_status": e.to_status,
             "data": e.data,
         }
-        for e in c.events.all()
+        for e in (c.events.all() if events is None else events)
     ]
     body["attachments"] = [
         {
@@ -64,6 +65,6 @@ def complaint_detail_dict(c: Complaint) -> dict[str, Any]:
             "size": a.size,
             "created_at": a.created_at,
         }
-        for a in c.attachments.all()
+        for a in (c.attachments.all() if attachments is None else attachments)
     ]
     return body

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-
 from kesu.core.errors import FieldError
 from kesu.customers.identities import identity_normalise
 from kesu.customers.models import Customer, CustomerIdentity, IdentityKind, Tier
@@ -57,12 +55,14 @@ def customer_find_or_create(*, handles: CustomerHandles, now: datetime) -> Custo
             region=handles.region[:64],
             created_at=now,
         )
-    known = set(customer.identities.values_list("kind", "value"))
-    for kind, value in pairs:
-        if (kind, value) not in known:
-            try:
-                with transaction.atomic():
-                    CustomerIdentity.objects.create(customer=customer, kind=kind, value=value)
-            except IntegrityError:
-                pass  # the handle belongs to another customer already; keep it there
+        new_pairs = pairs
+    else:
+        known = set(customer.identities.values_list("kind", "value"))
+        new_pairs = [pair for pair in pairs if pair not in known]
+    if new_pairs:
+        # a handle that already belongs to another customer stays there (ignore_conflicts)
+        CustomerIdentity.objects.bulk_create(
+            [CustomerIdentity(customer=customer, kind=kind, value=value) for kind, value in new_pairs],
+            ignore_conflicts=True,
+        )
     return customer

@@ -1,0 +1,191 @@
+"""Intake benchmark: complaints created per second through the REST API, with p50 / p99 latency.
+
+Two ways: in-process (Django's test client, no network) and against a live `kesu serve` (waitress +
+Huey consumer) over HTTP with keep-alive connections from several client threads.
+
+    python bench/intake.py                      # SQLite in a throw-away data folder
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test python bench/intake.py
+                                                # PostgreSQL: a throw-away database kesu_bench_* on that server
+    python bench/intake.py --count 2000 --clients 4
+
+Every complaint written includes its customer lookup/creation, its number and its `created` event.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+TEXTS = [
+    "宽带从前天开始断网，报修两次都没人上门，要求尽快处理并减免本月费用。",
+    "订单{order}的冰箱送到时外箱破损，门把手断裂，要求换货。",
+    "客服电话等了四十分钟才接通，接线员态度很差，直接挂断了我的电话！",
+    "套餐被莫名其妙扣费{amount}元，我从来没有订购过这个业务，请退款。",
+    "快递显示已签收但我根本没有收到，物流客服一直推脱。",
+]
+
+
+def drafts(count: int, seed: int = 7) -> list[dict]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        text = rng.choice(TEXTS).format(order=f"DD{rng.randrange(10**9):09d}", amount=rng.randrange(5, 500))
+        out.append({
+            "channel": rng.choice(["phone", "chat", "email", "social"]),
+            "content": f"{text}（第{i}次测试）",
+            "customer": {"name": rng.choice(SURNAMES) + "先生", "phone": f"139{rng.randrange(10**8):08d}"},
+            "severity": rng.choice(["general", "general", "urgent"]),
+        })
+    return out
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def report(label: str, latencies: list[float], seconds: float) -> dict:
+    result = {
+        "mode": label, "complaints": len(latencies), "seconds": round(seconds, 2),
+        "per_second": round(len(latencies) / seconds, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 2),
+    }
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+    return result
+
+
+@contextmanager
+def bench_database():
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        yield None
+        return
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    name = f"kesu_bench_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432,
+                            user=config["USER"] or "postgres", dbname=config["NAME"], autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def kesu(env: dict, *args: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "kesu", *args], env=env, capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
+def in_process(count: int, env: dict, token: str) -> dict:
+    """Django's test client in this process: the cost of kesu itself, no network or server."""
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kesu.config.settings"
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    bodies = [json.dumps(d, ensure_ascii=False) for d in drafts(count, seed=1)]
+    latencies = []
+    for body in bodies[:20]:  # warm up
+        client.post("/api/v1/complaints", body, content_type="application/json")
+    started = time.perf_counter()
+    for body in bodies[20:]:
+        t = time.perf_counter()
+        response = client.post("/api/v1/complaints", body, content_type="application/json")
+        latencies.append(time.perf_counter() - t)
+        assert response.status_code == 201, response.content
+    return report("in-process", latencies, time.perf_counter() - started)
+
+
+def live(count: int, clients: int, env: dict, token: str) -> dict:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "kesu", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/healthz")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        bodies = [json.dumps(d, ensure_ascii=False).encode() for d in drafts(count, seed=2)]
+        latencies: list[float] = []
+        lock = threading.Lock()
+        errors: list[str] = []
+
+        def client_loop(share: list[bytes]) -> None:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            mine = []
+            for body in share:
+                t = time.perf_counter()
+                connection.request("POST", "/api/v1/complaints", body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                mine.append(time.perf_counter() - t)
+                if response.status != 201:
+                    errors.append(str(response.status))
+            with lock:
+                latencies.extend(mine)
+
+        threads = [threading.Thread(target=client_loop, args=(bodies[i::clients],)) for i in range(clients)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        seconds = time.perf_counter() - started
+        if errors:
+            print(f"{len(errors)} requests failed: {sorted(set(errors))}", file=sys.stderr)
+        return report(f"live kesu serve, {clients} clients", latencies, seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=2000, help="complaints per mode (default 2000)")
+    parser.add_argument("--clients", type=int, default=4, help="client threads against kesu serve (default 4)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as data_dir, bench_database() as database_url:
+        env = {**os.environ, "KESU_DATA_DIR": data_dir}
+        if database_url:
+            env["DATABASE_URL"] = database_url
+        print(f"database: {'PostgreSQL' if database_url else 'SQLite (WAL)'}; data folder {data_dir}", flush=True)
+        kesu(env, "migrate")
+        kesu(env, "createuser", "bench", "--role", "handler", "--password", "bench-pass-1")
+        token = kesu(env, "token", "create", "bench")
+        live(args.count, args.clients, env, token)
+        in_process(args.count, env, token)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    main()
