@@ -24,6 +24,7 @@ KESU_DATA_DIR = ENV.data_dir
 KESU_MAX_ATTACHMENT_BYTES = ENV.max_attachment_bytes
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

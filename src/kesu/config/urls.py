@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
 
@@ -13,6 +14,7 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kesu.web.urls")),
