@@ -31,7 +31,7 @@ lint: install-dev
 
 ## make messages: refresh the zh-hans / en catalogues from the code and compile them
 messages: install-dev
-	cd src/kesu && ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --settings kesu.config.settings --ignore "static/*"
+	cd src/kesu && ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete --settings kesu.config.settings --ignore "static/*"
 	cd src/kesu && ../../$(BIN)/django-admin compilemessages --settings kesu.config.settings
 
 bench: install-dev

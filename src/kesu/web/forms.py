@@ -1,0 +1,258 @@
+"""The web forms. They parse and render; the actions decide what is valid.
+
+Fields are plain text or selects with ``required=False``: a bad value reaches the action, whose
+``FieldError`` is then shown next to the field it names (``DomainForm.add_domain_error``). That
+keeps one set of rules for the API, the UI and every other intake.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from kesu.complaints.drafts import ComplaintDraft
+from kesu.complaints.models import Category, Channel, Priority, Severity, Status
+from kesu.complaints.selectors import ComplaintFilters
+from kesu.core.actions import HANDLING_ROLES
+from kesu.core.errors import FieldError
+from kesu.core.models import Group, User
+from kesu.customers.actions import CustomerHandles
+from kesu.customers.models import Tier
+from kesu.web.domain_text import domain_message
+
+ANY = ("", _("All"))
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """Active categories, children labelled with their parent ("Logistics / Logistics delay")."""
+    categories = Category.objects.filter(is_active=True).select_related("parent")
+    parents = [c for c in categories if c.parent_id is None]
+    children: dict[int, list[Category]] = {}
+    for category in categories:
+        if category.parent_id is not None:
+            children.setdefault(category.parent_id, []).append(category)
+    choices = []
+    for parent in parents:
+        choices.append((parent.code, parent.name))
+        choices += [(child.code, f"{parent.name} / {child.name}") for child in children.get(parent.pk, [])]
+    return choices
+
+
+def group_choices() -> list[tuple[str, str]]:
+    return [(code, name) for code, name in Group.objects.order_by("code").values_list("code", "name")]
+
+
+def handler_choices() -> list[tuple[str, str]]:
+    """Active users who handle complaints, for the assign select."""
+    users = User.objects.filter(is_active=True, role__in=list(HANDLING_ROLES)).order_by("username")
+    return [(user.username, f"{user} ({user.username})") for user in users]
+
+
+class DomainForm(forms.Form):
+    """A form that shows an action's ``FieldError`` next to the field it names."""
+
+    # the action's field names that this form shows under another name
+    domain_fields: dict[str, str] = {}
+
+    def add_domain_error(self, error: FieldError) -> None:
+        self.is_valid()  # add_error needs cleaned_data
+        for field, message in error.errors:
+            name = self.domain_fields.get(field, field)
+            name = name if name in self.fields else None
+            self.add_error(name, domain_message(message))
+            if name:
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+
+def _text(label, *, max_length: int | None = None, placeholder=None, **kwargs) -> forms.CharField:
+    attrs = {"placeholder": placeholder} if placeholder else {}
+    return forms.CharField(
+        label=label, required=False, max_length=max_length, widget=forms.TextInput(attrs=attrs), **kwargs
+    )
+
+
+def _area(label, *, rows: int = 3) -> forms.CharField:
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+def _select(label, choices=()) -> forms.CharField:
+    return forms.CharField(label=label, required=False, widget=forms.Select(choices=choices))
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+class ComplaintFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Number, text, customer, phone, order number")}
+        ),
+    )
+    status = _select(_("Status"), [ANY, *Status.choices])
+    channel = _select(_("Channel"), [ANY, *Channel.choices])
+    category = _select(_("Category"))
+    group = _select(_("Group"))
+    assignee = _text(_("Assignee"), placeholder=_("username, or “none”"))
+    created_from = forms.DateField(
+        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_to = forms.DateField(
+        label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    customer_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, with_choices: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if with_choices:  # the htmx partial renders no form, so it skips these two queries
+            self.fields["category"].widget.choices = [ANY, *category_choices()]
+            self.fields["group"].widget.choices = [ANY, *group_choices()]
+
+    def filters(self) -> ComplaintFilters:
+        """The selector's filters; a date that does not parse is left out (and shown as an error)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        created_from: date | None = data.get("created_from")
+        created_to: date | None = data.get("created_to")
+        return ComplaintFilters(
+            status=data.get("status", ""),
+            channel=data.get("channel", ""),
+            category=data.get("category", ""),
+            group=data.get("group", ""),
+            assignee=data.get("assignee", "").strip(),
+            customer_id=data.get("customer_id"),
+            created_from=_day_start(created_from) if created_from else None,
+            # "to" is inclusive: up to the start of the next day
+            created_to=_day_start(created_to + timedelta(days=1)) if created_to else None,
+            q=data.get("q", ""),
+        )
+
+
+class ComplaintNewForm(DomainForm):
+    channel = _select(_("Channel"), Channel.choices)
+    customer_name = _text(_("Customer name"))
+    phone = _text(_("Phone"))
+    email = _text(_("E-mail"))
+    tier = _select(_("Customer tier"), [("", _("(unchanged / regular)")), *Tier.choices])
+    subject = _text(_("Subject"))
+    content = forms.CharField(label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 7}))
+    category = _select(_("Category"))
+    severity = _select(_("Severity"), Severity.choices)
+    priority = _select(_("Priority"), Priority.choices)
+    region = _text(_("Region"))
+    product = _text(_("Product"))
+    batch = _text(_("Batch"))
+    order_number = _text(_("Order number"))
+    amount_claimed = _text(_("Amount claimed (yuan)"), placeholder="0.00")
+    group = _select(_("Group"))
+
+    domain_fields = {
+        "customer": "customer_name",
+        "customer.name": "customer_name",
+        "customer.phone": "phone",
+        "customer.email": "email",
+        "customer.tier": "tier",
+        "customer_id": "customer_name",
+        "external_id": "customer_name",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("initial", {"severity": Severity.GENERAL, "priority": Priority.P3})
+        super().__init__(*args, **kwargs)
+        self.fields["category"].widget.choices = [("", _("(not yet classified)")), *category_choices()]
+        self.fields["group"].widget.choices = [("", _("(routing decides)")), *group_choices()]
+
+    def draft(self) -> ComplaintDraft:
+        self.is_valid()
+        data = self.cleaned_data
+        return ComplaintDraft(
+            channel=data["channel"],
+            content=data["content"],
+            customer=CustomerHandles(
+                name=data["customer_name"], phone=data["phone"], email=data["email"], tier=data["tier"]
+            ),
+            subject=data["subject"],
+            category=data["category"],
+            severity=data["severity"],
+            priority=data["priority"],
+            region=data["region"],
+            product=data["product"],
+            batch=data["batch"],
+            order_number=data["order_number"],
+            amount_claimed=data["amount_claimed"] or None,
+            group=data["group"],
+        )
+
+
+class AssignForm(DomainForm):
+    assignee = _select(_("Handler"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].widget.choices = [("", _("(choose)")), *handler_choices()]
+
+
+class StartForm(DomainForm):
+    pass
+
+
+class PendForm(DomainForm):
+    reason = _area(_("What are we waiting for?"), rows=2)
+
+
+class ResumeForm(DomainForm):
+    note = _area(_("Note"), rows=2)
+
+
+class ResolveForm(DomainForm):
+    resolution = _area(_("Resolution"), rows=4)
+
+
+class CloseForm(DomainForm):
+    note = _area(_("Note"), rows=2)
+
+
+class ReopenForm(DomainForm):
+    reason = _area(_("Reason for reopening"), rows=2)
+
+
+class TransferForm(DomainForm):
+    group = _select(_("To group"))
+    reason = _area(_("Reason"), rows=2)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].widget.choices = [("", _("(choose)")), *group_choices()]
+
+
+class MergeForm(DomainForm):
+    primary = _text(_("Primary complaint number"), placeholder="KS-2026-000001")
+    reason = _area(_("Reason"), rows=2)
+
+
+class NoteForm(DomainForm):
+    text = _area(_("Internal note"), rows=3)
+
+
+TRANSITION_FORMS: dict[str, type[DomainForm]] = {
+    "assign": AssignForm,
+    "start": StartForm,
+    "pend": PendForm,
+    "resume": ResumeForm,
+    "resolve": ResolveForm,
+    "close": CloseForm,
+    "reopen": ReopenForm,
+    "transfer": TransferForm,
+    "merge": MergeForm,
+    "note": NoteForm,
+}
+
+
+class AttachmentForm(DomainForm):
+    file = forms.FileField(label=_("File"))

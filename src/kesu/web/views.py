@@ -1,0 +1,210 @@
+"""The server-rendered pages. Each view parses, calls one action or selector, and renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kesu.complaints import lifecycle
+from kesu.complaints.actions import attachment_add, complaint_create
+from kesu.complaints.models import Attachment, Complaint
+from kesu.complaints.selectors import complaint_detail, complaint_list
+from kesu.complaints.transitions import complaint_transition
+from kesu.core.clock import clock_now
+from kesu.core.errors import FieldError, InvalidTransition, NotPermitted
+from kesu.core.roles import Permission
+from kesu.web.domain_text import ACTION_LABELS, transition_refused
+from kesu.web.forms import (
+    TRANSITION_FORMS,
+    AttachmentForm,
+    ComplaintFilterForm,
+    ComplaintNewForm,
+    DomainForm,
+)
+
+PAGE_SIZE = 50
+INLINE_TYPES = ("image/", "application/pdf")
+
+
+def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
+    return render(request, "web/forbidden.html", {"message": message}, status=403)
+
+
+def _is_partial(request: HttpRequest) -> bool:
+    """An htmx request for just the results (a history restore wants the whole page)."""
+    return request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+
+
+@login_required
+@require_GET
+def complaint_list_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.can(Permission.COMPLAINT_READ):
+        return _forbidden(request)
+    partial = _is_partial(request)
+    form = ComplaintFilterForm(request.GET, with_choices=not partial)
+    page = Paginator(complaint_list(filters=form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "web/_complaint_results.html" if partial else "web/complaint_list.html"
+    response = render(request, template, {"form": form, "page": page})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _actions_for(user, complaint: Complaint) -> list[str]:
+    """The transitions the page offers: what the status allows and the user's role may do."""
+    if not user.can(Permission.COMPLAINT_HANDLE):
+        return []
+    allowed = lifecycle.actions_allowed(complaint.status)
+    if not user.can(Permission.COMPLAINT_MERGE) or complaint.merged_into_id:
+        allowed = [a for a in allowed if a != "merge"]
+    if complaint.merged_into_id:
+        allowed = [a for a in allowed if a != "reopen"]
+    return allowed
+
+
+def _detail_page(
+    request: HttpRequest,
+    complaint_id: int,
+    *,
+    bound: DomainForm | None = None,
+    bound_action: str = "",
+    upload_form: AttachmentForm | None = None,
+    refused: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    complaint = complaint_detail(complaint_id=complaint_id)
+    if complaint is None:
+        raise Http404(_("No such complaint."))
+    can_handle = request.user.can(Permission.COMPLAINT_HANDLE)
+    transition_forms = [
+        (
+            action,
+            ACTION_LABELS[action],
+            bound if action == bound_action else TRANSITION_FORMS[action](prefix=action),
+        )
+        for action in _actions_for(request.user, complaint)
+    ]
+    note_form = None
+    if can_handle:
+        note_form = bound if bound_action == "note" else TRANSITION_FORMS["note"](prefix="note")
+    context = {
+        "complaint": complaint,
+        "events": complaint.events.all(),
+        "attachments": complaint.attachments.all(),
+        "transition_forms": transition_forms,
+        "note_form": note_form,
+        "upload_form": (upload_form or AttachmentForm()) if can_handle else None,
+        "bound_action": bound_action,
+        "refused": refused,
+        # after a failed POST the address is the form's; switching language returns to the page
+        "lang_next": reverse("web:complaint_detail", args=[complaint.pk]),
+    }
+    return render(request, "web/complaint_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def complaint_detail_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    if not request.user.can(Permission.COMPLAINT_READ):
+        return _forbidden(request)
+    return _detail_page(request, complaint_id)
+
+
+@login_required
+@require_POST
+def complaint_transition_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    if not request.user.can(Permission.COMPLAINT_HANDLE):
+        return _forbidden(request, _("Your role may not handle complaints."))
+    complaint = get_object_or_404(Complaint, pk=complaint_id)
+    action = request.POST.get("action", "")
+    form_class = TRANSITION_FORMS.get(action)
+    if form_class is None:
+        return HttpResponse(_("Unknown action."), status=400)
+    form = form_class(request.POST, prefix=action)
+    form.is_valid()
+    try:
+        complaint_transition(
+            complaint=complaint, action=action, by=request.user, now=clock_now(), **form.cleaned_data
+        )
+    except FieldError as error:
+        form.add_domain_error(error)
+        return _detail_page(request, complaint_id, bound=form, bound_action=action, status=422)
+    except InvalidTransition as error:
+        refused = transition_refused(
+            action=action, refused_action=error.action, current_status=error.current_status
+        )
+        return _detail_page(
+            request, complaint_id, bound=form, bound_action=action, refused=refused, status=409
+        )
+    except NotPermitted:
+        return _forbidden(request, _("Your role may not do this."))
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    return redirect("web:complaint_detail", complaint_id=complaint_id)
+
+
+@login_required
+@require_POST
+def attachment_upload_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    if not request.user.can(Permission.COMPLAINT_HANDLE):
+        return _forbidden(request, _("Your role may not handle complaints."))
+    complaint = get_object_or_404(Complaint, pk=complaint_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _detail_page(request, complaint_id, upload_form=form, status=422)
+    try:
+        attachment = attachment_add(
+            complaint=complaint, upload=form.cleaned_data["file"], by=request.user, now=clock_now()
+        )
+    except FieldError as error:
+        form.add_domain_error(error)
+        return _detail_page(request, complaint_id, upload_form=form, status=422)
+    except NotPermitted:
+        return _forbidden(request, _("Your role may not do this."))
+    messages.success(request, _("Attached %(name)s.") % {"name": attachment.original_name})
+    return redirect("web:complaint_detail", complaint_id=complaint_id)
+
+
+@login_required
+@require_GET
+def attachment_download_view(request: HttpRequest, attachment_id: int) -> FileResponse | HttpResponse:
+    if not request.user.can(Permission.COMPLAINT_READ):
+        return _forbidden(request)
+    attachment = get_object_or_404(Attachment, pk=attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("The file of this attachment is missing from storage.")) from error
+    inline = attachment.content_type.startswith(INLINE_TYPES)
+    return FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_new_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.can(Permission.COMPLAINT_CREATE):
+        return _forbidden(request, _("Your role may not record complaints."))
+    if request.method == "GET":
+        return render(request, "web/complaint_new.html", {"form": ComplaintNewForm()})
+    form = ComplaintNewForm(request.POST)
+    try:
+        complaint = complaint_create(draft=form.draft(), by=request.user, now=clock_now())
+    except FieldError as error:
+        form.add_domain_error(error)
+        return render(request, "web/complaint_new.html", {"form": form}, status=422)
+    except NotPermitted:
+        return _forbidden(request, _("Your role may not record complaints."))
+    messages.success(request, _("Complaint %(number)s recorded.") % {"number": complaint.number})
+    return redirect("web:complaint_detail", complaint_id=complaint.pk)

@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+import pytest
+
+from kesu.complaints.models import Complaint, ComplaintEvent, Status
+from kesu.complaints.transitions import complaint_transition
+from kesu.core.roles import Role
+from tests.factories import T0, make_complaint, make_group, make_user
+
+
+def _post(client, complaint, action, **fields):
+    data = {"action": action, **{f"{action}-{name}": value for name, value in fields.items()}}
+    return client.post(f"/complaints/{complaint.pk}/transition/", data)
+
+
+@pytest.mark.django_db
+def test_detail_shows_fields_customer_and_timeline(handler_client, handler, group):
+    # given a complaint that went through several steps
+    other_group = make_group("complaints-desk")
+    complaint = make_complaint(
+        by=handler, subject="包裹破损", order_number="JD-778899", amount_claimed="199.50", group=group.code
+    )
+    for action, fields in [
+        ("assign", {"assignee": "handler1"}),
+        ("note", {"text": "已致电客户，约定明天回访"}),
+        ("start", {}),
+        ("pend", {"reason": "等待客户提供照片"}),
+        ("resume", {"note": "照片已收到"}),
+        ("transfer", {"group": other_group.code, "reason": "需要二线核实"}),
+    ]:
+        complaint_transition(complaint=complaint, action=action, by=handler, now=T0, **fields)
+
+    # when the detail page is opened
+    page = handler_client.get(f"/complaints/{complaint.pk}/").content.decode()
+
+    # then the header, fields and customer panel are there
+    assert complaint.number in page
+    assert 'class="badge status-new">新建<' in page
+    assert "包裹破损" in page
+    assert "JD-778899" in page
+    assert "¥199.50" in page
+    assert "张伟" in page
+    assert "13800138000" in page
+    assert f"/?customer_id={complaint.customer_id}" in page
+    # and each event reads as a sentence
+    assert "通过电话受理" in page
+    assert "分派给 handler1" in page
+    assert "已致电客户，约定明天回访" in page
+    assert "已开始处理" in page
+    assert "等待客户提供照片" in page
+    assert "照片已收到" in page
+    assert f"由处理组 {group.name} 转至 {other_group.name}" in page
+    assert "需要二线核实" in page
+    assert "处理中 → 新建" in page
+
+
+@pytest.mark.django_db
+def test_timeline_of_resolve_close_reopen_and_merge(handler_client, handler, manager):
+    primary = make_complaint(by=handler)
+    duplicate = make_complaint(by=handler)
+    for action, fields in [
+        ("assign", {"assignee": "handler1"}),
+        ("start", {}),
+        ("resolve", {"resolution": "已补发商品"}),
+        ("close", {"note": "客户确认"}),
+        ("reopen", {"reason": "补发的商品也坏了"}),
+    ]:
+        complaint_transition(complaint=primary, action=action, by=handler, now=T0, **fields)
+    complaint_transition(
+        complaint=duplicate, action="merge", primary=primary.number, reason="同一订单", by=manager, now=T0
+    )
+
+    page = handler_client.get(f"/complaints/{primary.pk}/").content.decode()
+    assert "已补发商品" in page
+    assert "客户确认" in page
+    assert "补发的商品也坏了" in page
+    assert "退回给原处理人 handler1" in page
+    assert "合并了重复投诉" in page
+    assert f'href="/complaints/{duplicate.pk}/"' in page
+
+    page = handler_client.get(f"/complaints/{duplicate.pk}/").content.decode()
+    assert "作为重复投诉合并至" in page
+    assert f'href="/complaints/{primary.pk}/"' in page
+    assert "同一订单" in page
+
+
+@pytest.mark.django_db
+def test_unknown_complaint_is_404(handler_client):
+    assert handler_client.get("/complaints/999999/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_only_the_allowed_transitions_are_offered(handler_client, handler):
+    complaint = make_complaint(by=handler)
+
+    page = handler_client.get(f"/complaints/{complaint.pk}/").content.decode()
+
+    # new: assign and transfer (a handler may not merge), plus a note
+    actions = {
+        a
+        for a in ("assign", "start", "pend", "resume", "resolve", "close", "reopen", "transfer", "merge")
+        if f'name="action" value="{a}"' in page
+    }
+    assert actions == {"assign", "transfer"}
+    assert 'name="action" value="note"' in page
+    assert '<option value="handler1">' in page  # assignable handlers
+
+
+@pytest.mark.django_db
+def test_resolving_a_new_complaint_names_the_current_status_and_changes_nothing(handler_client, handler):
+    # given a new complaint
+    complaint = make_complaint(by=handler)
+    events_before = ComplaintEvent.objects.filter(complaint=complaint).count()
+
+    # when someone posts "resolve" (e.g. from a stale page)
+    response = _post(handler_client, complaint, "resolve", resolution="已处理")
+
+    # then the page says why, naming the current status, and nothing changed
+    assert response.status_code == 409
+    assert "无法对此投诉执行“解决”：当前状态为“新建”。" in response.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.status == Status.NEW
+    assert ComplaintEvent.objects.filter(complaint=complaint).count() == events_before
+
+
+@pytest.mark.django_db
+def test_assign_start_resolve_through_the_forms(handler_client, handler):
+    complaint = make_complaint(by=handler)
+
+    # assign
+    response = _post(handler_client, complaint, "assign", assignee="handler1")
+    assert response.status_code == 302
+    assert response["Location"] == f"/complaints/{complaint.pk}/"
+    page = handler_client.get(response["Location"]).content.decode()
+    assert "操作成功：分派" in page
+    assert 'class="badge status-assigned">已分派<' in page
+
+    # start
+    _post(handler_client, complaint, "start")
+    # resolve
+    response = _post(handler_client, complaint, "resolve", resolution="已退款 199 元")
+    assert response.status_code == 302
+
+    complaint.refresh_from_db()
+    assert complaint.status == Status.RESOLVED
+    assert complaint.resolution == "已退款 199 元"
+    kinds = list(ComplaintEvent.objects.filter(complaint=complaint).values_list("kind", flat=True))
+    assert kinds == ["created", "assigned", "started", "resolved"]
+    page = handler_client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert "已退款 199 元" in page
+    assert 'name="action" value="close"' in page
+    assert 'name="action" value="reopen"' in page
+
+
+@pytest.mark.django_db
+def test_a_missing_resolution_is_shown_inline_and_keeps_nothing_half_done(handler_client, handler):
+    complaint = make_complaint(by=handler)
+    for action in ("assign", "start"):
+        complaint_transition(complaint=complaint, action=action, assignee="handler1", by=handler, now=T0)
+
+    response = _post(handler_client, complaint, "resolve", resolution="   ")
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert '<details class="action" open>' in page
+    assert "此项为必填项。" in page
+    complaint.refresh_from_db()
+    assert complaint.status == Status.IN_PROGRESS
+
+
+@pytest.mark.django_db
+def test_a_bad_merge_target_keeps_what_was_typed(client, handler):
+    manager = make_user(Role.MANAGER, "manager2")
+    client.force_login(manager)
+    complaint = make_complaint(by=handler)
+
+    response = _post(client, complaint, "merge", primary="KS-1999-000001", reason="重复")
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "不存在投诉“KS-1999-000001”。" in page
+    assert 'value="KS-1999-000001"' in page
+    assert "重复</textarea>" in page
+
+
+@pytest.mark.django_db
+def test_an_analyst_sees_no_actions_and_may_not_post(analyst_client, handler):
+    complaint = make_complaint(by=handler)
+
+    page = analyst_client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert complaint.number in page
+    assert 'name="action"' not in page
+    assert 'enctype="multipart/form-data"' not in page
+    assert "新建投诉" not in page  # no "new complaint" link either
+
+    response = _post(analyst_client, complaint, "assign", assignee="handler1")
+    assert response.status_code == 403
+    complaint.refresh_from_db()
+    assert complaint.status == Status.NEW
+    assert analyst_client.get("/complaints/new/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_handler_who_may_not_merge_gets_403(handler_client, handler):
+    complaint = make_complaint(by=handler)
+    primary = make_complaint(by=handler)
+
+    response = _post(handler_client, complaint, "merge", primary=primary.number)
+
+    assert response.status_code == 403
+    assert Complaint.objects.get(pk=complaint.pk).merged_into_id is None
+
+
+@pytest.mark.django_db
+def test_the_detail_page_costs_the_same_however_long_the_timeline(
+    handler_client, handler, django_assert_num_queries
+):
+    complaint = make_complaint(by=handler)
+    complaint_transition(complaint=complaint, action="assign", assignee="handler1", by=handler, now=T0)
+    for i in range(20):
+        complaint_transition(complaint=complaint, action="note", text=f"第{i}次回访", by=handler, now=T0)
+
+    # session, user, complaint, events with actors, attachments, customer handles,
+    # handlers for the assign form, groups for the transfer form
+    with django_assert_num_queries(8):
+        page = handler_client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert "第19次回访" in page

@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kesu.complaints.transitions import complaint_transition
+from kesu.core.roles import Role
+from kesu.customers.actions import CustomerHandles
+from tests.factories import T0, make_complaint, make_group, make_user
+
+
+def _numbers(page: str, *complaints) -> list[str]:
+    return [c.number for c in complaints if c.number in page]
+
+
+@pytest.mark.django_db
+def test_the_list_shows_complaints_with_their_columns(handler_client, handler, group):
+    # given a complaint assigned to the handler in a group, with a category
+    complaint = make_complaint(
+        by=handler,
+        subject="",
+        content="快递三天没到，客服态度很差，要求退款。后面还有更多的描述文字，超过四十个字符的部分不显示。",
+        category="logistics-delay",
+        group=group.code,
+        severity="urgent",
+        priority="P1",
+    )
+    complaint_transition(complaint=complaint, action="assign", assignee="handler1", by=handler, now=T0)
+
+    # when the list is opened
+    page = handler_client.get("/").content.decode()
+
+    # then the row shows number, local time, customer, channel, category, severity, priority, status …
+    assert f'href="/complaints/{complaint.pk}/"' in page
+    assert complaint.number in page
+    assert "2026-03-02 09:00" in page  # 01:00 UTC shown in Asia/Shanghai
+    assert "张伟" in page
+    assert "电话" in page
+    assert "物流延误" in page
+    assert "紧急" in page
+    assert "P1" in page
+    assert 'class="badge status-assigned">已分派<' in page
+    assert group.name in page
+    # … and without a subject, the start of the content
+    assert "快递三天没到" in page
+    assert "超过四十个字符的部分不显示" not in page
+
+
+@pytest.mark.django_db
+def test_filters_narrow_the_list(handler_client, handler):
+    # given three complaints, one of them in progress
+    parcel = make_complaint(by=handler, subject="包裹丢失", content="我的包裹丢了")
+    refund = make_complaint(by=handler, subject="退款未到账", content="退款一直没到")
+    rude = make_complaint(by=handler, subject="客服态度差", content="接线员挂我电话", channel="chat")
+    for action in ("assign", "start"):
+        complaint_transition(complaint=refund, action=action, assignee="handler1", by=handler, now=T0)
+    everything = (parcel, refund, rude)
+
+    # status
+    page = handler_client.get("/", {"status": "in_progress"}).content.decode()
+    assert _numbers(page, *everything) == [refund.number]
+
+    # text
+    page = handler_client.get("/", {"q": "包裹"}).content.decode()
+    assert _numbers(page, *everything) == [parcel.number]
+
+    # channel
+    page = handler_client.get("/", {"channel": "chat"}).content.decode()
+    assert _numbers(page, *everything) == [rude.number]
+
+    # assignee
+    page = handler_client.get("/", {"assignee": "handler1"}).content.decode()
+    assert _numbers(page, *everything) == [refund.number]
+
+    # the form keeps what was chosen
+    page = handler_client.get("/", {"status": "in_progress", "q": "退款"}).content.decode()
+    assert '<option value="in_progress" selected>' in page
+    assert 'value="退款"' in page
+
+
+@pytest.mark.django_db
+def test_category_and_group_filters_use_the_rows(handler_client, handler, group):
+    other = make_group("complaints-desk")
+    late = make_complaint(by=handler, category="logistics-delay", group=group.code)
+    rude = make_complaint(by=handler, category="service-attitude", group=other.code)
+
+    page = handler_client.get("/").content.decode()
+    assert '<option value="logistics-delay">物流问题 / 物流延误</option>' in page
+    assert f'<option value="{other.code}">{other.name}</option>' in page
+
+    # a parent category matches its children
+    page = handler_client.get("/", {"category": "logistics"}).content.decode()
+    assert _numbers(page, late, rude) == [late.number]
+    page = handler_client.get("/", {"group": other.code}).content.decode()
+    assert _numbers(page, late, rude) == [rude.number]
+
+
+@pytest.mark.django_db
+def test_date_filters_are_days_in_the_local_time_zone(handler_client, handler):
+    # 2 March in Shanghai runs from 1 March 16:00 UTC to 2 March 16:00 UTC
+    before = make_complaint(by=handler, now=datetime(2026, 3, 1, 15, 59, tzinfo=UTC))
+    early = make_complaint(by=handler, now=datetime(2026, 3, 1, 16, 0, tzinfo=UTC))
+    late = make_complaint(by=handler, now=datetime(2026, 3, 2, 15, 59, tzinfo=UTC))
+    after = make_complaint(by=handler, now=datetime(2026, 3, 2, 16, 0, tzinfo=UTC))
+
+    page = handler_client.get(
+        "/", {"created_from": "2026-03-02", "created_to": "2026-03-02"}
+    ).content.decode()
+
+    assert _numbers(page, before, early, late, after) == [early.number, late.number]
+
+
+@pytest.mark.django_db
+def test_a_bad_date_is_shown_and_ignored(handler_client, handler):
+    complaint = make_complaint(by=handler)
+
+    page = handler_client.get("/", {"created_from": "not-a-day"}).content.decode()
+
+    assert complaint.number in page
+    assert 'class="field-error"' in page
+
+
+@pytest.mark.django_db
+def test_customer_filter_from_the_detail_page(handler_client, handler):
+    mine = make_complaint(by=handler)
+    other = make_complaint(by=handler, customer=CustomerHandles(name="李娜", phone="13900139000"))
+
+    page = handler_client.get("/", {"customer_id": mine.customer_id}).content.decode()
+
+    assert mine.number in page
+    assert other.number not in page
+    assert "仅显示客户" in page
+
+
+@pytest.mark.django_db
+def test_htmx_filter_returns_only_the_table(handler_client, handler):
+    complaint = make_complaint(by=handler)
+
+    response = handler_client.get("/", {"status": "new"}, headers={"HX-Request": "true"})
+
+    page = response.content.decode()
+    assert complaint.number in page
+    assert "<table" in page
+    assert "<html" not in page
+    assert "<form" not in page
+    assert "HX-Request" in response["Vary"]
+    # a history restore asks for the whole page
+    restore = handler_client.get("/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in restore.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_list_is_paginated_by_50(handler_client, handler):
+    complaints = [make_complaint(by=handler, now=T0 + timedelta(minutes=i)) for i in range(51)]
+
+    first = handler_client.get("/").content.decode()
+    second = handler_client.get("/", {"page": 2}).content.decode()
+
+    assert complaints[50].number in first  # newest first
+    assert complaints[0].number not in first
+    assert complaints[0].number in second
+    assert "共 51 条投诉" in first
+    assert "第 1 页，共 2 页" in first
+    assert "?page=2" in first
+
+
+def _many_complaints(count: int, handler, group) -> None:
+    specialist = make_user(Role.SPECIALIST, groups=[group])
+    for i in range(count):
+        complaint = make_complaint(
+            by=handler,
+            now=T0 + timedelta(minutes=i),
+            category="logistics-delay" if i % 2 else "service-attitude",
+            group=group.code,
+            customer=CustomerHandles(name=f"客户{i}", phone=f"1380000{i:04d}"),
+        )
+        if i % 3 == 0:
+            assignee = "handler1" if i % 2 else specialist.username
+            complaint_transition(complaint=complaint, action="assign", assignee=assignee, by=handler, now=T0)
+
+
+@pytest.mark.django_db
+def test_the_number_of_queries_does_not_grow_with_rows(
+    handler_client, handler, group, django_assert_num_queries
+):
+    # given 30 complaints with customers, categories, groups and assignees
+    _many_complaints(30, handler, group)
+
+    # when the list is opened, it costs: session, user, categories, groups, count, one page of rows
+    with django_assert_num_queries(6):
+        response = handler_client.get("/")
+    assert response.content.decode().count('class="badge status-') == 30
+
+    # and the htmx refresh of the table skips the select options
+    with django_assert_num_queries(4):
+        handler_client.get("/", {"status": "assigned"}, headers={"HX-Request": "true"})
