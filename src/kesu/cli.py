@@ -263,6 +263,10 @@ def cmd_import(args) -> int:
         return _fail(f"{args.file}: no such file")
     report = complaints_import(path=args.file, by=_user_or_none(args.as_user), now=clock_now(), dry_run=args.dry_run)
     verb = "would import" if args.dry_run else "imported"
+    mapped = ", ".join(f"{header} → {field}" for header, field in report.columns.items())
+    print(f"columns: {mapped}")
+    if report.ignored_columns:
+        print(f"ignored columns: {', '.join(report.ignored_columns)}")
     print(f"{verb} {report.imported} rows; rejected {len(report.rejected)}")
     for row in report.rejected:
         print(f"  row {row.row}: {row.reason}")

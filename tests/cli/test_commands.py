@@ -69,3 +69,35 @@ def test_token_create_prints_a_working_token(capsys):
 def test_token_for_unknown_user_is_refused(capsys):
     assert main(["token", "create", "nobody"]) == 1
     assert "no active user 'nobody'" in capsys.readouterr().err
+
+
+def test_import_then_export_round_trip(tmp_path, capsys):
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "渠道,投诉内容,客户姓名,电话,索赔金额,备注\n"
+        "电话,宽带断网三天，要求减免月租,王芳,13911112222,50.00,x\n"
+        "传真,内容,李雷,13800000000,,y\n"
+        ",,,,,\n"
+        "邮件,,韩梅梅,13700000000,-5,z\n",
+        encoding="utf-8",
+    )
+    assert main(["import", "complaints", str(source)]) == 0
+    out = capsys.readouterr().out
+    assert "imported 1 rows; rejected 2" in out
+    assert "ignored columns: 备注" in out
+    assert "row 3:" in out and "channel" in out
+    assert "row 5:" in out and "content" in out and "amount_claimed" in out
+
+    target = tmp_path / "out.xlsx"
+    assert main(["export", "complaints", str(target)]) == 0
+    assert "exported 1 complaints" in capsys.readouterr().out
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(target, read_only=True).active.iter_rows(values_only=True))
+    header, row = rows[0], rows[1]
+    assert dict(zip(header, row, strict=False))["content"] == "宽带断网三天，要求减免月租"
+
+
+def test_import_of_a_missing_file_is_refused(tmp_path, capsys):
+    assert main(["import", "complaints", str(tmp_path / "nope.csv")]) == 1
+    assert "no such file" in capsys.readouterr().err
