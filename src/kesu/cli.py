@@ -201,7 +201,7 @@ def cmd_demo(args) -> int:
         print(f"Generating {args.complaints} demo complaints (seed {args.seed}) …", flush=True)
         summary = demo_generate(complaints=args.complaints, seed=args.seed, now=clock_now())
         print(f"  {summary}")
-    print("\nLogins (password for all: shown below):")
+    print("\nLogins (role, username, password):")
     for username, password, role in demo_users_ensure():
         print(f"  {role:<11} {username:<12} {password}")
     if args.no_serve:
