@@ -8,7 +8,17 @@ from datetime import datetime
 from django.db import transaction
 
 from kesu.core.errors import FieldError
-from kesu.core.models import ApiToken, Availability, Group, HandlerProfile, JobHeartbeat, User, token_digest
+from kesu.core.models import (
+    ApiToken,
+    Availability,
+    Department,
+    Group,
+    HandlerProfile,
+    JobHeartbeat,
+    Layer,
+    User,
+    token_digest,
+)
 from kesu.core.roles import Role
 
 HANDLING_ROLES = {Role.HANDLER, Role.SPECIALIST, Role.MANAGER}
@@ -46,6 +56,23 @@ def user_create(
             if groups:
                 profile.groups.set(groups)
     return user
+
+
+def department_ensure(*, code: str, name: str) -> tuple[Department, bool]:
+    """The department with this code, created if missing. Returns ``(department, created)``."""
+    return Department.objects.get_or_create(code=code, defaults={"name": name})
+
+
+def group_ensure(*, code: str, name: str, department: Department, layer: str = Layer.FIRST_LINE) -> tuple[Group, bool]:
+    """The group with this code, created in ``department`` if missing. Returns ``(group, created)``."""
+    if layer not in Layer.values:
+        raise FieldError("layer", f"unknown layer {layer!r}; choose one of {', '.join(Layer.values)}")
+    return Group.objects.get_or_create(code=code, defaults={"name": name, "department": department, "layer": layer})
+
+
+def user_password_set(*, user: User, password: str) -> None:
+    user.set_password(password)
+    user.save(update_fields=["password"])
 
 
 def token_create(*, user: User, now: datetime, name: str = "") -> str:

@@ -48,7 +48,7 @@ from kesu.complaints.models import (
 )
 from kesu.complaints.numbering import number_format, number_year, numbers_reserve
 from kesu.complaints.taxonomy import categories_seed
-from kesu.core.actions import user_create
+from kesu.core.actions import user_create, user_password_set
 from kesu.core.models import Group, User
 from kesu.core.roles import Role
 from kesu.customers.models import Customer, CustomerIdentity, IdentityKind, Tier
@@ -182,8 +182,7 @@ def demo_users_ensure(*, password: str | None = None) -> list[tuple[str, str, st
     with transaction.atomic():
         for user, created in _role_users_ensure(password):
             if not created:
-                user.set_password(password)
-                user.save(update_fields=["password"])
+                user_password_set(user=user, password=password)
             rows.append((user.username, password, user.role))
     return rows
 

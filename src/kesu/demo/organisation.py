@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from kesu.core.actions import user_create
+from kesu.core.actions import department_ensure, group_ensure, user_create
 from kesu.core.models import Department, Group, Layer, User
 from kesu.core.roles import Role
 
@@ -74,13 +74,11 @@ def organisation_ensure() -> dict:
     with transaction.atomic():
         departments: dict[str, Department] = {}
         for code, name in DEPARTMENTS:
-            departments[code], made = Department.objects.get_or_create(code=code, defaults={"name": name})
+            departments[code], made = department_ensure(code=code, name=name)
             created["departments"] += made
         groups: dict[str, Group] = {}
         for code, name, department, layer in GROUPS:
-            groups[code], made = Group.objects.get_or_create(
-                code=code, defaults={"name": name, "department": departments[department], "layer": layer}
-            )
+            groups[code], made = group_ensure(code=code, name=name, department=departments[department], layer=layer)
             created["groups"] += made
         users: dict[str, User] = {}
         for member in STAFF:
