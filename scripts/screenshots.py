@@ -1,0 +1,60 @@
+"""Take the README's screenshots from a running demo site (`make demo` first).
+
+    .venv/bin/pip install playwright   # the Python package only; it drives Debian's chromium
+    .venv/bin/python scripts/screenshots.py [--base http://127.0.0.1:8000]
+
+Writes docs/screenshots/*.png in Chinese (default) and English.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--user", default="manager")
+    parser.add_argument("--password", default="kesu-demo")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for language in ("zh-hans", "en"):
+            page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+            page.goto(f"{args.base}/login/")
+            page.fill("input[name=username]", args.user)
+            page.fill("input[name=password]", args.password)
+            page.press("input[name=password]", "Enter")
+            page.wait_for_load_state("networkidle")
+            if language == "en":
+                page.context.add_cookies([{"name": "django_language", "value": "en", "url": args.base}])
+            suffix = "" if language == "zh-hans" else "-en"
+            page.goto(f"{args.base}/")
+            page.screenshot(path=OUT / f"complaint-list{suffix}.png")
+            href = page.locator("table a[href*='/complaints/']").first.get_attribute("href")
+            page.goto(f"{args.base}/?status=closed")
+            closed = page.locator("table a[href*='/complaints/']").first.get_attribute("href")
+            page.goto(f"{args.base}{closed}")
+            page.screenshot(path=OUT / f"complaint-detail{suffix}.png", full_page=True)
+            page.goto(f"{args.base}{href}")
+            page.screenshot(path=OUT / f"complaint-open{suffix}.png", full_page=True)
+            page.goto(f"{args.base}/complaints/new/")
+            page.fill("input[name=amount_claimed]", "-5")
+            page.locator("form:not(.langswitch) button[type=submit]").last.click()
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=OUT / f"complaint-new-errors{suffix}.png", full_page=True)
+            page.close()
+        browser.close()
+    print(f"screenshots in {OUT}")
+
+
+if __name__ == "__main__":
+    main()
