@@ -5,7 +5,7 @@ from datetime import datetime
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
 
@@ -17,6 +17,7 @@ from kesu.api.schemas import (
     ComplaintIn,
     ComplaintPage,
     ErrorOut,
+    TextIn,
     TransitionErrorOut,
     TransitionIn,
 )
@@ -33,7 +34,7 @@ from kesu.customers.actions import CustomerHandles
 router = Router(tags=["complaints"])
 
 
-class ListParams(Schema):
+class ListParams(TextIn):
     status: str = ""
     channel: str = ""
     category: str = ""

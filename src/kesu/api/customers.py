@@ -1,16 +1,22 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 from ninja.responses import Status as HttpStatus
 
 from kesu.api.auth import permission_require
 from kesu.api.pagination import page_slice
-from kesu.api.schemas import CustomerOut, CustomerPage, ErrorOut
+from kesu.api.schemas import CustomerOut, CustomerPage, ErrorOut, TextIn
 from kesu.core.roles import Permission
 from kesu.customers.selectors import customer_get, customer_search
 
 router = Router(tags=["customers"])
+
+
+class SearchParams(TextIn):
+    q: str = ""
+    page: int = 1
+    page_size: int = 25
 
 
 def customer_dict(customer) -> dict:
@@ -26,9 +32,9 @@ def customer_dict(customer) -> dict:
 
 
 @router.get("", response=CustomerPage)
-def customer_search_view(request: HttpRequest, q: str = "", page: int = 1, page_size: int = 25):
+def customer_search_view(request: HttpRequest, params: Query[SearchParams]):
     permission_require(request, Permission.CUSTOMER_READ)
-    result = page_slice(customer_search(q=q), page=page, page_size=page_size)
+    result = page_slice(customer_search(q=params.q), page=params.page, page_size=params.page_size)
     result["items"] = [customer_dict(c) for c in result["items"]]
     return result
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 from ninja.renderers import JSONRenderer
 
 from kesu import __version__
@@ -29,6 +30,15 @@ api = NinjaAPI(
 )
 api.add_router("/complaints", complaints_router)
 api.add_router("/customers", customers_router)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    # ninja answers a body it cannot parse with 400; the contract says bad input is 422 naming the field
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+        detail = [{"loc": ["body"], "msg": "the request body is not valid JSON", "type": "json_invalid"}]
+        return api.create_response(request, {"detail": detail}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(FieldError)

@@ -7,13 +7,26 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from kesu.complaints.lifecycle import ACTIONS
 
 Action = Literal[ACTIONS + ("note",)]  # type: ignore[valid-type]
 
 
-class CustomerIn(Schema):
+class TextIn(Schema):
+    """Input whose text fields may not hold NUL characters: PostgreSQL cannot store them (a 500, not a 422)
+    and Django's forms refuse them too."""
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL (\\u0000) characters")
+        return value
+
+
+class CustomerIn(TextIn):
     name: str = Field("", max_length=128)
     phone: str = ""
     email: str = ""
@@ -22,7 +35,7 @@ class CustomerIn(Schema):
     region: str = ""
 
 
-class ComplaintIn(Schema):
+class ComplaintIn(TextIn):
     channel: str = Field(..., description="phone, chat, email, web, social, sms or api")
     content: str = Field(..., description="what the customer said, verbatim (up to 50,000 characters)")
     customer_id: int | None = Field(None, description="an existing customer; or give `customer` handles")
@@ -39,7 +52,7 @@ class ComplaintIn(Schema):
     group: str = Field("", description="group code to place the complaint in")
 
 
-class TransitionIn(Schema):
+class TransitionIn(TextIn):
     action: Action
     assignee: str | None = Field(None, description="username (assign, transfer)")
     group: str | None = Field(None, description="group code (transfer)")

@@ -17,7 +17,7 @@ from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import ComplaintDraft, draft_clean
 from kesu.complaints.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, IdempotencyKey
 from kesu.complaints.numbering import number_format, number_year, numbers_reserve
-from kesu.core.errors import Conflict, FieldError, NotPermitted
+from kesu.core.errors import Conflict, FieldError, FieldErrors, NotPermitted
 from kesu.core.models import Group, User
 from kesu.core.roles import Permission
 from kesu.customers.actions import customer_find_or_create
@@ -47,12 +47,31 @@ def group_resolve(code: str, *, field: str = "group") -> Group | None:
     return group
 
 
+def _draft_check(draft: ComplaintDraft) -> tuple[dict, Category | None, Group | None]:
+    """Validate the whole draft before writing: every bad field is named at once, not just the first."""
+    errors: list[FieldError] = []
+
+    def attempt(check):
+        try:
+            return check()
+        except FieldError as error:
+            errors.extend(FieldError(field, message) for field, message in error.errors)
+            return None
+
+    fields = attempt(lambda: draft_clean(draft))
+    category = attempt(lambda: category_resolve(draft.category))
+    group = attempt(lambda: group_resolve(draft.group))
+    if draft.customer_id is None:
+        attempt(draft.customer.check)
+    if errors:
+        raise FieldErrors(errors)
+    return fields, category, group
+
+
 def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -> Complaint:
     """Record a new complaint from any channel (status ``new``)."""
     _check(by, Permission.COMPLAINT_CREATE)
-    fields = draft_clean(draft)
-    category = category_resolve(draft.category)
-    group = group_resolve(draft.group)
+    fields, category, group = _draft_check(draft)
     with transaction.atomic():
         if draft.customer_id is not None:
             customer = Customer.objects.filter(pk=draft.customer_id).first()
@@ -111,8 +130,9 @@ def complaint_intake(
 
 
 def _locked(complaint: Complaint) -> Complaint:
+    # lock the complaint row only: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins
     return (
-        Complaint.objects.select_for_update()
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("assignee", "last_handler", "group")
         .get(pk=complaint.pk)
     )

@@ -156,6 +156,19 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
+class ComplaintEventQuerySet(models.QuerySet):
+    """Bulk writes would go around ``save()``/``delete()``; refuse them too."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("complaint events are append-only")
+
+    def delete(self):
+        raise AppendOnlyError("complaint events are append-only")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("complaint events are append-only")
+
+
 class ComplaintEvent(models.Model):
     """One line of a complaint's timeline. Append-only: never updated, never deleted."""
 
@@ -168,6 +181,8 @@ class ComplaintEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     data = models.JSONField(default=dict, blank=True)
+
+    objects = ComplaintEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]

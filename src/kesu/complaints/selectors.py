@@ -8,6 +8,8 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 
 from kesu.complaints.models import Complaint, ComplaintEvent
+from kesu.core.errors import FieldError
+from kesu.customers.identities import phone_normalise
 from kesu.customers.models import CustomerIdentity
 
 
@@ -22,6 +24,16 @@ class ComplaintFilters:
     created_from: datetime | None = None
     created_to: datetime | None = None
     q: str = ""
+
+
+def _handle_forms(q: str) -> list[str]:
+    """How ``q`` would be stored as a handle: as typed (lower case) and, if it reads as one, as a phone."""
+    forms = [q.lower()]
+    try:
+        forms.append(phone_normalise(q))  # "+86 138-0013-8000" finds 13800138000
+    except FieldError:
+        pass
+    return forms
 
 
 def complaint_list(*, filters: ComplaintFilters) -> QuerySet[Complaint]:
@@ -50,7 +62,7 @@ def complaint_list(*, filters: ComplaintFilters) -> QuerySet[Complaint]:
         complaints = complaints.filter(created_at__lt=filters.created_to)
     q = filters.q.strip()
     if q:
-        handles = CustomerIdentity.objects.filter(value=q.lower()).values("customer_id")
+        handles = CustomerIdentity.objects.filter(value__in=_handle_forms(q)).values("customer_id")
         complaints = complaints.filter(
             Q(number__iexact=q)
             | Q(content__icontains=q)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from kesu.core.errors import FieldError
+from kesu.core.errors import FieldError, FieldErrors
 from kesu.customers.identities import identity_normalise
 from kesu.customers.models import Customer, CustomerIdentity, IdentityKind, Tier
 
@@ -29,19 +29,46 @@ class CustomerHandles:
         ]
         return [(str(kind), identity_normalise(kind, raw)) for kind, raw in pairs if raw]
 
+    def check(self) -> list[tuple[str, str]]:
+        """Validate every handle and the tier; return the normalised identities.
+
+        Raises FieldErrors naming every bad field, not just the first.
+        """
+        errors: list[FieldError] = []
+        pairs: list[tuple[str, str]] = []
+        for kind, raw in (
+            (IdentityKind.PHONE, self.phone),
+            (IdentityKind.EMAIL, self.email),
+            (IdentityKind.EXTERNAL, self.external_id),
+        ):
+            if raw:
+                try:
+                    pairs.append((str(kind), identity_normalise(kind, raw)))
+                except FieldError as error:
+                    errors.append(error)
+        if not self.phone and not self.email and not self.external_id and not self.name.strip():
+            errors.append(
+                FieldError(
+                    "customer", "give a customer id or at least one of name, phone, email, external_id"
+                )
+            )
+        if self.tier and self.tier not in Tier.values:
+            errors.append(
+                FieldError(
+                    "customer.tier", f"unknown tier {self.tier!r}; choose one of {', '.join(Tier.values)}"
+                )
+            )
+        if errors:
+            raise FieldErrors(errors)
+        return pairs
+
 
 def customer_find_or_create(*, handles: CustomerHandles, now: datetime) -> Customer:
     """Find the customer by any of their handles, or create one; add handles we did not know yet.
 
     Must run inside a transaction (complaint intake calls it from its own).
     """
-    pairs = handles.identities()
-    if not pairs and not handles.name.strip():
-        raise FieldError("customer", "give a customer id or at least one of name, phone, email, external_id")
-    if handles.tier and handles.tier not in Tier.values:
-        raise FieldError(
-            "customer.tier", f"unknown tier {handles.tier!r}; choose one of {', '.join(Tier.values)}"
-        )
+    pairs = handles.check()
     customer = None
     for kind, value in pairs:
         identity = CustomerIdentity.objects.select_related("customer").filter(kind=kind, value=value).first()

@@ -1,0 +1,118 @@
+"""Roles and what they may do; users; bearer tokens."""
+
+from __future__ import annotations
+
+import pytest
+
+from kesu.core.actions import token_create, user_create
+from kesu.core.errors import FieldError, FieldErrors, InvalidTransition
+from kesu.core.models import ApiToken, HandlerProfile, token_digest
+from kesu.core.roles import ROLE_PERMISSIONS, Permission, Role, role_allows
+from kesu.core.selectors import user_for_token
+from tests.factories import T0, make_group, make_user
+
+WRITES = {
+    Permission.COMPLAINT_CREATE,
+    Permission.COMPLAINT_HANDLE,
+    Permission.COMPLAINT_MERGE,
+    Permission.DATA_IMPORT,
+}
+
+
+@pytest.mark.parametrize("role", [Role.ANALYST, Role.DECISION])
+def test_analyst_and_decision_roles_only_read(role):
+    assert ROLE_PERMISSIONS[role] == {Permission.COMPLAINT_READ, Permission.CUSTOMER_READ}
+    assert not any(role_allows(role, p) for p in WRITES)
+
+
+def test_handling_roles():
+    for role in (Role.HANDLER, Role.SPECIALIST):
+        assert role_allows(role, Permission.COMPLAINT_HANDLE)
+        assert not role_allows(role, Permission.COMPLAINT_MERGE)
+    for role in (Role.MANAGER, Role.ADMIN):
+        assert all(role_allows(role, p) for p in Permission.values)
+
+
+def test_every_role_has_permissions_and_unknown_roles_have_none():
+    assert set(ROLE_PERMISSIONS) == set(Role.values)
+    assert not role_allows("intern", Permission.COMPLAINT_READ)
+
+
+@pytest.mark.django_db
+def test_an_inactive_user_can_do_nothing():
+    user = make_user(Role.MANAGER)
+    user.is_active = False
+
+    assert not user.can(Permission.COMPLAINT_READ)
+
+
+@pytest.mark.django_db
+def test_user_create_gives_handlers_a_profile_in_their_groups():
+    group = make_group("front-desk")
+
+    handler = user_create(username="h1", role=Role.HANDLER, groups=[group], display_name="王小二")
+    analyst = user_create(username="a1", role=Role.ANALYST)
+
+    assert list(handler.handler_profile.groups.all()) == [group]
+    assert str(handler) == "王小二"
+    assert not HandlerProfile.objects.filter(user=analyst).exists()
+    assert not handler.has_usable_password()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"username": "x", "role": "intern"}, "role"),
+        ({"username": "", "role": Role.HANDLER}, "username"),
+        ({"username": "u" * 151, "role": Role.HANDLER}, "username"),
+    ],
+)
+def test_user_create_refuses_bad_input(kwargs, field):
+    with pytest.raises(FieldError) as raised:
+        user_create(**kwargs)
+    assert raised.value.field == field
+
+
+@pytest.mark.django_db
+def test_user_create_refuses_a_taken_username():
+    make_user(Role.HANDLER, "taken")
+
+    with pytest.raises(FieldError, match="already exists"):
+        user_create(username="taken", role=Role.ANALYST)
+
+
+@pytest.mark.django_db
+def test_a_token_finds_its_user_until_revoked():
+    user = make_user(Role.HANDLER)
+    raw = token_create(user=user, now=T0, name="crm")
+
+    assert raw.startswith("ks_") and len(raw) > 40
+    assert user_for_token(raw) == user
+    assert user_for_token(raw + "x") is None
+    assert user_for_token("") is None
+
+    ApiToken.objects.filter(digest=token_digest(raw)).update(revoked_at=T0)
+    assert user_for_token(raw) is None
+
+
+@pytest.mark.django_db
+def test_tokens_are_unique_and_stored_as_digests():
+    user = make_user(Role.HANDLER)
+
+    raws = {token_create(user=user, now=T0) for _ in range(5)}
+
+    assert len(raws) == 5
+    assert set(ApiToken.objects.values_list("digest", flat=True)) == {token_digest(r) for r in raws}
+
+
+def test_errors_carry_what_the_api_needs():
+    single = FieldError("content", "must not be empty")
+    several = FieldErrors([single, FieldError("channel", "unknown channel 'fax'")])
+    transition = InvalidTransition(action="close", current_status="new", allowed_from=("resolved",))
+
+    assert single.errors == [("content", "must not be empty")]
+    assert several.errors == [("content", "must not be empty"), ("channel", "unknown channel 'fax'")]
+    assert isinstance(several, FieldError)
+    assert str(transition) == "cannot close a complaint whose status is new; allowed from: resolved"
+    assert (transition.current_status, transition.allowed_from) == ("new", ("resolved",))
