@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     token_create = token_commands.add_parser("create", help="create an API token and print it")
     token_create.add_argument("username")
     token_create.add_argument("--name", default="", help="what the token is for")
+    token_revoke = token_commands.add_parser("revoke", help="revoke a user's API tokens")
+    token_revoke.add_argument("username")
+    token_revoke.add_argument("--prefix", default="", help="only the token starting with this (e.g. ks_AbCd)")
 
     data_import = commands.add_parser("import", help="import data from a file")
     import_what = data_import.add_subparsers(dest="what", metavar="WHAT", parser_class=OneLineParser)
@@ -232,13 +235,17 @@ def cmd_createuser(args) -> int:
 
 
 def cmd_token(args) -> int:
-    from kesu.core.actions import token_create
+    from kesu.core.actions import token_create, token_revoke
     from kesu.core.clock import clock_now
     from kesu.core.models import User
 
-    user = User.objects.filter(username=args.username, is_active=True).first()
-    if user is None:
+    user = User.objects.filter(username=args.username).first()
+    if user is None or (args.token_command == "create" and not user.is_active):
         return _fail(f"no active user {args.username!r}")
+    if args.token_command == "revoke":
+        count = token_revoke(user=user, now=clock_now(), prefix=args.prefix)
+        print(f"revoked {count} token(s) of {user.username}")
+        return 0 if count else EXIT_REFUSED
     print(token_create(user=user, now=clock_now(), name=args.name))
     return 0
 

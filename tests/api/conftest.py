@@ -13,12 +13,6 @@ NOW = T0 + timedelta(days=1)  # the API's clock in these tests: Tuesday 09:00 in
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Test users get a password; hash it cheaply (the default hasher takes ~0.3 s per user)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _api_clock():
     """The API reads the clock at the edge; hold it still so event times can be asserted."""
     with time_machine.travel(NOW, tick=False):

@@ -101,3 +101,14 @@ def test_import_then_export_round_trip(tmp_path, capsys):
 def test_import_of_a_missing_file_is_refused(tmp_path, capsys):
     assert main(["import", "complaints", str(tmp_path / "nope.csv")]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def test_token_revoke_stops_the_token_working(capsys):
+    main(["createuser", "leaver", "--role", "handler", "--password", "long-enough-1"])
+    main(["token", "create", "leaver"])
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    assert user_for_token(token) is not None
+    assert main(["token", "revoke", "leaver", "--prefix", token[:8]]) == 0
+    assert "revoked 1 token(s)" in capsys.readouterr().out
+    assert user_for_token(token) is None
+    assert main(["token", "revoke", "leaver"]) == 1  # nothing left to revoke

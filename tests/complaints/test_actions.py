@@ -30,12 +30,6 @@ LATER = T0 + timedelta(days=1)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Test users get a password; hash it cheaply (the default hasher takes ~0.3 s per user)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def other_group(db):
     return make_group("back-office")

@@ -7,12 +7,6 @@ import pytest
 NOW = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)  # Monday 12:00 in Shanghai
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # the demo logins get real passwords; hashing them with PBKDF2 would dominate these tests
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def demo(db):
     """A small demo year: 600 complaints up to NOW."""

@@ -39,7 +39,7 @@ def test_domain_messages_in_the_users_language(message, chinese, english):
 
 def test_a_refused_transition_names_the_action_and_the_status():
     with translation.override("zh-hans"):
-        text = transition_refused(action="close", refused_action="close", current_status="in_progress")
+        text = transition_refused(action="close", merged=False, current_status="in_progress")
     assert text == "无法对此投诉执行“关闭”：当前状态为“处理中”。"
 
 

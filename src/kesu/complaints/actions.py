@@ -210,7 +210,8 @@ def complaint_merge(
         if primary.pk not in locked:
             raise FieldError("primary", "no such complaint")
         dup, prim = locked[duplicate.pk], locked[primary.pk]
-        into, received = lifecycle.merge(dup, prim, by=by, now=now, reason=reason)
+        has_duplicates = Complaint.objects.filter(merged_into=dup).exists()
+        into, received = lifecycle.merge(dup, prim, by=by, now=now, reason=reason, has_duplicates=has_duplicates)
         dup.save()
         prim.save(update_fields=["updated_at"])
         into.save()

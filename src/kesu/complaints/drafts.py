@@ -35,7 +35,11 @@ class ComplaintDraft:
     def fingerprint(self) -> str:
         """A digest of the request, to tell a retried request from a different one."""
         body = asdict(self)
-        body["amount_claimed"] = None if self.amount_claimed in (None, "") else str(self.amount_claimed)
+        try:  # "12.5" and "12.50" are the same amount
+            amount = amount_parse(self.amount_claimed)
+        except FieldError:
+            amount = self.amount_claimed
+        body["amount_claimed"] = None if amount in (None, "") else str(amount)
         return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 

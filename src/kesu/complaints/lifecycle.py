@@ -19,6 +19,7 @@ from typing import Any
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, Status
 from kesu.core.errors import FieldError, InvalidTransition
 from kesu.core.models import Group, User
+from kesu.core.roles import Permission
 
 OPEN = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_CUSTOMER)
 ALLOWED_FROM: dict[str, tuple[str, ...]] = {
@@ -54,6 +55,13 @@ def _text(field: str, value: str, *, required: bool = True, limit: int = 5000) -
     if len(value) > limit:
         raise FieldError(field, f"must be at most {limit} characters (got {len(value)})")
     return value
+
+
+def _handler_check(assignee: User) -> None:
+    if not assignee.is_active:
+        raise FieldError("assignee", f"{assignee.username} is not an active user")
+    if not assignee.can(Permission.COMPLAINT_HANDLE):
+        raise FieldError("assignee", f"{assignee.username} ({assignee.role}) does not handle complaints")
 
 
 def _user_ref(user: User | None) -> dict[str, Any] | None:
@@ -95,8 +103,7 @@ def assign(complaint: Complaint, *, assignee: User, by: User | None, now: dateti
     _require(complaint, "assign")
     if assignee is None:
         raise FieldError("assignee", "is required")
-    if not assignee.is_active:
-        raise FieldError("assignee", f"{assignee.username} is not an active user")
+    _handler_check(assignee)
     before, previous = complaint.status, complaint.assignee
     complaint.assignee = assignee
     complaint.status = Status.ASSIGNED
@@ -158,8 +165,11 @@ def reopen(complaint: Complaint, *, by: User | None, now: datetime, reason: str)
     """Reopen, returning the complaint to the handler who resolved it (REQUIREMENTS §3)."""
     _require(complaint, "reopen")
     if complaint.merged_into_id:
+        primary = complaint.merged_into.number
         raise InvalidTransition(
-            action="reopen a merged duplicate; reopen its primary", current_status=complaint.status
+            action="reopen",
+            current_status=complaint.status,
+            detail=f"cannot reopen {complaint.number}: it was merged into {primary}; reopen {primary} instead",
         )
     reason = _text("reason", reason)
     before = complaint.status
@@ -197,6 +207,8 @@ def transfer(
     if complaint.group_id == to_group.pk:
         raise FieldError("group", f"the complaint is already in group {to_group.code}")
     reason = _text("reason", reason)
+    if assignee is not None:
+        _handler_check(assignee)
     before, from_group, previous = complaint.status, complaint.group, complaint.assignee
     complaint.group = to_group
     complaint.assignee = assignee
@@ -215,14 +227,28 @@ def transfer(
 
 
 def merge(
-    duplicate: Complaint, primary: Complaint, *, by: User | None, now: datetime, reason: str = ""
+    duplicate: Complaint,
+    primary: Complaint,
+    *,
+    by: User | None,
+    now: datetime,
+    reason: str = "",
+    has_duplicates: bool = False,
 ) -> tuple[ComplaintEvent, ComplaintEvent]:
-    """Close ``duplicate`` into ``primary``; returns the events of both."""
+    """Close ``duplicate`` into ``primary``; returns the events of both.
+
+    ``has_duplicates``: other complaints are merged into ``duplicate`` already; merging it away
+    would leave them pointing at a closed complaint, so it is refused.
+    """
     _require(duplicate, "merge")
     if duplicate.pk == primary.pk:
         raise FieldError("primary", "a complaint cannot be merged into itself")
     if primary.merged_into_id:
         raise FieldError("primary", f"{primary.number} is itself merged into another complaint")
+    if has_duplicates:
+        raise FieldError(
+            "primary", f"{duplicate.number} has duplicates merged into it; merge {primary.number} into it instead"
+        )
     reason = _text("reason", reason, required=False)
     before = duplicate.status
     duplicate.status = Status.CLOSED

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from kesu.complaints.models import Complaint, ComplaintEvent
+from kesu.complaints.models import Channel, Complaint, ComplaintEvent, Status
 from kesu.core.errors import FieldError
 from kesu.customers.identities import phone_normalise
 from kesu.customers.models import CustomerIdentity
@@ -36,12 +36,21 @@ def _handle_forms(q: str) -> list[str]:
     return forms
 
 
+def _choices(field: str, value: str, allowed: list[str]) -> list[str]:
+    """A comma list of choices, checked: an unknown value is an error, not an empty result."""
+    values = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise FieldError(field, f"unknown {field} {', '.join(unknown)}; choose from {', '.join(allowed)}")
+    return values
+
+
 def complaint_list(*, filters: ComplaintFilters) -> QuerySet[Complaint]:
     complaints = Complaint.objects.select_related("customer", "category", "group", "assignee", "merged_into")
     if filters.status:
-        complaints = complaints.filter(status__in=filters.status.split(","))
+        complaints = complaints.filter(status__in=_choices("status", filters.status, Status.values))
     if filters.channel:
-        complaints = complaints.filter(channel__in=filters.channel.split(","))
+        complaints = complaints.filter(channel__in=_choices("channel", filters.channel, Channel.values))
     if filters.category:
         # a parent category matches its children too
         complaints = complaints.filter(

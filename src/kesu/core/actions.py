@@ -82,5 +82,13 @@ def token_create(*, user: User, now: datetime, name: str = "") -> str:
     return raw
 
 
+def token_revoke(*, user: User, now: datetime, prefix: str = "") -> int:
+    """Revoke the user's tokens (all of them, or the one starting with ``prefix``); returns how many."""
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    if prefix:
+        tokens = tokens.filter(prefix=prefix[:8])
+    return tokens.update(revoked_at=now)
+
+
 def heartbeat_record(*, name: str, now: datetime) -> None:
     JobHeartbeat.objects.update_or_create(name=name, defaults={"beat_at": now})

@@ -35,12 +35,15 @@ class FieldErrors(FieldError):
 class InvalidTransition(DomainError):
     """The complaint is not in a state where the action is allowed (API 409)."""
 
-    def __init__(self, *, action: str, current_status: str, allowed_from: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, *, action: str, current_status: str, allowed_from: tuple[str, ...] = (), detail: str = ""
+    ) -> None:
         allowed = f"; allowed from: {', '.join(allowed_from)}" if allowed_from else ""
-        super().__init__(f"cannot {action} a complaint whose status is {current_status}{allowed}")
+        super().__init__(detail or f"cannot {action} a complaint whose status is {current_status}{allowed}")
         self.action = action
         self.current_status = current_status
         self.allowed_from = allowed_from
+        self.detail = detail
 
 
 class NotPermitted(DomainError):

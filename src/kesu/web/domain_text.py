@@ -112,6 +112,14 @@ _RULES: list[_Rule] = [
         lambda g: _("The complaint is already in group %(value)s.") % g,
     ),
     (
+        re.compile(r"(?P<value>\S+) \(\w+\) does not handle complaints"),
+        lambda g: _("%(value)s does not handle complaints and cannot be assigned one.") % g,
+    ),
+    (
+        re.compile(r"(?P<value>\S+) has duplicates merged into it; merge (?P<other>\S+) into it instead"),
+        lambda g: _("%(value)s has duplicates merged into it; merge %(other)s into it instead.") % g,
+    ),
+    (
         re.compile(r"a complaint cannot be merged into itself"),
         lambda g: _("A complaint cannot be merged into itself."),
     ),
@@ -150,10 +158,10 @@ def status_label(value: str) -> str:
         return value
 
 
-def transition_refused(*, action: str, refused_action: str, current_status: str) -> str:
+def transition_refused(*, action: str, merged: bool, current_status: str) -> str:
     """The message for an ``InvalidTransition``: what could not be done, and the status now."""
     status = status_label(current_status)
-    if refused_action != action and action == "reopen":
+    if merged and action == "reopen":
         return _(
             "A merged duplicate cannot be reopened; reopen its primary complaint. Current status: %(status)s."
         ) % {"status": status}

@@ -139,7 +139,7 @@ def complaint_transition_view(request: HttpRequest, complaint_id: int) -> HttpRe
         return _detail_page(request, complaint_id, bound=form, bound_action=action, status=422)
     except InvalidTransition as error:
         refused = transition_refused(
-            action=action, refused_action=error.action, current_status=error.current_status
+            action=action, merged=bool(error.detail), current_status=error.current_status
         )
         return _detail_page(
             request, complaint_id, bound=form, bound_action=action, refused=refused, status=409
