@@ -12,6 +12,16 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_triage_context():
+    """Triage caches its configuration rows per process; a test's rows must not leak into the next."""
+    from kesu.triage.context import triage_context_reset
+
+    triage_context_reset()
+    yield
+    triage_context_reset()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Test users get a password; hash it cheaply (the default hasher takes ~0.3 s per user)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -87,6 +87,25 @@ def _parser() -> argparse.ArgumentParser:
     export_complaints.add_argument("--to", dest="created_to", type=_date, help="created before (YYYY-MM-DD)")
 
     commands.add_parser("health", help="check the database and the job store")
+
+    triage = commands.add_parser("triage", help="the triage engine: train, list, activate, evaluate models")
+    triage_commands = triage.add_subparsers(dest="triage_command", metavar="ACTION", parser_class=OneLineParser)
+    triage_commands.required = True
+    triage_commands.add_parser(
+        "train", help="train a category model on confirmed categories; promote it if not worse than the active one"
+    )
+    triage_commands.add_parser("models", help="list the category model versions and their metrics")
+    activate = triage_commands.add_parser("activate", help="make a model version the active one (roll back)")
+    activate.add_argument("version", type=int)
+    evaluate = triage_commands.add_parser(
+        "evaluate", help="train a fresh model on TRAIN with the production pipeline and score it on TEST"
+    )
+    evaluate.add_argument("--train", required=True, type=Path)
+    evaluate.add_argument("--test", required=True, type=Path)
+    evaluate.add_argument("--target", choices=["category", "emotion"], default="category")
+    evaluate.add_argument("--text-column", default=None, help="header of the text column (default: text)")
+    evaluate.add_argument("--label-column", default=None, help="header of the label column (default: label)")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
@@ -151,11 +170,10 @@ def cmd_serve(args) -> int:
     from django.conf import settings
     from waitress import serve
 
-    from kesu.config.wsgi import application
-
     pending = _unapplied_migrations()
     if pending:
         return _fail(f"the database needs {len(pending)} migration(s); run `kesu migrate` first")
+    from kesu.config.wsgi import application  # warms triage up (jieba, the model) before serving
     worker = None
     if not args.no_worker:
         worker = subprocess.Popen([sys.executable, "-m", "kesu", "worker"], env=os.environ.copy())
@@ -181,6 +199,9 @@ def cmd_serve(args) -> int:
 def cmd_worker(args) -> int:
     from django.core.management import call_command
 
+    from kesu.triage.warmup import triage_warm
+
+    triage_warm()
     call_command("run_huey", workers=args.workers, worker_type="thread")
     return 0
 
@@ -309,8 +330,75 @@ def cmd_health(args) -> int:
     return 0 if report["status"] == "ok" else EXIT_REFUSED
 
 
+def cmd_triage(args) -> int:
+    import json
+
+    from kesu.triage.models import ModelVersion
+
+    if args.triage_command == "evaluate":
+        return _triage_evaluate(args)
+    if args.triage_command == "train":
+        from kesu.core.clock import clock_now
+        from kesu.triage.actions import model_train
+
+        report = model_train(now=clock_now())
+        m = report.metrics
+        print(f"v{report.version}: macro-F1 {m['macro_f1']}, accuracy {m['accuracy']} on the newest {m['n_test']} "
+              f"(trained on {m['n_train']})")
+        print(("promoted: " if report.promoted else "not promoted: ") + report.reason)
+        return 0
+    if args.triage_command == "activate":
+        from kesu.triage.actions import model_activate
+
+        version = model_activate(version=args.version)
+        print(f"v{version.version} is now the active category model")
+        return 0
+    versions = list(ModelVersion.objects.all())
+    if not versions:
+        print("no category model trained yet (triage uses keyword rules); run `kesu triage train`")
+        return 0
+    for v in versions:
+        m = v.metrics
+        print(f"{'*' if v.is_active else ' '} v{v.version:<4} {v.trained_at:%Y-%m-%d %H:%M}  n_train {v.n_train:<7} "
+              f"macro-F1 {m.get('macro_f1')}  accuracy {m.get('accuracy')}  {json.dumps(m.get('active_on_same_test'))}")
+    return 0
+
+
+def _triage_evaluate(args) -> int:
+    import json
+
+    from kesu.triage.evaluation import EvaluationInputError, labelled_rows_read
+
+    columns = {k: v for k, v in (("text_column", args.text_column), ("label_column", args.label_column)) if v}
+    for path in (args.train, args.test):
+        if not path.exists():
+            return _fail(f"{path}: no such file")
+    try:
+        train = labelled_rows_read(args.train, **columns)
+        test = labelled_rows_read(args.test, **columns)
+    except EvaluationInputError as error:
+        return _fail(str(error))
+    if args.target == "emotion":
+        from kesu.triage.emotion import emotion_evaluate
+
+        result = emotion_evaluate(train, test)
+    else:
+        from kesu.triage.evaluation import category_evaluate
+
+        result = category_evaluate(train, test)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    for key, value in result.items():
+        if key != "per_class":
+            print(f"{key:<22} {value}")
+    for label, scores in (result.get("per_class") or {}).items():
+        print(f"  {label:<20} " + "  ".join(f"{k} {v}" for k, v in scores.items()))
+    return 0
+
+
 COMMANDS = {
     "serve": cmd_serve, "worker": cmd_worker, "demo": cmd_demo, "migrate": cmd_migrate,
     "createuser": cmd_createuser, "token": cmd_token, "import": cmd_import, "export": cmd_export,
-    "health": cmd_health,
+    "health": cmd_health, "triage": cmd_triage,
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from kesu.complaints.models import Complaint
+from kesu.complaints.models import Complaint, EventKind
 from kesu.core.models import ApiToken, token_digest
 from kesu.core.roles import Role
 from tests.api.builders import client_for, post_json
@@ -26,6 +26,7 @@ def _every_endpoint(complaint) -> list[tuple[str, str, dict | None]]:
         ("post", "/api/v1/complaints", BODY),
         ("get", f"/api/v1/complaints/{complaint.pk}", None),
         ("post", f"/api/v1/complaints/{complaint.pk}/transitions", {"action": "note", "text": "hi"}),
+        ("post", f"/api/v1/complaints/{complaint.pk}/corrections", {"category": "service-attitude"}),
         ("get", "/api/v1/customers", None),
         ("get", f"/api/v1/customers/{complaint.customer_id}", None),
     ]
@@ -88,7 +89,7 @@ def test_read_only_roles_read_but_may_not_write(role, complaint):
         if expected == 403:
             assert role in response.json()["detail"]
     assert Complaint.objects.count() == 1
-    assert complaint.events.count() == 1
+    assert list(complaint.events.values_list("kind", flat=True)) == [EventKind.CREATED, EventKind.TRIAGED]
 
 
 @pytest.mark.parametrize("role", [Role.HANDLER, Role.SPECIALIST, Role.MANAGER, Role.ADMIN])
@@ -107,4 +108,5 @@ def test_the_actor_of_an_api_change_is_the_token_owner(handler, handler_client):
 
     complaint = Complaint.objects.get(pk=response.json()["id"])
     assert complaint.created_by == handler
-    assert complaint.events.get().actor == handler
+    assert complaint.events.get(kind=EventKind.CREATED).actor == handler
+    assert complaint.events.get(kind=EventKind.TRIAGED).actor is None  # triage at intake is the system's

@@ -37,9 +37,16 @@ def test_create_returns_201_with_number_location_and_created_event(handler, hand
     assert body["category"]["code"] == "service-attitude"
     assert body["customer"]["name"] == "张伟"
     assert body["created_at"].startswith("2026-03-03T01:00:00")
-    assert [(e["kind"], e["to_status"], e["actor"]["username"]) for e in body["timeline"]] == [
-        (EventKind.CREATED, "new", handler.username)
+    assert body["category_confirmed"] is True
+    assert [
+        (e["kind"], e["to_status"], e["actor"]["username"] if e["actor"] else None, e["at"])
+        for e in body["timeline"]
+    ] == [
+        (EventKind.CREATED, "new", handler.username, body["created_at"]),
+        (EventKind.TRIAGED, "new", None, body["created_at"]),  # triage at intake, by the system
     ]
+    # what the person gave is kept: triage decided only the severity
+    assert body["timeline"][1]["data"]["applied"].keys() == {"severity"}
 
 
 def test_create_places_the_complaint_in_a_group(handler_client, group):
@@ -80,6 +87,83 @@ def test_amount_is_kept_to_the_cent(handler_client):
     assert response.status_code == 201
     assert Complaint.objects.get().amount_claimed == pytest.approx(1280.50)
     assert str(Complaint.objects.get().amount_claimed) == "1280.50"
+
+
+# --- triage at intake ----------------------------------------------------------------------------------
+
+DAMAGED = "冰箱送到时外箱破损，门把手摔坏了，订单号DD123"
+HURT_AND_SUING = "你们的热水器漏电，我孩子被电击受伤住院了！！！我要找律师起诉你们！"
+
+
+def test_what_intake_leaves_open_triage_decides_with_its_reasons(handler_client):
+    # given a complaint recorded without category, severity or priority
+    response = post_json(handler_client, URL, _body(content=DAMAGED))
+
+    # then triage set them: the category from the keyword, severity and priority from the matrix
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["category"]["code"] == "logistics-damage"
+    assert body["category_confirmed"] is False  # a suggestion until a person confirms it
+    assert (body["severity"], body["priority"]) == ("general", "P3")
+    assert "破损" in body["tags"]
+    assert body["red_channel"] is False
+    assert body["quality_missing"] == ["order_number", "product"]  # logistics-damage requires both
+
+    # and the triaged event says what it applied and why
+    triaged = body["timeline"][-1]
+    assert (triaged["kind"], triaged["actor"]) == (EventKind.TRIAGED, None)
+    assert body["triage"] == triaged["data"]["result"]
+    result, applied = triaged["data"]["result"], triaged["data"]["applied"]
+    assert applied.keys() == {"category", "severity", "priority"}
+    assert (applied["category"][1], applied["severity"][1], applied["priority"][1]) == (
+        "logistics-damage",
+        "general",
+        "P3",
+    )
+    assert result["category"]["source"] == "keywords"
+    assert "keyword “破损”" in result["category"]["reasons"]
+    assert {"tag": "破损", "word": "破损"} in result["tags"]
+    assert result["severity"]["reasons"] == ["no red channel, calm, no repeat, no large claim"]
+    assert result["priority"]["reasons"] == ["matrix: any category × regular × general → P3"]
+
+    # and the stored complaint is what the API said
+    stored = Complaint.objects.get(pk=body["id"])
+    assert (stored.category.code, stored.severity, stored.priority) == ("logistics-damage", "general", "P3")
+
+
+def test_a_category_given_at_intake_is_kept_and_confirmed(handler_client):
+    response = post_json(handler_client, URL, _body(content=DAMAGED, category="product-quality"))
+
+    body = response.json()
+    assert body["category"]["code"] == "product-quality"
+    assert body["category_confirmed"] is True
+    assert "破损" in body["tags"]  # triage still tags the text
+    triaged = body["timeline"][-1]["data"]
+    assert triaged["result"]["category"]["source"] == "given"
+    assert "category" not in triaged["applied"]
+    stored = Complaint.objects.get(pk=body["id"])
+    assert (stored.category.code, stored.category_confirmed) == ("product-quality", True)
+
+
+def test_an_angry_complaint_naming_injury_and_a_lawyer_is_major_and_p1(handler_client):
+    response = post_json(handler_client, URL, _body(content=HURT_AND_SUING))
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["red_channel"] is True
+    assert (body["severity"], body["priority"]) == ("major", "P1")
+    assert body["needs_senior"] is True
+    assert body["emotion"] >= 70
+    result = body["triage"]
+    # the reasons name the evidence: the red-channel kinds and the very words that raised them
+    assert result["severity"]["reasons"] == ["red channel: legal, safety"]
+    assert result["priority"]["reasons"] == ["matrix: any category × any tier × major → P1"]
+    evidence = {(e["kind"], e["term"]) for e in result["red_channel"]["evidence"]}
+    assert {("safety", "漏电"), ("safety", "电击"), ("legal", "律师"), ("legal", "起诉")} <= evidence
+    assert any("律师" in reason for reason in result["emotion"]["reasons"])
+    assert result["needs_senior"]["reasons"] == [f"emotion {body['emotion']} ≥ 70"]
+    stored = Complaint.objects.get(pk=body["id"])
+    assert (stored.red_channel, stored.severity, stored.priority) == (True, "major", "P1")
 
 
 # --- validation ---------------------------------------------------------------------------------------

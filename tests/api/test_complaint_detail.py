@@ -27,12 +27,14 @@ def test_detail_has_the_timeline_in_order_with_actors(handler, manager, handler_
     timeline = response.json()["timeline"]
     assert [e["kind"] for e in timeline] == [
         EventKind.CREATED,
+        EventKind.TRIAGED,
         EventKind.ASSIGNED,
         EventKind.STARTED,
         EventKind.RESOLVED,
         EventKind.CLOSED,
     ]
     assert [e["actor"]["username"] if e["actor"] else None for e in timeline] == [
+        None,
         None,
         "handler1",
         "handler1",
@@ -41,6 +43,7 @@ def test_detail_has_the_timeline_in_order_with_actors(handler, manager, handler_
     ]
     assert [(e["from_status"], e["to_status"]) for e in timeline] == [
         ("", "new"),
+        ("new", "new"),
         ("new", "assigned"),
         ("assigned", "in_progress"),
         ("in_progress", "resolved"),
@@ -48,8 +51,11 @@ def test_detail_has_the_timeline_in_order_with_actors(handler, manager, handler_
     ]
     times = [e["at"] for e in timeline]
     assert times == sorted(times)
-    assert timeline[3]["data"]["resolution"] == "已补发并致歉"
+    assert timeline[1]["at"] == timeline[0]["at"]  # triaged at intake
+    assert timeline[4]["data"]["resolution"] == "已补发并致歉"
     body = response.json()
+    assert body["triage"] == timeline[1]["data"]["result"]
+    assert body["repeats"] == {"repeats": [], "repeated_by": []}
     assert body["status"] == Status.CLOSED
     assert body["assignee"] == {"username": "handler1", "name": "handler1"}
     assert body["resolution"] == "已补发并致歉"
@@ -63,7 +69,7 @@ def test_events_at_the_same_instant_keep_the_order_they_happened_in(handler, han
 
     kinds = [e["kind"] for e in handler_client.get(f"/api/v1/complaints/{complaint.pk}").json()["timeline"]]
 
-    assert kinds == [EventKind.CREATED, EventKind.ASSIGNED, EventKind.STARTED]
+    assert kinds == [EventKind.CREATED, EventKind.TRIAGED, EventKind.ASSIGNED, EventKind.STARTED]
 
 
 def test_detail_lists_attachments(handler, handler_client):
@@ -100,7 +106,13 @@ def test_detail_query_count_does_not_grow_with_the_timeline(
             complaint=long, by=handler, now=T0 + timedelta(hours=i + 1), text=f"备注{i}"
         )
 
-    # token, complaint with its joins, events with actors, attachments, customer identities
+    # token, complaint with its joins, events with actors, attachments, customer identities,
+    # repeat links of the complaint to earlier ones and from later ones
     for complaint in (short, long):
-        with django_assert_num_queries(5):
-            assert handler_client.get(f"/api/v1/complaints/{complaint.pk}").status_code == 200
+        with django_assert_num_queries(7):
+            response = handler_client.get(f"/api/v1/complaints/{complaint.pk}")
+        assert response.status_code == 200
+    # same customer, same text: the long one repeats the short one, so both directions had a link to read
+    assert [r["id"] for r in response.json()["repeats"]["repeats"]] == [short.pk]
+    short_repeats = handler_client.get(f"/api/v1/complaints/{short.pk}").json()["repeats"]
+    assert [r["id"] for r in short_repeats["repeated_by"]] == [long.pk]

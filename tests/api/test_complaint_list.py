@@ -60,7 +60,15 @@ def seeded(handler, handler2, group, other_group):
     c["parent"] = complaint_in(
         Status.NEW, handler=handler, now=T0 + 4 * HOUR, channel="sms", category="logistics"
     )
-    c["plain"] = complaint_in(Status.PENDING_CUSTOMER, handler=handler, now=T0 + 5 * HOUR, channel="social")
+    # no category given and no category keyword in the text, so triage leaves it uncategorised
+    c["plain"] = complaint_in(
+        Status.PENDING_CUSTOMER,
+        handler=handler,
+        now=T0 + 5 * HOUR,
+        channel="social",
+        content="请尽快回电处理。",
+    )
+    assert c["plain"].category_id is None
     return c
 
 

@@ -53,7 +53,8 @@ def test_create_writes_the_complaint_and_its_created_event(handler, group):
         handler,
     )
     assert str(complaint.amount_claimed) == "99.90"
-    event = complaint.events.get()
+    assert complaint.category_confirmed  # given at intake, so triage keeps it
+    event, triaged = complaint.events.all()
     assert (event.kind, event.actor, event.at, event.from_status, event.to_status) == (
         EventKind.CREATED,
         handler,
@@ -65,6 +66,16 @@ def test_create_writes_the_complaint_and_its_created_event(handler, group):
         "channel": "phone",
         "group": {"id": group.pk, "code": group.code, "name": group.name},
     }
+    # then intake triage, by the system at the same instant, keeping the given category
+    assert (triaged.kind, triaged.actor, triaged.at, triaged.from_status, triaged.to_status) == (
+        EventKind.TRIAGED,
+        None,
+        T0,
+        Status.NEW,
+        Status.NEW,
+    )
+    assert triaged.data["result"]["category"]["source"] == "given"
+    assert "category" not in triaged.data["applied"]
 
 
 def test_create_collects_every_bad_field_before_writing(handler):
@@ -321,7 +332,7 @@ def test_intake_inside_an_outer_transaction(handler):
 
 def test_an_event_cannot_be_changed_or_deleted(handler):
     complaint = make_complaint()
-    event = complaint.events.get()
+    event = complaint.events.get(kind=EventKind.CREATED)
 
     event.data = {"forged": True}
     with pytest.raises(AppendOnlyError):
@@ -333,12 +344,12 @@ def test_an_event_cannot_be_changed_or_deleted(handler):
     with pytest.raises(AppendOnlyError):
         ComplaintEvent.objects.filter(pk=event.pk).delete()
 
-    assert complaint.events.get().data == {"channel": "phone", "group": None}
+    assert complaint.events.get(kind=EventKind.CREATED).data == {"channel": "phone", "group": None}
 
 
 def test_a_new_event_with_a_chosen_id_is_refused(handler):
     complaint = make_complaint()
-    existing = complaint.events.get()
+    existing = complaint.events.get(kind=EventKind.CREATED)
 
     with pytest.raises(AppendOnlyError):
         ComplaintEvent(pk=existing.pk, complaint=complaint, kind="note", at=T0).save()
@@ -383,7 +394,7 @@ def test_a_refused_attachment_says_why_and_stores_nothing(name, content, message
 
     assert raised.value.field == "file"
     assert Attachment.objects.count() == 0
-    assert complaint.events.count() == 1
+    assert list(complaint.events.values_list("kind", flat=True)) == [EventKind.CREATED, EventKind.TRIAGED]
 
 
 def test_an_oversize_attachment_is_refused(handler, settings):

@@ -72,7 +72,10 @@ def test_csv_with_english_headers_imports(importer, manager, tmp_path):
     assert first.created_at == datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
     assert first.customer.identities.get().value == "13800138000"
     assert first.created_by == manager
-    assert first.events.get().kind == EventKind.CREATED
+    assert [(e.kind, e.at) for e in first.events.all()] == [
+        (EventKind.CREATED, first.created_at),
+        (EventKind.TRIAGED, first.created_at),
+    ]
     assert (second.channel, second.category.code, second.customer.name) == ("email", "billing-charge", "李娜")
     assert second.created_at == NOW
 

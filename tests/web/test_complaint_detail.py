@@ -145,7 +145,7 @@ def test_assign_start_resolve_through_the_forms(handler_client, handler):
     assert complaint.status == Status.RESOLVED
     assert complaint.resolution == "已退款 199 元"
     kinds = list(ComplaintEvent.objects.filter(complaint=complaint).values_list("kind", flat=True))
-    assert kinds == ["created", "assigned", "started", "resolved"]
+    assert kinds == ["created", "triaged", "assigned", "started", "resolved"]
     page = handler_client.get(f"/complaints/{complaint.pk}/").content.decode()
     assert "已退款 199 元" in page
     assert 'name="action" value="close"' in page
@@ -221,7 +221,8 @@ def test_the_detail_page_costs_the_same_however_long_the_timeline(
         complaint_transition(complaint=complaint, action="note", text=f"第{i}次回访", by=handler, now=T0)
 
     # session, user, complaint, events with actors, attachments, customer handles,
-    # handlers for the assign form, groups for the transfer form
-    with django_assert_num_queries(8):
+    # handlers for the assign form, groups for the transfer form, categories for the triage panel,
+    # repeat links both ways
+    with django_assert_num_queries(11):
         page = handler_client.get(f"/complaints/{complaint.pk}/").content.decode()
     assert "第19次回访" in page

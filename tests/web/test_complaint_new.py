@@ -43,8 +43,10 @@ def test_the_form_offers_the_choices(handler_client, group):
     assert '<option value="chat">在线客服</option>' in page
     assert '<option value="product-quality">产品问题 / 产品质量</option>' in page
     assert f'<option value="{group.code}">' in page
-    assert '<option value="general" selected>一般</option>' in page
-    assert '<option value="P3" selected>P3</option>' in page
+    # severity and priority start open: triage decides unless the handler chooses
+    assert page.count('<option value="" selected>（由智能分拣判定）</option>') == 3
+    assert '<option value="general">一般</option>' in page
+    assert '<option value="P3">P3</option>' in page
 
 
 @pytest.mark.django_db

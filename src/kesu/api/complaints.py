@@ -16,6 +16,7 @@ from kesu.api.schemas import (
     ComplaintDetailOut,
     ComplaintIn,
     ComplaintPage,
+    CorrectionIn,
     ErrorOut,
     TextIn,
     TransitionErrorOut,
@@ -30,6 +31,7 @@ from kesu.complaints.transitions import complaint_transition
 from kesu.core.clock import clock_now
 from kesu.core.roles import Permission
 from kesu.customers.actions import CustomerHandles
+from kesu.triage.actions import complaint_correct
 
 router = Router(tags=["complaints"])
 
@@ -129,6 +131,17 @@ def complaint_transition_view(request: HttpRequest, complaint_id: int, payload: 
     if complaint is None:
         return HttpStatus(404, {"detail": f"no complaint with id {complaint_id}"})
     complaint_transition(complaint=complaint, by=user, now=clock_now(), **payload.dict())
+    return HttpStatus(200, _detail(complaint_id))
+
+
+@router.post("/{int:complaint_id}/corrections", response={200: ComplaintDetailOut, 404: ErrorOut, 422: ErrorOut})
+def complaint_correction_view(request: HttpRequest, complaint_id: int, payload: CorrectionIn):
+    """Correct triage's category and/or severity; the correction is recorded and becomes training data."""
+    user = permission_require(request, Permission.COMPLAINT_HANDLE)
+    complaint = Complaint.objects.filter(pk=complaint_id).first()
+    if complaint is None:
+        return HttpStatus(404, {"detail": f"no complaint with id {complaint_id}"})
+    complaint_correct(complaint=complaint, by=user, now=clock_now(), **payload.dict())
     return HttpStatus(200, _detail(complaint_id))
 
 

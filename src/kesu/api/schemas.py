@@ -41,9 +41,9 @@ class ComplaintIn(TextIn):
     customer_id: int | None = Field(None, description="an existing customer; or give `customer` handles")
     customer: CustomerIn | None = None
     subject: str = ""
-    category: str = Field("", description="category code, e.g. service-attitude")
-    severity: str = Field("general", description="general, urgent or major")
-    priority: str = Field("P3", description="P1 (highest) … P4")
+    category: str = Field("", description="category code, e.g. service-attitude; empty: triage decides")
+    severity: str = Field("", description="general, urgent or major; empty: triage decides")
+    priority: str = Field("", description="P1 (highest) … P4; empty: triage decides from the priority matrix")
     region: str = ""
     product: str = ""
     batch: str = ""
@@ -121,6 +121,30 @@ class ComplaintOut(Schema):
     assigned_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None
+    category_confirmed: bool
+    emotion: int | None = Field(None, description="emotion temperature 0–100 (情绪温度计)")
+    needs_senior: bool
+    red_channel: bool
+    repeat_count: int
+    tags: list[str]
+    quality_missing: list[str] = Field(description="required fields this complaint lacks (校标)")
+
+
+class RepeatRef(Schema):
+    id: int
+    number: str
+    similarity: float
+
+
+class RepeatsOut(Schema):
+    repeats: list[RepeatRef] = Field(description="earlier complaints of the customer on the same issue")
+    repeated_by: list[RepeatRef] = Field(description="later complaints that repeat this one")
+
+
+class CorrectionIn(Schema):
+    category: str = Field("", description="category code")
+    severity: str = Field("", description="general, urgent or major")
+    reason: str = ""
 
 
 class EventOut(Schema):
@@ -141,6 +165,11 @@ class AttachmentOut(Schema):
 
 
 class ComplaintDetailOut(ComplaintOut):
+    triage: dict[str, Any] | None = Field(
+        description="the latest triage result: category (with confidence, alternatives, reasons), tags, severity, "
+        "priority, emotion, needs_senior, red_channel (evidence), repeat, quality — each with its reasons"
+    )
+    repeats: RepeatsOut
     timeline: list[EventOut]
     attachments: list[AttachmentOut]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kesu.complaints.models import Complaint
+from kesu.complaints.models import Complaint, EventKind
+from kesu.triage.selectors import repeat_links
 
 
 def _user(user) -> dict[str, str] | None:
@@ -40,12 +41,23 @@ def complaint_dict(c: Complaint) -> dict[str, Any]:
         "assigned_at": c.assigned_at,
         "resolved_at": c.resolved_at,
         "closed_at": c.closed_at,
+        "category_confirmed": c.category_confirmed,
+        "emotion": c.emotion,
+        "needs_senior": c.needs_senior,
+        "red_channel": c.red_channel,
+        "repeat_count": c.repeat_count,
+        "tags": c.tags,
+        "quality_missing": c.quality_missing,
     }
 
 
 def complaint_detail_dict(c: Complaint, *, events=None, attachments=None) -> dict[str, Any]:
     """The complaint with its timeline; pass ``events`` / ``attachments`` when already loaded."""
     body = complaint_dict(c)
+    events = list(c.events.all() if events is None else events)
+    triaged = [e for e in events if e.kind == EventKind.TRIAGED]
+    body["triage"] = (triaged[-1].data.get("result") or {"error": triaged[-1].data.get("error", "")}) if triaged else None
+    body["repeats"] = repeat_links(c)
     body["timeline"] = [
         {
             "kind": e.kind,
@@ -55,7 +67,7 @@ def complaint_detail_dict(c: Complaint, *, events=None, attachments=None) -> dic
             "to_status": e.to_status,
             "data": e.data,
         }
-        for e in (c.events.all() if events is None else events)
+        for e in events
     ]
     body["attachments"] = [
         {

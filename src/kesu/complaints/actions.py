@@ -5,6 +5,7 @@ Views, the API, the CLI, imports and jobs call these; nothing else saves a compl
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime
 
@@ -22,6 +23,8 @@ from kesu.core.models import Group, User
 from kesu.core.roles import Permission
 from kesu.customers.actions import customer_find_or_create
 from kesu.customers.models import Customer
+
+logger = logging.getLogger(__name__)
 
 
 def _check(by: User | None, permission: str) -> None:
@@ -81,11 +84,13 @@ def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -
             customer = customer_find_or_create(handles=draft.customer, now=now)
         year = number_year(now)
         (sequence,) = numbers_reserve(year=year)
+        given = {name: value for name, value in fields.items() if value != "" or name not in ("severity", "priority")}
         complaint = Complaint(
-            **fields,
+            **given,
             number=number_format(year, sequence),
             customer=customer,
             category=category,
+            category_confirmed=category is not None,
             group=group,
             created_by=by,
             created_at=now,
@@ -93,7 +98,23 @@ def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -
         )
         complaint.save()
         lifecycle.created(complaint, by=by, now=now).save()
+        _triage(complaint, open_fields=draft.open_fields(), now=now)
     return complaint
+
+
+def _triage(complaint: Complaint, *, open_fields: frozenset[str], now: datetime) -> None:
+    """Triage at intake. A failing triage never loses the complaint: it is kept with the error."""
+    from kesu.triage.actions import complaint_triage
+
+    try:
+        with transaction.atomic():
+            complaint_triage(complaint=complaint, by=None, now=now, open_fields=open_fields)
+    except Exception as error:  # the complaint matters more than its triage
+        logger.exception("triage of %s failed", complaint.number)
+        ComplaintEvent(
+            complaint=complaint, kind=EventKind.TRIAGED, at=now, from_status=complaint.status,
+            to_status=complaint.status, data={"error": f"{type(error).__name__}: {error}"},
+        ).save()
 
 
 def complaint_intake(

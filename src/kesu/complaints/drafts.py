@@ -23,14 +23,18 @@ class ComplaintDraft:
     customer: CustomerHandles = field(default_factory=CustomerHandles)
     subject: str = ""
     category: str = ""
-    severity: str = Severity.GENERAL
-    priority: str = Priority.P3
+    severity: str = ""  # empty: triage decides
+    priority: str = ""  # empty: triage decides
     region: str = ""
     product: str = ""
     batch: str = ""
     order_number: str = ""
     amount_claimed: Decimal | str | None = None
     group: str = ""
+
+    def open_fields(self) -> frozenset[str]:
+        """What the intake left for triage to decide."""
+        return frozenset(name for name in ("category", "severity", "priority") if not getattr(self, name))
 
     def fingerprint(self) -> str:
         """A digest of the request, to tell a retried request from a different one."""
@@ -93,8 +97,8 @@ def draft_clean(draft: ComplaintDraft) -> dict:
     check("content", lambda: _content(draft.content))
     check("channel", lambda: _choice("channel", draft.channel, Channel.values))
     check("subject", lambda: _limited("subject", draft.subject, 200))
-    check("severity", lambda: _choice("severity", draft.severity or Severity.GENERAL, Severity.values))
-    check("priority", lambda: _choice("priority", draft.priority or Priority.P3, Priority.values))
+    check("severity", lambda: _choice("severity", draft.severity, Severity.values) if draft.severity else "")
+    check("priority", lambda: _choice("priority", draft.priority, Priority.values) if draft.priority else "")
     check("region", lambda: _limited("region", draft.region, 64))
     check("product", lambda: _limited("product", draft.product, 128))
     check("batch", lambda: _limited("batch", draft.batch, 64))

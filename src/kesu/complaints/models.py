@@ -54,6 +54,10 @@ class Category(models.Model):
     )
     sort = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
+    required_fields = models.JSONField(
+        _("required fields"), default=list, blank=True,
+        help_text="fields a complaint of this category must carry (工单生成标准 / 校标), e.g. order_number",
+    )
 
     class Meta:
         ordering = ["sort", "code"]
@@ -115,6 +119,17 @@ class Complaint(models.Model):
     )
     resolution = models.TextField(_("resolution"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("reopened"), default=0)
+    # what triage found (the full result with reasons is the latest `triaged` event; these are for
+    # lists, filters and routing)
+    category_confirmed = models.BooleanField(
+        _("category confirmed"), default=False, help_text="set by a person (intake or correction): training data"
+    )
+    emotion = models.PositiveSmallIntegerField(_("emotion temperature"), null=True, blank=True)
+    needs_senior = models.BooleanField(_("for a senior handler"), default=False)
+    red_channel = models.BooleanField(_("red channel"), default=False)
+    repeat_count = models.PositiveSmallIntegerField(_("earlier complaints on the same issue"), default=0)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    quality_missing = models.JSONField(_("missing fields"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
     assigned_at = models.DateTimeField(null=True, blank=True)
@@ -130,6 +145,7 @@ class Complaint(models.Model):
             models.Index(fields=["assignee", "status"], name="complaint_assignee_status"),
             models.Index(fields=["channel", "-created_at"], name="complaint_channel_newest"),
             models.Index(fields=["category", "-created_at"], name="complaint_category_newest"),
+            models.Index(fields=["customer", "-created_at"], name="complaint_customer_newest"),
         ]
 
     def __str__(self) -> str:
@@ -149,6 +165,8 @@ class EventKind(models.TextChoices):
     MERGED = "merged", _("Merged into another complaint")
     MERGE_RECEIVED = "merge_received", _("Duplicate merged in")
     NOTE = "note", _("Internal note")
+    TRIAGED = "triaged", _("Triaged")
+    CORRECTED = "corrected", _("Triage corrected")
     ATTACHMENT = "attachment", _("Attachment added")
 
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "kesu.core",
     "kesu.customers",
     "kesu.complaints",
+    "kesu.triage",
     "kesu.web",
 ]
 

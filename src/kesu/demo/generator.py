@@ -58,6 +58,10 @@ from kesu.demo.bulk import ids_reserve, rows_insert
 from kesu.demo.names import PersonName, email_address, mobile_number, person_name, social_handle
 from kesu.demo.organisation import FIRST_LINE_GROUPS, SECOND_LINE_GROUPS, SUPERVISOR, organisation_ensure
 from kesu.demo.places import region_pick
+from kesu.triage import steps as triage_steps
+from kesu.triage.context import triage_context, triage_settings
+from kesu.triage.engine import EarlierComplaint, TriageInput, triage_run
+from kesu.triage.models import RepeatLink
 
 DEMO_PASSWORD = "kesu-demo"
 """The password of every demo login (printed by ``kesu demo``); ``demo_users_ensure`` resets it."""
@@ -273,6 +277,11 @@ class _Generator:
                 username__in=[SUPERVISOR, DEMO_USERS[Role.MANAGER][0]], is_active=True
             ).order_by("username")
         )
+        # triage: the same pure engine and step as complaint intake
+        self.triage = triage_context()
+        self.repeat_window = timedelta(days=triage_settings().repeat_window_days)
+        self.history: dict[int, list[EarlierComplaint]] = {}  # id(person) -> their complaints, oldest first
+        self.links: list[RepeatLink] = []
         taken = CustomerIdentity.objects.values_list("kind", "value")
         self.taken: dict[str, set[str]] = {kind: set() for kind in IdentityKind.values}
         for kind, value in taken.iterator(chunk_size=10_000):
@@ -745,6 +754,7 @@ class _Generator:
             complaint = planned.complaint
             if op is None:
                 events.append(lifecycle.created(complaint, by=complaint.created_by, now=moment))
+                events.append(self._triaged(planned, moment))
             elif op.name == "merge":
                 assert planned.primary is not None
                 events.extend(lifecycle.merge(complaint, planned.primary.complaint, now=moment, **op.params))
@@ -752,6 +762,36 @@ class _Generator:
                 step: Callable[..., ComplaintEvent] = getattr(lifecycle, op.name)
                 events.append(step(complaint, now=moment, **op.params))
         return events
+
+    def _triaged(self, planned: _Planned, moment: datetime) -> ComplaintEvent:
+        """Triage the complaint as intake would: category, severity and priority were set by the
+        person who recorded it (so they are confirmed); emotion, red channel, tags, repeats are found."""
+        complaint, person = planned.complaint, planned.person
+        complaint.category_confirmed = True
+        history = self.history.setdefault(id(person), [])
+        since = complaint.created_at - self.repeat_window
+        earlier = tuple(e for e in reversed(history[-50:]) if e.created_at >= since)
+        text = f"{complaint.subject}\n{complaint.content}" if complaint.subject else complaint.content
+        result = triage_run(
+            TriageInput(
+                subject=complaint.subject, content=complaint.content, tier=person.tier,
+                category_given=complaint.category.code if complaint.category else "",
+                amount_claimed=complaint.amount_claimed,
+                fields={"content": complaint.content, "product": complaint.product, "batch": complaint.batch,
+                        "order_number": complaint.order_number, "amount_claimed": complaint.amount_claimed},
+                has_contact=True, created_at=complaint.created_at, earlier=earlier,
+            ),
+            self.triage,
+        )
+        self.links.extend(
+            RepeatLink(complaint=complaint, earlier_id=r["id"], similarity=r["similarity"])
+            for r in result["repeat"]["earlier"]
+        )
+        history.append(EarlierComplaint(id=complaint.pk, number=complaint.number, text=text,
+                                        created_at=complaint.created_at))
+        return triage_steps.triaged(
+            complaint, result, categories=self.categories, by=None, now=moment, open_fields=frozenset()
+        )
 
     def _write(
         self, chunk: list[_Planned], customers: list[Customer], identities: list[CustomerIdentity]
@@ -766,6 +806,9 @@ class _Generator:
             events = self._walk(chunk)
             rows_insert(Complaint, [planned.complaint for planned in chunk])
             rows_insert(ComplaintEvent, events)
+            if self.links:
+                RepeatLink.objects.bulk_create(self.links, ignore_conflicts=True)
+                self.links = []
         for person in self.people[len(self.people) - len(customers) :]:
             person.customer_id = person.customer.pk  # type: ignore[union-attr]
             person.customer = None

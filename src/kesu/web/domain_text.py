@@ -132,6 +132,10 @@ _RULES: list[_Rule] = [
         lambda g: _("There is no complaint %(value)s.") % g,
     ),
     (re.compile(r"no such complaint"), lambda g: _("There is no such complaint.")),
+    (
+        re.compile(r"give a category or a severity to correct"),
+        lambda g: _("Choose a category or a severity to correct."),
+    ),
 ]
 
 

@@ -25,6 +25,8 @@ from kesu.customers.models import Tier
 from kesu.web.domain_text import domain_message
 
 ANY = ("", _("All"))
+TRIAGE_DECIDES = ("", _("(triage decides)"))  # empty: the intake leaves it to triage
+UNCHANGED = ("", _("(unchanged)"))
 
 
 def category_choices() -> list[tuple[str, str]]:
@@ -39,6 +41,20 @@ def category_choices() -> list[tuple[str, str]]:
     for parent in parents:
         choices.append((parent.code, parent.name))
         choices += [(child.code, f"{parent.name} / {child.name}") for child in children.get(parent.pk, [])]
+    return choices
+
+
+def category_tree_choices(categories: list[Category]) -> list[tuple[str, str]]:
+    """Active categories in tree order, children indented under their parent (from rows in hand)."""
+    active = [c for c in categories if c.is_active]
+    children: dict[int, list[Category]] = {}
+    for category in active:
+        if category.parent_id is not None:
+            children.setdefault(category.parent_id, []).append(category)
+    choices = []
+    for parent in (c for c in active if c.parent_id is None):
+        choices.append((parent.code, parent.name))
+        choices += [(child.code, f"\u00a0\u00a0\u00a0\u00a0{child.name}") for child in children.get(parent.pk, [])]
     return choices
 
 
@@ -143,8 +159,8 @@ class ComplaintNewForm(DomainForm):
     subject = _text(_("Subject"))
     content = forms.CharField(label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 7}))
     category = _select(_("Category"))
-    severity = _select(_("Severity"), Severity.choices)
-    priority = _select(_("Priority"), Priority.choices)
+    severity = _select(_("Severity"), [TRIAGE_DECIDES, *Severity.choices])
+    priority = _select(_("Priority"), [TRIAGE_DECIDES, *Priority.choices])
     region = _text(_("Region"))
     product = _text(_("Product"))
     batch = _text(_("Batch"))
@@ -163,9 +179,8 @@ class ComplaintNewForm(DomainForm):
     }
 
     def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("initial", {"severity": Severity.GENERAL, "priority": Priority.P3})
         super().__init__(*args, **kwargs)
-        self.fields["category"].widget.choices = [("", _("(not yet classified)")), *category_choices()]
+        self.fields["category"].widget.choices = [TRIAGE_DECIDES, *category_choices()]
         self.fields["group"].widget.choices = [("", _("(routing decides)")), *group_choices()]
 
     def draft(self) -> ComplaintDraft:
@@ -252,6 +267,18 @@ TRANSITION_FORMS: dict[str, type[DomainForm]] = {
     "merge": MergeForm,
     "note": NoteForm,
 }
+
+
+class CorrectionForm(DomainForm):
+    """A handler corrects (or confirms) triage's category and/or severity."""
+
+    category = _select(_("Category"))
+    severity = _select(_("Severity"), [UNCHANGED, *Severity.choices])
+    reason = _area(_("Reason"), rows=2)
+
+    def categories_offer(self, categories: list[Category]) -> None:
+        """Fill the category select from rows the page already holds (no query of its own)."""
+        self.fields["category"].widget.choices = [UNCHANGED, *category_tree_choices(categories)]
 
 
 class AttachmentForm(DomainForm):

@@ -20,6 +20,11 @@ urlpatterns = [
         name="complaint_transition",
     ),
     path(
+        "complaints/<int:complaint_id>/correct/",
+        views.complaint_correct_view,
+        name="complaint_correct",
+    ),
+    path(
         "complaints/<int:complaint_id>/attachments/",
         views.attachment_upload_view,
         name="attachment_upload",

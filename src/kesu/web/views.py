@@ -14,22 +14,30 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kesu.complaints import lifecycle
 from kesu.complaints.actions import attachment_add, complaint_create
-from kesu.complaints.models import Attachment, Complaint
+from kesu.complaints.models import Attachment, Category, Complaint
 from kesu.complaints.selectors import complaint_detail, complaint_list
 from kesu.complaints.transitions import complaint_transition
 from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError, InvalidTransition, NotPermitted
 from kesu.core.roles import Permission
+from kesu.triage.actions import complaint_correct
+from kesu.triage.models import TriageSettings
+from kesu.triage.selectors import repeat_links, triage_latest
 from kesu.web.domain_text import ACTION_LABELS, transition_refused
 from kesu.web.forms import (
     TRANSITION_FORMS,
     AttachmentForm,
     ComplaintFilterForm,
     ComplaintNewForm,
+    CorrectionForm,
     DomainForm,
 )
+from kesu.web.triage_text import triage_panel
 
 PAGE_SIZE = 50
+# the list marks a heated complaint at the default threshold: reading the centre's setting would
+# cost a query per page
+LIST_EMOTION_THRESHOLD = TriageSettings._meta.get_field("emotion_threshold").default
 INLINE_TYPES = ("image/", "application/pdf")
 
 
@@ -53,7 +61,8 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
     form = ComplaintFilterForm(request.GET, with_choices=not partial)
     page = Paginator(complaint_list(filters=form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     template = "web/_complaint_results.html" if partial else "web/complaint_list.html"
-    response = render(request, template, {"form": form, "page": page})
+    context = {"form": form, "page": page, "emotion_threshold": LIST_EMOTION_THRESHOLD}
+    response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -77,6 +86,7 @@ def _detail_page(
     bound: DomainForm | None = None,
     bound_action: str = "",
     upload_form: AttachmentForm | None = None,
+    correction_form: CorrectionForm | None = None,
     refused: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -95,8 +105,21 @@ def _detail_page(
     note_form = None
     if can_handle:
         note_form = bound if bound_action == "note" else TRANSITION_FORMS["note"](prefix="note")
+    # one query names every category the triage panel and the timeline mention (and fills the
+    # correction select), however many events there are
+    category_rows = list(Category.objects.all())
+    categories = {category.code: category for category in category_rows}
+    if can_handle:
+        correction_form = correction_form or CorrectionForm(prefix="correct")
+        correction_form.categories_offer(category_rows)
+    else:
+        correction_form = None
     context = {
         "complaint": complaint,
+        "triage": triage_panel(triage_latest(complaint), categories),
+        "links": repeat_links(complaint),
+        "categories": categories,
+        "correction_form": correction_form,
         "events": complaint.events.all(),
         "attachments": complaint.attachments.all(),
         "transition_forms": transition_forms,
@@ -147,6 +170,25 @@ def complaint_transition_view(request: HttpRequest, complaint_id: int) -> HttpRe
     except NotPermitted:
         return _forbidden(request, _("Your role may not do this."))
     messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    return redirect("web:complaint_detail", complaint_id=complaint_id)
+
+
+@login_required
+@require_POST
+def complaint_correct_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    if not request.user.can(Permission.COMPLAINT_HANDLE):
+        return _forbidden(request, _("Your role may not handle complaints."))
+    complaint = get_object_or_404(Complaint, pk=complaint_id)
+    form = CorrectionForm(request.POST, prefix="correct")
+    form.is_valid()
+    try:
+        complaint_correct(complaint=complaint, by=request.user, now=clock_now(), **form.cleaned_data)
+    except FieldError as error:
+        form.add_domain_error(error)
+        return _detail_page(request, complaint_id, correction_form=form, status=422)
+    except NotPermitted:
+        return _forbidden(request, _("Your role may not do this."))
+    messages.success(request, _("Triage corrected."))
     return redirect("web:complaint_detail", complaint_id=complaint_id)
 
 

@@ -1,0 +1,83 @@
+"""The triage context of this process: configuration rows and the active model, cached.
+
+Rows change rarely (the management layer edits them); the cache is dropped in this process when
+one is saved (signals in apps.py) and at most ``TTL`` seconds old in the others.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+from kesu.complaints.models import Category
+from kesu.triage.engine import TriageContext
+from kesu.triage.keywords import KeywordMatcher, KeywordRule
+from kesu.triage.models import Keyword, ModelVersion, PriorityRule, TriageSettings
+from kesu.triage.severity import MatrixCell
+
+TTL = 30.0
+_lock = threading.Lock()
+_cached: tuple[float, TriageContext] | None = None
+_models: dict[int, object] = {}
+
+
+def models_dir() -> Path:
+    return Path(settings.KESU_DATA_DIR) / "models" / "category"
+
+
+def model_load(version: ModelVersion):
+    """The CategoryModel of ``version``, loaded once per process."""
+    from kesu.triage.classifier import CategoryModel
+
+    if version.version not in _models:
+        _models[version.version] = CategoryModel.load(models_dir().parent.parent / version.directory)
+    return _models[version.version]
+
+
+def triage_settings() -> TriageSettings:
+    return TriageSettings.objects.get_or_create(pk=1)[0]
+
+
+def _build() -> TriageContext:
+    config = triage_settings()
+    categories = list(Category.objects.select_related("parent").filter(is_active=True))
+    codes = {c.pk: c.code for c in categories}
+    rules = [
+        KeywordRule(tag=k.tag, words=tuple(k.words), category=codes.get(k.category_id, ""))
+        for k in Keyword.objects.filter(is_active=True)
+    ]
+    matrix = tuple(
+        MatrixCell(category=codes.get(r.category_id, "") if r.category_id else "", tier=r.tier, severity=r.severity,
+                   priority=r.priority)
+        for r in PriorityRule.objects.all()
+    )
+    active = ModelVersion.objects.filter(is_active=True).first()
+    return TriageContext(
+        keywords=KeywordMatcher(rules),
+        matrix=matrix,
+        required_fields={c.code: list(c.required_fields) for c in categories if c.required_fields},
+        parents={c.code: c.parent.code for c in categories if c.parent_id},
+        known_categories=frozenset(codes.values()),
+        emotion_threshold=config.emotion_threshold,
+        repeat_similarity=config.repeat_similarity,
+        category_min_confidence=config.category_min_confidence,
+        model=model_load(active) if active else None,
+        model_version=str(active.version) if active else "",
+    )
+
+
+def triage_context() -> TriageContext:
+    global _cached
+    with _lock:
+        if _cached is None or time.monotonic() - _cached[0] > TTL:
+            _cached = (time.monotonic(), _build())
+        return _cached[1]
+
+
+def triage_context_reset(**_kwargs) -> None:
+    global _cached
+    with _lock:
+        _cached = None

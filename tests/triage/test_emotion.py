@@ -1,0 +1,266 @@
+"""The emotion temperature: calm enquiries are cool, angry complaints with threats are hot, and the
+trainable model and its evaluation behave on small data sets written here (no shared data)."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kesu.triage import emotion as emotion_module
+from kesu.triage.emotion import (
+    EMOTION_THRESHOLD_DEFAULT,
+    EmotionModel,
+    emotion_evaluate,
+    emotion_temperature,
+    labels_parse,
+    lexicon_duplicates,
+    roc_auc,
+)
+from kesu.triage.lexicon import emotion_en, emotion_zh
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请问营业时间是几点",
+        "请问营业时间是几点？",
+        "你好，想咨询一下宽带怎么办理",
+        "咨询一下套餐资费",
+        "请问信用卡怎么申请分期？",
+        "Could you tell me your opening hours?",
+        "Hi, how do I change my billing address?",
+    ],
+)
+def test_a_calm_question_scores_low(text):
+    assert emotion_temperature(text).score < 30
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "谢谢，送餐很快，味道不错，辛苦了",
+        "客服态度很好，问题解决了，非常满意",
+        "Thank you, great service and very friendly staff",
+    ],
+)
+def test_polite_praise_scores_low(text):
+    assert emotion_temperature(text).score < 20
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你们这是什么垃圾服务！！！再不退款我就投诉到12315，还要找媒体曝光！",
+        "骗子公司，乱扣费，气死我了！！！我要起诉你们",
+        "客服态度恶劣，直接挂我电话，太过分了！！我要去消协投诉",
+        "This is a SCAM!!! Refund me now or I will sue you and report you to the CFPB",
+        "Absolutely disgusting service, I am furious. Worst company ever!!!",
+    ],
+)
+def test_an_angry_complaint_with_threats_scores_high(text):
+    emotion = emotion_temperature(text)
+    assert emotion.score >= 70, emotion
+    assert emotion.above()  # at the default threshold: a senior handler takes it
+
+
+def test_reasons_name_the_evidence_in_text_order():
+    reasons = emotion_temperature("垃圾服务！！！我要投诉到12315").reasons
+    assert reasons[0] == "愤怒词“垃圾”"
+    assert "连续标点“！！！”" in reasons
+    assert "威胁“投诉到12315”" in reasons
+
+
+def test_english_reasons():
+    reasons = emotion_temperature("This is a SCAM!!! I am not happy").reasons
+    assert 'angry word "SCAM"' in reasons
+    assert 'repeated punctuation "!!!"' in reasons
+    assert 'ALL CAPS "SCAM"' in reasons
+    assert 'negation "not happy"' in reasons
+
+
+def test_negation_flips_the_word_it_precedes():
+    neutral = emotion_temperature("这次的服务").score
+    # a negated positive word heats: 不满意 is hotter than 满意, and hotter than neutral
+    assert emotion_temperature("这次的服务不满意").score > neutral > emotion_temperature("这次的服务满意").score
+    assert "否定“不满意”" in emotion_temperature("不满意").reasons
+    assert "否定“不是很满意”" in emotion_temperature("我不是很满意").reasons
+    # 不错 ("not wrong") is praise and cools
+    assert emotion_temperature("这次的服务不错").score < neutral
+    # a negated complaint word cools: 不贵 / not bad
+    assert emotion_temperature("价格不贵").score < emotion_temperature("价格贵").score
+    assert emotion_temperature("not bad at all").score < emotion_temperature("bad").score
+    assert emotion_temperature("I am not happy").score > emotion_temperature("I am happy").score
+
+
+def test_a_negation_in_another_clause_does_not_flip():
+    # 不 belongs to 在家, not to 满意
+    assert emotion_temperature("我不在家，很满意").score < 30
+
+
+def test_a_negated_threat_counts_nothing():
+    assert emotion_temperature("我不会投诉的").score < emotion_temperature("我会投诉的").score
+
+
+def test_intensifiers_strengthen():
+    assert emotion_temperature("服务非常差").score > emotion_temperature("服务差").score
+    assert emotion_temperature("extremely slow").score > emotion_temperature("slow").score
+
+
+def test_praise_before_a_turn_counts_less():
+    turned = emotion_temperature("味道不错，就是送得太慢了").score
+    assert turned > emotion_temperature("味道不错，送得也快").score
+    assert turned > emotion_temperature("味道不错").score
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请问营业时间是几点",
+        "快递三天还没到，麻烦尽快处理",
+        "味道不错，送餐很快",
+        "The delivery was late and the food was cold",
+        "",
+    ],
+)
+def test_adding_exclamations_and_abuse_never_lowers_the_score(text):
+    base = emotion_temperature(text).score
+    shouted = emotion_temperature(text + "！！！").score
+    abused = emotion_temperature(text + "，垃圾").score
+    both = emotion_temperature(text + "，垃圾！！！").score
+    assert shouted >= base
+    assert abused >= base
+    assert both >= max(shouted, abused)
+
+
+FRAGMENTS = [
+    "请问", "不", "没有", "很", "太", "满意", "不错", "垃圾", "慢", "好吃", "投诉", "12315", "但是", "，", "。",
+    "！", "？", "～", "快递", "我", "的", "not", " ", "very", "good", "bad", "scam", "!", "?", "NOW", "啊",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=12).map("".join))
+def test_adding_abuse_and_exclamations_never_lowers_any_score(text):
+    base = emotion_temperature(text).score
+    assert emotion_temperature(text + "！！！").score >= base
+    assert emotion_temperature(text + "，垃圾").score >= base
+    assert emotion_temperature(text + "，垃圾！！！").score >= base
+
+
+def test_surface_signals_heat():
+    assert emotion_temperature("为什么还没到？？？").score > emotion_temperature("为什么还没到").score
+    assert emotion_temperature("why is it NOT here").score > emotion_temperature("why is it not here").score
+    assert emotion_temperature("啊啊啊啊还没到").score > emotion_temperature("还没到").score
+
+
+def test_acronyms_and_redactions_are_not_shouting():
+    reasons = emotion_temperature("I called the ATM line and XXXX about my FCRA dispute").reasons
+    assert not any(reason.startswith("ALL CAPS") for reason in reasons)
+
+
+def test_internet_slang_and_look_alikes():
+    assert emotion_temperature("笑死我了哈哈哈").score < 30
+    assert emotion_temperature("快递员送到了，很好").score < 20  # 快递 is a courier, not "fast"
+    assert emotion_temperature("订单号12315678").score == emotion_temperature("订单号").score  # not 12315
+
+
+def test_scores_are_bounded_and_empty_text_is_neutral():
+    assert 0 <= emotion_temperature("垃圾！！！" * 50).score <= 100
+    assert 0 <= emotion_temperature("谢谢，很好，非常满意" * 50).score <= 100
+    empty = emotion_temperature("")
+    assert 15 <= empty.score <= 25 and empty.reasons == []
+    assert emotion_temperature(None).score == empty.score  # type: ignore[arg-type]
+
+
+def test_the_lexicons_list_each_term_once():
+    assert lexicon_duplicates(emotion_zh) == []
+    assert lexicon_duplicates(emotion_en) == []
+
+
+def test_the_default_threshold_is_70():
+    assert EMOTION_THRESHOLD_DEFAULT == 70
+    assert emotion_module.Emotion(score=70).above()
+    assert not emotion_module.Emotion(score=69).above()
+    assert emotion_module.Emotion(score=69).above(60)
+
+
+# --- the trainable form ----------------------------------------------------------------------
+
+POSITIVE = [
+    "味道很好，送餐很快", "非常满意，谢谢", "包装精美，很好吃", "服务热情，下次还来", "量足实惠，推荐",
+    "小哥辛苦了，很准时", "好吃不贵，点赞", "菜很新鲜，好评", "速度快，味道棒", "一如既往的好吃",
+    "great food, fast delivery", "lovely staff, thank you", "excellent and quick", "tasty and fresh",
+]
+NEGATIVE = [
+    "送了两个小时，菜都凉了", "太难吃了，再也不点了", "少送了一个菜，打电话没人接", "态度恶劣，差评",
+    "汤洒了一半，包装太差", "米饭是馊的，恶心", "等了很久还没到", "菜里有头发，要求退款", "贵而且量少",
+    "送错了还不给换", "cold food, two hours late", "terrible, never again", "missing items and rude driver",
+    "awful taste, want a refund",
+]
+
+
+def _rows():
+    return [(text, "1") for text in POSITIVE] + [(text, "0") for text in NEGATIVE]
+
+
+def test_the_model_learns_a_tiny_data_set():
+    model = EmotionModel(min_df=1).fit([t for t, _ in _rows()], [label for _, label in _rows()])
+    hot = model.temperatures(NEGATIVE)
+    cold = model.temperatures(POSITIVE)
+    assert min(hot) > max(cold)
+    assert all(0 <= t <= 100 for t in hot + cold)
+    assert model.temperature("太难吃了，差评") > model.temperature("很好吃，好评")
+
+
+def test_one_text_scores_as_the_batch_does():
+    model = EmotionModel(min_df=1).fit([t for t, _ in _rows()], [label for _, label in _rows()])
+    texts = POSITIVE + NEGATIVE + ["", "  Great   food\n\n but COLD!!!", "完全没听说过的词", "太难吃了\t\t差评"]
+    batch = model.negative_probabilities(texts)
+    for text, expected in zip(texts, batch, strict=True):
+        assert model.negative_probability(text) == pytest.approx(expected, abs=1e-9)
+    assert [model.temperature(text) for text in texts] == model.temperatures(texts)
+
+
+def test_a_trained_model_pickles():
+    model = EmotionModel(min_df=1).fit([t for t, _ in _rows()], [label for _, label in _rows()])
+    again = pickle.loads(pickle.dumps(model))
+    assert again.temperatures(["太难吃了"]) == model.temperatures(["太难吃了"])
+
+
+def test_the_model_refuses_one_class_and_bad_labels():
+    with pytest.raises(ValueError, match="both"):
+        EmotionModel().fit(["好吃", "很好"], [1, 1])
+    with pytest.raises(ValueError, match="row 2"):
+        labels_parse(["1", "positive"])
+    with pytest.raises(RuntimeError):
+        EmotionModel().temperatures(["好吃"])
+
+
+def test_evaluate_reports_every_figure_and_auc_1_on_a_separable_set():
+    rows = _rows()
+    result = emotion_evaluate(rows, rows, threshold=50, model=EmotionModel(min_df=1))
+    assert set(result) >= {
+        "roc_auc", "f1_at_threshold", "precision_at_threshold", "recall_at_threshold", "lexicon_roc_auc",
+        "n_train", "n_test", "train_seconds", "predict_per_second", "threshold",
+    }
+    assert result["roc_auc"] == 1.0
+    assert result["f1_at_threshold"] == 1.0
+    assert result["n_train"] == result["n_test"] == len(rows)
+    assert 0.5 < result["lexicon_roc_auc"] <= 1.0
+    assert result["threshold"] == 50
+
+
+def test_evaluate_accepts_int_labels():
+    rows = [(text, int(label)) for text, label in _rows()]
+    assert emotion_evaluate(rows, rows, model=EmotionModel(min_df=1))["n_test"] == len(rows)
+
+
+def test_roc_auc_counts_ties_half():
+    assert roc_auc([0.9, 0.8, 0.1, 0.2], [1, 1, 0, 0]) == 1.0
+    assert roc_auc([0.1, 0.2, 0.9, 0.8], [1, 1, 0, 0]) == 0.0
+    assert roc_auc([0.5, 0.5, 0.5, 0.5], [1, 0, 1, 0]) == 0.5
+    with pytest.raises(ValueError):
+        roc_auc([0.1, 0.2], [1, 1])
