@@ -171,7 +171,7 @@ def model_train(*, now: datetime, test_share: float = 0.2) -> TrainReport:
     directory = models_dir() / f"v{version}"
     if directory.exists():
         shutil.rmtree(directory)
-    trained["model"].save(directory)
+    trained["model"].save(directory, trained_at=now, metrics=metrics)
     with transaction.atomic():
         if promoted:
             ModelVersion.objects.filter(is_active=True).update(is_active=False)

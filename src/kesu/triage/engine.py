@@ -13,8 +13,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from kesu.triage.emotion import emotion_temperature
 from kesu.triage.keywords import KeywordMatcher
 from kesu.triage.quality import quality_missing
+from kesu.triage.redchannel import red_channel_detect
 from kesu.triage.severity import MatrixCell, priority_decide, severity_decide
 from kesu.triage.similarity import shingles, similarity
 
@@ -115,9 +117,6 @@ def _repeats(inp: TriageInput, ctx: TriageContext) -> list[dict[str, Any]]:
 
 def triage_run(inp: TriageInput, ctx: TriageContext) -> dict[str, Any]:
     """Everything triage finds about one complaint, as a JSON-ready dict with reasons."""
-    from kesu.triage.emotion import emotion_temperature
-    from kesu.triage.redchannel import red_channel_detect
-
     text = inp.text
     tags = ctx.keywords.match(text)
     category = _category(inp, ctx, tags)

@@ -1,0 +1,162 @@
+"""Learning from the centre's own data: corrections are training data; train, promote, roll back."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from kesu.cli import main
+from kesu.complaints.models import Complaint, EventKind
+from kesu.triage.actions import complaint_correct, model_activate, model_train, training_rows
+from kesu.triage.models import ModelVersion
+from tests.factories import T0, make_complaint
+
+pytestmark = pytest.mark.django_db
+
+BROADBAND = ["宽带断网{}天了，路由器一直闪红灯", "家里光猫没信号，网速特别慢{}", "宽带报修{}次没人上门，网络中断"]
+FRIDGE = ["冰箱{}天不制冷，冷藏室结冰", "新买的冰箱噪音很大第{}天了", "冰箱门封条脱落{}处，漏冷"]
+
+
+@pytest.fixture
+def settings_models(settings, tmp_path):
+    settings.KESU_DATA_DIR = tmp_path
+
+
+def _history(count: int):
+    """``count`` complaints whose category a person set: broadband → handling-efficiency, fridges → product-quality."""
+    for i in range(count):
+        texts, category = (BROADBAND, "handling-efficiency") if i % 2 else (FRIDGE, "product-quality")
+        make_complaint(content=texts[i % 3].format(i), category=category, now=T0 + timedelta(minutes=i))
+
+
+def test_a_correction_is_recorded_and_becomes_training_data(handler):
+    complaint = make_complaint(content="快递三天没到")
+    corrected = complaint_correct(complaint=complaint, by=handler, now=T0, category="logistics-delay",
+                                  severity="urgent", reason="物流问题")
+    assert corrected.category.code == "logistics-delay" and corrected.category_confirmed
+    event = corrected.events.get(kind=EventKind.CORRECTED)
+    assert event.actor == handler and event.data["changes"]["severity"][1] == "urgent"
+    assert ("快递三天没到", "logistics-delay") in training_rows()
+
+
+def test_an_analyst_cannot_correct(analyst):
+    from kesu.core.errors import NotPermitted
+
+    with pytest.raises(NotPermitted):
+        complaint_correct(complaint=make_complaint(), by=analyst, now=T0, category="other")
+
+
+def test_training_needs_enough_confirmed_complaints(settings_models):
+    _history(10)
+    with pytest.raises(Exception, match="at least 50 needed"):
+        model_train(now=T0)
+
+
+def test_train_promotes_the_first_model_and_triage_uses_it(settings_models):
+    # given the centre's own confirmed history
+    _history(80)
+
+    # when a model is trained
+    report = model_train(now=T0)
+
+    # then it is the active version, tested on the newest 20% by time
+    assert report.promoted and report.version == 1
+    assert report.metrics["n_test"] == 16 and report.metrics["macro_f1"] > 0.8
+    assert ModelVersion.objects.get(is_active=True).version == 1
+    # and a new complaint without a category is classified by it, with alternatives and reasons
+    complaint = make_complaint(content="冰箱不制冷了，冷冻室也不冷", now=T0 + timedelta(days=1))
+    result = complaint.events.get(kind=EventKind.TRIAGED).data["result"]["category"]
+    assert result["source"] == "model v1"
+    assert result["code"] == "product-quality" == complaint.category.code
+    assert result["reasons"]
+    assert not complaint.category_confirmed
+
+
+def test_a_worse_model_is_not_promoted_and_rollback_is_one_command(settings_models, capsys):
+    _history(80)
+    model_train(now=T0)
+    # confirmed categories now contradict the old pattern for the newest complaints
+    for i in range(40):
+        make_complaint(content=f"冰箱不制冷第{i}天", category="handling-efficiency", now=T0 + timedelta(days=1, minutes=i))
+    second = model_train(now=T0 + timedelta(days=2))
+    assert second.version == 2
+    if second.promoted:
+        assert second.metrics["macro_f1"] >= second.active_metrics["macro_f1"]
+    else:
+        assert ModelVersion.objects.get(is_active=True).version == 1
+
+    assert main(["triage", "activate", "2"]) == 0
+    assert ModelVersion.objects.get(is_active=True).version == 2
+    assert main(["triage", "activate", "1"]) == 0
+    assert ModelVersion.objects.get(is_active=True).version == 1
+    out = capsys.readouterr().out
+    assert "v1 is now the active category model" in out
+
+    assert main(["triage", "models"]) == 0
+    listing = capsys.readouterr().out
+    assert "* v1" in listing and "  v2" in listing
+
+
+def test_activating_an_unknown_version_names_the_known_ones(settings_models):
+    _history(60)
+    model_train(now=T0)
+    with pytest.raises(Exception, match="no model version 7; known: v1"):
+        model_activate(version=7)
+
+
+def test_train_command_reports_the_metrics(settings_models, capsys):
+    _history(60)
+    assert main(["triage", "train"]) == 0
+    out = capsys.readouterr().out
+    assert "v1: macro-F1" in out and "promoted: first model" in out
+
+
+def test_evaluate_command_prints_json(tmp_path, capsys):
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    lines = [f"{BROADBAND[i % 3].format(i)},net" if i % 2 else f"{FRIDGE[i % 3].format(i)},fridge" for i in range(60)]
+    train.write_text("\n".join(lines[:40]) + "\n", encoding="utf-8")
+    test.write_text("text,label\n" + "\n".join(lines[40:]) + "\n", encoding="utf-8")
+
+    assert main(["triage", "evaluate", "--train", str(train), "--test", str(test), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    for key in ("macro_f1", "accuracy", "per_class", "n_train", "n_test", "train_seconds", "predict_per_second"):
+        assert key in result
+    assert result["n_train"] == 40 and result["n_test"] == 20 and result["accuracy"] > 0.8
+
+
+def test_evaluate_names_the_bad_row(tmp_path, capsys):
+    train = tmp_path / "train.csv"
+    train.write_text("宽带断网,net\n冰箱不冷,fridge\n,fridge\n", encoding="utf-8")
+    assert main(["triage", "evaluate", "--train", str(train), "--test", str(train)]) == 1
+    assert "row 3" in capsys.readouterr().err
+
+
+def test_emotion_evaluate_reports_roc_auc(tmp_path, capsys):
+    rows = ["label,review"] + [f"1,很好吃，送得很快，谢谢{i}" for i in range(20)] + [
+        f"0,太难吃了，送了两个小时，垃圾{i}！！" for i in range(20)]
+    data = tmp_path / "sentiment.csv"
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["triage", "evaluate", "--target", "emotion", "--train", str(data), "--test", str(data),
+                 "--text-column", "review", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["roc_auc"] > 0.9 and "f1_at_threshold" in result
+
+
+def test_the_same_customer_repeating_an_issue_is_linked_both_ways():
+    first = make_complaint(content="我家千兆宽带从周一开始断网，报修了两次都没有人上门处理")
+    again = make_complaint(content="宽带还是断网！报修两次没人上门，你们到底管不管", now=T0 + timedelta(days=3))
+    other = make_complaint(content="冰箱送到时外箱破损，要求换货", now=T0 + timedelta(days=4))
+    late = make_complaint(content="宽带断网报修没人上门", now=T0 + timedelta(days=40))
+    assert again.repeat_count == 1 and other.repeat_count == 0
+    assert late.repeat_count == 0  # outside the 30-day window
+    assert list(again.repeat_links.values_list("earlier__number", flat=True)) == [first.number]
+    assert list(first.repeated_by_links.values_list("complaint__number", flat=True)) == [again.number]
+    assert Complaint.objects.get(pk=again.pk).needs_senior
+
+
+def test_a_calm_question_is_cool_unflagged_and_low_priority():
+    calm = make_complaint(content="请问营业时间是几点")
+    assert (calm.emotion < 30, calm.red_channel, calm.needs_senior) == (True, False, False)
+    assert calm.priority == "P4"  # a regular customer's consultation
