@@ -99,7 +99,7 @@ def test_a_repeat_links_to_the_earlier_complaint_and_back(handler_client, handle
     page = _page(handler_client, second)
     assert "重复此前的投诉：" in page
     assert f'<a class="mono" href="/complaints/{first.pk}/">{first.number}</a>' in page
-    assert "（相似度 0." in page
+    assert "（相似度 1.0" in page  # the second text contains the first
     assert "重复 ×1" in page
     # and the earlier one names the one that repeats it
     page = _page(handler_client, first)
