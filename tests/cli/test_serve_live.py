@@ -38,7 +38,8 @@ def test_serve_runs_web_server_and_job_consumer(tmp_path):
             assert status == 201, body
             status, fetched = http_json(f"{base}/api/v1/complaints/{body['id']}", token=token)
             assert status == 200 and fetched["content"] == content
-            assert [event["kind"] for event in fetched["timeline"]] == ["created"]
+            assert [event["kind"] for event in fetched["timeline"]] == ["created", "triaged"]
+            assert fetched["emotion"] >= 70  # an angry text, triaged in the live process
         finally:
             output = stop(server)
         assert "Huey consumer started" in output
