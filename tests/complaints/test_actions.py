@@ -412,3 +412,18 @@ def test_read_only_roles_may_not_attach(analyst):
         actions.attachment_add(
             complaint=make_complaint(), upload=SimpleUploadedFile("a.png", PNG), by=analyst, now=LATER
         )
+
+
+@pytest.mark.django_db
+def test_a_failing_triage_never_loses_the_complaint(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("model file unreadable")
+
+    monkeypatch.setattr("kesu.complaints.actions.triage_prepare", broken)
+    complaint = make_complaint(content="冰箱不制冷")
+
+    stored = Complaint.objects.get(pk=complaint.pk)
+    assert (stored.severity, stored.priority) == ("general", "P3")
+    kinds = list(stored.events.values_list("kind", flat=True))
+    assert kinds == ["created", "triaged"]
+    assert stored.events.get(kind="triaged").data == {"error": "RuntimeError: model file unreadable"}

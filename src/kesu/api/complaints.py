@@ -90,7 +90,7 @@ def complaint_create_view(request: HttpRequest, response: HttpResponse, payload:
         return HttpStatus(200, _detail(complaint.pk))
     # a new complaint: everything but its one event is already in memory
     events = list(complaint.events.select_related("actor"))
-    return HttpStatus(201, complaint_detail_dict(complaint, events=events, attachments=[]))
+    return HttpStatus(201, complaint_detail_dict(complaint, events=events, attachments=[], new=True))
 
 
 @router.get("", response=ComplaintPage)

@@ -51,13 +51,21 @@ def complaint_dict(c: Complaint) -> dict[str, Any]:
     }
 
 
-def complaint_detail_dict(c: Complaint, *, events=None, attachments=None) -> dict[str, Any]:
-    """The complaint with its timeline; pass ``events`` / ``attachments`` when already loaded."""
+def complaint_detail_dict(c: Complaint, *, events=None, attachments=None, new: bool = False) -> dict[str, Any]:
+    """The complaint with its timeline; pass ``events`` / ``attachments`` when already loaded.
+
+    ``new``: the complaint was just created, so its repeat links are the ones its triage found and
+    nothing repeats it yet (no queries needed).
+    """
     body = complaint_dict(c)
     events = list(c.events.all() if events is None else events)
     triaged = [e for e in events if e.kind == EventKind.TRIAGED]
     body["triage"] = (triaged[-1].data.get("result") or {"error": triaged[-1].data.get("error", "")}) if triaged else None
-    body["repeats"] = repeat_links(c)
+    if new:
+        found = body["triage"]["repeat"]["earlier"] if body["triage"] and "repeat" in body["triage"] else []
+        body["repeats"] = {"repeats": found, "repeated_by": []}
+    else:
+        body["repeats"] = repeat_links(c)
     body["timeline"] = [
         {
             "kind": e.kind,

@@ -23,6 +23,7 @@ from kesu.core.models import Group, User
 from kesu.core.roles import Permission
 from kesu.customers.actions import customer_find_or_create
 from kesu.customers.models import Customer
+from kesu.triage.actions import repeat_links_save, triage_prepare
 
 logger = logging.getLogger(__name__)
 
@@ -96,25 +97,30 @@ def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -
             created_at=now,
             updated_at=now,
         )
+        triaged, links = _triage(complaint, open_fields=draft.open_fields(), now=now,
+                                 has_contact=draft.customer_id is None and bool(draft.customer.identities()) or None)
         complaint.save()
         lifecycle.created(complaint, by=by, now=now).save()
-        _triage(complaint, open_fields=draft.open_fields(), now=now)
+        triaged.save()
+        repeat_links_save(links)
     return complaint
 
 
-def _triage(complaint: Complaint, *, open_fields: frozenset[str], now: datetime) -> None:
-    """Triage at intake. A failing triage never loses the complaint: it is kept with the error."""
-    from kesu.triage.actions import complaint_triage
-
+def _triage(complaint: Complaint, *, open_fields: frozenset[str], now: datetime, has_contact: bool | None):
+    """Triage at intake, before the complaint is written (ADR 0003). A failing triage never loses
+    the complaint: it is kept, with an event that records the error, and default severity/priority."""
     try:
-        with transaction.atomic():
-            complaint_triage(complaint=complaint, by=None, now=now, open_fields=open_fields)
+        _result, event, links = triage_prepare(
+            complaint, by=None, now=now, open_fields=open_fields, has_contact=has_contact
+        )
+        return event, links
     except Exception as error:  # the complaint matters more than its triage
         logger.exception("triage of %s failed", complaint.number)
-        ComplaintEvent(
+        event = ComplaintEvent(
             complaint=complaint, kind=EventKind.TRIAGED, at=now, from_status=complaint.status,
             to_status=complaint.status, data={"error": f"{type(error).__name__}: {error}"},
-        ).save()
+        )
+        return event, []
 
 
 def complaint_intake(

@@ -14,58 +14,77 @@ from kesu.core.errors import FieldError, NotPermitted
 from kesu.core.models import User
 from kesu.core.roles import Permission
 from kesu.triage import steps
-from kesu.triage.context import models_dir, triage_context, triage_settings
+from kesu.triage.context import models_dir, triage_categories, triage_context
 from kesu.triage.engine import EarlierComplaint, TriageInput, triage_run
 from kesu.triage.models import ModelVersion, RepeatLink
 
 EARLIER_LIMIT = 50  # the newest earlier complaints of the customer that are compared
 
 
-def triage_input_for(complaint: Complaint, *, category_given: str, window_days: int) -> TriageInput:
+def triage_input_for(
+    complaint: Complaint, *, category_given: str, window_days: int, has_contact: bool | None = None
+) -> TriageInput:
+    """What triage reads about ``complaint`` (saved or not yet): its fields and the customer's
+    complaints of the last ``window_days`` (index ``customer, -created_at``)."""
     since = complaint.created_at - timedelta(days=window_days)
-    earlier = (
-        Complaint.objects.filter(customer_id=complaint.customer_id, created_at__gte=since,
-                                 created_at__lte=complaint.created_at, merged_into__isnull=True)
-        .exclude(pk=complaint.pk)
-        .order_by("-created_at")
-        .values_list("id", "number", "subject", "content", "created_at")[:EARLIER_LIMIT]
+    earlier = Complaint.objects.filter(
+        customer_id=complaint.customer_id, created_at__gte=since, created_at__lte=complaint.created_at,
+        merged_into__isnull=True,
     )
-    identities = complaint.customer.identities.all() if complaint.customer_id else []
+    if complaint.pk is not None:
+        earlier = earlier.exclude(pk=complaint.pk)
+    earlier = earlier.order_by("-created_at").values_list("id", "number", "subject", "content", "created_at")
+    if has_contact is None:
+        has_contact = complaint.customer.identities.exists()
     return TriageInput(
         subject=complaint.subject, content=complaint.content, tier=complaint.customer.tier,
         category_given=category_given, amount_claimed=complaint.amount_claimed,
         fields={name: getattr(complaint, name) for name in
                 ("content", "product", "batch", "order_number", "amount_claimed", "region", "subject")},
-        has_contact=bool(identities),
+        has_contact=has_contact,
         created_at=complaint.created_at,
         earlier=tuple(EarlierComplaint(id=i, number=n, text=f"{s}\n{c}" if s else c, created_at=at)
-                      for i, n, s, c, at in earlier),
+                      for i, n, s, c, at in earlier[:EARLIER_LIMIT]),
     )
+
+
+def triage_prepare(
+    complaint: Complaint, *, by: User | None, now: datetime, open_fields: frozenset[str],
+    has_contact: bool | None = None,
+) -> tuple[dict[str, Any], ComplaintEvent, list[RepeatLink]]:
+    """Triage ``complaint`` and set the fields triage decides; return the result, the unsaved
+    ``triaged`` event and the unsaved repeat links. Writes nothing, so intake can run it before
+    the complaint's own INSERT."""
+    context = triage_context()
+    category_given = complaint.category.code if complaint.category_id and "category" not in open_fields else ""
+    result = triage_run(
+        triage_input_for(complaint, category_given=category_given, window_days=context.repeat_window_days,
+                         has_contact=has_contact),
+        context,
+    )
+    event = steps.triaged(complaint, result, categories=triage_categories(), by=by, now=now, open_fields=open_fields)
+    links = [RepeatLink(complaint=complaint, earlier_id=r["id"], similarity=r["similarity"])
+             for r in result["repeat"]["earlier"]]
+    return result, event, links
+
+
+def repeat_links_save(links: list[RepeatLink]) -> None:
+    if links:
+        RepeatLink.objects.bulk_create(links, ignore_conflicts=True)
 
 
 def complaint_triage(
     *, complaint: Complaint, by: User | None, now: datetime, open_fields: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
-    """Triage the complaint and record it: fields, repeat links both ways, a ``triaged`` event.
+    """Triage a recorded complaint again and record it: fields, repeat links, a ``triaged`` event.
 
-    ``open_fields``: which of category / severity / priority the intake left for triage to set.
-    Runs inside the caller's transaction (intake) or its own.
+    ``open_fields``: which of category / severity / priority triage may set.
     """
-    context = triage_context()
-    window = triage_settings().repeat_window_days
-    category_given = complaint.category.code if complaint.category_id and "category" not in open_fields else ""
-    result = triage_run(triage_input_for(complaint, category_given=category_given, window_days=window), context)
+    result, event, links = triage_prepare(complaint, by=by, now=now, open_fields=open_fields)
     with transaction.atomic():
-        categories = {c.code: c for c in Category.objects.filter(code=result["category"]["code"])}
-        event = steps.triaged(complaint, result, categories=categories, by=by, now=now, open_fields=open_fields)
         complaint.save()
         event.save()
-        if result["repeat"]["earlier"]:
-            RepeatLink.objects.bulk_create(
-                [RepeatLink(complaint=complaint, earlier_id=r["id"], similarity=r["similarity"])
-                 for r in result["repeat"]["earlier"]],
-                ignore_conflicts=True,
-            )
+        repeat_links_save(links)
     return result
 
 

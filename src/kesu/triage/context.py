@@ -20,7 +20,7 @@ from kesu.triage.severity import MatrixCell
 
 TTL = 30.0
 _lock = threading.Lock()
-_cached: tuple[float, TriageContext] | None = None
+_cached: tuple[float, TriageContext, dict[str, Category]] | None = None
 _models: dict[int, object] = {}
 
 
@@ -41,7 +41,7 @@ def triage_settings() -> TriageSettings:
     return TriageSettings.objects.get_or_create(pk=1)[0]
 
 
-def _build() -> TriageContext:
+def _build() -> tuple[TriageContext, dict[str, Category]]:
     config = triage_settings()
     categories = list(Category.objects.select_related("parent").filter(is_active=True))
     codes = {c.pk: c.code for c in categories}
@@ -55,26 +55,37 @@ def _build() -> TriageContext:
         for r in PriorityRule.objects.all()
     )
     active = ModelVersion.objects.filter(is_active=True).first()
-    return TriageContext(
+    context = TriageContext(
         keywords=KeywordMatcher(rules),
         matrix=matrix,
         required_fields={c.code: list(c.required_fields) for c in categories if c.required_fields},
         parents={c.code: c.parent.code for c in categories if c.parent_id},
         known_categories=frozenset(codes.values()),
         emotion_threshold=config.emotion_threshold,
+        repeat_window_days=config.repeat_window_days,
         repeat_similarity=config.repeat_similarity,
         category_min_confidence=config.category_min_confidence,
         model=model_load(active) if active else None,
         model_version=str(active.version) if active else "",
     )
+    return context, {c.code: c for c in categories}
 
 
-def triage_context() -> TriageContext:
+def _current() -> tuple[float, TriageContext, dict[str, Category]]:
     global _cached
     with _lock:
         if _cached is None or time.monotonic() - _cached[0] > TTL:
-            _cached = (time.monotonic(), _build())
-        return _cached[1]
+            _cached = (time.monotonic(), *_build())
+        return _cached
+
+
+def triage_context() -> TriageContext:
+    return _current()[1]
+
+
+def triage_categories() -> dict[str, Category]:
+    """The active categories by code, as of the cached context."""
+    return _current()[2]
 
 
 def triage_context_reset(**_kwargs) -> None:

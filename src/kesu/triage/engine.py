@@ -61,6 +61,7 @@ class TriageContext:
     parents: dict[str, str]  # category code -> parent code
     known_categories: frozenset[str]
     emotion_threshold: int = 70
+    repeat_window_days: int = 30
     repeat_similarity: float = 0.3
     category_min_confidence: float = 0.5
     model: CategoryPredictor | None = None
