@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from kesu.triage.classifier import CategoryModel, CategoryPrediction
+from kesu.triage.classifier import PIPELINE_VERSION, CategoryModel, CategoryPrediction, char_ngrams
 from kesu.triage.text import jieba_warm, text_normalise, words
 
 VOCABULARY = {
@@ -117,7 +117,7 @@ def test_save_and_load_give_identical_predictions_fast(model, tmp_path):
     assert loaded.predict(texts) == model.predict(texts)
     meta = json.loads((tmp_path / "category-v1" / "meta.json").read_text(encoding="utf-8"))
     assert meta["labels"] == model.labels and meta["n_train"] == 120
-    assert meta["pipeline"] and meta["pipeline_version"] == 1 and meta["metrics"] == {"macro_f1": 1.0}
+    assert meta["pipeline"] and meta["pipeline_version"] == PIPELINE_VERSION and meta["metrics"] == {"macro_f1": 1.0}
     assert sorted(p.name for p in (tmp_path / "category-v1").iterdir()) == ["arrays.npz", "meta.json", "vocabulary.json"]
 
 
@@ -137,6 +137,24 @@ def test_load_refuses_what_is_not_a_model(model, tmp_path):
     (tmp_path / "m" / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(ValueError, match="do not match"):
         CategoryModel.load(tmp_path / "m")
+
+
+def test_load_refuses_a_model_of_the_previous_format(model, tmp_path):
+    # given a model saved in format 1 (no per-class offsets, n-grams across punctuation)
+    model.save(tmp_path / "m")
+    meta = json.loads((tmp_path / "m" / "meta.json").read_text(encoding="utf-8"))
+    meta["format_version"] = 1
+    (tmp_path / "m" / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    # then loading it is refused, not silently mis-read
+    with pytest.raises(ValueError, match="unknown model format"):
+        CategoryModel.load(tmp_path / "m")
+
+
+def test_character_ngrams_stay_inside_runs_of_letters_and_digits():
+    grams = char_ngrams(text_normalise("扣费,电话13912345678"))
+    assert " 扣费" in grams and "扣费 " in grams  # run boundaries are part of the n-grams
+    assert "费,电" not in grams and "," not in grams  # nothing across or of the punctuation
+    assert " \ue000 " in grams  # a placeholder is one character of its own run
 
 
 @pytest.mark.parametrize("tokens", ["jieba", "none"])
