@@ -25,8 +25,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -37,6 +35,10 @@ TEXTS = [
     "套餐被莫名其妙扣费{amount}元，我从来没有订购过这个业务，请退款。",
     "快递显示已签收但我根本没有收到，物流客服一直推脱。",
 ]
+
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from support import bench_database  # noqa: E402
 
 
 def drafts(count: int, seed: int = 7) -> list[dict]:
@@ -67,27 +69,6 @@ def report(label: str, latencies: list[float], seconds: float) -> dict:
     }
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return result
-
-
-@contextmanager
-def bench_database():
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        yield None
-        return
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    name = f"kesu_bench_{uuid.uuid4().hex[:8]}"
-    admin = psycopg.connect(host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432,
-                            user=config["USER"] or "postgres", dbname=config["NAME"], autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def kesu(env: dict, *args: str) -> str:

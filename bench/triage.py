@@ -23,13 +23,15 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("KESU_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from support import bench_database  # noqa: E402
 
 
 def setup_django(data_dir: str, database_url: str | None) -> None:
@@ -44,27 +46,6 @@ def setup_django(data_dir: str, database_url: str | None) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-
-
-@contextmanager
-def bench_database():
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        yield None
-        return
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    name = f"kesu_bench_{uuid.uuid4().hex[:8]}"
-    admin = psycopg.connect(host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432,
-                            user=config["USER"] or "postgres", dbname=config["NAME"], autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def rows(path: Path) -> list[tuple[str, str]]:
@@ -84,7 +65,6 @@ def part_engine() -> None:
     print_json(part="jieba start-up", seconds=round(jieba_seconds, 3),
                note="paid once per process at start (kesu serve / worker / wsgi), never in a request")
     from kesu.triage.classifier import CategoryModel
-
     from kesu.triage.defaults import KEYWORDS, PRIORITY_MATRIX, REQUIRED_FIELDS
     from kesu.triage.engine import EarlierComplaint, TriageContext, TriageInput, triage_run
     from kesu.triage.keywords import KeywordMatcher, KeywordRule
