@@ -79,11 +79,12 @@ if ENV.database_url:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "kesu.config.sqlite",
             "NAME": str(ENV.data_dir / "kesu.sqlite3"),
         }
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] in ("django.db.backends.sqlite3", "kesu.config.sqlite"):
+    DATABASES["default"]["ENGINE"] = "kesu.config.sqlite"  # writers of one process queue (see its docstring)
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,
         "transaction_mode": "IMMEDIATE",

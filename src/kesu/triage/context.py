@@ -72,11 +72,15 @@ def _build() -> tuple[TriageContext, dict[str, Category]]:
 
 
 def _current() -> tuple[float, TriageContext, dict[str, Category]]:
+    """The cached context, rebuilt when older than TTL. Built outside the lock: building saves the
+    settings row when it is missing, and its post_save signal resets this very cache."""
     global _cached
-    with _lock:
-        if _cached is None or time.monotonic() - _cached[0] > TTL:
-            _cached = (time.monotonic(), *_build())
-        return _cached
+    cached = _cached
+    if cached is None or time.monotonic() - cached[0] > TTL:
+        cached = (time.monotonic(), *_build())
+        with _lock:
+            _cached = cached
+    return cached
 
 
 def triage_context() -> TriageContext:
