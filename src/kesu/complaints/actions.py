@@ -85,7 +85,8 @@ def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -
             customer = customer_find_or_create(handles=draft.customer, now=now)
         year = number_year(now)
         (sequence,) = numbers_reserve(year=year)
-        given = {name: value for name, value in fields.items() if value != "" or name not in ("severity", "priority")}
+        # severity / priority left open keep the model's defaults until triage decides them
+        given = {name: value for name, value in fields.items() if not (name in draft.open_fields() and value == "")}
         complaint = Complaint(
             **given,
             number=number_format(year, sequence),
@@ -98,7 +99,7 @@ def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -
             updated_at=now,
         )
         triaged, links = _triage(complaint, open_fields=draft.open_fields(), now=now,
-                                 has_contact=draft.customer_id is None and bool(draft.customer.identities()) or None)
+                                 has_contact=True if draft.customer_id is None and draft.customer.identities() else None)
         complaint.save()
         lifecycle.created(complaint, by=by, now=now).save()
         triaged.save()
