@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -166,6 +167,36 @@ def _unapplied_migrations() -> list[str]:
     return [f"{m.app_label}.{m.name}" for m, _backwards in plan]
 
 
+class ConsumerProcess:
+    """The job consumer as a child process of `kesu serve`, restarted if it dies."""
+
+    CHECK_EVERY = 5.0
+
+    def __init__(self) -> None:
+        self.process = self._start()
+        self._stopping = threading.Event()
+        threading.Thread(target=self._watch, name="consumer-watch", daemon=True).start()
+
+    @staticmethod
+    def _start() -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "kesu", "worker"], env=os.environ.copy())
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(self.CHECK_EVERY):
+            code = self.process.poll()
+            if code is not None and not self._stopping.is_set():
+                print(f"kesu: the job consumer exited with code {code}; restarting it", file=sys.stderr, flush=True)
+                self.process = self._start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
 def cmd_serve(args) -> int:
     from django.conf import settings
     from waitress import serve
@@ -174,25 +205,20 @@ def cmd_serve(args) -> int:
     if pending:
         return _fail(f"the database needs {len(pending)} migration(s); run `kesu migrate` first")
     from kesu.config.wsgi import application  # warms triage up (jieba, the model) before serving
-    worker = None
-    if not args.no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "kesu", "worker"], env=os.environ.copy())
+
+    consumer = None if args.no_worker else ConsumerProcess()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     jobs = "Redis" if settings.HUEY["huey_class"] == "huey.RedisHuey" else "SQLite"
     print(
         f"kesu serving http://{args.host}:{args.port}/ (database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
-        f"jobs: {jobs}{', consumer running' if worker else ', no consumer'}); Ctrl+C stops",
+        f"jobs: {jobs}{', consumer running' if consumer else ', no consumer'}); Ctrl+C stops",
         flush=True,
     )
     try:
         serve(application, host=args.host, port=args.port, threads=args.threads, ident="kesu", _quiet=True)
     finally:
-        if worker is not None:
-            worker.terminate()
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        if consumer is not None:
+            consumer.stop()
     return 0
 
 

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+
 import pytest
 
 from tests.live import Kesu, free_port, http_json, live_database, stop, wait_for
 
 pytestmark = pytest.mark.live
+
+
+def _consumer_pid(server_pid: int) -> int | None:
+    found = subprocess.run(["pgrep", "-P", str(server_pid), "-f", "kesu worker"], capture_output=True, text=True)
+    pids = [int(p) for p in found.stdout.split()]
+    return pids[0] if pids else None
 
 
 def test_serve_runs_web_server_and_job_consumer(tmp_path):
@@ -40,9 +50,15 @@ def test_serve_runs_web_server_and_job_consumer(tmp_path):
             assert status == 200 and fetched["content"] == content
             assert [event["kind"] for event in fetched["timeline"]] == ["created", "triaged"]
             assert fetched["emotion"] >= 70  # an angry text, triaged in the live process
+            # and a job consumer that dies is started again
+            first = _consumer_pid(server.pid)
+            os.kill(first, signal.SIGKILL)
+            replacement = wait_for(lambda: (pid := _consumer_pid(server.pid)) != first and pid, timeout=30)
+            assert replacement
         finally:
             output = stop(server)
         assert "Huey consumer started" in output
+        assert "the job consumer exited with code -9; restarting it" in output
 
 
 def test_serve_refuses_an_unmigrated_database(tmp_path):

@@ -160,3 +160,17 @@ def test_a_calm_question_is_cool_unflagged_and_low_priority():
     calm = make_complaint(content="请问营业时间是几点")
     assert (calm.emotion < 30, calm.red_channel, calm.needs_senior) == (True, False, False)
     assert calm.priority == "P4"  # a regular customer's consultation
+
+
+def test_triaging_again_never_undoes_a_concurrent_action(handler):
+    from kesu.complaints import actions
+    from kesu.triage.actions import complaint_triage
+
+    stale = make_complaint(content="冰箱不制冷了")
+    actions.complaint_assign(complaint=stale, assignee=handler, by=handler, now=T0)
+
+    complaint_triage(complaint=stale, by=handler, now=T0 + timedelta(minutes=1))  # an old copy, status "new"
+
+    current = Complaint.objects.get(pk=stale.pk)
+    assert current.status == "assigned" and current.assignee == handler
+    assert list(current.events.values_list("kind", flat=True)) == ["created", "triaged", "assigned", "triaged"]

@@ -111,9 +111,10 @@ def _triage(complaint: Complaint, *, open_fields: frozenset[str], now: datetime,
     """Triage at intake, before the complaint is written (ADR 0003). A failing triage never loses
     the complaint: it is kept, with an event that records the error, and default severity/priority."""
     try:
-        _result, event, links = triage_prepare(
-            complaint, by=None, now=now, open_fields=open_fields, has_contact=has_contact
-        )
+        with transaction.atomic():  # a savepoint: a database error in triage must not abort the intake
+            _result, event, links = triage_prepare(
+                complaint, by=None, now=now, open_fields=open_fields, has_contact=has_contact
+            )
         return event, links
     except Exception as error:  # the complaint matters more than its triage
         logger.exception("triage of %s failed", complaint.number)
@@ -237,6 +238,8 @@ def complaint_merge(
         }
         if primary.pk not in locked:
             raise FieldError("primary", "no such complaint")
+        if duplicate.pk not in locked:
+            raise FieldError("complaint", "no such complaint")
         dup, prim = locked[duplicate.pk], locked[primary.pk]
         has_duplicates = Complaint.objects.filter(merged_into=dup).exists()
         into, received = lifecycle.merge(dup, prim, by=by, now=now, reason=reason, has_duplicates=has_duplicates)

@@ -18,6 +18,8 @@ from kesu.triage.context import models_dir, triage_categories, triage_context
 from kesu.triage.engine import EarlierComplaint, TriageInput, triage_run
 from kesu.triage.models import ModelVersion, RepeatLink
 
+# the complaint fields a triage writes (besides the open ones among category / severity / priority)
+TRIAGE_FIELDS = ("emotion", "needs_senior", "red_channel", "repeat_count", "tags", "quality_missing", "updated_at")
 EARLIER_LIMIT = 50  # the newest earlier complaints of the customer that are compared
 
 
@@ -78,11 +80,18 @@ def complaint_triage(
 ) -> dict[str, Any]:
     """Triage a recorded complaint again and record it: fields, repeat links, a ``triaged`` event.
 
-    ``open_fields``: which of category / severity / priority triage may set.
+    ``open_fields``: which of category / severity / priority triage may set. The row is locked and
+    read afresh, and only the fields triage owns are written, so a concurrent action is never undone.
     """
-    result, event, links = triage_prepare(complaint, by=by, now=now, open_fields=open_fields)
+    if by is not None and not by.can(Permission.COMPLAINT_HANDLE):
+        raise NotPermitted(f"role {by.role} may not {Permission.COMPLAINT_HANDLE}")
     with transaction.atomic():
-        complaint.save()
+        current = (
+            Complaint.objects.select_for_update(of=("self",)).select_related("customer", "category")
+            .get(pk=complaint.pk)
+        )
+        result, event, links = triage_prepare(current, by=by, now=now, open_fields=open_fields)
+        current.save(update_fields=[*TRIAGE_FIELDS, *sorted(open_fields)])
         event.save()
         repeat_links_save(links)
     return result

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 
+from django.db import OperationalError
 from django.db.backends.sqlite3 import base
 
 _guard = threading.Lock()
@@ -28,7 +29,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _start_transaction_under_autocommit(self) -> None:
         lock = _writer_lock(self.settings_dict["NAME"])
-        lock.acquire()
+        timeout = float(self.settings_dict.get("OPTIONS", {}).get("timeout", 30))
+        if not lock.acquire(timeout=timeout):
+            # the same answer SQLite gives when its own busy timeout runs out
+            raise OperationalError(f"database is locked (waited {timeout:.0f} s for another writer)")
         self._held = lock
         try:
             super()._start_transaction_under_autocommit()
