@@ -9,6 +9,7 @@ import pytest
 
 from kesu.cli import main
 from kesu.complaints.models import Complaint, EventKind
+from kesu.customers.actions import CustomerHandles
 from kesu.triage.actions import complaint_correct, model_activate, model_train, training_rows
 from kesu.triage.models import ModelVersion
 from tests.factories import T0, make_complaint
@@ -74,25 +75,42 @@ def test_train_promotes_the_first_model_and_triage_uses_it(settings_models):
     assert not complaint.category_confirmed
 
 
-def test_a_worse_model_is_not_promoted_and_rollback_is_one_command(settings_models, capsys):
+def test_a_model_worse_than_the_active_one_is_kept_but_not_promoted(settings_models, monkeypatch):
     _history(80)
     model_train(now=T0)
-    # confirmed categories now contradict the old pattern for the newest complaints
-    for i in range(40):
-        make_complaint(content=f"冰箱不制冷第{i}天", category="handling-efficiency", now=T0 + timedelta(days=1, minutes=i))
-    second = model_train(now=T0 + timedelta(days=2))
-    assert second.version == 2
-    if second.promoted:
-        assert second.metrics["macro_f1"] >= second.active_metrics["macro_f1"]
-    else:
-        assert ModelVersion.objects.get(is_active=True).version == 1
+    # the new model scores worse on the newest complaints than the active one does
+    from kesu.triage import evaluation
 
-    assert main(["triage", "activate", "2"]) == 0
+    real = evaluation.category_evaluate
+    monkeypatch.setattr(evaluation, "category_evaluate", lambda *a, **k: {**real(*a, **k), "macro_f1": 0.5})
+    monkeypatch.setattr("kesu.triage.actions._score", lambda model, rows: {"macro_f1": 0.9, "accuracy": 0.9})
+
+    second = model_train(now=T0 + timedelta(days=1))
+
+    assert second.version == 2 and not second.promoted
+    assert "v1 stays active" in second.reason
+    assert ModelVersion.objects.get(is_active=True).version == 1
+    assert ModelVersion.objects.filter(version=2, is_active=False).exists()
+
+
+def test_a_model_as_good_as_the_active_one_is_promoted(settings_models):
+    _history(80)
+    model_train(now=T0)
+    second = model_train(now=T0 + timedelta(days=1))  # same data: same score, "not worse"
+    assert second.promoted and second.metrics["macro_f1"] >= second.active_metrics["macro_f1"]
     assert ModelVersion.objects.get(is_active=True).version == 2
+
+
+def test_rollback_is_one_command(settings_models, capsys):
+    _history(80)
+    model_train(now=T0)
+    model_train(now=T0 + timedelta(days=1))
+
     assert main(["triage", "activate", "1"]) == 0
     assert ModelVersion.objects.get(is_active=True).version == 1
-    out = capsys.readouterr().out
-    assert "v1 is now the active category model" in out
+    assert "v1 is now the active category model" in capsys.readouterr().out
+    complaint = make_complaint(content="冰箱不制冷了", now=T0 + timedelta(days=2))
+    assert complaint.events.get(kind=EventKind.TRIAGED).data["result"]["category"]["source"] == "model v1"
 
     assert main(["triage", "models"]) == 0
     listing = capsys.readouterr().out
@@ -174,3 +192,15 @@ def test_triaging_again_never_undoes_a_concurrent_action(handler):
     current = Complaint.objects.get(pk=stale.pk)
     assert current.status == "assigned" and current.assignee == handler
     assert list(current.events.values_list("kind", flat=True)) == ["created", "triaged", "assigned", "triaged"]
+
+
+def test_the_repeat_rate_counts_complaints_that_repeat_an_earlier_one():
+    from kesu.triage.selectors import repeat_rate
+
+    make_complaint(content="我家千兆宽带从周一开始断网，报修了两次都没有人上门处理")
+    make_complaint(content="宽带还是断网！报修两次没人上门，你们到底管不管", now=T0 + timedelta(days=1))
+    make_complaint(content="请问营业时间是几点", now=T0 + timedelta(days=2), customer=CustomerHandles(phone="13700000000"))
+    make_complaint(content="发票开错了抬头", now=T0 + timedelta(days=3), customer=CustomerHandles(phone="13600000000"))
+
+    assert repeat_rate(start=T0, end=T0 + timedelta(days=7)) == {"complaints": 4, "repeats": 1, "rate": 0.25}
+    assert repeat_rate(start=T0 + timedelta(days=2), end=T0 + timedelta(days=7))["rate"] == 0.0

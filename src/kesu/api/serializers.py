@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kesu.complaints.models import Complaint, EventKind
-from kesu.triage.selectors import repeat_links
+from kesu.complaints.models import Complaint
+from kesu.triage.selectors import repeat_links, triage_latest
 
 
 def _user(user) -> dict[str, str] | None:
@@ -59,8 +59,7 @@ def complaint_detail_dict(c: Complaint, *, events=None, attachments=None, new: b
     """
     body = complaint_dict(c)
     events = list(c.events.all() if events is None else events)
-    triaged = [e for e in events if e.kind == EventKind.TRIAGED]
-    body["triage"] = (triaged[-1].data.get("result") or {"error": triaged[-1].data.get("error", "")}) if triaged else None
+    body["triage"] = triage_latest(c, events=events)
     if new:
         found = body["triage"]["repeat"]["earlier"] if body["triage"] and "repeat" in body["triage"] else []
         body["repeats"] = {"repeats": found, "repeated_by": []}

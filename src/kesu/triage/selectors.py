@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
+from kesu.complaints.models import Complaint, EventKind
 from kesu.triage.models import RepeatLink
 
 
-def triage_latest(complaint: Complaint) -> dict[str, Any] | None:
-    """The newest triage result, from prefetched events when present."""
-    events = [e for e in complaint.events.all() if e.kind == EventKind.TRIAGED]
-    if not events:
+def triage_latest(complaint: Complaint, *, events=None) -> dict[str, Any] | None:
+    """The newest triage result, from ``events`` or the complaint's (prefetched) events."""
+    triaged = [e for e in (complaint.events.all() if events is None else events) if e.kind == EventKind.TRIAGED]
+    if not triaged:
         return None
-    return events[-1].data.get("result") or {"error": events[-1].data.get("error", "")}
+    return triaged[-1].data.get("result") or {"error": triaged[-1].data.get("error", "")}
 
 
 def repeat_links(complaint: Complaint) -> dict[str, list[dict[str, Any]]]:
@@ -36,6 +36,3 @@ def repeat_rate(*, start: datetime, end: datetime) -> dict[str, Any]:
     repeats = complaints.filter(repeat_count__gt=0).count()
     return {"complaints": total, "repeats": repeats, "rate": round(repeats / total, 4) if total else 0.0}
 
-
-def corrections_count() -> int:
-    return ComplaintEvent.objects.filter(kind=EventKind.CORRECTED).count()
