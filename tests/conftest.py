@@ -22,6 +22,26 @@ def _fresh_triage_context():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_calendars():
+    """Working calendars are cached per process too; each test starts from its own rows."""
+    from kesu.sla.calendars import calendar_cache_reset
+
+    calendar_cache_reset()
+    yield
+    calendar_cache_reset()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sla_policies():
+    """SLA policies are cached per process; a test's policy rows must not leak into the next."""
+    from kesu.sla.context import sla_context_reset
+
+    sla_context_reset()
+    yield
+    sla_context_reset()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Test users get a password; hash it cheaply (the default hasher takes ~0.3 s per user)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

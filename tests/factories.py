@@ -7,12 +7,27 @@ from datetime import UTC, datetime
 
 from kesu.complaints.actions import complaint_create
 from kesu.complaints.drafts import ComplaintDraft
+from kesu.complaints.models import ComplaintEvent, EventKind
 from kesu.core.actions import token_create, user_create
 from kesu.core.models import Department, Group
 from kesu.core.roles import Role
 from kesu.customers.actions import CustomerHandles
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
+# events the SLA clocks (sla/actions.py) and routing (routing/actions.py) write next to the domain events
+BOOKKEEPING_KINDS = frozenset(
+    {
+        EventKind.SLA_APPLIED,
+        EventKind.SLA_PAUSED,
+        EventKind.SLA_RESUMED,
+        EventKind.SLA_WARNED,
+        EventKind.SLA_BREACHED,
+        EventKind.SLA_MET,
+        EventKind.ESCALATED,
+        EventKind.REMINDED,
+        EventKind.ROUTED,
+    }
+)
 _seq = itertools.count(1)
 
 
@@ -42,3 +57,18 @@ def make_draft(**overrides) -> ComplaintDraft:
 
 def make_complaint(*, by=None, now: datetime = T0, **overrides):
     return complaint_create(draft=make_draft(**overrides), by=by, now=now)
+
+
+def domain_events(complaint) -> list[ComplaintEvent]:
+    """The complaint's timeline, oldest first, without the SLA and routing bookkeeping."""
+    return [event for event in complaint.events.all() if event.kind not in BOOKKEEPING_KINDS]
+
+
+def domain_kinds(complaint) -> list[str]:
+    """The kinds of :func:`domain_events`: what the people (and triage) did, in order."""
+    return [event.kind for event in domain_events(complaint)]
+
+
+def domain_timeline(timeline: list[dict]) -> list[dict]:
+    """An API or JSON timeline without the SLA and routing bookkeeping."""
+    return [event for event in timeline if event["kind"] not in BOOKKEEPING_KINDS]

@@ -107,6 +107,37 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--text-column", default=None, help="header of the text column (default: text)")
     evaluate.add_argument("--label-column", default=None, help="header of the label column (default: label)")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+
+    from kesu.sla.commands import aware_datetime, working_minutes
+
+    calendar = commands.add_parser("calendar", help="working calendars: import holidays, add and count working time")
+    calendar_commands = calendar.add_subparsers(dest="calendar_command", metavar="ACTION", parser_class=OneLineParser)
+    calendar_commands.required = True
+    calendar_import = calendar_commands.add_parser(
+        "import", help="import a year's holidays and make-up working days from the holidays package"
+    )
+    calendar_import.add_argument("--country", required=True, help="ISO country code, e.g. CN")
+    calendar_import.add_argument("--year", required=True, type=int)
+    calendar_add = calendar_commands.add_parser("add", help="print the instant N working minutes after --start")
+    calendar_add.add_argument("--start", required=True, type=aware_datetime, help="e.g. 2026-09-30T16:00:00+08:00")
+    calendar_add.add_argument("--working-minutes", required=True, type=working_minutes)
+    calendar_between = calendar_commands.add_parser(
+        "between", help="print the working minutes from --start to --end (decimals when not whole)"
+    )
+    calendar_between.add_argument("--start", required=True, type=aware_datetime)
+    calendar_between.add_argument("--end", required=True, type=aware_datetime)
+    for sub in (calendar_import, calendar_add, calendar_between):
+        sub.add_argument("--calendar", default=None, help="calendar name (default: the default calendar)")
+
+    channels = commands.add_parser("channels", help="the e-mail channel: poll the mailboxes, list failed intakes")
+    channels_commands = channels.add_subparsers(dest="channels_command", metavar="ACTION", parser_class=OneLineParser)
+    channels_commands.required = True
+    channels_poll = channels_commands.add_parser("poll", help="fetch new mail from every enabled mailbox, once")
+    channels_poll.add_argument("--mailbox", default="", help="only this mailbox (by name)")
+    channels_failed = channels_commands.add_parser(
+        "failed", help="list the messages that could not be taken in, with the reason"
+    )
+    channels_failed.add_argument("--limit", type=int, default=50, help="newest first (default 50)")
     return parser
 
 
@@ -238,7 +269,7 @@ def cmd_demo(args) -> int:
     from kesu.complaints.models import Complaint
     from kesu.core.clock import clock_now
     from kesu.demo.generator import demo_generate, demo_users_ensure
-    from kesu.demo.organisation import organisation_ensure
+    from kesu.demo.organisation import demo_routing_ensure, organisation_ensure
 
     if args.complaints < 0:
         return _fail("--complaints must be 0 or more", EXIT_USAGE)
@@ -251,6 +282,7 @@ def cmd_demo(args) -> int:
         print(f"Generating {args.complaints} demo complaints (seed {args.seed}) …", flush=True)
         summary = demo_generate(complaints=args.complaints, seed=args.seed, now=clock_now())
         print(f"  {summary}")
+    demo_routing_ensure(now=clock_now())
     print("\nLogins (role, username, password):")
     for username, password, role in demo_users_ensure():
         print(f"  {role:<11} {username:<12} {password}")
@@ -423,8 +455,42 @@ def _triage_evaluate(args) -> int:
     return 0
 
 
+def cmd_calendar(args) -> int:
+    from kesu.sla import commands
+
+    if args.calendar_command == "import":
+        from kesu.core.clock import clock_now
+
+        print(commands.calendar_import_line(calendar_name=args.calendar, country=args.country, year=args.year,
+                                            now=clock_now()))
+    elif args.calendar_command == "add":
+        print(commands.calendar_add_line(calendar_name=args.calendar, start=args.start, minutes=args.working_minutes))
+    else:
+        if args.end < args.start:
+            return _fail("--end: must not be before --start", EXIT_USAGE)
+        print(commands.calendar_between_line(calendar_name=args.calendar, start=args.start, end=args.end))
+    return 0
+
+
+def cmd_channels(args) -> int:
+    from kesu.channels import commands
+
+    if args.channels_command == "failed":
+        lines = commands.failed_lines(limit=args.limit)
+        print("\n".join(lines) if lines else "no failed intakes")
+        return 0
+    from kesu.core.clock import clock_now
+
+    results = commands.poll_results(mailbox_name=args.mailbox, now=clock_now())
+    if not results:
+        print("no enabled mailbox")
+    for result in results:
+        print(result.line())
+    return EXIT_REFUSED if any(result.error for result in results) else 0
+
+
 COMMANDS = {
     "serve": cmd_serve, "worker": cmd_worker, "demo": cmd_demo, "migrate": cmd_migrate,
     "createuser": cmd_createuser, "token": cmd_token, "import": cmd_import, "export": cmd_export,
-    "health": cmd_health, "triage": cmd_triage,
+    "health": cmd_health, "triage": cmd_triage, "calendar": cmd_calendar, "channels": cmd_channels,
 }

@@ -13,8 +13,9 @@ from tests.factories import T0, make_complaint, make_token
 
 MINUTE = timedelta(minutes=1)
 
-# what each allowed action leads to (reopen returns to the resolving handler, hence "assigned")
-RESULT_OF: dict[str, str] = {
+# what each allowed action leads to (reopen returns to the resolving handler, hence "assigned";
+# contact and follow-up are recorded without a change of status: None)
+RESULT_OF: dict[str, str | None] = {
     "assign": Status.ASSIGNED,
     "start": Status.IN_PROGRESS,
     "pend": Status.PENDING_CUSTOMER,
@@ -24,6 +25,8 @@ RESULT_OF: dict[str, str] = {
     "reopen": Status.ASSIGNED,
     "transfer": Status.NEW,
     "merge": Status.CLOSED,
+    "contact": None,
+    "follow_up": None,
 }
 
 

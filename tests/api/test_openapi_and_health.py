@@ -58,9 +58,20 @@ def test_openapi_documents_the_contract(db):
         "transfer",
         "merge",
         "note",
+        "contact",
+        "follow_up",
     }
+    # the transfer form, the contact's channel and the follow-up's outcome
+    assert {"done", "needed", "coordinator", "accept_minutes", "channel", "outcome"} <= set(
+        schemas["TransitionIn"]["properties"]
+    )
     assert {"current_status", "allowed_from"} <= set(schemas["TransitionErrorOut"]["properties"])
-    assert "timeline" in schemas["ComplaintDetailOut"]["properties"]
+    assert {"next_due_at", "escalation_level"} <= set(schemas["ComplaintOut"]["properties"])
+    assert {"timeline", "sla", "next_due_at", "escalation_level"} <= set(
+        schemas["ComplaintDetailOut"]["properties"]
+    )
+    assert {"policy", "paused", "clocks"} <= set(schemas["SlaOut"]["properties"])
+    assert {"clock", "state", "due_at", "overdue"} <= set(schemas["ClockOut"]["properties"])
 
 
 def test_docs_page_is_served(db):

@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from tests.factories import domain_timeline
 from tests.live import Kesu, free_port, http_json, live_database, stop, wait_for
 
 pytestmark = pytest.mark.live
@@ -48,7 +49,8 @@ def test_serve_runs_web_server_and_job_consumer(tmp_path):
             assert status == 201, body
             status, fetched = http_json(f"{base}/api/v1/complaints/{body['id']}", token=token)
             assert status == 200 and fetched["content"] == content
-            assert [event["kind"] for event in fetched["timeline"]] == ["created", "triaged"]
+            assert [event["kind"] for event in domain_timeline(fetched["timeline"])] == ["created", "triaged"]
+            assert fetched["sla"]["clocks"] and fetched["next_due_at"]  # the SLA clocks run in the live process
             assert fetched["emotion"] >= 70  # an angry text, triaged in the live process
             # and a job consumer that dies is started again
             first = _consumer_pid(server.pid)

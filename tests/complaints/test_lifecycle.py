@@ -70,6 +70,10 @@ def _take(complaint: Complaint, action: str, *, by: User = MANAGER, now=LATER):
             return lifecycle.transfer(complaint, to_group=to_group, by=by, now=now, reason="转二线")
         case "merge":
             return lifecycle.merge(complaint, _complaint(), by=by, now=now)
+        case "contact":
+            return lifecycle.contact(complaint, by=by, now=now, channel="phone", text="已电话联系客户")
+        case "follow_up":
+            return lifecycle.follow_up(complaint, by=by, now=now, outcome="satisfied")
     raise AssertionError(action)
 
 
@@ -87,6 +91,8 @@ def test_the_documented_life_cycle():
         "reopen": (Status.RESOLVED, Status.CLOSED),
         "transfer": OPEN,
         "merge": OPEN,
+        "contact": (Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_CUSTOMER),
+        "follow_up": (Status.RESOLVED, Status.CLOSED),
     }
     assert set(OPEN) == {Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_CUSTOMER}
 
@@ -95,11 +101,11 @@ def test_the_documented_life_cycle():
     ("status", "expected"),
     [
         (Status.NEW, ["assign", "transfer", "merge"]),
-        (Status.ASSIGNED, ["assign", "start", "transfer", "merge"]),
-        (Status.IN_PROGRESS, ["assign", "pend", "resolve", "transfer", "merge"]),
-        (Status.PENDING_CUSTOMER, ["assign", "resume", "transfer", "merge"]),
-        (Status.RESOLVED, ["close", "reopen"]),
-        (Status.CLOSED, ["reopen"]),
+        (Status.ASSIGNED, ["assign", "start", "transfer", "merge", "contact"]),
+        (Status.IN_PROGRESS, ["assign", "pend", "resolve", "transfer", "merge", "contact"]),
+        (Status.PENDING_CUSTOMER, ["assign", "resume", "transfer", "merge", "contact"]),
+        (Status.RESOLVED, ["close", "reopen", "follow_up"]),
+        (Status.CLOSED, ["reopen", "follow_up"]),
     ],
 )
 def test_actions_allowed_per_status(status, expected):
@@ -118,6 +124,8 @@ RESULT = {
     "reopen": Status.NEW,  # no resolving handler recorded on this bare complaint
     "transfer": Status.NEW,
     "merge": Status.CLOSED,
+    "contact": None,  # recorded without a change of status
+    "follow_up": None,
 }
 ALLOWED = [(a, s) for a, statuses in ALLOWED_FROM.items() for s in statuses]
 FORBIDDEN = [(a, s) for a in ACTIONS for s in Status.values if s not in ALLOWED_FROM[a]]
@@ -131,8 +139,8 @@ def test_allowed_step_moves_and_returns_its_event(action, status):
 
     event = result[0] if action == "merge" else result
     assert event.pk is None  # not saved: actions.py saves it
-    assert (event.from_status, event.to_status) == (status, RESULT[action])
-    assert complaint.status == RESULT[action]
+    assert (event.from_status, event.to_status) == (status, RESULT[action] or status)
+    assert complaint.status == (RESULT[action] or status)
     assert (event.at, event.actor, complaint.updated_at) == (LATER, MANAGER, LATER)
     assert event.complaint is complaint
 
@@ -179,6 +187,8 @@ def test_any_sequence_of_actions_keeps_the_machine_consistent(sequence):
             assert complaint.resolved_at is None and complaint.closed_at is None
         if complaint.status == Status.ASSIGNED:
             assert complaint.assignee is not None
+        if action in ("contact", "follow_up"):
+            assert complaint.status == before
 
 
 # --- fields each step requires ---------------------------------------------------------------------------
@@ -303,6 +313,49 @@ def test_transfer_rules():
     assert [g["code"] for g in event.data["group"]] == ["front-desk", "back-office"]
 
 
+def test_the_transfer_form_is_recorded_with_the_move():
+    complaint = _complaint(Status.IN_PROGRESS, group=FRONT, assignee=HANDLER)
+
+    event = lifecycle.transfer(
+        complaint,
+        to_group=BACK,
+        by=MANAGER,
+        now=LATER,
+        reason="需要退款审批",
+        done=" 已核实订单 ",
+        needed="审批退款 ¥120",
+        coordinator=MANAGER,
+        accept_minutes=90,
+    )
+
+    assert (event.data["done"], event.data["needed"], event.data["accept_minutes"]) == (
+        "已核实订单",
+        "审批退款 ¥120",
+        90,
+    )
+    assert event.data["coordinator"] == {"id": MANAGER.pk, "username": "manager1", "name": "manager1"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"coordinator": _user("left", active=False)}, "coordinator"),
+        ({"accept_minutes": 0}, "accept_minutes"),
+        ({"accept_minutes": lifecycle.MAX_ACCEPT_MINUTES + 1}, "accept_minutes"),
+        ({"done": "x" * 5001}, "done"),
+        ({"needed": "x" * 5001}, "needed"),
+    ],
+)
+def test_the_transfer_form_names_the_bad_field(fields, field):
+    complaint = _complaint(Status.IN_PROGRESS, group=FRONT, assignee=HANDLER)
+
+    with pytest.raises(FieldError) as raised:
+        lifecycle.transfer(complaint, to_group=BACK, by=MANAGER, now=LATER, reason="转二线", **fields)
+
+    assert raised.value.field == field
+    assert (complaint.group, complaint.assignee, complaint.status) == (FRONT, HANDLER, Status.IN_PROGRESS)
+
+
 def test_merge_rules():
     duplicate, primary = _complaint(Status.ASSIGNED), _complaint(Status.IN_PROGRESS)
 
@@ -343,6 +396,61 @@ def test_note_keeps_the_status_and_limits_the_text():
         lifecycle.note(complaint, by=HANDLER, now=LATER, text="")
     with pytest.raises(FieldError):
         lifecycle.note(complaint, by=HANDLER, now=LATER, text="x" * 20_001)
+
+
+def test_contact_records_how_and_what_without_moving():
+    complaint = _complaint(Status.PENDING_CUSTOMER, assignee=HANDLER)
+
+    event = lifecycle.contact(complaint, by=HANDLER, now=LATER, channel="visit", text="  上门查看了冰箱  ")
+
+    assert (event.kind, event.from_status, event.to_status) == (
+        EventKind.CONTACTED,
+        Status.PENDING_CUSTOMER,
+        Status.PENDING_CUSTOMER,
+    )
+    assert event.data == {"channel": "visit", "text": "上门查看了冰箱"}
+    assert (complaint.status, complaint.assignee, complaint.updated_at) == (
+        Status.PENDING_CUSTOMER,
+        HANDLER,
+        LATER,
+    )
+
+
+def test_follow_up_records_the_outcome_on_a_closed_complaint():
+    complaint = _complaint(Status.CLOSED, closed_at=T0)
+
+    event = lifecycle.follow_up(complaint, by=HANDLER, now=LATER, outcome="unreachable")
+
+    assert (event.kind, event.from_status, event.to_status) == (
+        EventKind.FOLLOWED_UP,
+        Status.CLOSED,
+        Status.CLOSED,
+    )
+    assert event.data == {"outcome": "unreachable", "text": ""}
+    assert (complaint.status, complaint.closed_at) == (Status.CLOSED, T0)
+
+
+@pytest.mark.parametrize(
+    ("action", "fields", "field"),
+    [
+        ("contact", {"channel": "pigeon", "text": "x"}, "channel"),
+        ("contact", {"channel": "", "text": "x"}, "channel"),
+        ("contact", {"channel": "phone", "text": "  "}, "text"),
+        ("contact", {"channel": "phone", "text": "x" * 5001}, "text"),
+        ("follow_up", {"outcome": "happy"}, "outcome"),
+        ("follow_up", {"outcome": ""}, "outcome"),
+        ("follow_up", {"outcome": "satisfied", "text": "x" * 5001}, "text"),
+    ],
+)
+def test_contact_and_follow_up_name_the_bad_field(action, fields, field):
+    status = Status.IN_PROGRESS if action == "contact" else Status.RESOLVED
+    complaint = _complaint(status)
+
+    with pytest.raises(FieldError) as raised:
+        getattr(lifecycle, action)(complaint, by=HANDLER, now=LATER, **fields)
+
+    assert raised.value.field == field
+    assert (complaint.status, complaint.updated_at) == (status, T0)
 
 
 def test_optional_texts_are_optional_but_limited():

@@ -12,7 +12,7 @@ from kesu.complaints.models import Complaint, EventKind
 from kesu.customers.actions import CustomerHandles
 from kesu.triage.actions import complaint_correct, model_activate, model_train, training_rows
 from kesu.triage.models import ModelVersion
-from tests.factories import T0, make_complaint
+from tests.factories import T0, domain_kinds, make_complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -191,7 +191,27 @@ def test_triaging_again_never_undoes_a_concurrent_action(handler):
 
     current = Complaint.objects.get(pk=stale.pk)
     assert current.status == "assigned" and current.assignee == handler
-    assert list(current.events.values_list("kind", flat=True)) == ["created", "triaged", "assigned", "triaged"]
+    assert domain_kinds(current) == ["created", "triaged", "assigned", "triaged"]
+
+
+def test_triaging_again_moves_the_time_limits_with_the_new_priority(handler):
+    from kesu.triage.actions import complaint_triage
+
+    # given a regular customer's complaint on the standard time limits
+    complaint = make_complaint(content="快递三天没到，要求退款。")
+    assert (complaint.priority, complaint.sla["policy"]) == ("P3", "standard")
+    standard_due = complaint.next_due_at
+
+    # when the customer turns out to be a VIP and triage decides the priority again
+    complaint.customer.tier = "vip"
+    complaint.customer.save()
+    complaint_triage(complaint=complaint, by=handler, now=T0 + timedelta(minutes=5), open_fields=frozenset({"priority"}))
+
+    # then the complaint is on the priority time limits at once, not at the next action or sweep
+    current = Complaint.objects.get(pk=complaint.pk)
+    assert (current.priority, current.sla["policy"]) == ("P2", "priority")
+    assert current.next_due_at < standard_due
+    assert current.events.filter(kind="sla_applied").count() == 2
 
 
 def test_the_repeat_rate_counts_complaints_that_repeat_an_earlier_one():

@@ -187,8 +187,9 @@ def test_the_number_of_queries_does_not_grow_with_rows(
     # given 30 complaints with customers, categories, groups and assignees
     _many_complaints(30, handler, group)
 
-    # when the list is opened, it costs: session, user, categories, groups, count, one page of rows
-    with django_assert_num_queries(6):
+    # when the list is opened, it costs: session, user, categories, groups, count, one page of rows,
+    # and the bell's count of unread notifications
+    with django_assert_num_queries(7):
         response = handler_client.get("/")
     assert response.content.decode().count('class="badge status-') == 30
 

@@ -306,8 +306,8 @@ def test_the_list_costs_the_same_with_markers(handler_client, handler, django_as
     for day in range(5):
         make_complaint(by=handler, now=T0 + timedelta(days=day), content=RED_TEXT)
 
-    # session, user, categories, groups, count, one page of rows
-    with django_assert_num_queries(6):
+    # session, user, categories, groups, count, one page of rows, the bell's unread count
+    with django_assert_num_queries(7):
         page = handler_client.get("/").content.decode()
     assert page.count('<span class="tag red">') == 5
 
@@ -328,8 +328,9 @@ def test_the_detail_page_costs_the_same_however_many_events_and_repeats(
 
     # session, user, complaint, events with actors, attachments, customer handles, categories
     # (names for the panel and timeline, and the correction select), repeats, repeated by,
-    # handlers for the assign form, groups for the transfer form
-    with django_assert_num_queries(11):
+    # handlers for the assign form, groups for the transfer form, handlers again for the transfer
+    # form's coordinator, the bell's unread count
+    with django_assert_num_queries(13):
         page = _page(handler_client, complaint)
     assert earlier.number in page
 
@@ -341,7 +342,7 @@ def test_the_detail_page_costs_the_same_however_many_events_and_repeats(
     _correct(handler_client, complaint, severity="urgent")
 
     # then the page costs the same
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         page = _page(handler_client, complaint)
     assert "第9次回访" in page
     assert page.count("相似度") == 5

@@ -8,8 +8,11 @@ from ninja.renderers import JSONRenderer
 
 from kesu import __version__
 from kesu.api.auth import BearerToken
+from kesu.api.channels import router as channels_router
 from kesu.api.complaints import router as complaints_router
 from kesu.api.customers import router as customers_router
+from kesu.api.notifications import router as notifications_router
+from kesu.api.routing import router as routing_router
 from kesu.core.errors import Conflict, FieldError, InvalidTransition, NotPermitted
 
 
@@ -30,6 +33,9 @@ api = NinjaAPI(
 )
 api.add_router("/complaints", complaints_router)
 api.add_router("/customers", customers_router)
+api.add_router("/routing", routing_router)
+api.add_router("/notifications", notifications_router)
+api.add_router("/complaints", channels_router)  # /complaints/{id}/replies
 
 
 @api.exception_handler(HttpError)

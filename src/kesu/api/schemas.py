@@ -59,8 +59,16 @@ class TransitionIn(TextIn):
     reason: str = Field("", description="pend, reopen, transfer, merge")
     resolution: str = Field("", description="resolve")
     note: str = Field("", description="resume, close")
-    text: str = Field("", description="note")
+    text: str = Field("", description="note, contact, follow_up")
     primary: str | None = Field(None, description="number or id of the primary complaint (merge)")
+    done: str = Field("", description="transfer: what was done so far")
+    needed: str = Field("", description="transfer: what the receiving group needs to do")
+    coordinator: str | None = Field(None, description="transfer: username of the coordinator in copy")
+    accept_minutes: int | None = Field(
+        None, description="transfer: working minutes the receiving group has to accept (default: the SLA policy)"
+    )
+    channel: str = Field("", description="contact: phone, email, sms, chat, visit or other")
+    outcome: str = Field("", description="follow_up: satisfied, unsatisfied or unreachable")
 
 
 class Ref(Schema):
@@ -128,6 +136,8 @@ class ComplaintOut(Schema):
     repeat_count: int
     tags: list[str]
     quality_missing: list[str] = Field(description="required fields this complaint lacks (校标)")
+    next_due_at: datetime | None = Field(None, description="when the next SLA warning, breach or escalation falls due")
+    escalation_level: int = Field(0, description="escalation level reached: 0 none, 1 handler, 2 team lead, 3 manager")
 
 
 class RepeatRef(Schema):
@@ -164,7 +174,36 @@ class AttachmentOut(Schema):
     created_at: datetime
 
 
+class ClockOut(Schema):
+    clock: str = Field(description="assignment, acceptance, first_response, first_contact, transfer_acceptance, "
+                       "resolution, closure or follow_up")
+    run: int = Field(description="1 for the first run; clocks such as acceptance start again on each assignment")
+    state: str = Field(description="ok, warning, breached, met, paused, or cancelled (the node no longer applies, "
+                       "e.g. merged before an answer)")
+    target_minutes: int
+    around_the_clock: bool = Field(description="false: working minutes on the policy's calendar")
+    started_at: datetime
+    due_at: datetime | None = Field(description="None while paused or once stopped")
+    warn_at: datetime | None
+    stopped_at: datetime | None
+    elapsed_minutes: int
+    overdue_minutes: int
+    overdue: str = Field(description='"normal" or "overdue N hours" (working hours)')
+    breached_runs: int
+
+
+class SlaOut(Schema):
+    policy: str
+    calendar: str
+    next_due_at: datetime | None
+    escalation_level: int
+    paused: bool = Field(description="waiting for the customer: the clocks stand still")
+    error: str = Field(description="why the clocks could not be computed (e.g. the calendar lacks a year)")
+    clocks: list[ClockOut]
+
+
 class ComplaintDetailOut(ComplaintOut):
+    sla: SlaOut | None = Field(description="every SLA clock, computed at the time of the request")
     triage: dict[str, Any] | None = Field(
         description="the latest triage result: category (with confidence, alternatives, reasons), tags, severity, "
         "priority, emotion, needs_senior, red_channel (evidence), repeat, quality — each with its reasons"

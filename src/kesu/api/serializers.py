@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from kesu.complaints.models import Complaint
+from kesu.core.clock import clock_now
+from kesu.sla.selectors import complaint_clocks
 from kesu.triage.selectors import repeat_links, triage_latest
 
 
@@ -48,10 +51,14 @@ def complaint_dict(c: Complaint) -> dict[str, Any]:
         "repeat_count": c.repeat_count,
         "tags": c.tags,
         "quality_missing": c.quality_missing,
+        "next_due_at": c.next_due_at,
+        "escalation_level": c.escalation_level,
     }
 
 
-def complaint_detail_dict(c: Complaint, *, events=None, attachments=None, new: bool = False) -> dict[str, Any]:
+def complaint_detail_dict(
+    c: Complaint, *, events=None, attachments=None, new: bool = False, now: datetime | None = None
+) -> dict[str, Any]:
     """The complaint with its timeline; pass ``events`` / ``attachments`` when already loaded.
 
     ``new``: the complaint was just created, so its repeat links are the ones its triage found and
@@ -65,6 +72,7 @@ def complaint_detail_dict(c: Complaint, *, events=None, attachments=None, new: b
         body["repeats"] = {"repeats": found, "repeated_by": []}
     else:
         body["repeats"] = repeat_links(c)
+    body["sla"] = complaint_clocks(c, now=now or clock_now(), events=events)
     body["timeline"] = [
         {
             "kind": e.kind,

@@ -17,12 +17,15 @@ from kesu.complaints import lifecycle
 from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import ComplaintDraft, draft_clean
 from kesu.complaints.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, IdempotencyKey
+from kesu.complaints.notices import transfer_notify
 from kesu.complaints.numbering import number_format, number_year, numbers_reserve
 from kesu.core.errors import Conflict, FieldError, FieldErrors, NotPermitted
 from kesu.core.models import Group, User
 from kesu.core.roles import Permission
 from kesu.customers.actions import customer_find_or_create
 from kesu.customers.models import Customer
+from kesu.routing.actions import complaint_route
+from kesu.sla.actions import sla_refresh
 from kesu.triage.actions import repeat_links_save, triage_prepare
 
 logger = logging.getLogger(__name__)
@@ -104,6 +107,8 @@ def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -
         lifecycle.created(complaint, by=by, now=now).save()
         triaged.save()
         repeat_links_save(links)
+        complaint_route(complaint, now=now)
+        sla_refresh(complaint, now=now)
     return complaint
 
 
@@ -174,6 +179,7 @@ def _apply(complaint: Complaint, by: User | None, step, **params) -> Complaint:
         event = step(current, by=by, **params)
         current.save()
         event.save()
+        sla_refresh(current, now=params["now"])
     return current
 
 
@@ -213,10 +219,30 @@ def complaint_transfer(
     now: datetime,
     reason: str,
     assignee: User | None = None,
+    done: str = "",
+    needed: str = "",
+    coordinator: User | None = None,
+    accept_minutes: int | None = None,
 ) -> Complaint:
-    return _apply(
-        complaint, by, lifecycle.transfer, to_group=to_group, now=now, reason=reason, assignee=assignee
-    )
+    """Transfer with the standard form; the coordinator gets a copy (a notification), in the same
+    transaction: a transfer nobody heard of is not saved."""
+    with transaction.atomic():
+        transferred = _apply(
+            complaint, by, lifecycle.transfer, to_group=to_group, now=now, reason=reason, assignee=assignee,
+            done=done, needed=needed, coordinator=coordinator, accept_minutes=accept_minutes,
+        )
+        transfer_notify(transferred, coordinator=coordinator, by=by, reason=reason, now=now)
+    return transferred
+
+
+def complaint_contact(*, complaint: Complaint, by: User | None, now: datetime, channel: str, text: str) -> Complaint:
+    return _apply(complaint, by, lifecycle.contact, now=now, channel=channel, text=text)
+
+
+def complaint_follow_up(
+    *, complaint: Complaint, by: User | None, now: datetime, outcome: str, text: str = ""
+) -> Complaint:
+    return _apply(complaint, by, lifecycle.follow_up, now=now, outcome=outcome, text=text)
 
 
 def complaint_note_add(*, complaint: Complaint, by: User | None, now: datetime, text: str) -> Complaint:
@@ -247,6 +273,8 @@ def complaint_merge(
         prim.save(update_fields=["updated_at"])
         into.save()
         received.save()
+        sla_refresh(dup, now=now)
+        sla_refresh(prim, now=now)
     return dup
 
 

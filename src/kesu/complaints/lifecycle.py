@@ -7,7 +7,8 @@ exactly the same events.
 
     new → assigned → in_progress ⇄ pending_customer → resolved → closed
     reopen: resolved | closed → assigned (to the handler who resolved it) or new
-    transfer: any open status → new (or assigned) in another group
+    transfer: any open status → new (or assigned) in another group, with the standard transfer form
+    contact / follow-up: recorded without a change of status (first contact, 回访)
     merge: a duplicate in any open status → closed, pointing at its primary
 """
 
@@ -32,7 +33,10 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     "reopen": (Status.RESOLVED, Status.CLOSED),
     "transfer": OPEN,
     "merge": OPEN,
+    "contact": (Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_CUSTOMER),
+    "follow_up": (Status.RESOLVED, Status.CLOSED),
 }
+MAX_ACCEPT_MINUTES = 60 * 24 * 30
 ACTIONS = tuple(ALLOWED_FROM)
 
 
@@ -200,15 +204,28 @@ def transfer(
     now: datetime,
     reason: str,
     assignee: User | None = None,
+    done: str = "",
+    needed: str = "",
+    coordinator: User | None = None,
+    accept_minutes: int | None = None,
 ) -> ComplaintEvent:
+    """Hand the complaint to another group with the standard transfer form (REQUIREMENTS §3): why,
+    what was done, what is needed, a coordinator in copy and the time the receiving group has to
+    accept it (working minutes; default: the SLA policy's ``transfer_acceptance`` target)."""
     _require(complaint, "transfer")
     if to_group is None:
         raise FieldError("group", "is required")
     if complaint.group_id == to_group.pk:
         raise FieldError("group", f"the complaint is already in group {to_group.code}")
     reason = _text("reason", reason)
+    done = _text("done", done, required=False)
+    needed = _text("needed", needed, required=False)
     if assignee is not None:
         _handler_check(assignee)
+    if coordinator is not None and not coordinator.is_active:
+        raise FieldError("coordinator", f"{coordinator.username} is not an active user")
+    if accept_minutes is not None and not 1 <= accept_minutes <= MAX_ACCEPT_MINUTES:
+        raise FieldError("accept_minutes", f"must be between 1 and {MAX_ACCEPT_MINUTES} (got {accept_minutes})")
     before, from_group, previous = complaint.status, complaint.group, complaint.assignee
     complaint.group = to_group
     complaint.assignee = assignee
@@ -221,6 +238,10 @@ def transfer(
         now=now,
         before=before,
         reason=reason,
+        done=done,
+        needed=needed,
+        coordinator=_user_ref(coordinator),
+        accept_minutes=accept_minutes,
         group=[_group_ref(from_group), _group_ref(to_group)],
         assignee=[_user_ref(previous), _user_ref(assignee)],
     )
@@ -279,3 +300,25 @@ def merge(
 def note(complaint: Complaint, *, by: User | None, now: datetime, text: str) -> ComplaintEvent:
     text = _text("text", text, limit=20000)
     return _event(complaint, EventKind.NOTE, by=by, now=now, before=complaint.status, text=text)
+
+
+CONTACT_CHANNELS = ("phone", "email", "sms", "chat", "visit", "other")
+FOLLOW_UP_OUTCOMES = ("satisfied", "unsatisfied", "unreachable")
+
+
+def contact(complaint: Complaint, *, by: User | None, now: datetime, channel: str, text: str) -> ComplaintEvent:
+    """The handler reached the customer (stops the first-contact clock)."""
+    _require(complaint, "contact")
+    if channel not in CONTACT_CHANNELS:
+        raise FieldError("channel", f"must be one of {', '.join(CONTACT_CHANNELS)} (got {channel!r})")
+    text = _text("text", text)
+    return _event(complaint, EventKind.CONTACTED, by=by, now=now, before=complaint.status, channel=channel, text=text)
+
+
+def follow_up(complaint: Complaint, *, by: User | None, now: datetime, outcome: str, text: str = "") -> ComplaintEvent:
+    """The follow-up visit (回访) after resolution, with its outcome."""
+    _require(complaint, "follow_up")
+    if outcome not in FOLLOW_UP_OUTCOMES:
+        raise FieldError("outcome", f"must be one of {', '.join(FOLLOW_UP_OUTCOMES)} (got {outcome!r})")
+    text = _text("text", text, required=False)
+    return _event(complaint, EventKind.FOLLOWED_UP, by=by, now=now, before=complaint.status, outcome=outcome, text=text)

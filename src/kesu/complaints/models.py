@@ -130,6 +130,11 @@ class Complaint(models.Model):
     repeat_count = models.PositiveSmallIntegerField(_("earlier complaints on the same issue"), default=0)
     tags = models.JSONField(_("tags"), default=list, blank=True)
     quality_missing = models.JSONField(_("missing fields"), default=list, blank=True)
+    # SLA (sla/clocks.py): the clocks as last computed, the next instant something falls due (the
+    # sweep selects on it) and the escalation level reached
+    sla = models.JSONField(_("time limits"), default=dict, blank=True)
+    next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
     assigned_at = models.DateTimeField(null=True, blank=True)
@@ -168,6 +173,19 @@ class EventKind(models.TextChoices):
     TRIAGED = "triaged", _("Triaged")
     CORRECTED = "corrected", _("Triage corrected")
     ATTACHMENT = "attachment", _("Attachment added")
+    ROUTED = "routed", _("Routed")
+    CONTACTED = "contacted", _("Customer contacted")
+    FOLLOWED_UP = "followed_up", _("Follow-up visit")
+    SLA_APPLIED = "sla_applied", _("Time limits applied")
+    SLA_PAUSED = "sla_paused", _("Time limits paused")
+    SLA_RESUMED = "sla_resumed", _("Time limits resumed")
+    SLA_WARNED = "sla_warned", _("Time limit warning")
+    SLA_BREACHED = "sla_breached", _("Time limit breached")
+    SLA_MET = "sla_met", _("Time limit met")
+    ESCALATED = "escalated", _("Escalated")
+    REMINDED = "reminded", _("Progress reminder")
+    CUSTOMER_MESSAGE = "customer_message", _("Message from the customer")
+    REPLY_SENT = "reply_sent", _("Reply sent to the customer")
 
 
 class AppendOnlyError(RuntimeError):

@@ -33,6 +33,18 @@ def _primary(ref: str | None) -> Complaint:
     return primary
 
 
+def _minutes(value: int | str | None, field: str) -> int | None:
+    """Whole minutes from the API (int) or a form (text); empty means "the default"."""
+    if value is None or isinstance(value, int):
+        return value
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise FieldError(field, f"must be a whole number of minutes (got {value!r})")
+    return int(value)
+
+
 def complaint_transition(
     *,
     complaint: Complaint,
@@ -46,6 +58,12 @@ def complaint_transition(
     note: str = "",
     text: str = "",
     primary: str | None = None,
+    done: str = "",
+    needed: str = "",
+    coordinator: str | None = None,
+    accept_minutes: int | str | None = None,
+    channel: str = "",
+    outcome: str = "",
 ) -> Complaint:
     match action:
         case "assign":
@@ -73,7 +91,15 @@ def complaint_transition(
                 now=now,
                 reason=reason,
                 assignee=_user(assignee, required=False),
+                done=done,
+                needed=needed,
+                coordinator=_user(coordinator, "coordinator", required=False),
+                accept_minutes=_minutes(accept_minutes, "accept_minutes"),
             )
+        case "contact":
+            return actions.complaint_contact(complaint=complaint, by=by, now=now, channel=channel, text=text)
+        case "follow_up":
+            return actions.complaint_follow_up(complaint=complaint, by=by, now=now, outcome=outcome, text=text)
         case "merge":
             return actions.complaint_merge(
                 duplicate=complaint, primary=_primary(primary), by=by, now=now, reason=reason

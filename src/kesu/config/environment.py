@@ -28,6 +28,16 @@ class Environment:
     debug: bool
     allowed_hosts: tuple[str, ...]
     max_attachment_bytes: int
+    email_host: str = ""
+    email_port: int = 25
+    email_user: str = ""
+    email_password: str = ""
+    email_tls: bool = False
+    email_ssl: bool = False
+    email_from: str = "kesu@localhost"
+    sms_webhook_url: str = ""
+    sms_webhook_secret: str = ""
+    notify_decay_minutes: int = 60
 
 
 def _secret_key(data_dir: Path, value: str | None) -> str:
@@ -40,6 +50,42 @@ def _secret_key(data_dir: Path, value: str | None) -> str:
     key_file.write_text(key, encoding="utf-8")
     key_file.chmod(0o600)
     return key
+
+
+_TRUE = {"1", "true", "yes"}
+
+
+def _whole_number(environ, name: str, default: str, *, minimum: int = 0) -> int:
+    try:
+        value = int(environ.get(name, default))
+    except ValueError as error:
+        raise ConfigurationError(f"{name} must be a whole number") from error
+    if value < minimum:
+        raise ConfigurationError(f"{name} must be {minimum} or more")
+    return value
+
+
+def _notification_settings(environ) -> dict:
+    """Outgoing email (SMTP), the SMS webhook and the decay period of notifications."""
+    email_tls = environ.get("KESU_EMAIL_TLS", "").lower() in _TRUE
+    email_ssl = environ.get("KESU_EMAIL_SSL", "").lower() in _TRUE
+    if email_tls and email_ssl:
+        raise ConfigurationError("KESU_EMAIL_TLS and KESU_EMAIL_SSL cannot both be set; choose one")
+    sms_url = environ.get("KESU_SMS_WEBHOOK_URL", "").strip()
+    if sms_url and not sms_url.startswith(("http://", "https://")):
+        raise ConfigurationError("KESU_SMS_WEBHOOK_URL must start with http:// or https://")
+    return {
+        "email_host": environ.get("KESU_EMAIL_HOST", "").strip(),
+        "email_port": _whole_number(environ, "KESU_EMAIL_PORT", "465" if email_ssl else "25", minimum=1),
+        "email_user": environ.get("KESU_EMAIL_USER", ""),
+        "email_password": environ.get("KESU_EMAIL_PASSWORD", ""),
+        "email_tls": email_tls,
+        "email_ssl": email_ssl,
+        "email_from": environ.get("KESU_EMAIL_FROM", "").strip() or "kesu@localhost",
+        "sms_webhook_url": sms_url,
+        "sms_webhook_secret": environ.get("KESU_SMS_WEBHOOK_SECRET", ""),
+        "notify_decay_minutes": _whole_number(environ, "KESU_NOTIFY_DECAY_MINUTES", "60"),
+    }
 
 
 def environment_read(environ: os._Environ[str] | dict[str, str] = os.environ) -> Environment:
@@ -63,4 +109,5 @@ def environment_read(environ: os._Environ[str] | dict[str, str] = os.environ) ->
         debug=environ.get("KESU_DEBUG", "") in {"1", "true", "yes"},
         allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
         max_attachment_bytes=max_mb * 1024 * 1024,
+        **_notification_settings(environ),
     )

@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "kesu.customers",
     "kesu.complaints",
     "kesu.triage",
+    "kesu.sla",
+    "kesu.routing",
+    "kesu.notifications",
+    "kesu.channels",
     "kesu.web",
 ]
 
@@ -113,6 +117,29 @@ else:
         "immediate": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
+
+# Outgoing email: SMTP when KESU_EMAIL_HOST is set, else each message is written as a file to
+# <data folder>/outbox (nothing leaves the machine, and what would have been sent can be read).
+if ENV.email_host:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = ENV.email_host
+    EMAIL_PORT = ENV.email_port
+    EMAIL_HOST_USER = ENV.email_user
+    EMAIL_HOST_PASSWORD = ENV.email_password
+    EMAIL_USE_TLS = ENV.email_tls
+    EMAIL_USE_SSL = ENV.email_ssl
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = ENV.data_dir / "outbox"
+EMAIL_TIMEOUT = 15  # seconds; a hanging mail server must not hold a job worker
+DEFAULT_FROM_EMAIL = ENV.email_from
+SERVER_EMAIL = ENV.email_from
+
+# Notifications: SMS through an HTTP webhook (off when no URL), and the decay period within which the
+# same notice (same key) is not repeated to the same person.
+KESU_SMS_WEBHOOK_URL = ENV.sms_webhook_url
+KESU_SMS_WEBHOOK_SECRET = ENV.sms_webhook_secret
+KESU_NOTIFY_DECAY_MINUTES = ENV.notify_decay_minutes
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

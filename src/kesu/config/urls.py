@@ -17,5 +17,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("notifications/", include("kesu.notifications.urls")),
     path("", include("kesu.web.urls")),
 ]

@@ -42,7 +42,7 @@ def user_create(
         raise FieldError("username", f"a user named {username!r} already exists")
     with transaction.atomic():
         user = User(username=username, role=role, display_name=display_name, email=email)
-        user.is_staff = role == Role.ADMIN
+        user.is_staff = role in (Role.ADMIN, Role.MANAGER)  # managers edit configuration in the admin
         user.is_superuser = role == Role.ADMIN
         if password:
             user.set_password(password)
@@ -68,6 +68,20 @@ def group_ensure(*, code: str, name: str, department: Department, layer: str = L
     if layer not in Layer.values:
         raise FieldError("layer", f"unknown layer {layer!r}; choose one of {', '.join(Layer.values)}")
     return Group.objects.get_or_create(code=code, defaults={"name": name, "department": department, "layer": layer})
+
+
+def responsible_set(*, group: Group, lead: User | None, manager: User | None = None) -> Group:
+    """The escalation ladder's people of ``group``: its team lead (level 2) and, when given, the
+    manager of its department (level 3)."""
+    for field, user in (("lead", lead), ("manager", manager)):
+        if user is not None and not user.is_active:
+            raise FieldError(field, f"{user.username} is not an active user")
+    group.lead = lead
+    group.save(update_fields=["lead"])
+    if manager is not None:
+        group.department.manager = manager
+        group.department.save(update_fields=["manager"])
+    return group
 
 
 def user_password_set(*, user: User, password: str) -> None:

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from kesu.core.models import ApiToken, Department, Group, HandlerProfile, User
+from kesu.core.roles import Role
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -17,6 +18,32 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ConfigurationEditors:
+    """Admin access for the management layer and administrators: configuration (calendars, SLA
+    policies, mailboxes …) is theirs to edit. Django's per-model permissions are not used."""
+
+    editor_roles: tuple[str, ...] = (Role.MANAGER, Role.ADMIN)
+
+    def _may_edit(self, request) -> bool:
+        user = request.user
+        return user.is_active and (user.is_superuser or getattr(user, "role", "") in self.editor_roles)
+
+    def has_module_permission(self, request):
+        return self._may_edit(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_edit(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request)
 
 
 @admin.register(User)

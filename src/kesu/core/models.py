@@ -30,6 +30,10 @@ class Layer(models.TextChoices):
 class Department(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=64)
+    manager = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("manager"), help_text="third level of the escalation ladder",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -43,6 +47,10 @@ class Group(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=64)
     layer = models.CharField(_("layer"), max_length=16, choices=Layer.choices, default=Layer.FIRST_LINE)
+    lead = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("team lead"), help_text="second level of the escalation ladder",
+    )
 
     class Meta:
         ordering = ["code"]

@@ -22,6 +22,7 @@ class Permission(models.TextChoices):
     COMPLAINT_MERGE = "complaint.merge"
     CUSTOMER_READ = "customer.read"
     DATA_IMPORT = "data.import"
+    ROUTING_MANAGE = "routing.manage"
 
 
 _EVERY_READ = {Permission.COMPLAINT_READ, Permission.CUSTOMER_READ}
@@ -32,8 +33,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ANALYST: frozenset(_EVERY_READ),
     Role.HANDLER: frozenset(_HANDLING),
     Role.SPECIALIST: frozenset(_HANDLING),
-    Role.MANAGER: frozenset(_HANDLING | {Permission.COMPLAINT_MERGE, Permission.DATA_IMPORT}),
-    Role.ADMIN: frozenset(_HANDLING | {Permission.COMPLAINT_MERGE, Permission.DATA_IMPORT}),
+    Role.MANAGER: frozenset(
+        _HANDLING | {Permission.COMPLAINT_MERGE, Permission.DATA_IMPORT, Permission.ROUTING_MANAGE}
+    ),
+    Role.ADMIN: frozenset(
+        _HANDLING | {Permission.COMPLAINT_MERGE, Permission.DATA_IMPORT, Permission.ROUTING_MANAGE}
+    ),
 }
 
 

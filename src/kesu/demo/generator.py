@@ -58,6 +58,7 @@ from kesu.demo.bulk import ids_reserve, rows_insert
 from kesu.demo.names import PersonName, email_address, mobile_number, person_name, social_handle
 from kesu.demo.organisation import FIRST_LINE_GROUPS, SECOND_LINE_GROUPS, SUPERVISOR, organisation_ensure
 from kesu.demo.places import region_pick
+from kesu.sla.actions import sla_backfill
 from kesu.triage import steps as triage_steps
 from kesu.triage.context import triage_context, triage_settings
 from kesu.triage.engine import EarlierComplaint, TriageInput, triage_run
@@ -763,6 +764,18 @@ class _Generator:
                 events.append(step(complaint, now=moment, **op.params))
         return events
 
+    def _sla(self, chunk: list[_Planned], events: list[ComplaintEvent]) -> list[ComplaintEvent]:
+        """The SLA history of each complaint (warnings, breaches, escalations at the time they fell
+        due) and its stored deadlines, as the sweep would have left them."""
+        timelines: dict[int, list[ComplaintEvent]] = {}
+        for event in events:
+            timelines.setdefault(id(event.complaint), []).append(event)
+        added: list[ComplaintEvent] = []
+        for planned in chunk:
+            complaint = planned.complaint
+            added.extend(sla_backfill(complaint, timelines[id(complaint)], tier=planned.person.tier, now=self.now))
+        return added
+
     def _triaged(self, planned: _Planned, moment: datetime) -> ComplaintEvent:
         """Triage the complaint as intake would: category, severity and priority were set by the
         person who recorded it (so they are confirmed); emotion, red channel, tags, repeats are found."""
@@ -804,6 +817,7 @@ class _Generator:
             for planned, pk in zip(chunk, ids_reserve(Complaint, len(chunk)), strict=True):
                 planned.complaint.pk = pk
             events = self._walk(chunk)
+            events.extend(self._sla(chunk, events))
             rows_insert(Complaint, [planned.complaint for planned in chunk])
             rows_insert(ComplaintEvent, events)
             if self.links:

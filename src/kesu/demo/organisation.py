@@ -9,10 +9,11 @@ second-line group that transferred complaints go to. Handlers are created throug
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 
-from kesu.core.actions import department_ensure, group_ensure, user_create
+from kesu.core.actions import department_ensure, group_ensure, responsible_set, user_create
 from kesu.core.models import Department, Group, Layer, User
 from kesu.core.roles import Role
 
@@ -62,6 +63,14 @@ STAFF: tuple[StaffMember, ...] = (
     StaffMember("guo.min", "郭敏（值班长）", Role.MANAGER, ("front-desk", "vip-desk"), is_senior=True),
 )
 SUPERVISOR = "guo.min"
+# the escalation ladder: each group's team lead (level 2); the supervisor manages every department (level 3)
+LEADS = {
+    "front-desk": "chen.jing",
+    "vip-desk": "yang.li",
+    "tech-support": "huang.lei",
+    "logistics-desk": "wu.qiang",
+    "billing-review": "sun.lijuan",
+}
 
 
 def organisation_ensure() -> dict:
@@ -93,4 +102,23 @@ def organisation_ensure() -> dict:
                 )
                 created["users"] += 1
             users[member.username] = user
+        for code, username in LEADS.items():
+            if groups[code].lead_id is None:
+                responsible_set(group=groups[code], lead=users[username], manager=users[SUPERVISOR])
     return {"departments": departments, "groups": groups, "users": users, "created": created}
+
+
+# on shift when the demo starts, so new complaints are assigned at once (routing's least load)
+ON_SHIFT = ("wang.fang", "li.na", "zhang.wei", "chen.jing", "yang.li", "zhao.min", "huang.lei", "zhou.tao",
+            "wu.qiang", "sun.lijuan")
+
+
+def demo_routing_ensure(*, now: datetime) -> None:
+    """After the demo's history is written: the routing rules and group strategies, and the day
+    shift online. Waiting complaints go to the handlers coming online, through the routing actions."""
+    from kesu.routing.actions import handler_availability_set
+    from kesu.routing.defaults import routing_defaults_ensure
+
+    routing_defaults_ensure(now=now)
+    for user in User.objects.filter(username__in=ON_SHIFT, handler_profile__availability="off_shift"):
+        handler_availability_set(user=user, availability="online", by=None, now=now)

@@ -13,6 +13,7 @@ from kesu.complaints.models import Category, Complaint, ComplaintEvent, EventKin
 from kesu.core.errors import FieldError, NotPermitted
 from kesu.core.models import User
 from kesu.core.roles import Permission
+from kesu.sla.actions import sla_refresh
 from kesu.triage import steps
 from kesu.triage.context import models_dir, triage_categories, triage_context
 from kesu.triage.engine import EarlierComplaint, TriageInput, triage_run
@@ -94,6 +95,7 @@ def complaint_triage(
         current.save(update_fields=[*TRIAGE_FIELDS, *sorted(open_fields)])
         event.save()
         repeat_links_save(links)
+        sla_refresh(current, now=now)  # a new priority, category or red channel may choose another SLA policy
     return result
 
 
@@ -128,6 +130,7 @@ def complaint_correct(
             complaint=current, kind=EventKind.CORRECTED, actor=by, at=now, from_status=current.status,
             to_status=current.status, data={"changes": changes, "reason": (reason or "").strip()[:2000]},
         ).save()
+        sla_refresh(current, now=now)  # a new category may choose another SLA policy
     return current
 
 

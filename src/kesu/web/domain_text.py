@@ -26,6 +26,8 @@ ACTION_LABELS = {
     "transfer": gettext_lazy("Transfer"),
     "merge": gettext_lazy("Merge as duplicate"),
     "note": gettext_lazy("Add internal note"),
+    "contact": gettext_lazy("Record customer contact"),
+    "follow_up": gettext_lazy("Record follow-up visit"),
 }
 
 _Rule = tuple[re.Pattern[str], Callable[[dict[str, str]], str]]

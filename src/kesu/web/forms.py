@@ -58,6 +58,15 @@ def category_tree_choices(categories: list[Category]) -> list[tuple[str, str]]:
     return choices
 
 
+CONTACT_CHANNEL_LABELS = {
+    "phone": _("Phone"), "email": _("E-mail"), "sms": _("SMS"), "chat": _("Online chat"),
+    "visit": _("Visit"), "other": _("Other"),
+}
+FOLLOW_UP_LABELS = {
+    "satisfied": _("Satisfied"), "unsatisfied": _("Not satisfied"), "unreachable": _("Could not reach the customer"),
+}
+
+
 def group_choices() -> list[tuple[str, str]]:
     return [(code, name) for code, name in Group.objects.order_by("code").values_list("code", "name")]
 
@@ -238,12 +247,31 @@ class ReopenForm(DomainForm):
 
 
 class TransferForm(DomainForm):
+    """The standard transfer form (转单模板): why, what was done, what is needed, who coordinates."""
+
     group = _select(_("To group"))
     reason = _area(_("Reason"), rows=2)
+    done = _area(_("What was done"), rows=2)
+    needed = _area(_("What is needed"), rows=2)
+    coordinator = _select(_("Coordinator in copy"))
+    accept_minutes = _text(
+        _("Time to accept (working minutes)"), help_text=_("Empty: the time limit of the SLA policy.")
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["group"].widget.choices = [("", _("(choose)")), *group_choices()]
+        self.fields["coordinator"].widget.choices = [("", _("(none)")), *handler_choices()]
+
+
+class ContactForm(DomainForm):
+    channel = _select(_("How"), [(c, label) for c, label in CONTACT_CHANNEL_LABELS.items()])
+    text = _area(_("What was said"), rows=2)
+
+
+class FollowUpForm(DomainForm):
+    outcome = _select(_("Outcome"), [(c, label) for c, label in FOLLOW_UP_LABELS.items()])
+    text = _area(_("Note"), rows=2)
 
 
 class MergeForm(DomainForm):
@@ -266,6 +294,8 @@ TRANSITION_FORMS: dict[str, type[DomainForm]] = {
     "transfer": TransferForm,
     "merge": MergeForm,
     "note": NoteForm,
+    "contact": ContactForm,
+    "follow_up": FollowUpForm,
 }
 
 

@@ -19,7 +19,9 @@ from kesu.complaints.selectors import complaint_detail, complaint_list
 from kesu.complaints.transitions import complaint_transition
 from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError, InvalidTransition, NotPermitted
-from kesu.core.roles import Permission
+from kesu.core.roles import Permission, Role
+from kesu.sla.calendars import calendar_coverage_gaps
+from kesu.sla.selectors import complaint_clocks
 from kesu.triage.actions import complaint_correct
 from kesu.triage.models import TriageSettings
 from kesu.triage.selectors import repeat_links, triage_latest
@@ -32,6 +34,7 @@ from kesu.web.forms import (
     CorrectionForm,
     DomainForm,
 )
+from kesu.web.sla_panel import sla_panel
 from kesu.web.triage_text import triage_panel
 
 PAGE_SIZE = 50
@@ -62,9 +65,15 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(complaint_list(filters=form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     template = "web/_complaint_results.html" if partial else "web/complaint_list.html"
     context = {"form": form, "page": page, "emotion_threshold": LIST_EMOTION_THRESHOLD}
+    if not partial and request.user.role in CALENDAR_WATCHERS:
+        context["calendar_gaps"] = calendar_coverage_gaps(now=clock_now())
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+# who is warned on the landing page that a working calendar lacks the coming year's holidays
+CALENDAR_WATCHERS = (Role.MANAGER, Role.ADMIN, Role.DECISION)
 
 
 def _actions_for(user, complaint: Complaint) -> list[str]:
@@ -114,13 +123,15 @@ def _detail_page(
         correction_form.categories_offer(category_rows)
     else:
         correction_form = None
+    events = list(complaint.events.all())
     context = {
         "complaint": complaint,
-        "triage": triage_panel(triage_latest(complaint), categories),
+        "triage": triage_panel(triage_latest(complaint, events=events), categories),
         "links": repeat_links(complaint),
         "categories": categories,
         "correction_form": correction_form,
-        "events": complaint.events.all(),
+        "events": events,
+        "sla": sla_panel(complaint_clocks(complaint, now=clock_now(), events=events)),
         "attachments": complaint.attachments.all(),
         "transition_forms": transition_forms,
         "note_form": note_form,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext, gettext_noop
 
 from kesu.complaints.models import Channel
 from kesu.web import triage_text
@@ -45,3 +46,44 @@ def triaged_summary(data, categories) -> str:
 def correction_lines(data, categories) -> list[str]:
     """``{% correction_lines event.data categories as lines %}``: what a correction changed."""
     return triage_text.correction_lines(data or {}, categories or {})
+
+
+@register.filter
+def clock_label(value: str) -> str:
+    from kesu.sla.notices import CLOCK_NAMES
+
+    return gettext(CLOCK_NAMES.get(value, value))
+
+
+@register.filter
+def clock_list(items) -> str:
+    """"First response, Resolution" from an SLA event's ``clocks`` (dicts or names)."""
+    names = [item["clock"] if isinstance(item, dict) else item for item in items or ()]
+    return ", ".join(clock_label(name) for name in names)
+
+
+ROUTING_OUTCOMES = {
+    "assigned": gettext_noop("assigned"),
+    "no_handlers": gettext_noop("the group has no active handlers"),
+    "no_senior_free": gettext_noop("no senior handler is free: waits in the group queue"),
+    "no_handler_free": gettext_noop("no handler is online with free capacity: waits in the group queue"),
+    "manual": gettext_noop("the group assigns by hand: waits in its queue"),
+    "no_group": gettext_noop("no group: waits for someone to place it"),
+    "error": gettext_noop("routing failed; the complaint stays where it was"),
+}
+STRATEGIES = {
+    "round_robin": gettext_noop("round robin"),
+    "least_load": gettext_noop("least load"),
+    "skill_match": gettext_noop("skill match"),
+    "senior": gettext_noop("senior handler"),
+}
+
+
+@register.filter
+def routing_outcome(code: str) -> str:
+    return gettext(ROUTING_OUTCOMES.get(code, code))
+
+
+@register.filter
+def strategy_label(code: str) -> str:
+    return gettext(STRATEGIES.get(code, code))

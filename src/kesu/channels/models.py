@@ -1,0 +1,190 @@
+"""The e-mail channel: mailboxes polled by IMAP, every message taken in, every reply sent by SMTP."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kesu.core.models import Group
+
+DEFAULT_MAX_MESSAGE_BYTES = 25 * 1024 * 1024
+
+
+class Security(models.TextChoices):
+    SSL = "ssl", _("TLS from the start (IMAPS, port 993)")
+    STARTTLS = "starttls", _("STARTTLS (port 143)")
+    NONE = "none", _("None (loopback only)")
+
+
+class Mailbox(models.Model):
+    """An IMAP mailbox whose new messages become complaints or replies.
+
+    The password is not stored: ``password_env`` names the environment variable that holds it
+    (``KESU_MAILBOX_…``). ``uid_validity`` / ``last_uid`` remember how far the folder was read, so
+    each message is fetched once.
+    """
+
+    name = models.SlugField(_("name"), max_length=48, unique=True)
+    address = models.EmailField(
+        _("mailbox address"), blank=True,
+        help_text=_("the address customers write to; replies to its complaints are sent from it "
+                    "(empty: the default sender, KESU_EMAIL_FROM)"),
+    )
+    host = models.CharField(_("IMAP host"), max_length=255)
+    port = models.PositiveIntegerField(_("IMAP port"), default=993)
+    security = models.CharField(_("security"), max_length=8, choices=Security.choices, default=Security.SSL)
+    ca_file = models.CharField(
+        _("CA certificate file"), max_length=500, blank=True,
+        help_text=_("PEM file of the certificate authority to trust (a private CA); empty: the system's"),
+    )
+    username = models.CharField(_("user name"), max_length=255)
+    password_env = models.CharField(
+        _("password variable"), max_length=64,
+        help_text=_("name of the environment variable holding the password, e.g. KESU_MAILBOX_SUPPORT_PASSWORD"),
+    )
+    folder = models.CharField(_("folder"), max_length=255, default="INBOX")
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("group"),
+        help_text=_("new complaints from this mailbox go to this group (empty: the routing rules decide)"),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    max_message_bytes = models.PositiveIntegerField(
+        _("largest message (bytes)"), default=DEFAULT_MAX_MESSAGE_BYTES,
+        help_text=_("a larger message is not fetched; it is listed as a failed intake"),
+    )
+    uid_validity = models.PositiveBigIntegerField(_("UIDVALIDITY"), null=True, blank=True)
+    last_uid = models.PositiveBigIntegerField(_("last UID taken in"), default=0)
+    last_polled_at = models.DateTimeField(_("last polled at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    # while a poll runs, no other poll of the same mailbox starts (a lease: a dead poller's runs out)
+    polling_until = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated at"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Outcome(models.TextChoices):
+    CREATED = "created", _("New complaint")
+    REPLIED = "replied", _("Added to a complaint")
+    IGNORED_AUTO = "ignored_auto", _("Ignored: automatic reply or bounce")
+    IGNORED_DUPLICATE = "ignored_duplicate", _("Ignored: already taken in")
+    FAILED = "failed", _("Failed intake")
+
+
+# a Message-ID taken in with one of these outcomes is never taken in again
+TAKEN_IN = (Outcome.CREATED, Outcome.REPLIED, Outcome.IGNORED_AUTO)
+
+
+def raw_path(instance: InboundMessage, filename: str) -> str:
+    return f"mail/failed/{instance.mailbox_id}/{filename}"
+
+
+class InboundMessage(models.Model):
+    """Every message fetched from a mailbox, once, with what became of it.
+
+    A message that could not be taken in (``failed``) keeps its raw bytes in the data folder and the
+    reason, and is listed by ``kesu channels failed`` and in the admin: never lost, never dropped.
+    """
+
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="messages")
+    uid_validity = models.PositiveBigIntegerField()
+    uid = models.PositiveBigIntegerField()
+    message_id = models.CharField(_("Message-ID"), max_length=255)
+    in_reply_to = models.CharField(_("In-Reply-To"), max_length=255, blank=True)
+    references = models.JSONField(_("References"), default=list, blank=True)
+    from_address = models.CharField(_("sender"), max_length=254, blank=True)
+    from_name = models.CharField(_("sender name"), max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=500, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, help_text=_("the Date header"))
+    received_at = models.DateTimeField(_("received at"), help_text=_("when kesu fetched it"))
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.PROTECT, null=True, blank=True, related_name="inbound_messages"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    raw = models.FileField(_("raw message"), upload_to=raw_path, max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("inbound message")
+        verbose_name_plural = _("inbound messages")
+        constraints = [
+            models.UniqueConstraint(fields=["mailbox", "uid_validity", "uid"], name="inbound_once_per_uid"),
+            # the same message re-sent, or delivered to two of our mailboxes, is taken in once
+            models.UniqueConstraint(
+                fields=["message_id"], condition=Q(outcome__in=TAKEN_IN), name="inbound_once_per_message_id"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["message_id"], name="inbound_message_id"),
+            models.Index(fields=["complaint", "-received_at"], name="inbound_complaint_newest"),
+            models.Index(fields=["outcome", "-received_at"], name="inbound_outcome_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mailbox_id}:{self.uid} {self.from_address} ({self.outcome})"
+
+
+class FailedIntake(InboundMessage):
+    """The failed intakes alone (a proxy: the admin lists them with their reasons)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("failed intake")
+        verbose_name_plural = _("failed intakes")
+
+
+class OutboundState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed (gave up)")
+
+
+class OutboundMessage(models.Model):
+    """A reply from the desk to the customer, sent by SMTP after the commit, retried with back-off."""
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.PROTECT, related_name="outbound_messages"
+    )
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    from_address = models.CharField(_("sender"), max_length=254)
+    to = models.CharField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=500)
+    body = models.TextField(_("reply text"))
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    in_reply_to = models.CharField(_("In-Reply-To"), max_length=255, blank=True)
+    references = models.JSONField(_("References"), default=list, blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=OutboundState.choices, default=OutboundState.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outbound message")
+        verbose_name_plural = _("outbound messages")
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="outbound_due"),
+            models.Index(fields=["complaint", "-created_at"], name="outbound_complaint_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} → {self.to} ({self.state})"

@@ -1,0 +1,172 @@
+"""The writers of notifications: notify people, mark notices read, set where a person is reached.
+
+Outside deliveries (email, SMS) are only recorded here; they are sent by jobs after the commit
+(``kesu.notifications.delivery``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from kesu.core.errors import FieldError, NotPermitted
+from kesu.core.models import User
+from kesu.notifications.models import ContactPoint, Delivery, DeliveryChannel, Notification
+from kesu.notifications.worktime import WorkingTime
+
+logger = logging.getLogger(__name__)
+
+PHONE = re.compile(r"^\+?[0-9]{5,19}$")
+
+
+def decay_period() -> timedelta:
+    return timedelta(minutes=settings.KESU_NOTIFY_DECAY_MINUTES)
+
+
+def sms_configured() -> bool:
+    return bool(settings.KESU_SMS_WEBHOOK_URL)
+
+
+def channels_for(user: User, contact: ContactPoint | None) -> list[str]:
+    """The outside channels this person can receive now (given their address, number and opt-outs)."""
+    channels = []
+    if user.email and (contact is None or contact.email_enabled):
+        channels.append(DeliveryChannel.EMAIL)
+    if contact is not None and contact.phone and contact.sms_enabled and sms_configured():
+        channels.append(DeliveryChannel.SMS)
+    return channels
+
+
+def _text_check(kind: str, title: str, key: str) -> None:
+    if not kind or len(kind) > 32:
+        raise FieldError("kind", "must be 1 to 32 characters")
+    if not title.strip() or len(title) > 200:
+        raise FieldError("title", "must be 1 to 200 characters")
+    if not key or len(key) > 200:
+        raise FieldError("key", "must be 1 to 200 characters")
+
+
+def notify(
+    *,
+    recipients: Iterable[User | None],
+    kind: str,
+    title: str,
+    body: str,
+    key: str,
+    now: datetime,
+    complaint=None,
+    urgent: bool = False,
+) -> list[Notification]:
+    """Tell each distinct active recipient, in the app and by email / SMS where they can receive it.
+
+    A recipient who got a notification with the same ``key`` within the decay period
+    (``KESU_NOTIFY_DECAY_MINUTES``) is skipped. Email and SMS wait for the recipient's next working
+    time unless ``urgent`` (red channel); they are sent by jobs after the transaction commits.
+    Returns the notifications created.
+    """
+    _text_check(kind, title, key)
+    people: dict[int, User] = {}
+    for user in recipients:
+        if user is not None and user.is_active and user.pk not in people:
+            people[user.pk] = user
+    if not people:
+        return []
+    with transaction.atomic():
+        # two sweeps telling the same person at once queue here, so the decay check below sees the
+        # other's notice (PostgreSQL; SQLite runs one writer at a time anyway)
+        list(User.objects.select_for_update().filter(pk__in=sorted(people)).order_by("pk").values_list("pk"))
+        recent = set(
+            Notification.objects.filter(
+                recipient_id__in=people, key=key, created_at__gt=now - decay_period()
+            ).values_list("recipient_id", flat=True)
+        )
+        fresh = [user for pk, user in people.items() if pk not in recent]
+        if not fresh:
+            return []
+        contacts = {c.user_id: c for c in ContactPoint.objects.filter(user_id__in=[u.pk for u in fresh])}
+        created = Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=user, complaint=complaint, kind=kind, title=title, body=body, key=key,
+                    urgent=urgent, created_at=now,
+                )
+                for user in fresh
+            ]
+        )
+        send_at: datetime | None = None
+        deliveries = []
+        for notification in created:
+            user = people[notification.recipient_id]
+            channels = channels_for(user, contacts.get(user.pk))
+            if not channels:
+                continue
+            if send_at is None:  # everyone follows the default calendar: ask it once
+                send_at = now if urgent else WorkingTime().start(now)
+            deliveries += [
+                Delivery(notification=notification, channel=channel, not_before=send_at, next_attempt_at=send_at)
+                for channel in channels
+            ]
+        if deliveries:
+            Delivery.objects.bulk_create(deliveries)
+            plan = [(d.pk, d.not_before) for d in deliveries]
+            transaction.on_commit(lambda: _enqueue(plan))
+    return created
+
+
+def _enqueue(plan: list[tuple[int, datetime]]) -> None:
+    """Schedule each delivery for its time. A job lost here is picked up by the minute sweep."""
+    from kesu.notifications.tasks import delivery_send
+
+    for delivery_id, send_at in plan:
+        try:
+            delivery_send.schedule(args=(delivery_id,), eta=send_at)
+        except Exception:  # the job store is down: the sweep (deliveries_due) sends it later
+            logger.exception("could not enqueue delivery %s; the minute sweep will send it", delivery_id)
+
+
+def notification_read(*, notification: Notification, by: User, now: datetime) -> Notification:
+    """Mark one of ``by``'s notifications read (reading it again keeps the first time)."""
+    if notification.recipient_id != by.pk:
+        raise NotPermitted("a notification can be marked read only by its recipient")
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
+    return notification
+
+
+def notifications_read_all(*, user: User, now: datetime) -> int:
+    """Mark every unread notification of ``user`` read; returns how many were unread."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now)
+
+
+def contact_point_set(
+    *,
+    user: User,
+    now: datetime,
+    phone: str | None = None,
+    email_enabled: bool | None = None,
+    sms_enabled: bool | None = None,
+) -> ContactPoint:
+    """Set a person's mobile number and which outside channels they receive (``None``: unchanged)."""
+    if phone is not None:
+        phone = re.sub(r"[\s-]", "", phone)
+        if phone and not PHONE.match(phone):
+            raise FieldError("phone", "must be 5 to 19 digits, optionally starting with +")
+    with transaction.atomic():
+        contact, _created = ContactPoint.objects.select_for_update().get_or_create(
+            user=user, defaults={"updated_at": now}
+        )
+        if phone is not None:
+            contact.phone = phone
+        if email_enabled is not None:
+            contact.email_enabled = email_enabled
+        if sms_enabled is not None:
+            contact.sms_enabled = sms_enabled
+        contact.updated_at = now
+        contact.save()
+    return contact

@@ -1,0 +1,177 @@
+"""Sending deliveries: claim one, send it, record the outcome; and the sweep of what is due.
+
+A delivery is claimed with a conditional UPDATE (``state = pending AND next_attempt_at <= now``)
+that pushes ``next_attempt_at`` forward by a lease and counts the attempt, so two consumers never
+send the same delivery; one whose consumer died is taken again when the lease runs out. Nothing is
+held locked while a message is on its way. A failure is retried after 1, 2, 4, 8 … minutes (at
+most an hour apart) until ``MAX_ATTEMPTS``, then the delivery is ``failed`` with its last error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import F
+
+from kesu.notifications.actions import sms_configured
+from kesu.notifications.models import ContactPoint, Delivery, DeliveryChannel, DeliveryState
+from kesu.notifications.transports import ChannelDown, SendFailed, email_send, sms_send
+from kesu.notifications.worktime import WorkingTime
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+BACKOFF_FIRST = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(minutes=60)
+SWEEP_CHUNK = 500
+SMS_TEXT_LIMIT = 500
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failed attempt: 1, 2, 4, 8 … minutes, at most an hour."""
+    return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str  # the delivery's state after the attempt (pending: it will be tried again)
+    error: str = ""
+    channel_down: bool = False
+
+
+def delivery_claim(*, delivery_id: int, now: datetime) -> bool:
+    """Take a due delivery for one attempt. False when it is not due, done, or taken by another."""
+    claimed = Delivery.objects.filter(
+        pk=delivery_id, state=DeliveryState.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=now + LEASE, attempts=F("attempts") + 1)
+    return claimed == 1
+
+
+def _skip_reason(delivery: Delivery) -> str:
+    """Why this delivery cannot be sent at all any more (empty: it can)."""
+    user = delivery.notification.recipient
+    try:
+        contact: ContactPoint | None = user.contact_point
+    except ContactPoint.DoesNotExist:
+        contact = None
+    if not user.is_active:
+        return "the recipient is no longer active"
+    if delivery.channel == DeliveryChannel.EMAIL:
+        if not user.email:
+            return "the recipient has no email address"
+        if contact is not None and not contact.email_enabled:
+            return "the recipient turned email notices off"
+    else:
+        if contact is None or not contact.phone:
+            return "the recipient has no mobile phone number"
+        if not contact.sms_enabled:
+            return "the recipient turned SMS notices off"
+        if not sms_configured():
+            return "the SMS webhook is not configured (KESU_SMS_WEBHOOK_URL)"
+    return ""
+
+
+def _email_body(delivery: Delivery) -> str:
+    notification = delivery.notification
+    lines = [notification.body] if notification.body else []
+    if notification.complaint is not None:
+        lines.append(f"Complaint {notification.complaint.number}")
+    return "\n\n".join(lines)
+
+
+def _sms_payload(delivery: Delivery, now: datetime) -> dict:
+    notification = delivery.notification
+    text = notification.title if not notification.body else f"{notification.title}\n{notification.body}"
+    return {
+        "to": notification.recipient.contact_point.phone,
+        "text": text[:SMS_TEXT_LIMIT],
+        "kind": notification.kind,
+        "urgent": notification.urgent,
+        "complaint": notification.complaint.number if notification.complaint is not None else None,
+        "notification_id": notification.pk,
+        "delivery_id": delivery.pk,
+        "sent_at": now.isoformat(),
+    }
+
+
+def _send(delivery: Delivery, now: datetime) -> None:
+    notification = delivery.notification
+    if delivery.channel == DeliveryChannel.EMAIL:
+        email_send(to=notification.recipient.email, subject=notification.title, body=_email_body(delivery))
+    else:
+        sms_send(payload=_sms_payload(delivery, now), delivery_id=delivery.pk)
+
+
+def _finish(delivery: Delivery, **fields) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(delivery, name, value)
+
+
+def delivery_attempt(*, delivery_id: int, now: datetime, working: WorkingTime | None = None) -> Outcome | None:
+    """Claim one delivery and try to send it. None when it was not due or another consumer has it."""
+    if not delivery_claim(delivery_id=delivery_id, now=now):
+        return None
+    delivery = Delivery.objects.select_related(
+        "notification__recipient__contact_point", "notification__complaint"
+    ).get(pk=delivery_id)
+    reason = _skip_reason(delivery)
+    if reason:
+        _finish(delivery, state=DeliveryState.SKIPPED, last_error=reason)
+        return Outcome(DeliveryState.SKIPPED, reason)
+    try:
+        _send(delivery, now)
+    except SendFailed as error:
+        return _failed(delivery, error, now=now, working=working or WorkingTime())
+    except Exception as error:  # a bug in one delivery must not stop the sweep; keep it for the record
+        logger.exception("delivery %s failed unexpectedly", delivery.pk)
+        return _failed(delivery, error, now=now, working=working or WorkingTime())
+    _finish(delivery, state=DeliveryState.SENT, sent_at=now, last_error="")
+    return Outcome(DeliveryState.SENT)
+
+
+def _failed(delivery: Delivery, error: Exception, *, now: datetime, working: WorkingTime) -> Outcome:
+    message = str(error) or type(error).__name__
+    down = isinstance(error, ChannelDown)
+    if delivery.attempts >= MAX_ATTEMPTS:
+        logger.warning("delivery %s gave up after %s attempts: %s", delivery.pk, delivery.attempts, message)
+        _finish(delivery, state=DeliveryState.FAILED, last_error=message)
+        return Outcome(DeliveryState.FAILED, message, down)
+    retry_at = now + backoff(delivery.attempts)
+    if not delivery.notification.urgent:
+        retry_at = working.start(retry_at)
+    logger.info("delivery %s failed (attempt %s), next try at %s: %s", delivery.pk, delivery.attempts, retry_at, message)
+    _finish(delivery, next_attempt_at=retry_at, last_error=message)
+    return Outcome(DeliveryState.PENDING, message, down)
+
+
+def deliveries_send_due(*, now: datetime, limit: int = SWEEP_CHUNK) -> Counter:
+    """Send the deliveries whose time has come (the oldest first, at most ``limit``).
+
+    Catches what a lost or delayed job did not send, and the retries. A channel found unreachable
+    is not tried again in this sweep, so it never holds up the other channel. Returns how many
+    ended in each state (``pending``: will be retried; ``deferred``: left for the next sweep).
+    """
+    due = list(
+        Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", "channel")[:limit]
+    )
+    counts: Counter = Counter()
+    down: set[str] = set()
+    working = WorkingTime()
+    for delivery_id, channel in due:
+        if channel in down:
+            counts["deferred"] += 1
+            continue
+        outcome = delivery_attempt(delivery_id=delivery_id, now=now, working=working)
+        if outcome is None:
+            continue
+        counts[outcome.state] += 1
+        if outcome.channel_down:
+            down.add(channel)
+    return counts

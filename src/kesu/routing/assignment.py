@@ -1,0 +1,198 @@
+"""Choosing a handler within a group: candidates, their load, and the strategies.
+
+    candidates = group_candidates(group, lock=True)      # inside the caller's transaction
+    choice = handler_choose(candidates, strategy=..., senior_reasons=[...], cursor=..., wanted=...)
+
+A candidate is an active handler or specialist of the group (managers assign by hand). Only those
+**online** with **load < capacity** are eligible: away and off shift are never auto-assigned. Load
+counts the complaints they hold whose time limits run (new, assigned, in progress) — not those
+waiting for the customer, resolved or closed (as Freshdesk counts it).
+
+Strategies (``handler_choose``, pure):
+
+- ``round_robin``: the next eligible handler by id after the group's cursor (the last one given a
+  complaint), wrapping around;
+- ``least_load``: the lowest load; ties go to the one whose newest running complaint was assigned
+  longest ago (none at all first), then the lowest id;
+- ``skill_match``: the most overlap of the handler's skills with the complaint's category (and its
+  parents), tags and product; ties by least load;
+- ``senior``: senior handlers only, by least load.
+
+Whatever the strategy, a complaint that needs a senior handler (emotion at or above the threshold,
+a repeat, a VIP customer) goes only to a senior one; when none is free it waits in the group queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db.models import Count, Max
+
+from kesu.complaints.models import Complaint, Status
+from kesu.core.models import Availability, Group, HandlerProfile
+from kesu.core.roles import Role
+from kesu.customers.models import Tier
+
+# complaints whose SLA clock runs: they count towards a handler's load
+RUNNING = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS)
+# who routing may hand complaints to (managers and administrators take them by hand)
+AUTO_ROLES = (Role.HANDLER, Role.SPECIALIST)
+_LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    user_id: int
+    username: str
+    name: str
+    availability: str
+    capacity: int
+    load: int
+    is_senior: bool
+    skills: frozenset[str]
+    last_assigned_at: datetime | None = None  # of the newest complaint they hold that runs
+    user: Any = field(default=None, compare=False, repr=False)  # the User row, when loaded
+
+    def ref(self) -> dict[str, Any]:
+        return {"id": self.user_id, "username": self.username, "name": self.name}
+
+
+@dataclass(frozen=True)
+class Choice:
+    chosen: Candidate | None
+    strategy: str
+    code: str  # assigned | no_handler_free | no_senior_free | no_handlers
+    reason: str
+    considered: list[dict[str, Any]]  # every candidate, eligible or why not
+
+
+def _skills(raw: Any) -> frozenset[str]:
+    if not isinstance(raw, list):
+        return frozenset()
+    return frozenset(str(s).strip().casefold() for s in raw if str(s).strip())
+
+
+def senior_reasons(*, emotion: int | None, threshold: int, repeat_count: int, tier: str,
+                   needs_senior: bool) -> list[str]:
+    """Why a complaint must go to a senior handler (empty: it need not). REQUIREMENTS §2–3: emotion
+    above the threshold, repeat complaints and VIP customers go to experienced handlers."""
+    reasons = []
+    if emotion is not None and emotion >= threshold:
+        reasons.append(f"emotion {emotion} ≥ {threshold}")
+    if repeat_count > 0:
+        reasons.append(f"repeat complaint ({repeat_count} earlier)")
+    if tier == Tier.VIP:
+        reasons.append("VIP customer")
+    if needs_senior and not reasons:
+        reasons.append("triage asks for a senior handler")
+    return reasons
+
+
+def wanted_skills(*, category_path: Sequence[str], tags: Sequence[str], product: str) -> frozenset[str]:
+    """What a handler's skills are compared with: category codes (with parents), tags, product."""
+    wanted = {c.casefold() for c in category_path} | {t.casefold() for t in tags}
+    if product.strip():
+        wanted.add(product.strip().casefold())
+    return frozenset(wanted)
+
+
+def group_candidates(group: Group, *, lock: bool) -> list[Candidate]:
+    """The group's handlers with their current load.
+
+    ``lock``: lock their profile rows first (``SELECT … FOR UPDATE``, in id order so two routings
+    never wait on each other in a circle), then count loads: the count then sees every assignment
+    committed by whoever held a lock before, so no one is given more than their capacity — also
+    across groups, which lock the same rows."""
+    profiles = HandlerProfile.objects.filter(
+        groups=group, user__is_active=True, user__role__in=AUTO_ROLES
+    ).select_related("user").order_by("pk")
+    if lock:
+        profiles = profiles.select_for_update(of=("self",))
+    profiles = list(profiles)
+    online = [p.user_id for p in profiles if p.availability == Availability.ONLINE]
+    loads: dict[int, tuple[int, datetime | None]] = {}
+    if online:
+        rows = (
+            Complaint.objects.filter(assignee_id__in=online, status__in=RUNNING)
+            .values("assignee_id").annotate(n=Count("id"), last=Max("assigned_at")).order_by()
+        )
+        loads = {row["assignee_id"]: (row["n"], row["last"]) for row in rows}
+    return [
+        Candidate(
+            user_id=p.user_id, username=p.user.username, name=str(p.user), availability=p.availability,
+            capacity=p.capacity, load=loads.get(p.user_id, (0, None))[0], is_senior=p.is_senior,
+            skills=_skills(p.skills), last_assigned_at=loads.get(p.user_id, (0, None))[1], user=p.user,
+        )
+        for p in profiles
+    ]
+
+
+def _why_not(candidate: Candidate, *, senior_only: bool) -> str:
+    if candidate.availability != Availability.ONLINE:
+        return candidate.availability  # away / off_shift
+    if candidate.load >= candidate.capacity:
+        return f"at capacity ({candidate.load} of {candidate.capacity})"
+    if senior_only and not candidate.is_senior:
+        return "not a senior handler"
+    return ""
+
+
+def _least_load_key(c: Candidate):
+    return (c.load, c.last_assigned_at or _LONG_AGO, c.user_id)
+
+
+def handler_choose(
+    candidates: Sequence[Candidate],
+    *,
+    strategy: str,
+    senior_reasons: Sequence[str] = (),
+    cursor: int | None = None,
+    wanted: frozenset[str] = frozenset(),
+) -> Choice:
+    """Pick one eligible candidate by ``strategy``; explain every candidate. Pure."""
+    senior_only = bool(senior_reasons) or strategy == "senior"
+    considered: list[dict[str, Any]] = []
+    eligible: list[Candidate] = []
+    overlap: dict[int, list[str]] = {}
+    for c in candidates:
+        why = _why_not(c, senior_only=senior_only)
+        row = {**c.ref(), "availability": c.availability, "load": c.load, "capacity": c.capacity,
+               "is_senior": c.is_senior, "eligible": not why}
+        if why:
+            row["why_not"] = why
+        else:
+            eligible.append(c)
+        if strategy == "skill_match":
+            overlap[c.user_id] = sorted(c.skills & wanted)
+            row["skills_matched"] = overlap[c.user_id]
+        considered.append(row)
+    if not eligible:
+        if not candidates:
+            code, reason = "no_handlers", "the group has no active handlers"
+        elif senior_only and any(not _why_not(c, senior_only=False) for c in candidates):
+            code = "no_senior_free"
+            reason = "no senior handler of the group is online with free capacity; waits in the group queue"
+        elif senior_only:
+            code = "no_senior_free"
+            reason = "no handler of the group is online with free capacity (a senior one is needed); waits in the group queue"
+        else:
+            code, reason = "no_handler_free", "no handler of the group is online with free capacity; waits in the group queue"
+        return Choice(chosen=None, strategy=strategy, code=code, reason=reason, considered=considered)
+    if strategy == "round_robin":
+        ordered = sorted(eligible, key=lambda c: c.user_id)
+        chosen = next((c for c in ordered if cursor is not None and c.user_id > cursor), ordered[0])
+        reason = "round robin: next after the last handler given a complaint"
+    elif strategy == "skill_match":
+        chosen = min(eligible, key=lambda c: (-len(overlap[c.user_id]), *_least_load_key(c)))
+        skills = overlap[chosen.user_id]
+        reason = (f"skill match: {', '.join(skills)}" if skills else "skill match: nobody's skills match; least load")
+    else:  # least_load, senior
+        chosen = min(eligible, key=_least_load_key)
+        reason = "least load"
+    reason += f" ({chosen.load} of {chosen.capacity} running)"
+    if senior_only:
+        reason = "senior handler: " + reason
+    return Choice(chosen=chosen, strategy=strategy, code="assigned", reason=reason, considered=considered)

@@ -1,0 +1,365 @@
+"""Writers of the SLA app."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
+from kesu.core.errors import FieldError, FieldErrors
+from kesu.sla.calendar import CalendarError, calendar_always
+from kesu.sla.calendars import calendar_cache_reset, calendar_load
+from kesu.sla.clocks import Calendars, ClockReport, Fact, clocks_compute
+from kesu.sla.context import sla_policies
+from kesu.sla.models import SOURCE_MANUAL, Calendar, CalendarDay, CalendarYear, DayKind
+from kesu.sla.notices import sla_notify
+from kesu.sla.policies import ComplaintFacts, Policy, policy_select
+from kesu.sla.schedules import schedule_read, schedule_store
+from kesu.triage.context import triage_context
+
+logger = logging.getLogger(__name__)
+
+# calendars
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    calendar: str
+    country: str
+    year: int
+    holidays: int  # days off stored from the package (weekends included)
+    workdays: int  # make-up working days stored from the package
+    kept_manual: int  # days of that year entered by hand, kept as they were
+    estimated: bool  # the package only guessed this year (no official schedule yet)
+
+
+def _calendar_get(name: str | None) -> Calendar:
+    row = Calendar.objects.filter(name=name).first() if name else Calendar.objects.filter(is_default=True).first()
+    if row is None:
+        raise CalendarError(f"unknown calendar {name!r}" if name else "no default calendar")
+    return row
+
+
+def calendar_touch(*, calendar: Calendar, now: datetime) -> None:
+    """Record that ``calendar`` (its rows, days or years) changed: every process reloads it."""
+    Calendar.objects.filter(pk=calendar.pk).update(version=F("version") + 1, updated_at=now)
+    transaction.on_commit(calendar_cache_reset)
+
+
+def calendar_save(*, calendar: Calendar, now: datetime) -> Calendar:
+    """Validate and save a calendar's own fields; ticking ``is_default`` unticks the previous default."""
+    try:
+        calendar.full_clean()
+    except ValidationError as error:
+        raise FieldErrors(
+            [FieldError(name, " ".join(messages)) for name, messages in error.message_dict.items()]
+        ) from error
+    with transaction.atomic():
+        if calendar.is_default:
+            Calendar.objects.filter(is_default=True).exclude(pk=calendar.pk).update(
+                is_default=False, version=F("version") + 1, updated_at=now
+            )
+        calendar.updated_at = now
+        calendar.save()
+        calendar_touch(calendar=calendar, now=now)
+    calendar.refresh_from_db(fields=["version"])
+    return calendar
+
+
+def calendar_import(*, calendar_name: str | None, country: str, year: int, now: datetime) -> ImportResult:
+    """Load ``country``'s holidays and make-up working days of ``year`` from the ``holidays`` package.
+
+    Idempotent: replaces the days of that year that came from the package, keeps those entered by
+    hand, and marks the year covered.
+    """
+    schedule = schedule_read(country, year)
+    with transaction.atomic():
+        calendar = _calendar_get(calendar_name)
+        counts = schedule_store(day_model=CalendarDay, year_model=CalendarYear, calendar=calendar,
+                                schedule=schedule, now=now, manual=SOURCE_MANUAL)
+        calendar_touch(calendar=calendar, now=now)
+    return ImportResult(
+        calendar=calendar.name, country=schedule.country, year=year, holidays=counts.holidays,
+        workdays=counts.workdays, kept_manual=counts.kept_manual, estimated=schedule.estimated,
+    )
+
+
+def calendar_day_set(
+    *, calendar_name: str | None, day: date, kind: str, name: str = "", now: datetime
+) -> CalendarDay:
+    """Enter ``day`` by hand as a holiday or a make-up working day; a later import keeps it."""
+    if kind not in DayKind.values:
+        raise FieldError("kind", f"unknown kind {kind!r}; choose one of {', '.join(DayKind.values)}")
+    if len(name) > 64:
+        raise FieldError("name", f"must be at most 64 characters (got {len(name)})")
+    with transaction.atomic():
+        calendar = _calendar_get(calendar_name)
+        row, _created = CalendarDay.objects.update_or_create(
+            calendar=calendar, date=day, defaults={"kind": kind, "name": name, "source": SOURCE_MANUAL}
+        )
+        calendar_touch(calendar=calendar, now=now)
+    return row
+
+
+def calendar_day_clear(*, calendar_name: str | None, day: date, now: datetime) -> bool:
+    """Make ``day`` an ordinary day of the week again; False if it was one already."""
+    with transaction.atomic():
+        calendar = _calendar_get(calendar_name)
+        deleted, _ = CalendarDay.objects.filter(calendar=calendar, date=day).delete()
+        if deleted:
+            calendar_touch(calendar=calendar, now=now)
+    return bool(deleted)
+
+
+def calendar_year_cover(*, calendar_name: str | None, year: int, now: datetime) -> CalendarYear:
+    """Declare ``year`` covered after entering its days by hand (no package import)."""
+    if not 1950 <= year <= 2100:
+        raise FieldError("year", f"{year} is not between 1950 and 2100")
+    with transaction.atomic():
+        calendar = _calendar_get(calendar_name)
+        row, _created = CalendarYear.objects.update_or_create(
+            calendar=calendar, year=year, defaults={"source": SOURCE_MANUAL, "estimated": False, "imported_at": now}
+        )
+        calendar_touch(calendar=calendar, now=now)
+    return row
+
+
+# clocks: recomputed on every change of a complaint and by the sweep (DESIGN rule 4)
+
+SWEEP_CHUNK = 500
+RETRY_AFTER = timedelta(hours=1)  # a complaint whose calendar is not covered is looked at again
+
+
+def complaint_facts(complaint: Complaint, *, tier: str | None = None) -> ComplaintFacts:
+    parents = triage_context().parents
+    codes: set[str] = set()
+    code = complaint.category.code if complaint.category_id else ""
+    while code and code not in codes:
+        codes.add(code)
+        code = parents.get(code, "")
+    return ComplaintFacts(
+        priority=complaint.priority, channel=complaint.channel, tier=tier or complaint.customer.tier,
+        categories=frozenset(codes), red_channel=complaint.red_channel,
+    )
+
+
+def _fact(event: ComplaintEvent) -> Fact:
+    return Fact(kind=event.kind, at=event.at, to_status=event.to_status, data=event.data)
+
+
+def _calendars(policy: Policy) -> Calendars:
+    working = calendar_load(policy.calendar)
+    return Calendars(working=working, always=calendar_always(working.tz))
+
+
+def policy_of(complaint: Complaint) -> Policy | None:
+    """The policy that applies to ``complaint`` now (the first whose conditions hold)."""
+    return policy_select(sla_policies(), complaint_facts(complaint))
+
+
+def clock_report(
+    complaint: Complaint, *, now: datetime, events: Sequence[ComplaintEvent] | None = None
+) -> ClockReport | None:
+    """The clocks of ``complaint`` at ``now`` (read-only; for the API and the desk)."""
+    policy = policy_of(complaint)
+    if policy is None:
+        return None
+    events = complaint.events.all() if events is None else events
+    return clocks_compute([_fact(e) for e in events], policy.spec, _calendars(policy), now)
+
+
+def _snapshot(report: ClockReport, policy: Policy) -> dict[str, Any]:
+    return {
+        "policy": policy.spec.name,
+        "calendar": policy.calendar or "",
+        "paused": report.paused,
+        "clocks": [
+            {
+                "clock": c.clock, "run": c.run, "state": c.state, "target_minutes": c.target_minutes,
+                "around_the_clock": c.around_the_clock, "started_at": _iso(c.started_at), "due_at": _iso(c.due_at),
+                "warn_at": _iso(c.warn_at), "stopped_at": _iso(c.stopped_at), "elapsed_minutes": c.elapsed_minutes,
+            }
+            for c in report.clocks
+        ],
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _event(complaint: Complaint, kind: str, now: datetime, **data: Any) -> ComplaintEvent:
+    return ComplaintEvent(
+        complaint=complaint, kind=kind, at=now, from_status=complaint.status, to_status=complaint.status, data=data
+    )
+
+
+_DUE_EVENT = {"warned": EventKind.SLA_WARNED, "breached": EventKind.SLA_BREACHED, "met": EventKind.SLA_MET}
+
+
+def _due_events(complaint: Complaint, report: ClockReport, told: dict, now: datetime) -> list[ComplaintEvent]:
+    """One event per kind of clock change (all the clocks it concerns), one per escalation step."""
+    by_kind: dict[str, list[dict]] = {}
+    steps: list[ComplaintEvent] = []
+    for due in report.due:
+        if due.kind in _DUE_EVENT:
+            by_kind.setdefault(due.kind, []).append(
+                {"clock": due.clock, "run": due.run, "due_at": _iso(due.at), "notified": told.get(due.key, [])}
+            )
+        elif due.kind == "escalated":
+            steps.append(_event(complaint, EventKind.ESCALATED, now, level=due.level, due_at=_iso(due.at),
+                                 notified=told.get(due.key, [])))
+        elif due.kind == "specialist":
+            steps.append(_event(complaint, EventKind.ESCALATED, now, specialist=True, compensation_prereview=True,
+                                 due_at=_iso(due.at), notified=told.get(due.key, [])))
+        elif due.kind == "reminded":
+            steps.append(_event(complaint, EventKind.REMINDED, now, reminder=due.level, due_at=_iso(due.at),
+                                 notified=told.get(due.key, [])))
+    clock_events = [_event(complaint, _DUE_EVENT[kind], now, clocks=clocks) for kind, clocks in by_kind.items()]
+    return clock_events + steps
+
+
+@dataclass(frozen=True)
+class Refresh:
+    report: ClockReport | None
+    recorded: tuple[str, ...]  # the kinds of the events written
+
+
+def sla_refresh(
+    complaint: Complaint, *, now: datetime, events: Sequence[ComplaintEvent] | None = None
+) -> Refresh:
+    """Recompute the clocks of ``complaint`` (locked by the caller, in its transaction): record what
+    fell due (once: what was recorded is read back from the events), notify, store the deadlines and
+    ``next_due_at``. ``events``: the complaint's whole timeline when the caller holds it already."""
+    events = list(complaint.events.order_by("at", "id")) if events is None else list(events)
+    previous = complaint.sla or {}
+    policy = policy_of(complaint)
+    written: list[ComplaintEvent] = []
+    report = None
+    if policy is None:
+        if previous.get("policy"):
+            written.append(_event(complaint, EventKind.SLA_APPLIED, now, policy=None, previous=previous["policy"]))
+        complaint.sla, complaint.next_due_at = {}, None
+    else:
+        if previous.get("policy") != policy.spec.name:
+            written.append(_event(
+                complaint, EventKind.SLA_APPLIED, now, policy=policy.spec.name, previous=previous.get("policy"),
+                calendar=policy.calendar or "",
+                targets={name: t.minutes for name, t in policy.spec.targets.items()},
+            ))
+        try:
+            report = _record(complaint, policy, events, written, previous, now)
+        except CalendarError as error:
+            logger.warning("SLA of %s not computed: %s", complaint.number, error)
+            complaint.sla = {"policy": policy.spec.name, "error": str(error), "clocks": []}
+            complaint.next_due_at = now + RETRY_AFTER
+    for event in written:
+        event.save()
+    complaint.save(update_fields=["sla", "next_due_at", "escalation_level"])
+    return Refresh(report, tuple(event.kind for event in written))
+
+
+def _record(complaint, policy: Policy, events: list, written: list, previous: dict, now: datetime) -> ClockReport:
+    """Compute, record the pause/resume and what fell due (appending to ``written``), snapshot."""
+    calendars = _calendars(policy)
+    report = clocks_compute([_fact(e) for e in [*events, *written]], policy.spec, calendars, now)
+    if previous.get("policy") and bool(previous.get("paused")) != report.paused:
+        kind = EventKind.SLA_PAUSED if report.paused else EventKind.SLA_RESUMED
+        written.append(_event(complaint, kind, now, clocks=[c.clock for c in report.clocks if c.stopped_at is None]))
+    if report.due:
+        levels = {level.level: level.notify for level in policy.spec.levels}
+        told = sla_notify(complaint, report.due, levels=levels, now=now)
+        written.extend(_due_events(complaint, report, told, now))
+        report = clocks_compute([_fact(e) for e in [*events, *written]], policy.spec, calendars, now)
+    complaint.sla = _snapshot(report, policy)
+    complaint.next_due_at = report.next_due_at
+    complaint.escalation_level = report.escalation_level
+    return report
+
+
+def sla_backfill(complaint: Complaint, events: Sequence[ComplaintEvent], *, tier: str, now: datetime) -> list[ComplaintEvent]:
+    """For bulk writers (the demo): the SLA events ``complaint``'s timeline would have had, each at the
+    instant it fell due, without notifying anyone; fills the complaint's SLA fields. Nothing is saved."""
+    policy = policy_select(sla_policies(), complaint_facts(complaint, tier=tier))
+    if policy is None:
+        return []
+    calendars = _calendars(policy)
+    created = events[0].at
+    added = [ComplaintEvent(complaint=complaint, kind=EventKind.SLA_APPLIED, at=created, from_status="new",
+                            to_status="new", data={"policy": policy.spec.name, "previous": None,
+                                                   "calendar": policy.calendar or ""})]
+    timeline = sorted([*events, *added], key=lambda e: e.at)
+    for _round in range(3):  # the ladder's levels come due once the breach is on record
+        report = clocks_compute([_fact(e) for e in timeline], policy.spec, calendars, now)
+        if not report.due:
+            break
+        known = list(timeline)
+        for due in report.due:
+            at = max(due.at or now, created)
+            event = _due_events(complaint, ClockReport(policy.spec.name, (), (due,), None, False, 0), {}, at)[0]
+            event.from_status = event.to_status = _status_at(known, at)
+            added.append(event)
+            timeline.append(event)
+        timeline.sort(key=lambda e: e.at)
+    complaint.sla = _snapshot(report, policy)
+    complaint.next_due_at = report.next_due_at
+    complaint.escalation_level = report.escalation_level
+    return added[:1] + sorted(added[1:], key=lambda e: e.at)
+
+
+def _status_at(timeline: Sequence[ComplaintEvent], at: datetime) -> str:
+    status = ""
+    for event in timeline:
+        if event.at > at:
+            break
+        status = event.to_status or status
+    return status
+
+
+def _sla_locked(pk: int, now: datetime) -> Complaint | None:
+    """The complaint, locked, if it is still due (another sweeper may have taken it: then skipped)."""
+    return (
+        Complaint.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("customer", "category", "assignee", "group__lead", "group__department__manager")
+        .filter(pk=pk, next_due_at__lte=now)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    looked_at: int
+    recorded: int
+
+
+def sla_sweep(*, now: datetime, chunk: int = SWEEP_CHUNK) -> SweepResult:
+    """Act on every complaint whose ``next_due_at`` has come, ``chunk`` at a time; idempotent and safe
+    with two sweepers at once (each row is locked or skipped, and what was recorded is read back from
+    the events, so it is never recorded twice). Cost grows with what is due, not with what is open."""
+    looked_at = recorded = 0
+    passed: set[int] = set()  # still due after their turn (taken by another sweeper, or retrying)
+    while True:
+        ids = list(
+            Complaint.objects.filter(next_due_at__lte=now).exclude(pk__in=passed)
+            .order_by("next_due_at", "id").values_list("pk", flat=True)[:chunk]
+        )
+        if not ids:
+            return SweepResult(looked_at, recorded)
+        for pk in ids:
+            with transaction.atomic():
+                complaint = _sla_locked(pk, now)
+                if complaint is None:
+                    passed.add(pk)
+                    continue
+                refresh = sla_refresh(complaint, now=now)
+            looked_at += 1
+            recorded += len(refresh.recorded)
+            if complaint.next_due_at is not None and complaint.next_due_at <= now:
+                passed.add(pk)

@@ -1,0 +1,97 @@
+"""The admin: managers and administrators edit mailboxes through the action (with its validation);
+failed intakes are listed with their reason and the kept message; nothing else is editable."""
+
+from __future__ import annotations
+
+import pytest
+
+from kesu.channels.actions import message_intake
+from kesu.channels.models import InboundMessage, Mailbox
+from kesu.core.roles import Role
+from tests.factories import T0, make_user
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "name": "support", "address": "support@centre.example", "host": "imap.centre.example", "port": "993",
+    "security": "ssl", "ca_file": "", "username": "support", "password_env": "KESU_MAILBOX_SUPPORT_PASSWORD",
+    "folder": "INBOX", "max_message_bytes": "26214400", "enabled": "on",
+}
+
+
+@pytest.fixture
+def manager_client(client):
+    client.force_login(make_user(Role.MANAGER, "lead"))
+    return client
+
+
+def test_a_manager_adds_a_mailbox(manager_client):
+    response = manager_client.post("/admin/channels/mailbox/add/", FORM)
+
+    assert response.status_code == 302
+    mailbox = Mailbox.objects.get()
+    assert (mailbox.host, mailbox.password_env, mailbox.updated_by.username) == (
+        "imap.centre.example", "KESU_MAILBOX_SUPPORT_PASSWORD", "lead")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"password_env": "KESU_SECRET_KEY"}, "starting with KESU_MAILBOX_"),
+        ({"security": "none"}, "loopback host only"),
+        ({"ca_file": "/no/such/ca.pem"}, "is not a file"),
+    ],
+)
+def test_the_admin_refuses_bad_settings_naming_them(manager_client, change, message):
+    page = manager_client.post("/admin/channels/mailbox/add/", {**FORM, **change})
+
+    assert page.status_code == 200 and message in page.content.decode()
+    assert not Mailbox.objects.exists()
+
+
+def test_a_handler_cannot_see_or_edit_mailboxes(client):
+    client.force_login(make_user(Role.HANDLER, "h"))
+    assert client.get("/admin/channels/mailbox/").status_code in (302, 403)
+    assert client.post("/admin/channels/mailbox/add/", FORM).status_code in (302, 403)
+    assert not Mailbox.objects.exists()
+
+
+def test_failed_intakes_are_listed_with_the_reason_and_the_kept_message(manager_client):
+    mailbox = Mailbox.objects.create(name="support", host="127.0.0.1", username="u",
+                                     password_env="KESU_MAILBOX_X", updated_at=T0)
+    raw = b"Subject: no sender\r\n\r\nbody"
+    failed = message_intake(mailbox=mailbox, uid_validity=7, uid=1, raw=raw, now=T0)
+
+    listing = manager_client.get("/admin/channels/failedintake/").content.decode()
+    download = manager_client.get(f"/admin/channels/failedintake/{failed.pk}/raw/")
+
+    assert "the message has no sender address (From header)" in listing
+    assert download.status_code == 200 and b"".join(download.streaming_content) == raw
+    change = manager_client.post(f"/admin/channels/inboundmessage/{failed.pk}/change/", {"reason": "x"})
+    assert change.status_code == 403
+    assert InboundMessage.objects.get().reason == "the message has no sender address (From header)"
+
+
+def test_every_channel_page_opens_for_a_manager(manager_client):
+    mailbox = Mailbox.objects.create(name="support", host="127.0.0.1", username="u",
+                                     password_env="KESU_MAILBOX_X", updated_at=T0)
+    failed = message_intake(mailbox=mailbox, uid_validity=7, uid=1, raw=b"Subject: x\r\n\r\nbody", now=T0)
+
+    for url in ("/admin/channels/mailbox/", f"/admin/channels/mailbox/{mailbox.pk}/change/",
+                "/admin/channels/inboundmessage/", f"/admin/channels/inboundmessage/{failed.pk}/change/",
+                "/admin/channels/failedintake/", "/admin/channels/outboundmessage/"):
+        assert manager_client.get(url).status_code == 200, url
+
+
+def test_changing_the_server_of_a_mailbox_reads_the_new_folder_from_the_start(manager_client):
+    manager_client.post("/admin/channels/mailbox/add/", FORM)
+    Mailbox.objects.update(uid_validity=9, last_uid=40)
+    mailbox = Mailbox.objects.get()
+
+    manager_client.post(f"/admin/channels/mailbox/{mailbox.pk}/change/", {**FORM, "enabled": ""})
+    mailbox.refresh_from_db()
+    assert (mailbox.enabled, mailbox.last_uid) == (False, 40)  # same folder: carry on
+
+    manager_client.post(f"/admin/channels/mailbox/{mailbox.pk}/change/", {**FORM, "folder": "投诉"})
+    mailbox.refresh_from_db()
+    assert (mailbox.folder, mailbox.uid_validity, mailbox.last_uid) == ("投诉", None, 0)
