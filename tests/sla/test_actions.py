@@ -297,7 +297,7 @@ def test_an_invalid_policy_is_refused_naming_each_bad_part():
     }
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks with SKIP LOCKED need PostgreSQL")
 def test_two_sweepers_at_once_record_each_breach_once(team):
     import threading
@@ -305,12 +305,16 @@ def test_two_sweepers_at_once_record_each_breach_once(team):
     group, handler, *_ = team
     start = local(2026, 3, 2, 9, 0)
     complaints = [new(group, start) for _ in range(30)]
-    barrier = threading.Barrier(2)
+    assert all(Complaint.objects.get(pk=c.pk).next_due_at for c in complaints)
+    barrier = threading.Barrier(2, timeout=60)
+    errors: list[BaseException] = []
 
     def sweep():
-        barrier.wait()
         try:
+            barrier.wait()
             sla_sweep(now=local(2026, 3, 2, 11, 30), chunk=7)
+        except BaseException as error:  # a failing thread must fail the test, not vanish
+            errors.append(error)
         finally:
             connection.close()
 
@@ -319,6 +323,7 @@ def test_two_sweepers_at_once_record_each_breach_once(team):
         thread.start()
     for thread in threads:
         thread.join()
+    assert errors == []
     for complaint in complaints:
         assert kinds(complaint, EventKind.SLA_BREACHED) == [EventKind.SLA_BREACHED]
         assert kinds(complaint, EventKind.SLA_WARNED) == [EventKind.SLA_WARNED]

@@ -13,6 +13,8 @@ from kesu.api.complaints import router as complaints_router
 from kesu.api.customers import router as customers_router
 from kesu.api.notifications import router as notifications_router
 from kesu.api.routing import router as routing_router
+from kesu.api.surveys import router as surveys_router
+from kesu.api.webhooks import router as webhooks_router
 from kesu.core.errors import Conflict, FieldError, InvalidTransition, NotPermitted
 
 
@@ -36,6 +38,8 @@ api.add_router("/customers", customers_router)
 api.add_router("/routing", routing_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/complaints", channels_router)  # /complaints/{id}/replies
+api.add_router("/surveys", surveys_router)
+api.add_router("/channels/webhooks", webhooks_router)
 
 
 @api.exception_handler(HttpError)

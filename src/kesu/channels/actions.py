@@ -413,11 +413,17 @@ def _thread(parsed: ParsedMessage) -> tuple[Complaint | None, str]:
     if complaint is None and parsed.number:
         complaint = Complaint.objects.filter(number=parsed.number.upper()).first()
         how = "subject_number" if complaint else ""
-    for _hop in range(5):  # a merged duplicate's conversation continues on its primary
+    return complaint_primary(complaint), how
+
+
+def complaint_primary(complaint: Complaint | None) -> Complaint | None:
+    """Where a customer's message on ``complaint`` belongs: a merged duplicate's conversation
+    continues on its primary."""
+    for _hop in range(5):
         if complaint is None or not complaint.merged_into_id:
             break
         complaint = complaint.merged_into
-    return complaint, how
+    return complaint
 
 
 def _content(parsed: ParsedMessage) -> str:
@@ -494,19 +500,28 @@ def _reply_take_in(mailbox: Mailbox, uid_validity: int, uid: int, size: int, par
                        complaint=current, reason=_refused_reason(refused))
     inbound.save()
     _message_event(current, parsed, inbound, threaded_by=threaded_by, accepted=accepted, refused=refused, now=now)
-    current.updated_at = now
-    current.save(update_fields=["updated_at"])
     _attachments_add(current, accepted, now)
-    if current.status == Status.PENDING_CUSTOMER:  # the customer answered: the clocks run again
-        current = complaint_resume(complaint=current, by=None, now=now, note="the customer replied by e-mail")
-    else:
-        sla_refresh(current, now=now)
-    _customer_wrote_notify(current, parsed, inbound, now)
+    customer_message_landed(complaint=current, text=parsed.text, key=f"customer_message:{inbound.pk}",
+                            resume_note="the customer replied by e-mail", now=now)
     return inbound
 
 
-def _customer_wrote_notify(complaint: Complaint, parsed: ParsedMessage, inbound: InboundMessage,
-                           now: datetime) -> None:
+def customer_message_landed(*, complaint: Complaint, text: str, key: str, resume_note: str,
+                            now: datetime) -> Complaint:
+    """After a ``customer_message`` event on an existing complaint (locked by the caller, in its
+    transaction), from any channel: a complaint pending the customer resumes (its clocks run again),
+    else its clocks are refreshed; the handler is told. Returns the complaint as it now is."""
+    complaint.updated_at = now
+    complaint.save(update_fields=["updated_at"])
+    if complaint.status == Status.PENDING_CUSTOMER:  # the customer answered: the clocks run again
+        complaint = complaint_resume(complaint=complaint, by=None, now=now, note=resume_note)
+    else:
+        sla_refresh(complaint, now=now)
+    _customer_wrote_notify(complaint, text, key, now)
+    return complaint
+
+
+def _customer_wrote_notify(complaint: Complaint, text: str, key: str, now: datetime) -> None:
     """Tell the handler (else the one who resolved it, else the group's lead) that the customer wrote."""
     recipient = complaint.assignee or complaint.last_handler or (complaint.group.lead if complaint.group else None)
     if recipient is None:
@@ -516,7 +531,7 @@ def _customer_wrote_notify(complaint: Complaint, parsed: ParsedMessage, inbound:
             notify(
                 recipients=[recipient], kind="customer_message",
                 title=_("%(number)s: the customer wrote") % {"number": complaint.number},
-                body=parsed.text[:500], key=f"customer_message:{inbound.pk}", now=now, complaint=complaint,
+                body=text[:500], key=key, now=now, complaint=complaint,
                 urgent=complaint.red_channel,
             )
     except Exception:

@@ -188,3 +188,153 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} → {self.to} ({self.state})"
+
+
+# webhooks
+
+
+class WebhookChannel(models.TextChoices):
+    CHAT = "chat", _("Online chat")
+    SOCIAL = "social", _("Social media")
+    SMS = "sms", _("SMS")
+
+
+class WebhookSource(models.Model):
+    """A chat, social-media or SMS gateway that posts customers' messages to
+    ``/api/v1/channels/webhooks/{name}``, signed with HMAC-SHA256.
+
+    The secret is not stored: ``secret_env`` names the environment variable that holds it
+    (``KESU_WEBHOOK_…``).
+    """
+
+    name = models.SlugField(_("name"), max_length=48, unique=True,
+                            help_text=_("the last part of the address the gateway posts to"))
+    channel = models.CharField(_("channel"), max_length=8, choices=WebhookChannel.choices)
+    secret_env = models.CharField(
+        _("secret variable"), max_length=64,
+        help_text=_("name of the environment variable holding the signing secret, e.g. KESU_WEBHOOK_WECHAT_SECRET"),
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("group"),
+        help_text=_("new complaints from this source go to this group (empty: the routing rules decide)"),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    updated_at = models.DateTimeField(_("updated at"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("webhook source")
+        verbose_name_plural = _("webhook sources")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WebhookOutcome(models.TextChoices):
+    CREATED = "created", _("New complaint")
+    REPLIED = "replied", _("Added to a complaint")
+
+
+class WebhookMessage(models.Model):
+    """A message taken in from a webhook source, once per (source, id): a replayed id is refused."""
+
+    source = models.ForeignKey(WebhookSource, on_delete=models.PROTECT, related_name="messages")
+    message_id = models.CharField(_("message id"), max_length=200)
+    thread_id = models.CharField(_("thread id"), max_length=200, blank=True)
+    received_at = models.DateTimeField(_("received at"))
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.PROTECT, related_name="webhook_messages"
+    )
+    outcome = models.CharField(_("outcome"), max_length=8, choices=WebhookOutcome.choices)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("webhook message")
+        verbose_name_plural = _("webhook messages")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "message_id"], name="webhook_message_once"),
+        ]
+        indexes = [models.Index(fields=["source", "thread_id"], name="webhook_message_thread")]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}:{self.message_id} ({self.outcome})"
+
+
+class WebhookEvent(models.TextChoices):
+    COMPLAINT_CREATED = "complaint.created", _("Complaint created")
+    COMPLAINT_STATUS_CHANGED = "complaint.status_changed", _("Complaint status changed")
+    SLA_WARNED = "sla.warned", _("Time limit warning")
+    SLA_BREACHED = "sla.breached", _("Time limit breached")
+    SURVEY_ANSWERED = "survey.answered", _("Survey answered")
+
+
+class WebhookSubscriber(models.Model):
+    """A system that receives kesu's events, POSTed as signed JSON, retried with back-off.
+
+    The signing secret is the environment variable named by ``secret_env``, else a secret kesu
+    generated when the subscriber was created (shown once to the one who created it).
+    """
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    url = models.URLField(_("address"), max_length=500)
+    secret_env = models.CharField(
+        _("secret variable"), max_length=64, blank=True,
+        help_text=_("name of the environment variable holding the signing secret, e.g. KESU_WEBHOOK_CRM_SECRET "
+                    "(empty: kesu generates a secret, shown once)"),
+    )
+    secret = models.CharField(max_length=128, blank=True, editable=False)
+    events = models.JSONField(_("events"), default=list, help_text=_("the events sent to this subscriber"))
+    enabled = models.BooleanField(_("enabled"), default=True)
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("webhook subscriber")
+        verbose_name_plural = _("webhook subscribers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed (gave up)")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscriber, and how sending it went: the subscriber's delivery log."""
+
+    subscriber = models.ForeignKey(WebhookSubscriber, on_delete=models.CASCADE, related_name="deliveries")
+    uuid = models.UUIDField(_("delivery id"), unique=True, help_text=_("sent as X-Kesu-Delivery"))
+    event_type = models.CharField(_("event"), max_length=32, choices=WebhookEvent.choices)
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    payload = models.JSONField(_("payload"))
+    state = models.CharField(_("state"), max_length=8, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="webhook_delivery_due"),
+            models.Index(fields=["subscriber", "-created_at"], name="webhook_delivery_log"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} → {self.subscriber_id} ({self.state})"

@@ -1,4 +1,4 @@
-"""Background jobs of the e-mail channel: poll the mailboxes every minute, send replies."""
+"""Background jobs of the channels: poll the mailboxes every minute, send replies and webhooks."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from kesu.channels.actions import channels_poll, outbound_attempt, outbound_send_due
+from kesu.channels.webhooks_out import webhook_attempt, webhooks_send_due
 from kesu.core.clock import clock_now
 
 logger = logging.getLogger(__name__)
@@ -31,3 +32,15 @@ def outbound_send(outbound_id: int) -> None:
 def outbound_due() -> None:
     """Send what is due: retries after a failure, and any reply whose job was lost."""
     outbound_send_due(now=clock_now())
+
+
+@db_task()
+def webhook_send(delivery_id: int) -> None:
+    """Enqueued after the commit of an event a subscriber wants; sends it at once."""
+    webhook_attempt(delivery_id=delivery_id, now=clock_now())
+
+
+@db_periodic_task(crontab(minute="*"))
+def webhooks_due() -> None:
+    """Send the webhook deliveries that are due: retries, and any whose job was lost."""
+    webhooks_send_due(now=clock_now())

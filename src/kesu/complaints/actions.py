@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
+from kesu.channels.webhooks_out import webhook_complaint_created, webhook_status_changed
 from kesu.complaints import lifecycle
 from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import ComplaintDraft, draft_clean
@@ -109,6 +110,7 @@ def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -
         repeat_links_save(links)
         complaint_route(complaint, now=now)
         sla_refresh(complaint, now=now)
+        webhook_complaint_created(complaint, now=now)
     return complaint
 
 
@@ -180,6 +182,7 @@ def _apply(complaint: Complaint, by: User | None, step, **params) -> Complaint:
         current.save()
         event.save()
         sla_refresh(current, now=params["now"])
+        webhook_status_changed(event, now=params["now"])
     return current
 
 
@@ -204,7 +207,12 @@ def complaint_resolve(*, complaint: Complaint, by: User | None, now: datetime, r
 
 
 def complaint_close(*, complaint: Complaint, by: User | None, now: datetime, note: str = "") -> Complaint:
-    return _apply(complaint, by, lifecycle.close, now=now, note=note)
+    from kesu.surveys.actions import aftercare_start  # the survey and follow-up visit of this closing
+
+    with transaction.atomic():
+        closed = _apply(complaint, by, lifecycle.close, now=now, note=note)
+        aftercare_start(complaint=closed, now=now)
+    return closed
 
 
 def complaint_reopen(*, complaint: Complaint, by: User | None, now: datetime, reason: str) -> Complaint:
@@ -273,6 +281,7 @@ def complaint_merge(
         prim.save(update_fields=["updated_at"])
         into.save()
         received.save()
+        webhook_status_changed(into, now=now)
         sla_refresh(dup, now=now)
         sla_refresh(prim, now=now)
     return dup

@@ -38,6 +38,7 @@ class Environment:
     sms_webhook_url: str = ""
     sms_webhook_secret: str = ""
     notify_decay_minutes: int = 60
+    portal_max_per_hour: int = 5
 
 
 def _secret_key(data_dir: Path, value: str | None) -> str:
@@ -110,4 +111,5 @@ def environment_read(environ: os._Environ[str] | dict[str, str] = os.environ) ->
         allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
         max_attachment_bytes=max_mb * 1024 * 1024,
         **_notification_settings(environ),
+        portal_max_per_hour=_whole_number(environ, "KESU_PORTAL_MAX_PER_HOUR", "5", minimum=1),
     )

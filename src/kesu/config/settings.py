@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "kesu.routing",
     "kesu.notifications",
     "kesu.channels",
+    "kesu.surveys",
+    "kesu.portal",
     "kesu.web",
 ]
 
@@ -140,6 +142,8 @@ SERVER_EMAIL = ENV.email_from
 KESU_SMS_WEBHOOK_URL = ENV.sms_webhook_url
 KESU_SMS_WEBHOOK_SECRET = ENV.sms_webhook_secret
 KESU_NOTIFY_DECAY_MINUTES = ENV.notify_decay_minutes
+# Customer portal: complaints one network address may send through the form per hour (no captcha).
+KESU_PORTAL_MAX_PER_HOUR = ENV.portal_max_per_hour
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

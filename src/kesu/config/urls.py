@@ -18,5 +18,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("kesu.notifications.urls")),
+    path("portal/", include("kesu.portal.urls")),
+    path("survey/", include("kesu.surveys.urls")),
     path("", include("kesu.web.urls")),
 ]

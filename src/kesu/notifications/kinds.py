@@ -13,6 +13,7 @@ KIND_LABELS = {
     "transfer": _("Transfer awaiting acceptance"),
     "customer_message": _("Message from the customer"),
     "reply_failed": _("Reply could not be sent"),
+    "survey_reopened": _("Reopened by the customer's survey"),
 }
 
 

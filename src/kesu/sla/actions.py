@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from kesu.channels.webhooks_out import webhook_sla_due
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
 from kesu.core.errors import FieldError, FieldErrors
 from kesu.sla.calendar import CalendarError, calendar_always
@@ -277,6 +278,7 @@ def _record(complaint, policy: Policy, events: list, written: list, previous: di
         levels = {level.level: level.notify for level in policy.spec.levels}
         told = sla_notify(complaint, report.due, levels=levels, now=now)
         written.extend(_due_events(complaint, report, told, now))
+        webhook_sla_due(complaint, written, now=now)
         report = clocks_compute([_fact(e) for e in [*events, *written]], policy.spec, calendars, now)
     complaint.sla = _snapshot(report, policy)
     complaint.next_due_at = report.next_due_at

@@ -1,0 +1,253 @@
+"""The writers of the customer portal: a complaint from the public form, private tracking links and
+information a customer adds on their tracking page.
+
+The portal has no login. Who may see a complaint is decided by a capability: the private tracking
+link, an unguessable token of which only the SHA-256 digest is stored. The form is protected from
+floods without a captcha by a per-address limit kept in the database (so it holds across web
+processes, on SQLite and PostgreSQL alike).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kesu.complaints.actions import attachment_add, complaint_create, complaint_resume
+from kesu.complaints.attachments import attachment_check
+from kesu.complaints.drafts import ComplaintDraft
+from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind, Status
+from kesu.core.errors import DomainError, FieldError, FieldErrors
+from kesu.customers.actions import CustomerHandles
+from kesu.notifications.actions import notify
+from kesu.portal.models import PortalSender, PortalSubmission, TrackingLink
+from kesu.sla.actions import sla_refresh
+
+logger = logging.getLogger(__name__)
+
+RATE_WINDOW = timedelta(hours=1)
+MAX_MESSAGE = 20_000
+MAX_NAME = 128
+MAX_MESSAGES_PER_HOUR = 20  # per complaint: a leaked or scripted link cannot flood the handler
+
+
+class RateLimited(DomainError):
+    """Too many complaints from one network address (or messages on one complaint) within the
+    window (HTTP 429)."""
+
+    def __init__(self, *, limit: int, retry_after: timedelta, what: str = "complaints") -> None:
+        minutes = max(1, int(retry_after.total_seconds() // 60) + (1 if retry_after.total_seconds() % 60 else 0))
+        where = "from one address" if what == "complaints" else "on one complaint"
+        super().__init__(f"at most {limit} {what} per hour may be sent {where}; try again in {minutes} minutes")
+        self.what = what
+        self.limit = limit
+        self.retry_after = retry_after
+        self.minutes = minutes
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def address_digest(address: str) -> str:
+    """A keyed digest of a network address: enough to count, not enough to recover the address."""
+    return hmac.new(settings.SECRET_KEY.encode(), (address or "").encode(), hashlib.sha256).hexdigest()
+
+
+def tracking_link_create(*, complaint: Complaint, now: datetime) -> str:
+    """Create a private tracking link to ``complaint``; return the raw token (stored only as a digest).
+
+    Any channel may call it to give the customer a link; each call makes a new, independent link.
+    """
+    raw = secrets.token_urlsafe(32)
+    TrackingLink.objects.create(complaint=complaint, digest=token_digest(raw), created_at=now)
+    return raw
+
+
+def tracking_link_seen(*, link: TrackingLink, now: datetime) -> None:
+    """Record when the customer last opened the link."""
+    TrackingLink.objects.filter(pk=link.pk).update(last_seen_at=now)
+    link.last_seen_at = now
+
+
+@dataclass(frozen=True)
+class PortalComplaint:
+    """What the public form hands in (plain strings, as typed)."""
+
+    content: str
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    category: str = ""
+    order_number: str = ""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    complaint: Complaint
+    token: str
+
+
+def _upload_check(upload: UploadedFile | None) -> None:
+    if upload is None:
+        return
+    head = upload.read(16)
+    upload.seek(0)
+    attachment_check(name=upload.name or "", head=head, size=upload.size or 0,
+                     max_bytes=settings.KESU_MAX_ATTACHMENT_BYTES)
+
+
+def _own_checks(form: PortalComplaint, upload: UploadedFile | None) -> list[FieldError]:
+    """What the portal asks beyond any intake: a way to reach the customer, a name of sane length, a
+    file kesu accepts."""
+    errors: list[FieldError] = []
+    if not form.phone.strip() and not form.email.strip():
+        errors.append(FieldError("phone", "give a phone number or an e-mail address, so that we can reach you"))
+    if len(form.name.strip()) > MAX_NAME:
+        errors.append(FieldError("name", f"must be at most {MAX_NAME} characters (got {len(form.name.strip())})"))
+    try:
+        _upload_check(upload)
+    except FieldError as error:
+        errors.append(error)
+    return errors
+
+
+def _rate_check(digest: str, now: datetime) -> None:
+    """Refuse when the address sent its limit within the window. Runs inside the intake's
+    transaction and locks the address's row first, so concurrent requests from one address queue
+    and count each other (the count is a new statement: it sees what the one before committed)."""
+    limit = settings.KESU_PORTAL_MAX_PER_HOUR
+    since = now - RATE_WINDOW
+    PortalSender.objects.get_or_create(address_digest=digest, defaults={"last_at": now})
+    PortalSender.objects.filter(address_digest=digest).update(last_at=now)  # holds the row lock until commit
+    recent = list(
+        PortalSubmission.objects.filter(address_digest=digest, at__gt=since)
+        .order_by("at").values_list("at", flat=True)
+    )
+    if len(recent) >= limit:
+        raise RateLimited(limit=limit, retry_after=recent[len(recent) - limit] + RATE_WINDOW - now)
+
+
+def portal_complaint_submit(
+    *, form: PortalComplaint, upload: UploadedFile | None, address: str, now: datetime
+) -> Submitted:
+    """Record a complaint from the public form (channel ``web``) with its optional file, and give the
+    customer a private tracking link.
+
+    All or nothing: a bad field (every one is named at once), a refused file or the address's hourly
+    limit leaves no complaint, no customer, no file and no number used.
+    """
+    draft = ComplaintDraft(
+        channel=Channel.WEB,
+        content=form.content,
+        customer=CustomerHandles(name=form.name.strip()[:MAX_NAME], phone=form.phone.strip(),
+                                 email=form.email.strip()),
+        category=form.category.strip(),
+        order_number=form.order_number,
+    )
+    digest = address_digest(address)
+    PortalSubmission.objects.filter(at__lte=now - RATE_WINDOW).delete()
+    PortalSender.objects.filter(last_at__lte=now - RATE_WINDOW).delete()
+    errors = _own_checks(form, upload)
+    with transaction.atomic():
+        _rate_check(digest, now)
+        try:
+            with transaction.atomic():
+                complaint = complaint_create(draft=draft, by=None, now=now)
+                if errors:
+                    raise FieldErrors(errors)
+        except FieldError as error:
+            # the intake's own checks and the portal's, together; the savepoint undid the complaint
+            named = {(e.field, e.message) for e in errors}
+            more = [
+                FieldError(field, message) for field, message in error.errors
+                if (field, message) not in named and field != "customer"  # the portal asks for phone or e-mail
+            ]
+            raise FieldErrors(errors + more) from None
+        if upload is not None:
+            attachment_add(complaint=complaint, upload=upload, by=None, now=now)
+        PortalSubmission.objects.create(address_digest=digest, at=now, complaint=complaint)
+        token = tracking_link_create(complaint=complaint, now=now)
+    return Submitted(complaint=complaint, token=token)
+
+
+def _text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise FieldError("text", "is required")
+    if len(text) > MAX_MESSAGE:
+        raise FieldError("text", f"must be at most {MAX_MESSAGE} characters (got {len(text)})")
+    return text
+
+
+def portal_message_add(
+    *, complaint: Complaint, text: str, upload: UploadedFile | None, now: datetime
+) -> ComplaintEvent:
+    """The customer adds information on their tracking page: a ``customer_message`` event (and the
+    file). A complaint waiting for the customer is resumed, which restarts its paused SLA clocks; the
+    handler (else the one who resolved it, else the group's lead) is told."""
+    errors: list[FieldError] = []
+    try:
+        text = _text(text)
+    except FieldError as error:
+        errors.append(error)
+    try:
+        _upload_check(upload)
+    except FieldError as error:
+        errors.append(error)
+    if errors:
+        raise FieldErrors(errors)
+    with transaction.atomic():
+        current = (
+            Complaint.objects.select_for_update(of=("self",))
+            .select_related("assignee", "last_handler", "group__lead").get(pk=complaint.pk)
+        )
+        recent = list(
+            ComplaintEvent.objects.filter(complaint=current, kind=EventKind.CUSTOMER_MESSAGE, at__gt=now - RATE_WINDOW)
+            .order_by("at").values_list("at", flat=True)
+        )
+        if len(recent) >= MAX_MESSAGES_PER_HOUR:
+            raise RateLimited(limit=MAX_MESSAGES_PER_HOUR, what="messages",
+                              retry_after=recent[len(recent) - MAX_MESSAGES_PER_HOUR] + RATE_WINDOW - now)
+        event = ComplaintEvent.objects.create(
+            complaint=current, kind=EventKind.CUSTOMER_MESSAGE, actor=None, at=now,
+            from_status=current.status, to_status=current.status,
+            data={"channel": Channel.WEB, "via": "portal", "text": text,
+                  "attachments": [upload.name] if upload is not None else []},
+        )
+        current.updated_at = now
+        current.save(update_fields=["updated_at"])
+        if upload is not None:
+            attachment_add(complaint=current, upload=upload, by=None, now=now)
+        if current.status == Status.PENDING_CUSTOMER:  # the customer answered: the clocks run again
+            current = complaint_resume(
+                complaint=current, by=None, now=now, note="the customer added information on the portal"
+            )
+        else:
+            sla_refresh(current, now=now)
+        _customer_wrote_notify(current, text=text, event=event, now=now)
+    return event
+
+
+def _customer_wrote_notify(complaint: Complaint, *, text: str, event: ComplaintEvent, now: datetime) -> None:
+    recipient = complaint.assignee or complaint.last_handler or (complaint.group.lead if complaint.group else None)
+    if recipient is None:
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a failing notice must not lose the customer's message
+            notify(
+                recipients=[recipient], kind="customer_message",
+                title=_("%(number)s: the customer wrote") % {"number": complaint.number},
+                body=text[:500], key=f"customer_message:portal:{event.pk}", now=now, complaint=complaint,
+                urgent=complaint.red_channel,
+            )
+    except Exception:
+        logger.exception("could not notify about the portal message on %s", complaint.number)

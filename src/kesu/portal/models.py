@@ -1,0 +1,62 @@
+"""The customer portal's records: private tracking links and the per-address submission log."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from kesu.complaints.models import Complaint
+
+
+class TrackingLink(models.Model):
+    """A customer's private link to one complaint (``/portal/t/<token>/``).
+
+    Only the SHA-256 digest of the token is stored (like ``core.ApiToken``): the raw token is shown
+    once, to the customer, and a leaked database does not open anyone's complaint.
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="tracking_links")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.digest[:8]}…"
+
+
+class PortalSender(models.Model):
+    """One network address that sent complaints recently (a keyed digest, never the address).
+
+    Its row is what concurrent submissions from the same address lock, so that they count each
+    other even when the address has no submission in the window yet (PostgreSQL; SQLite writers
+    queue anyway).
+    """
+
+    address_digest = models.CharField(max_length=64, unique=True)
+    last_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.address_digest[:8]}…"
+
+
+class PortalSubmission(models.Model):
+    """One complaint sent through the portal form, for the per-address rate limit.
+
+    The address is kept as a keyed digest, not in clear (personal data, REQUIREMENTS §10); rows
+    older than the limit's window are deleted as new ones come in.
+    """
+
+    address_digest = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    complaint = models.ForeignKey(Complaint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address_digest", "at"], name="portal_submission_address_at"),
+            models.Index(fields=["at"], name="portal_submission_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address_digest[:8]}… {self.at:%Y-%m-%d %H:%M}"

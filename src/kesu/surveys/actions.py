@@ -1,0 +1,319 @@
+"""The writers of surveys and follow-up visits.
+
+On closing (``aftercare_start``, called by ``complaint_close`` inside its transaction): a survey for
+this closing, sent by e-mail for e-mail complaints (a ``reply_sent`` event; the SMTP send is a job
+after the commit) and always answerable on the tracking page; and, for the sampled share of
+closings, a follow-up task for the handler who resolved the complaint.
+
+An answer is accepted once. "Not solved", or a satisfaction at or below the configured score,
+reopens the complaint in the same transaction, back to the handler who resolved it, who is told.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from kesu.channels.webhooks_out import webhook_emit
+from kesu.complaints.actions import complaint_follow_up, complaint_reopen
+from kesu.complaints.models import Channel, Complaint, Status
+from kesu.core.errors import Conflict, DomainError, FieldError, FieldErrors, NotPermitted
+from kesu.core.models import User
+from kesu.core.roles import Permission
+from kesu.notifications.actions import notify
+from kesu.surveys.models import FollowUpTask, Survey, SurveySettings
+
+logger = logging.getLogger(__name__)
+
+MAX_COMMENT = 2000
+REMIND_CHUNK = 200
+FINISHED = (Status.RESOLVED, Status.CLOSED)
+
+
+class SurveyNotFound(DomainError):
+    """No survey has this link (API and page: 404)."""
+
+
+def survey_settings() -> SurveySettings:
+    return SurveySettings.objects.get_or_create(pk=1)[0]
+
+
+# ---- tokens -----------------------------------------------------------------------------------
+
+
+def survey_token(salt: str) -> str:
+    """The link's secret: an HMAC of the survey's random salt with SECRET_KEY. Neither the token nor
+    anything that yields it without the secret key is stored; rotating the key retires old links."""
+    return salted_hmac("kesu.surveys.token", salt, algorithm="sha256").hexdigest()[:40]
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def survey_path(survey: Survey) -> str:
+    return reverse("surveys:answer", args=[survey_token(survey.salt)])
+
+
+def survey_link(survey: Survey, settings_row: SurveySettings | None = None) -> str:
+    base = (settings_row or survey_settings()).public_url.rstrip("/")
+    return base + survey_path(survey)
+
+
+# ---- sending ----------------------------------------------------------------------------------
+
+
+def follow_up_sampled(number: str, percent: int) -> bool:
+    """Whether the complaint ``number`` is in the ``percent`` % sample: decided by a hash of the number,
+    so the same complaint is always in or out and about ``percent`` % of numbers are in."""
+    if percent >= 100:
+        return True
+    return int(hashlib.sha256(number.encode()).hexdigest()[:8], 16) % 100 < percent
+
+
+def _invitation(complaint: Complaint, link: str, *, reminder: bool) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        if reminder:
+            opening = _("A reminder: we would still like to hear how we handled your complaint %(number)s.")
+        else:
+            opening = _("Your complaint %(number)s has been closed. How did we do?")
+        return "\n\n".join([
+            opening % {"number": complaint.number},
+            _("Please answer four short questions (satisfaction, recommendation, whether your problem was "
+              "solved, and a comment): %(link)s") % {"link": link},
+            _("If your problem is not solved, say so in the survey and we will take your complaint up again."),
+        ])
+
+
+def _email_send(complaint: Complaint, text: str, now: datetime) -> str:
+    """Send ``text`` to the customer of an e-mail complaint; return the address, or "" when there is none."""
+    from kesu.channels.actions import complaint_reply_send
+
+    if complaint.channel != Channel.EMAIL:
+        return ""
+    try:
+        with transaction.atomic():
+            reply = complaint_reply_send(complaint=complaint, by=None, text=text, now=now)
+    except FieldError as error:  # no address to write to: the survey stays on the tracking page
+        logger.info("survey of %s not e-mailed: %s", complaint.number, error)
+        return ""
+    return reply.outbound.to if reply.outbound is not None else ""
+
+
+def survey_send(*, complaint: Complaint, now: datetime) -> Survey:
+    """Create the survey of this closing of ``complaint`` and send its link on the complaint's channel
+    (e-mail; on the other channels the link is on the tracking page). An unanswered survey of an
+    earlier closing is retired. Calling it again for the same closing returns the same survey."""
+    row = survey_settings()
+    with transaction.atomic():
+        current = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+        existing = Survey.objects.filter(complaint=current, cycle=current.reopen_count).first()
+        if existing is not None:
+            return existing
+        Survey.objects.filter(complaint=current, answered_at__isnull=True, superseded_at__isnull=True).update(
+            superseded_at=now
+        )
+        salt = secrets.token_hex(16)
+        survey = Survey(
+            complaint=current, cycle=current.reopen_count, salt=salt, digest=token_digest(survey_token(salt)),
+            channel="link", sent_at=now,
+        )
+        to = _email_send(current, _invitation(current, survey_link(survey, row), reminder=False), now)
+        if to:
+            survey.channel, survey.sent_to = Channel.EMAIL, to
+        survey.save()
+    return survey
+
+
+def _follow_up_due(complaint: Complaint) -> datetime | None:
+    for clock in (complaint.sla or {}).get("clocks", []):
+        if clock.get("clock") == "follow_up" and not clock.get("stopped_at") and clock.get("due_at"):
+            return datetime.fromisoformat(clock["due_at"])
+    return None
+
+
+def follow_up_task_create(*, complaint: Complaint, now: datetime) -> FollowUpTask | None:
+    """A follow-up task for this closing of ``complaint``, if it is in the configured sample; due
+    when the SLA's follow-up clock is, for the handler who resolved the complaint."""
+    if not follow_up_sampled(complaint.number, survey_settings().follow_up_sample_percent):
+        return None
+    complaint.refresh_from_db(fields=["sla", "reopen_count", "last_handler"])
+    task, _created = FollowUpTask.objects.get_or_create(
+        complaint=complaint, cycle=complaint.reopen_count,
+        defaults={"assignee": complaint.last_handler, "created_at": now, "due_at": _follow_up_due(complaint)},
+    )
+    return task
+
+
+def aftercare_start(*, complaint: Complaint, now: datetime) -> tuple[Survey, FollowUpTask | None]:
+    """What closing a complaint starts: its survey and (sampled) its follow-up visit. Runs inside the
+    closing's transaction, so a closed complaint always has both (the e-mail itself goes after the commit)."""
+    with transaction.atomic():
+        return survey_send(complaint=complaint, now=now), follow_up_task_create(complaint=complaint, now=now)
+
+
+# ---- answering --------------------------------------------------------------------------------
+
+
+def _whole(field: str, value, low: int, high: int, errors: list[FieldError], *, required: bool = True):
+    if value is None or value == "":
+        if required:
+            errors.append(FieldError(field, "is required"))
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            value = int(str(value).strip())
+        except ValueError:
+            errors.append(FieldError(field, f"must be a whole number from {low} to {high} (got {value!r})"))
+            return None
+    if not low <= value <= high:
+        errors.append(FieldError(field, f"must be from {low} to {high} (got {value})"))
+        return None
+    return value
+
+
+def answer_validate(*, satisfaction, nps, solved, comment: str) -> dict:
+    """Check an answer; return it cleaned. Raises FieldErrors naming every bad field."""
+    errors: list[FieldError] = []
+    clean = {
+        "satisfaction": _whole("satisfaction", satisfaction, 1, 5, errors),
+        "nps": _whole("nps", nps, 0, 10, errors, required=False),
+        "solved": solved,
+        "comment": (comment or "").strip(),
+    }
+    if not isinstance(solved, bool):
+        errors.append(FieldError("solved", "is required: answer yes (true) or no (false)"))
+    if len(clean["comment"]) > MAX_COMMENT:
+        errors.append(FieldError("comment", f"must be at most {MAX_COMMENT} characters (got {len(clean['comment'])})"))
+    if "\x00" in clean["comment"]:
+        errors.append(FieldError("comment", "must not contain NUL characters"))
+    if errors:
+        raise FieldErrors(errors)
+    return clean
+
+
+def dissatisfied(*, satisfaction: int, solved: bool, reopen_at_or_below: int) -> bool:
+    return not solved or satisfaction <= reopen_at_or_below
+
+
+def reopen_reason(*, satisfaction: int, solved: bool, comment: str) -> str:
+    reason = f"customer survey: satisfaction {satisfaction}/5, problem {'solved' if solved else 'not solved'}"
+    if comment:
+        reason += f"; comment: {comment[:300]}"
+    return reason
+
+
+def survey_answer(*, token: str, satisfaction, nps, solved, comment: str = "", now: datetime) -> Survey:
+    """Record the customer's answer (once). A dissatisfied answer reopens the complaint, back to the
+    handler who resolved it, in the same transaction, and tells that handler."""
+    digest = token_digest(token or "")
+    if not Survey.objects.filter(digest=digest).exists():
+        raise SurveyNotFound("no survey has this link")
+    clean = answer_validate(satisfaction=satisfaction, nps=nps, solved=solved, comment=comment)
+    threshold = survey_settings().reopen_at_or_below
+    with transaction.atomic():
+        # the complaint first, then the survey: the order closing takes them in
+        complaint_id = Survey.objects.filter(digest=digest).values_list("complaint_id", flat=True).get()
+        complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint_id)
+        survey = Survey.objects.select_for_update().get(digest=digest)
+        if survey.answered_at is not None:
+            raise Conflict(f"this survey was answered already, at {survey.answered_at.isoformat()}")
+        if survey.superseded_at is not None:
+            raise Conflict("this survey was replaced by a newer one after the complaint was closed again")
+        survey.answered_at = now
+        for name, value in clean.items():
+            setattr(survey, name, value)
+        if (
+            dissatisfied(satisfaction=clean["satisfaction"], solved=clean["solved"], reopen_at_or_below=threshold)
+            and complaint.status in FINISHED
+            and complaint.reopen_count == survey.cycle
+        ):
+            reopened = complaint_reopen(complaint=complaint, by=None, now=now, reason=reopen_reason(**{
+                k: clean[k] for k in ("satisfaction", "solved", "comment")
+            }))
+            survey.reopened = True
+            _reopen_notify(reopened, survey, now)
+        survey.save()
+        _webhook(survey, now)
+    return survey
+
+
+def _reopen_notify(complaint: Complaint, survey: Survey, now: datetime) -> None:
+    recipient = complaint.assignee
+    if recipient is None:
+        return
+    notify(
+        recipients=[recipient], kind="survey_reopened",
+        title=_("%(number)s reopened: the customer is not satisfied") % {"number": complaint.number},
+        body=_("Satisfaction %(score)s/5, problem solved: %(solved)s. %(comment)s") % {
+            "score": survey.satisfaction, "solved": _("yes") if survey.solved else _("no"),
+            "comment": survey.comment[:500],
+        },
+        key=f"survey_reopened:{survey.pk}", now=now, complaint=complaint,
+    )
+
+
+def _webhook(survey: Survey, now: datetime) -> None:
+    webhook_emit(
+        event_type="survey.answered", complaint=survey.complaint, now=now,
+        payload={
+            "satisfaction": survey.satisfaction, "nps": survey.nps, "solved": survey.solved,
+            "comment": survey.comment, "reopened": survey.reopened, "answered_at": survey.answered_at.isoformat(),
+        },
+    )
+
+
+# ---- reminders --------------------------------------------------------------------------------
+
+
+def surveys_remind_due(*, now: datetime, limit: int = REMIND_CHUNK) -> int:
+    """Send the one reminder of each e-mailed survey unanswered ``reminder_after_hours`` after it was
+    sent (while the complaint stays closed). Idempotent: a survey is marked reminded by a conditional
+    update in the reminder's transaction. Returns how many were sent."""
+    row = survey_settings()
+    cutoff = now - timedelta(hours=row.reminder_after_hours)
+    due = list(
+        Survey.objects.filter(
+            channel=Channel.EMAIL, answered_at__isnull=True, superseded_at__isnull=True, reminded_at__isnull=True,
+            sent_at__lte=cutoff, complaint__status__in=FINISHED,
+        ).order_by("sent_at", "pk").values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for survey_id in due:
+        with transaction.atomic():
+            if not Survey.objects.filter(pk=survey_id, reminded_at__isnull=True, answered_at__isnull=True) \
+                    .update(reminded_at=now):
+                continue
+            survey = Survey.objects.select_related("complaint").get(pk=survey_id)
+            if _email_send(survey.complaint, _invitation(survey.complaint, survey_link(survey, row), reminder=True),
+                           now):
+                sent += 1
+    return sent
+
+
+# ---- follow-up visits -------------------------------------------------------------------------
+
+
+def follow_up_record(*, task: FollowUpTask, by: User | None, outcome: str, text: str = "", now: datetime) -> FollowUpTask:
+    """Record the follow-up visit of ``task`` (a ``followed_up`` event, which stops the SLA's follow-up
+    clock) and close the task."""
+    if by is not None and not by.can(Permission.COMPLAINT_HANDLE):
+        raise NotPermitted(f"role {by.role} may not {Permission.COMPLAINT_HANDLE}")
+    with transaction.atomic():
+        current = FollowUpTask.objects.select_for_update().select_related("complaint").get(pk=task.pk)
+        if current.done_at is not None:
+            raise Conflict(f"this follow-up was recorded already, at {current.done_at.isoformat()}")
+        complaint_follow_up(complaint=current.complaint, by=by, now=now, outcome=outcome, text=text)
+        current.done_at, current.done_by, current.outcome, current.text = now, by, outcome, (text or "").strip()
+        current.save(update_fields=["done_at", "done_by", "outcome", "text"])
+    return current
+
