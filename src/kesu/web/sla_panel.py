@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import ngettext
 
 from kesu.sla.notices import CLOCK_NAMES
 
 STATE_LABELS = {
-    "ok": "Normal",
-    "warning": "Due soon",
-    "breached": "Overdue",
-    "met": "Met",
-    "paused": "Paused",
-    "cancelled": "No longer applies",
+    "ok": gettext_noop("Normal"),
+    "warning": gettext_noop("Due soon"),
+    "breached": gettext_noop("Overdue"),
+    "met": gettext_noop("Met"),
+    "paused": gettext_noop("Paused"),
+    "cancelled": gettext_noop("No longer applies"),
 }
 
 
