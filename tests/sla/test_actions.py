@@ -352,3 +352,25 @@ def test_the_admin_refuses_an_invalid_policy_naming_the_bad_condition(db, client
     assert response.status_code == 200  # the form again, with the error
     assert "conditions.colour: unknown condition" in response.content.decode()
     assert not SlaPolicy.objects.filter(name="broken").exists()
+
+
+def test_one_complaint_that_fails_does_not_stop_the_sweep_for_the_others(team, monkeypatch):
+    from kesu.sla import actions as sla_actions
+
+    group, *_ = team
+    start = local(2026, 3, 2, 9, 0)
+    broken, healthy = new(group, start), new(group, start)
+    real_refresh = sla_actions.sla_refresh
+
+    def refresh(complaint, **kwargs):  # fault injection: this one complaint's refresh raises
+        if complaint.pk == broken.pk:
+            raise RuntimeError("boom")
+        return real_refresh(complaint, **kwargs)
+
+    monkeypatch.setattr(sla_actions, "sla_refresh", refresh)
+    now = local(2026, 3, 2, 11, 30)
+    result = sla_sweep(now=now)
+    assert result.looked_at == 1
+    assert kinds(healthy, EventKind.SLA_BREACHED) == [EventKind.SLA_BREACHED]
+    broken.refresh_from_db()
+    assert broken.next_due_at == now + timedelta(hours=1)  # looked at again in an hour

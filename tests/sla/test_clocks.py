@@ -76,7 +76,7 @@ def test_warning_then_breach_are_due_once_each_and_not_again_once_recorded():
     assert report.due == ()
     assert report.next_due_at == at(2)  # the breach
     report = clocks_compute(facts, POLICY, CALENDARS, at(2.5))
-    assert [(d.kind, d.clock) for d in report.due] == [("breached", "assignment"), ("escalated", "")]
+    assert [(d.kind, d.clock) for d in report.due] == [("breached", "assignment"), ("escalated", "assignment")]
     assert clock(report, "assignment").state == "breached"
     assert clock(report, "assignment").overdue_minutes == 30
 
@@ -86,7 +86,7 @@ def test_escalation_levels_follow_the_overdue_working_time():
         fact("created", MON, "new"),
         fact("sla_warned", at(1.5), "new", clocks=[{"clock": "assignment", "run": 1}]),
         fact("sla_breached", at(2), "new", clocks=[{"clock": "assignment", "run": 1}]),
-        fact("escalated", at(2), "new", level=1),
+        fact("escalated", at(2), "new", level=1, clock="assignment", run=1),
     ]
     # due at 11:00; level 2 after 240 working minutes overdue: 11:00 + 4 h over lunch → 16:30
     report = clocks_compute(facts, POLICY, CALENDARS, at(3))
@@ -238,3 +238,41 @@ def test_reopening_cancels_the_pending_follow_up_and_reassigning_cancels_accepta
     assert ("acceptance", 1) not in met and ("acceptance", 2) in met
     assert ("follow_up", 1) not in met and ("closure", 1) in met
     assert clock(report, "follow_up").state == "cancelled"
+
+
+def test_each_breach_climbs_its_own_ladder():
+    facts = [
+        fact("created", MON, "new"),
+        fact("assigned", at(3), "assigned"),  # assignment breached at 11:00 (recorded, escalated)
+        fact("sla_breached", at(3), "assigned", clocks=[{"clock": "assignment", "run": 1}]),
+        fact("escalated", at(3), "assigned", level=1, clock="assignment", run=1),
+    ]
+    # acceptance (60 working minutes from 12:00 → 14:30) is breached later: its own level 1 is due
+    report = clocks_compute(facts, POLICY, CALENDARS, at(5.6))
+    assert ("escalated", "acceptance", 1) in [(d.kind, d.clock, d.level) for d in report.due]
+    # and once the acceptance is met, the complaint leaves the ladder
+    facts.append(fact("started", at(6), "in_progress"))
+    assert clocks_compute(facts, POLICY, CALENDARS, at(6.1)).escalation_level == 0
+
+
+def test_a_result_recorded_under_one_policy_is_not_judged_again_under_another():
+    facts = [
+        fact("created", MON, "new"),
+        fact("assigned", at(1.5), "assigned"),  # 90 minutes: met under the standard 120
+        fact("sla_met", at(1.5), "assigned", clocks=[{"clock": "assignment", "run": 1}]),
+    ]
+    stricter = PolicySpec(name="p1", targets={"assignment": ClockTarget(60)})
+    report = clocks_compute(facts, stricter, CALENDARS, at(2))
+    assert not [d for d in report.due if d.clock == "assignment"]
+
+
+def test_red_channel_reminders_wait_while_the_customer_is_waited_for():
+    saturday_night = datetime(2026, 3, 7, 23, 0, tzinfo=SH)
+    facts = [
+        fact("created", saturday_night, "new"),
+        fact("assigned", saturday_night + timedelta(minutes=5), "assigned"),
+        fact("started", saturday_night + timedelta(minutes=6), "in_progress"),
+        fact("pended", saturday_night + timedelta(minutes=10), "pending_customer"),
+    ]
+    report = clocks_compute(facts, RED, CALENDARS, saturday_night + timedelta(hours=5))
+    assert not [d for d in report.due if d.kind == "reminded"]

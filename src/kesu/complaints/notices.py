@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from kesu.complaints.models import Complaint
 from kesu.core.models import User
 from kesu.notifications.actions import notify
@@ -18,11 +22,16 @@ def transfer_notify(
     recipients = [user for user in recipients if user is not None and user != by]
     if not recipients:
         return
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("%(number)s transferred to %(group)s") % {
+            "number": complaint.number, "group": group.name if group else "-"}
+        body = _("%(number)s was transferred to your group. Reason: %(reason)s") % {
+            "number": complaint.number, "reason": reason}
     notify(
         recipients=recipients,
         kind="transfer",
-        title=f"{complaint.number} transferred to {group.name if group else '-'}",
-        body=f"{complaint.number}: {reason}",
+        title=title,
+        body=body,
         key=f"transfer:{complaint.pk}:{now.isoformat()}",
         now=now,
         complaint=complaint,

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 
+from kesu.channels.webhooks_out import webhook_status_changed
 from kesu.complaints import lifecycle
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, Status
 from kesu.core.errors import FieldError, FieldErrors, NotPermitted
@@ -231,6 +232,7 @@ def complaint_reassign_waiting(*, group: Group, now: datetime, limit: int = WAIT
             complaint.save(update_fields=["assignee", "status", "assigned_at", "updated_at"])
             routed.save()
             event.save()
+            webhook_status_changed(event, now=now)
             sla_refresh(complaint, now=now)  # the assignment clock is met, acceptance starts
             assigned.append(complaint)
             candidates = [

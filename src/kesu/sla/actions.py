@@ -215,8 +215,8 @@ def _due_events(complaint: Complaint, report: ClockReport, told: dict, now: date
                 {"clock": due.clock, "run": due.run, "due_at": _iso(due.at), "notified": told.get(due.key, [])}
             )
         elif due.kind == "escalated":
-            steps.append(_event(complaint, EventKind.ESCALATED, now, level=due.level, due_at=_iso(due.at),
-                                 notified=told.get(due.key, [])))
+            steps.append(_event(complaint, EventKind.ESCALATED, now, level=due.level, clock=due.clock, run=due.run,
+                                due_at=_iso(due.at), notified=told.get(due.key, [])))
         elif due.kind == "specialist":
             steps.append(_event(complaint, EventKind.ESCALATED, now, specialist=True, compensation_prereview=True,
                                  due_at=_iso(due.at), notified=told.get(due.key, [])))
@@ -259,7 +259,8 @@ def sla_refresh(
             report = _record(complaint, policy, events, written, previous, now)
         except CalendarError as error:
             logger.warning("SLA of %s not computed: %s", complaint.number, error)
-            complaint.sla = {"policy": policy.spec.name, "error": str(error), "clocks": []}
+            complaint.sla = {"policy": policy.spec.name, "error": str(error), "clocks": [],
+                             "paused": bool(previous.get("paused"))}
             complaint.next_due_at = now + RETRY_AFTER
     for event in written:
         event.save()
@@ -355,12 +356,18 @@ def sla_sweep(*, now: datetime, chunk: int = SWEEP_CHUNK) -> SweepResult:
         if not ids:
             return SweepResult(looked_at, recorded)
         for pk in ids:
-            with transaction.atomic():
-                complaint = _sla_locked(pk, now)
-                if complaint is None:
-                    passed.add(pk)
-                    continue
-                refresh = sla_refresh(complaint, now=now)
+            try:
+                with transaction.atomic():
+                    complaint = _sla_locked(pk, now)
+                    if complaint is None:
+                        passed.add(pk)
+                        continue
+                    refresh = sla_refresh(complaint, now=now)
+            except Exception:  # one complaint that fails (a bug, a deadlock) must not stop the others
+                logger.exception("SLA sweep of complaint %s failed; it is looked at again in an hour", pk)
+                passed.add(pk)
+                Complaint.objects.filter(pk=pk, next_due_at__lte=now).update(next_due_at=now + RETRY_AFTER)
+                continue
             looked_at += 1
             recorded += len(refresh.recorded)
             if complaint.next_due_at is not None and complaint.next_due_at <= now:

@@ -178,7 +178,8 @@ def recorded_keys(facts: Iterable[Fact]) -> set[tuple]:
             if fact.data.get("specialist"):
                 keys.add(("specialist", "", 0, 0))
             else:
-                keys.add(("escalated", "", 0, int(fact.data.get("level", 0))))
+                keys.add(("escalated", fact.data.get("clock", ""), int(fact.data.get("run", 0)),
+                          int(fact.data.get("level", 0))))
         elif fact.kind == "reminded":
             keys.add(("reminded", "", 0, int(fact.data.get("reminder", 0))))
     return keys
@@ -309,9 +310,9 @@ def _view(node: str, run: _Run, runs: list[_Run], calendars: Calendars, policy: 
             state = "cancelled"
         else:
             state = "met" if elapsed <= target else "breached"
-            key = (state, node, run.number, 0)
-            # a breach the sweep recorded while the clock ran is not recorded again at its stop
-            if key not in recorded and ("breached", node, run.number, 0) not in recorded:
+            # a run's end is recorded once: a breach the sweep recorded while it ran, or a result
+            # recorded under another policy, is not judged again
+            if ("met", node, run.number, 0) not in recorded and ("breached", node, run.number, 0) not in recorded:
                 due.append(Due(state, node, run.number, at=run.stopped_at))
         due_at = warn_at = None
         overdue = 0 if run.cancelled else max(0, elapsed - target)
@@ -379,9 +380,9 @@ def clocks_compute(
     is_open = status in OPEN_STATUSES
     level = _ladder(views, policy, calendars, now, recorded, due, pending, is_open)
     if is_open and created_at is not None:
-        if status != PAUSED_STATUS:  # no escalation while we wait for the customer; it comes on their reply
+        if status != PAUSED_STATUS:  # no escalation or reminder while we wait for the customer
             _specialist(created_at, policy, now, recorded, due, pending)
-        _reminders(created_at, policy, now, recorded, due, pending)
+            _reminders(created_at, policy, now, recorded, due, pending)
     return ClockReport(
         policy=policy.name,
         clocks=tuple(views),
@@ -393,25 +394,25 @@ def clocks_compute(
 
 
 def _ladder(views, policy, calendars, now, recorded, due, pending, is_open) -> int:
-    """Escalation levels: level N once a running clock has been breached for its ``after_minutes``."""
-    reached = max((key[3] for key in recorded if key[0] == "escalated"), default=0)
+    """Escalation levels, per breached clock run: level N once the run has been breached for the
+    level's ``after_minutes`` (working time of its calendar). Returns the level reached by the runs
+    still breached (a clock met or a complaint resolved leaves the ladder)."""
     if not is_open:
-        return reached
-    breached = [v for v in views if v.state == "breached" and v.stopped_at is None and v.due_at is not None]
-    if not breached:
-        return reached
-    for level in policy.levels:
-        if ("escalated", "", 0, level.level) in recorded:
+        return 0
+    reached = 0
+    for view in views:
+        if view.state != "breached" or view.stopped_at is not None or view.due_at is None:
             continue
-        when = min(
-            working_add(calendars.pick(ClockTarget(v.target_minutes, v.around_the_clock)), v.due_at,
-                        level.after_minutes * 60)
-            for v in breached
-        )
-        if when <= now:
-            due.append(Due("escalated", level=level.level, at=when))
-        else:
-            pending.append(when)
+        calendar = calendars.pick(ClockTarget(view.target_minutes, view.around_the_clock))
+        for level in policy.levels:
+            if ("escalated", view.clock, view.run, level.level) in recorded:
+                reached = max(reached, level.level)
+                continue
+            when = working_add(calendar, view.due_at, level.after_minutes * 60)
+            if when <= now:
+                due.append(Due("escalated", view.clock, view.run, level=level.level, at=when))
+            else:
+                pending.append(when)
     return reached
 
 

@@ -121,6 +121,9 @@ def sla_notify(complaint: Complaint, dues: Iterable[Due], *, levels: dict[int, s
         for user in recipients:
             if user is not None:
                 per_person.setdefault(user.pk, (user, []))[1].append(due)
+    # lock every recipient once, in id order, before the first notice: notify() locks the rows it
+    # writes for, and two transactions taking the same people in another order would deadlock
+    list(User.objects.select_for_update().filter(pk__in=sorted(per_person)).order_by("pk").values_list("pk"))
     # people told about the same items get the same notification
     groups: dict[tuple, list[User]] = {}
     for user, items in per_person.values():

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from kesu.sla.notices import CLOCK_NAMES
 

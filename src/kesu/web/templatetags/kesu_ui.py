@@ -87,3 +87,17 @@ def routing_outcome(code: str) -> str:
 @register.filter
 def strategy_label(code: str) -> str:
     return gettext(STRATEGIES.get(code, code))
+
+
+@register.filter
+def contact_channel_label(code: str) -> str:
+    from kesu.web.forms import CONTACT_CHANNEL_LABELS
+
+    return str(CONTACT_CHANNEL_LABELS.get(code, code))
+
+
+@register.filter
+def follow_up_label(code: str) -> str:
+    from kesu.web.forms import FOLLOW_UP_LABELS
+
+    return str(FOLLOW_UP_LABELS.get(code, code))
