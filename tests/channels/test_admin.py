@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from kesu.channels.actions import message_intake
+from kesu.channels.actions import mailbox_save, message_intake
 from kesu.channels.models import InboundMessage, Mailbox
+from kesu.core.errors import NotPermitted
 from kesu.core.roles import Role
 from tests.factories import T0, make_user
 
@@ -18,6 +19,12 @@ FORM = {
     "folder": "INBOX", "max_message_bytes": "26214400", "enabled": "on",
 }
 
+MAILBOX = {
+    "name": "support", "address": "support@centre.example", "host": "imap.centre.example", "port": 993,
+    "security": "ssl", "ca_file": "", "username": "support", "password_env": "KESU_MAILBOX_SUPPORT_PASSWORD",
+    "folder": "INBOX",
+}
+
 
 @pytest.fixture
 def manager_client(client):
@@ -25,13 +32,48 @@ def manager_client(client):
     return client
 
 
-def test_a_manager_adds_a_mailbox(manager_client):
-    response = manager_client.post("/admin/channels/mailbox/add/", FORM)
+@pytest.fixture
+def admin_client_(client):
+    client.force_login(make_user(Role.ADMIN, "root"))
+    return client
+
+
+def test_an_administrator_adds_a_mailbox(admin_client_):
+    response = admin_client_.post("/admin/channels/mailbox/add/", FORM)
 
     assert response.status_code == 302
     mailbox = Mailbox.objects.get()
     assert (mailbox.host, mailbox.password_env, mailbox.updated_by.username) == (
-        "imap.centre.example", "KESU_MAILBOX_SUPPORT_PASSWORD", "lead")
+        "imap.centre.example", "KESU_MAILBOX_SUPPORT_PASSWORD", "root")
+
+
+def test_a_manager_cannot_add_a_mailbox(manager_client):
+    assert manager_client.post("/admin/channels/mailbox/add/", FORM).status_code == 403
+    assert not Mailbox.objects.exists()
+
+
+def test_a_manager_cannot_point_a_mailbox_and_its_password_at_another_server(client):
+    admin = make_user(Role.ADMIN, "root")
+    mailbox = mailbox_save(mailbox=None, by=admin, now=T0, **MAILBOX)
+    manager = make_user(Role.MANAGER, "lead")
+    client.force_login(manager)
+
+    page = client.get(f"/admin/channels/mailbox/{mailbox.pk}/change/").content.decode()
+    client.post(f"/admin/channels/mailbox/{mailbox.pk}/change/",
+                {**FORM, "host": "evil.example", "port": "143", "username": "x", "enabled": "", "folder": "投诉"})
+    mailbox.refresh_from_db()
+
+    assert 'name="host"' not in page and 'name="folder"' in page  # shown, not editable
+    assert (mailbox.host, mailbox.port, mailbox.username, mailbox.enabled, mailbox.folder) == (
+        "imap.centre.example", 993, "support", False, "投诉")  # managers may still switch it off, move folder
+    for change in ({"host": "evil.example"}, {"port": 143}, {"security": "starttls"}, {"username": "x"},
+                   {"password_env": "KESU_MAILBOX_OTHER"}, {"ca_file": __file__}):
+        with pytest.raises(NotPermitted, match=f"may not change the mailbox's {next(iter(change))}"):
+            mailbox_save(mailbox=mailbox, by=manager, now=T0, **{**MAILBOX, **change})
+    with pytest.raises(NotPermitted, match="may not set the mailbox's host"):
+        mailbox_save(mailbox=None, by=manager, now=T0, **{**MAILBOX, "name": "other"})
+    moved = mailbox_save(mailbox=mailbox, by=admin, now=T0, **{**MAILBOX, "host": "imap2.centre.example"})
+    assert moved.host == "imap2.centre.example"
 
 
 @pytest.mark.parametrize(
@@ -42,8 +84,8 @@ def test_a_manager_adds_a_mailbox(manager_client):
         ({"ca_file": "/no/such/ca.pem"}, "is not a file"),
     ],
 )
-def test_the_admin_refuses_bad_settings_naming_them(manager_client, change, message):
-    page = manager_client.post("/admin/channels/mailbox/add/", {**FORM, **change})
+def test_the_admin_refuses_bad_settings_naming_them(admin_client_, change, message):
+    page = admin_client_.post("/admin/channels/mailbox/add/", {**FORM, **change})
 
     assert page.status_code == 200 and message in page.content.decode()
     assert not Mailbox.objects.exists()
@@ -83,15 +125,15 @@ def test_every_channel_page_opens_for_a_manager(manager_client):
         assert manager_client.get(url).status_code == 200, url
 
 
-def test_changing_the_server_of_a_mailbox_reads_the_new_folder_from_the_start(manager_client):
-    manager_client.post("/admin/channels/mailbox/add/", FORM)
+def test_changing_the_server_of_a_mailbox_reads_the_new_folder_from_the_start(admin_client_):
+    admin_client_.post("/admin/channels/mailbox/add/", FORM)
     Mailbox.objects.update(uid_validity=9, last_uid=40)
     mailbox = Mailbox.objects.get()
 
-    manager_client.post(f"/admin/channels/mailbox/{mailbox.pk}/change/", {**FORM, "enabled": ""})
+    admin_client_.post(f"/admin/channels/mailbox/{mailbox.pk}/change/", {**FORM, "enabled": ""})
     mailbox.refresh_from_db()
     assert (mailbox.enabled, mailbox.last_uid) == (False, 40)  # same folder: carry on
 
-    manager_client.post(f"/admin/channels/mailbox/{mailbox.pk}/change/", {**FORM, "folder": "投诉"})
+    admin_client_.post(f"/admin/channels/mailbox/{mailbox.pk}/change/", {**FORM, "folder": "投诉"})
     mailbox.refresh_from_db()
     assert (mailbox.folder, mailbox.uid_validity, mailbox.last_uid) == ("投诉", None, 0)

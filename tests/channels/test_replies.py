@@ -7,11 +7,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.utils import translation
 from huey.contrib.djhuey import HUEY
 
 from kesu.channels.actions import (
     MAX_SEND_ATTEMPTS,
     complaint_reply_send,
+    customer_message_landed,
     mailbox_poll,
     outbound_attempt,
     outbound_send_due,
@@ -24,7 +26,7 @@ from kesu.core.roles import Role
 from kesu.customers.actions import CustomerHandles
 from kesu.notifications.models import Notification
 from tests.channels.conftest import use_smtp
-from tests.channels.messages import CUSTOMER, mail
+from tests.channels.messages import CUSTOMER, mail, sender
 from tests.channels.servers import SmtpServer, free_port
 from tests.factories import T0, make_complaint, make_user
 
@@ -195,3 +197,56 @@ def test_a_merged_duplicate_is_answered_on_its_primary(handler, email_complaint,
     with pytest.raises(InvalidTransition) as error:
         complaint_reply_send(complaint=email_complaint, by=handler, text="您好", now=LATER)
     assert primary.number in str(error.value)
+
+
+def test_a_stranger_writing_with_the_number_in_the_subject_opens_their_own_complaint_and_gets_no_reply(
+    dovecot, mailbox, email_complaint, handler, smtp, jobs_run_in_process, django_capture_on_commit_callbacks
+):
+    # a stranger who knows the complaint number writes "Re: [number]" from their own address
+    number = email_complaint.number
+    dovecot.append(mailbox.username, mail(from_=sender("陌生人", "mallory@evil.example"), subject=f"Re: [{number}] 快递延误投诉",
+                                          body="我换了邮箱，请回复到这里。"))
+    assert mailbox_poll(mailbox=mailbox, now=LATER).outcomes["created"] == 1
+
+    # then it is their own new complaint, not a message on the customer's
+    assert list(email_complaint.events.filter(kind=EventKind.CUSTOMER_MESSAGE).values_list("data__from", flat=True)) \
+        == [CUSTOMER]
+    theirs = Complaint.objects.exclude(pk=email_complaint.pk).get()
+    assert theirs.customer_id != email_complaint.customer_id
+    # and the handler's reply on the customer's complaint goes to the customer only
+    with time_machine.travel(LATER, tick=False), django_capture_on_commit_callbacks(execute=True):
+        complaint_reply_send(complaint=email_complaint, by=handler, text="您好，已为您催件。", now=LATER)
+    assert smtp.envelopes == [("support@centre.example", [CUSTOMER])]
+
+
+def test_a_stranger_on_the_thread_never_receives_the_reply(
+    dovecot, mailbox, email_complaint, handler, smtp, jobs_run_in_process, django_capture_on_commit_callbacks
+):
+    # someone the customer forwarded our e-mail to answers it (the thread is ours, the sender is not the customer)
+    with time_machine.travel(LATER, tick=False), django_capture_on_commit_callbacks(execute=True):
+        complaint_reply_send(complaint=email_complaint, by=handler, text="请提供订单号。", now=LATER)
+    (ours,) = smtp.messages
+    dovecot.append(mailbox.username, mail(from_=sender("同事", "colleague@other.example"), subject="Re: 快递",
+                                          body="我来跟进", in_reply_to=ours["Message-ID"]))
+    mailbox_poll(mailbox=mailbox, now=LATER + timedelta(hours=1))
+    landed = email_complaint.events.filter(kind=EventKind.CUSTOMER_MESSAGE).last()
+    assert (landed.data["from"], landed.data["known_sender"]) == ("colleague@other.example", False)
+
+    later = LATER + timedelta(hours=2)
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
+        reply = complaint_reply_send(complaint=email_complaint, by=handler, text="已处理。", now=later)
+
+    assert reply.outbound.to == CUSTOMER
+    assert smtp.envelopes[-1] == ("support@centre.example", [CUSTOMER])
+    assert reply.outbound.in_reply_to == "first@example.cn"  # answering the customer's own latest message
+
+
+def test_the_handlers_notice_of_a_customer_message_is_in_the_desks_language(handler, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    complaint = complaint_assign(complaint=make_complaint(channel="email"), assignee=handler, by=None, now=LATER)
+
+    with translation.override("en"):  # whatever language the request or job that took the message in ran in
+        customer_message_landed(complaint=complaint, text="还是没到", key="customer_message:t1",
+                                resume_note="", now=LATER)
+
+    assert Notification.objects.get(recipient=handler, kind="customer_message").title == f"{complaint.number}：客户来信"

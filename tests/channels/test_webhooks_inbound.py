@@ -293,3 +293,19 @@ def test_the_same_message_posted_four_times_at_once_is_taken_in_once(monkeypatch
     # the losers' complaints, customers and events were rolled back whole
     assert Complaint.objects.count() == 1 and Customer.objects.count() == 1
     assert ComplaintEvent.objects.filter(kind=EventKind.CUSTOMER_MESSAGE).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_complaint_number_from_someone_else_opens_their_own_complaint(client, source):
+    victim = post(client, message()).json()
+
+    stranger = post(client, message(id="m-2", text="我是客户，请把回访发给我", complaint_number=victim["complaint_number"],
+                                    customer={"handle_kind": "phone", "handle": "13900139000", "name": "陌生人"}))
+
+    assert stranger.status_code == 201, stranger.content
+    assert stranger.json()["outcome"] == "created" and stranger.json()["complaint_id"] != victim["complaint_id"]
+    texts = list(Complaint.objects.get(pk=victim["complaint_id"]).events.filter(kind=EventKind.CUSTOMER_MESSAGE)
+                 .values_list("data__text", flat=True))
+    assert texts == ["快递三天没更新了"]  # nothing landed on the victim's complaint
+    said = Complaint.objects.get(pk=stranger.json()["complaint_id"]).events.get(kind=EventKind.CUSTOMER_MESSAGE).data
+    assert (said["from"], said["threaded_by"]) == ("13900139000", "new")

@@ -195,3 +195,38 @@ def test_the_created_event_is_on_the_web_channel(client, at_t0):
 
     created = Complaint.objects.get().events.get(kind=EventKind.CREATED)
     assert created.data["channel"] == "web" and created.actor is None
+
+
+def test_behind_a_trusted_proxy_each_customer_has_their_own_limit(client, settings, at_t0):
+    settings.KESU_PORTAL_MAX_PER_HOUR = 1
+    settings.KESU_TRUSTED_PROXIES = ("127.0.0.1",)
+
+    def via_proxy(forwarded_for):
+        return _post(client, address="127.0.0.1", headers={"X-Forwarded-For": forwarded_for})
+
+    # two customers behind the same reverse proxy do not share one limit
+    assert via_proxy("203.0.113.7").status_code == 200
+    assert via_proxy("198.51.100.4").status_code == 200
+    # a customer's own (forgeable) entries left of the proxy's do not give them a new limit
+    assert via_proxy("192.0.2.99, 203.0.113.7").status_code == 429
+    # without a trusted proxy in front, the header is anyone's to write and is ignored
+    assert _post(client, address="203.0.113.50").status_code == 200
+    assert _post(client, address="203.0.113.50", headers={"X-Forwarded-For": "192.0.2.1"}).status_code == 429
+    assert Complaint.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "expected"),
+    [
+        ("203.0.113.7", "192.0.2.1", "203.0.113.7"),  # not a proxy of ours: the header is ignored
+        ("127.0.0.1", "192.0.2.1", "192.0.2.1"),
+        ("127.0.0.1", "192.0.2.66, 192.0.2.1, 127.0.0.2", "192.0.2.1"),  # right-most that is not a proxy
+        ("127.0.0.1", "", "127.0.0.1"),
+        ("127.0.0.1", "127.0.0.2", "127.0.0.1"),
+    ],
+)
+def test_the_client_address_is_taken_from_trusted_proxies_only(remote, forwarded, expected):
+    from kesu.portal.actions import client_address
+
+    assert client_address(remote_addr=remote, forwarded_for=forwarded,
+                          trusted_proxies=("127.0.0.1", "127.0.0.2")) == expected

@@ -345,3 +345,29 @@ def test_a_flood_of_messages_on_one_link_is_held_back(client, at_t0):
     assert refused.status_code == 429
     assert "请在 41 分钟后再试" in refused.content.decode()
     assert complaint.events.filter(kind=EventKind.CUSTOMER_MESSAGE).count() == MAX_MESSAGES_PER_HOUR
+
+
+def test_information_on_a_merged_complaint_lands_on_its_primary(client, at_t0, officer):
+    from kesu.complaints.actions import complaint_merge
+
+    duplicate, url = _submit(client)
+    primary = _handle(make_complaint(content="同一事项"), officer)
+    complaint_merge(duplicate=duplicate, primary=primary, by=None, now=T0 + timedelta(minutes=15))
+
+    client.post(url, {"text": "补充：快递单号 SF123"})
+
+    assert list(primary.events.filter(kind=EventKind.CUSTOMER_MESSAGE).values_list("data__text", flat=True)) == [
+        "补充：快递单号 SF123"]
+    assert not duplicate.events.filter(kind=EventKind.CUSTOMER_MESSAGE).exists()
+    assert officer.notifications.filter(kind="customer_message", complaint=primary).exists()
+
+
+def test_the_handlers_notice_is_in_the_desks_language_not_the_visitors(client, at_t0, officer, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    complaint, url = _submit(client)
+    _handle(complaint, officer)
+
+    client.post(url, {"text": "补充信息"}, headers=EN)  # the customer reads the portal in English
+
+    notice = officer.notifications.get(kind="customer_message")
+    assert notice.title == f"{complaint.number}：客户来信"

@@ -7,12 +7,15 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 
+from kesu.channels.models import OutboundMessage
 from kesu.complaints import actions
 from kesu.complaints.models import Complaint, EventKind
 from kesu.core.errors import Conflict, FieldError, FieldErrors, InvalidTransition
 from kesu.core.roles import Role
 from kesu.notifications.models import Notification
+from kesu.portal.actions import tracking_link_create
 from kesu.sla.selectors import complaint_clocks
 from kesu.surveys.actions import (
     SurveyNotFound,
@@ -62,7 +65,27 @@ def test_closing_an_email_complaint_mails_the_survey_link_to_the_customer(
     [link] = re.findall(r"https?://\S+/survey/([0-9a-f]+)/", body)
     assert link == token_of(complaint)
     reply = complaint.events.get(kind=EventKind.REPLY_SENT)
-    assert reply.data["sent"] is True and "/survey/" in reply.data["text"]
+    assert reply.data["sent"] is True and "[survey link]" in reply.data["text"]
+
+
+def test_the_survey_link_is_only_in_the_mail_sent_never_where_staff_can_read_it(
+    handler, smtp, jobs_run_in_process, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = closed(handler, channel="email")
+    with django_capture_on_commit_callbacks(execute=True):
+        surveys_remind_due(now=CLOSED_AT + timedelta(hours=48))
+
+    token = token_of(complaint)
+    # the customer got the link, twice (invitation and reminder)
+    assert [token in m.get_body(preferencelist=("plain",)).get_content() for m in smtp.messages] == [True, True]
+    # the timeline and the stored messages (what staff see, in the app and the API) hold a placeholder
+    replies = complaint.events.filter(kind=EventKind.REPLY_SENT)
+    assert replies.count() == 2
+    for event in replies:
+        assert token not in str(event.data) and "[survey link]" in event.data["text"]
+    for outbound in OutboundMessage.objects.filter(complaint=complaint):
+        assert token not in outbound.body and "[survey link]" in outbound.body
 
 
 def test_closing_a_phone_complaint_only_puts_the_link_on_the_tracking_page(handler, smtp):
@@ -155,6 +178,17 @@ def test_not_solved_reopens_the_complaint_to_the_handler_who_resolved_it(group, 
     # and handler1 is told
     notice = Notification.objects.get(kind="survey_reopened")
     assert notice.recipient == handler and notice.complaint == complaint
+
+
+def test_the_reopen_notice_is_in_the_desks_language_not_the_customers(handler, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    complaint = closed(handler)
+
+    with translation.override("en"):  # the customer answers the survey page in English
+        answer(complaint, satisfaction=1, solved=False)
+
+    notice = Notification.objects.get(kind="survey_reopened")
+    assert notice.title == f"{complaint.number} 已重新打开：客户不满意"
 
 
 def test_a_score_of_two_reopens_even_when_solved(handler):
@@ -335,7 +369,8 @@ def test_coverage_and_satisfaction_metrics(handler):
 
     assert follow_up_coverage(**window) == {"resolved": 4, "followed_up": 3, "rate": 0.75}
     assert satisfaction_summary(**window) == {
-        "sent": 4, "answered": 3, "response_rate": 0.75, "csat_mean": 3.33, "nps": 0.0, "reopened": 1,
+        "sent": 3, "link_only": 3, "unreachable": 1,  # the fourth phone complaint has no way to its survey
+        "answered": 3, "response_rate": 1.0, "csat_mean": 3.33, "nps": 0.0, "reopened": 1,
     }
     empty = {"start": T0 + timedelta(days=1), "end": T0 + timedelta(days=2)}
     assert follow_up_coverage(**empty) == {"resolved": 0, "followed_up": 0, "rate": None}
@@ -358,3 +393,17 @@ def test_an_answer_is_emitted_to_webhook_subscribers(handler):
         "satisfaction": 1, "nps": 0, "solved": False, "comment": "差", "reopened": True,
         "answered_at": ANSWERED_AT.isoformat(),
     }
+
+
+def test_only_surveys_the_customer_can_reach_count_as_sent(handler, smtp):
+    emailed = closed(handler, channel="email")
+    tracked = closed(handler, channel="phone")
+    tracking_link_create(complaint=tracked, now=T0)
+    closed(handler, channel="phone")  # no e-mail, no tracking link: the customer never sees the survey
+    closed(handler, channel="sms")
+    answer(emailed, satisfaction=5, nps=10, solved=True)
+
+    summary = satisfaction_summary(start=T0, end=T0 + timedelta(days=1))
+
+    assert (summary["sent"], summary["link_only"], summary["unreachable"]) == (2, 1, 2)
+    assert (summary["answered"], summary["response_rate"]) == (1, 0.5)

@@ -39,7 +39,9 @@ class AnswerOut(Schema):
 
 
 class SatisfactionOut(Schema):
-    sent: int
+    sent: int = Field(description="surveys that reached the customer: e-mailed, on a tracking page, or answered")
+    link_only: int = Field(description="of those, only on the customer's tracking page")
+    unreachable: int = Field(description="created but with no way to reach the customer (not counted as sent)")
     answered: int
     response_rate: float | None
     csat_mean: float | None

@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kesu.channels.imap import ImapAccount, MailboxUnavailable, imap_folder
@@ -69,6 +70,9 @@ MAX_REPLY = 20_000
 PASSWORD_ENV = re.compile(r"^KESU_MAILBOX_[A-Z0-9_]{1,50}$")
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 MAILBOX_EDITORS = (Role.MANAGER, Role.ADMIN)
+# where a mailbox connects and with which password: only administrators set these (a manager who
+# could point a mailbox at their own server would receive its password)
+MAILBOX_ADMIN_FIELDS = ("host", "port", "security", "username", "password_env", "ca_file")
 
 
 # ---- mailboxes --------------------------------------------------------------------------------
@@ -77,6 +81,22 @@ MAILBOX_EDITORS = (Role.MANAGER, Role.ADMIN)
 def mailbox_editor_check(by: User | None) -> None:
     if by is not None and not (by.is_active and (by.is_superuser or by.role in MAILBOX_EDITORS)):
         raise NotPermitted(f"role {by.role} may not configure mailboxes")
+
+
+def mailbox_connection_editor(by: User | None) -> bool:
+    """Whether ``by`` may set where a mailbox connects and with which password (MAILBOX_ADMIN_FIELDS):
+    administrators only (``None``: the system)."""
+    return by is None or (by.is_active and (by.is_superuser or by.role == Role.ADMIN))
+
+
+def _mailbox_admin_check(by: User | None, target: Mailbox | None, clean: dict) -> None:
+    """Only administrators may set where a mailbox connects and with which password."""
+    if mailbox_connection_editor(by):
+        return
+    for key in MAILBOX_ADMIN_FIELDS:
+        if target is None or getattr(target, key) != clean[key]:
+            what = "set" if target is None else "change"
+            raise NotPermitted(f"role {by.role} may not {what} the mailbox's {key}: only an administrator may")
 
 
 def mailbox_validate(
@@ -143,10 +163,12 @@ def mailbox_save(
     with transaction.atomic():
         if mailbox is None or mailbox.pk is None:
             target = mailbox or Mailbox()
+            _mailbox_admin_check(by, None, clean)
             if Mailbox.objects.filter(name=clean["name"]).exists():
                 raise FieldError("name", f"a mailbox named {clean['name']!r} exists already")
         else:
             target = Mailbox.objects.select_for_update().get(pk=mailbox.pk)
+            _mailbox_admin_check(by, target, clean)
             if Mailbox.objects.filter(name=clean["name"]).exclude(pk=target.pk).exists():
                 raise FieldError("name", f"a mailbox named {clean['name']!r} exists already")
             where = ("host", "port", "username", "folder")
@@ -411,9 +433,20 @@ def _thread(parsed: ParsedMessage) -> tuple[Complaint | None, str]:
                 break
     complaint = Complaint.objects.filter(pk=complaint_id).first() if complaint_id else None
     if complaint is None and parsed.number:
+        # a number in the subject proves nothing (anyone can write it): only the customer's own
+        # address threads by it; anyone else's message is a new complaint of theirs
         complaint = Complaint.objects.filter(number=parsed.number.upper()).first()
+        if complaint is not None and not customer_address_known(complaint, parsed.from_address):
+            complaint = None
         how = "subject_number" if complaint else ""
     return complaint_primary(complaint), how
+
+
+def customer_address_known(complaint: Complaint, address: str) -> bool:
+    """Whether ``address`` is one of the e-mail identities of the complaint's customer."""
+    return bool(address) and CustomerIdentity.objects.filter(
+        customer_id=complaint.customer_id, kind=IdentityKind.EMAIL, value=address.strip().lower()
+    ).exists()
 
 
 def complaint_primary(complaint: Complaint | None) -> Complaint | None:
@@ -527,7 +560,8 @@ def _customer_wrote_notify(complaint: Complaint, text: str, key: str, now: datet
     if recipient is None:
         return
     try:
-        with transaction.atomic():  # a savepoint: a failing notice must not lose the message
+        # a savepoint: a failing notice must not lose the message; in the desk's language
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             notify(
                 recipients=[recipient], kind="customer_message",
                 title=_("%(number)s: the customer wrote") % {"number": complaint.number},
@@ -566,20 +600,28 @@ def _customer_address(complaint: Complaint, last: InboundMessage | None) -> str:
 
 
 def inbound_last(complaint: Complaint) -> InboundMessage | None:
-    """The customer's latest message on the complaint (what a reply answers)."""
+    """The customer's latest message on the complaint (what a reply answers): from one of the
+    customer's own addresses only, so that a stranger writing on the thread never receives the reply."""
+    known = CustomerIdentity.objects.filter(customer_id=complaint.customer_id, kind=IdentityKind.EMAIL) \
+        .values("value")
     return (
-        InboundMessage.objects.filter(complaint=complaint, outcome__in=(Outcome.CREATED, Outcome.REPLIED))
+        InboundMessage.objects.filter(complaint=complaint, outcome__in=(Outcome.CREATED, Outcome.REPLIED),
+                                      from_address__in=known)
         .select_related("mailbox").order_by("-received_at", "-id").first()
     )
 
 
-def complaint_reply_send(*, complaint: Complaint, by: User | None, text: str, now: datetime) -> Reply:
+def complaint_reply_send(*, complaint: Complaint, by: User | None, text: str, now: datetime,
+                         survey=None) -> Reply:
     """Reply to the customer on the complaint's channel.
 
     E-mail: a ``reply_sent`` event and an ``OutboundMessage`` answering the customer's latest
     message (In-Reply-To / References, ``Re: [KS-…] subject``), sent by a job after the commit.
     Other channels: kesu cannot send there; the reply is recorded (``sent: false``) for the handler
     to pass on by phone, chat …, and the result says so.
+
+    ``survey``: the text is that survey's invitation or reminder; its link placeholder is replaced by
+    the real link only in the e-mail sent (the event and the stored message keep the placeholder).
     """
     if by is not None and not by.can(Permission.COMPLAINT_HANDLE):
         raise NotPermitted(f"role {by.role} may not {Permission.COMPLAINT_HANDLE}")
@@ -608,7 +650,7 @@ def complaint_reply_send(*, complaint: Complaint, by: User | None, text: str, no
                 body=text, message_id=message_id_new(sender, number=current.number),
                 in_reply_to=last.message_id if last is not None else "",
                 references=references_for(last.references, last.message_id) if last is not None else [],
-                next_attempt_at=now, created_at=now, created_by=by,
+                next_attempt_at=now, created_at=now, created_by=by, survey=survey,
             )
             outbound.save()
             data.update(sent=True, to=to, subject=outbound.subject, message_id=outbound.message_id,
@@ -653,9 +695,14 @@ def outbound_attempt(*, outbound_id: int, now: datetime) -> str | None:
     ).update(next_attempt_at=now + SEND_LEASE, attempts=F("attempts") + 1)
     if claimed != 1:
         return None
-    outbound = OutboundMessage.objects.select_related("complaint", "created_by").get(pk=outbound_id)
+    outbound = OutboundMessage.objects.select_related("complaint", "created_by", "survey").get(pk=outbound_id)
+    body = outbound.body
+    if outbound.survey is not None:
+        from kesu.surveys.actions import survey_text
+
+        body = survey_text(outbound.survey, body)
     message = email_build(
-        from_address=outbound.from_address, to=outbound.to, subject=outbound.subject, body=outbound.body,
+        from_address=outbound.from_address, to=outbound.to, subject=outbound.subject, body=body,
         message_id=outbound.message_id, in_reply_to=outbound.in_reply_to, references=list(outbound.references),
     )
     try:

@@ -11,7 +11,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kesu.channels.actions import MAILBOX_EDITORS, mailbox_save, mailbox_validate
+from kesu.channels.actions import (
+    MAILBOX_ADMIN_FIELDS,
+    MAILBOX_EDITORS,
+    mailbox_connection_editor,
+    mailbox_save,
+    mailbox_validate,
+)
 from kesu.channels.models import (
     FailedIntake,
     InboundMessage,
@@ -59,7 +65,8 @@ class MailboxForm(forms.ModelForm):
         if self.errors:
             return data
         try:
-            data.update(mailbox_validate(**{name: data.get(name) for name in SETTINGS}))
+            # a field shown read-only (to a manager) keeps the mailbox's value
+            data.update(mailbox_validate(**{name: data.get(name, getattr(self.instance, name)) for name in SETTINGS}))
         except FieldError as error:
             for name, message in error.errors:
                 self.add_error(name if name in self.fields else None, message)
@@ -75,6 +82,16 @@ class MailboxAdmin(EditorsOnly, admin.ModelAdmin):
     readonly_fields = ("uid_validity", "last_uid", "last_polled_at", "last_error", "last_error_at", "updated_at",
                        "updated_by")
     actions = None
+
+    def has_add_permission(self, request):
+        # a new mailbox names a server and a password: administrators only
+        return super().has_add_permission(request) and mailbox_connection_editor(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not mailbox_connection_editor(request.user):  # managers: enable, group and folder only
+            fields = (*fields, *MAILBOX_ADMIN_FIELDS)
+        return fields
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

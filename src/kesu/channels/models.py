@@ -176,6 +176,9 @@ class OutboundMessage(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # a survey invitation or reminder: ``body`` holds a placeholder where the survey's link goes; the
+    # link (a secret of the customer) is put in only when the e-mail is built, never stored
+    survey = models.ForeignKey("surveys.Survey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -219,12 +219,17 @@ class WebhookTakenIn:
     event: ComplaintEvent
 
 
-def _target(source: WebhookSource, message: WebhookMessageIn) -> tuple[Complaint | None, str]:
+def _target(source: WebhookSource, message: WebhookMessageIn, handle: str) -> tuple[Complaint | None, str]:
     if message.complaint_number:
         complaint = Complaint.objects.filter(number=message.complaint_number).first()
         if complaint is None:
             raise FieldError("complaint_number", f"no complaint numbered {message.complaint_number}")
-        return complaint_primary(complaint), "complaint_number"
+        # a number is no proof: only the complaint's own customer lands on it; anyone else's message
+        # is a new complaint of theirs
+        if CustomerIdentity.objects.filter(
+            customer_id=complaint.customer_id, kind=HANDLE_KINDS[message.handle_kind], value=handle
+        ).exists():
+            return complaint_primary(complaint), "complaint_number"
     if message.thread_id:
         earlier = WebhookMessage.objects.filter(source=source, thread_id=message.thread_id) \
             .order_by("-received_at", "-id").select_related("complaint").first()
@@ -241,7 +246,7 @@ def webhook_message_take_in(*, source: WebhookSource, message: WebhookMessageIn,
     handle = _handle_value(message)
     try:
         with transaction.atomic():
-            complaint, threaded_by = _target(source, message)
+            complaint, threaded_by = _target(source, message, handle)
             if complaint is None:
                 draft = ComplaintDraft(
                     channel=source.channel, content=message.text, customer=_handles(message),

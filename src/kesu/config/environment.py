@@ -39,6 +39,7 @@ class Environment:
     sms_webhook_secret: str = ""
     notify_decay_minutes: int = 60
     portal_max_per_hour: int = 5
+    trusted_proxies: tuple[str, ...] = ()
 
 
 def _secret_key(data_dir: Path, value: str | None) -> str:
@@ -112,4 +113,7 @@ def environment_read(environ: os._Environ[str] | dict[str, str] = os.environ) ->
         max_attachment_bytes=max_mb * 1024 * 1024,
         **_notification_settings(environ),
         portal_max_per_hour=_whole_number(environ, "KESU_PORTAL_MAX_PER_HOUR", "5", minimum=1),
+        trusted_proxies=tuple(
+            p.strip() for p in environ.get("KESU_TRUSTED_PROXIES", "").split(",") if p.strip()
+        ),
     )

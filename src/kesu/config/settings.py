@@ -144,6 +144,8 @@ KESU_SMS_WEBHOOK_SECRET = ENV.sms_webhook_secret
 KESU_NOTIFY_DECAY_MINUTES = ENV.notify_decay_minutes
 # Customer portal: complaints one network address may send through the form per hour (no captcha).
 KESU_PORTAL_MAX_PER_HOUR = ENV.portal_max_per_hour
+# Reverse proxies whose X-Forwarded-For is believed (their REMOTE_ADDR); none by default.
+KESU_TRUSTED_PROXIES = ENV.trusted_proxies
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

@@ -19,8 +19,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kesu.channels.actions import complaint_primary
 from kesu.complaints.actions import attachment_add, complaint_create, complaint_resume
 from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import ComplaintDraft
@@ -60,6 +62,19 @@ def token_digest(raw: str) -> str:
 def address_digest(address: str) -> str:
     """A keyed digest of a network address: enough to count, not enough to recover the address."""
     return hmac.new(settings.SECRET_KEY.encode(), (address or "").encode(), hashlib.sha256).hexdigest()
+
+
+def client_address(*, remote_addr: str, forwarded_for: str, trusted_proxies) -> str:
+    """The client's address for the rate limit. When the request came from a trusted proxy, the
+    right-most X-Forwarded-For address that is not a trusted proxy (the left part can be written by
+    the client); else REMOTE_ADDR."""
+    trusted = set(trusted_proxies or ())
+    if remote_addr not in trusted:
+        return remote_addr
+    for hop in reversed([part.strip() for part in (forwarded_for or "").split(",")]):
+        if hop and hop not in trusted:
+            return hop
+    return remote_addr
 
 
 def tracking_link_create(*, complaint: Complaint, now: datetime) -> str:
@@ -206,9 +221,11 @@ def portal_message_add(
     if errors:
         raise FieldErrors(errors)
     with transaction.atomic():
+        # a merged duplicate's conversation continues on its primary, as on e-mail and webhooks
+        target = complaint_primary(Complaint.objects.get(pk=complaint.pk))
         current = (
             Complaint.objects.select_for_update(of=("self",))
-            .select_related("assignee", "last_handler", "group__lead").get(pk=complaint.pk)
+            .select_related("assignee", "last_handler", "group__lead").get(pk=target.pk)
         )
         recent = list(
             ComplaintEvent.objects.filter(complaint=current, kind=EventKind.CUSTOMER_MESSAGE, at__gt=now - RATE_WINDOW)
@@ -242,7 +259,9 @@ def _customer_wrote_notify(complaint: Complaint, *, text: str, event: ComplaintE
     if recipient is None:
         return
     try:
-        with transaction.atomic():  # a savepoint: a failing notice must not lose the customer's message
+        # a savepoint: a failing notice must not lose the customer's message; written in the desk's
+        # language, not the visitor's
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             notify(
                 recipients=[recipient], kind="customer_message",
                 title=_("%(number)s: the customer wrote") % {"number": complaint.number},

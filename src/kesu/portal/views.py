@@ -25,7 +25,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError
-from kesu.portal.actions import RateLimited, portal_complaint_submit, portal_message_add, tracking_link_seen
+from kesu.portal.actions import (
+    RateLimited,
+    client_address,
+    portal_complaint_submit,
+    portal_message_add,
+    tracking_link_seen,
+)
 from kesu.portal.forms import ComplaintForm, MessageForm
 from kesu.portal.selectors import portal_categories, tracking_find, tracking_view
 
@@ -40,8 +46,13 @@ def _private(response: HttpResponse, *, token: bool = False) -> HttpResponse:
 
 
 def _address(request: HttpRequest) -> str:
-    """The sender's network address. Forwarded-for headers are not trusted: anyone can write them."""
-    return request.META.get("REMOTE_ADDR", "") or ""
+    """The sender's network address: REMOTE_ADDR, or behind a trusted proxy (KESU_TRUSTED_PROXIES)
+    the client it names in X-Forwarded-For. Anyone else's forwarded-for header is ignored."""
+    return client_address(
+        remote_addr=request.META.get("REMOTE_ADDR", "") or "",
+        forwarded_for=request.META.get("HTTP_X_FORWARDED_FOR", "") or "",
+        trusted_proxies=settings.KESU_TRUSTED_PROXIES,
+    )
 
 
 def _form_page(request: HttpRequest, form: ComplaintForm, *, status: int = 200, limited: str = "") -> HttpResponse:

@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 MAX_COMMENT = 2000
 REMIND_CHUNK = 200
 FINISHED = (Status.RESOLVED, Status.CLOSED)
+LINK_PLACEHOLDER = "[survey link]"  # in the stored invitation; the e-mail sent carries the link itself
 
 
 class SurveyNotFound(DomainError):
@@ -69,6 +70,12 @@ def survey_link(survey: Survey, settings_row: SurveySettings | None = None) -> s
     return base + survey_path(survey)
 
 
+def survey_text(survey: Survey, text: str) -> str:
+    """``text`` with the survey's real link in place of its placeholder: done only when the e-mail is
+    built, so that the link is never stored where staff can read it."""
+    return text.replace(LINK_PLACEHOLDER, survey_link(survey))
+
+
 # ---- sending ----------------------------------------------------------------------------------
 
 
@@ -80,7 +87,7 @@ def follow_up_sampled(number: str, percent: int) -> bool:
     return int(hashlib.sha256(number.encode()).hexdigest()[:8], 16) % 100 < percent
 
 
-def _invitation(complaint: Complaint, link: str, *, reminder: bool) -> str:
+def _invitation(complaint: Complaint, *, reminder: bool, link: str = LINK_PLACEHOLDER) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         if reminder:
             opening = _("A reminder: we would still like to hear how we handled your complaint %(number)s.")
@@ -94,15 +101,16 @@ def _invitation(complaint: Complaint, link: str, *, reminder: bool) -> str:
         ])
 
 
-def _email_send(complaint: Complaint, text: str, now: datetime) -> str:
-    """Send ``text`` to the customer of an e-mail complaint; return the address, or "" when there is none."""
+def _email_send(complaint: Complaint, survey: Survey, text: str, now: datetime) -> str:
+    """Send ``text`` (with the link placeholder) to the customer of an e-mail complaint; return the
+    address, or "" when there is none."""
     from kesu.channels.actions import complaint_reply_send
 
     if complaint.channel != Channel.EMAIL:
         return ""
     try:
         with transaction.atomic():
-            reply = complaint_reply_send(complaint=complaint, by=None, text=text, now=now)
+            reply = complaint_reply_send(complaint=complaint, by=None, text=text, now=now, survey=survey)
     except FieldError as error:  # no address to write to: the survey stays on the tracking page
         logger.info("survey of %s not e-mailed: %s", complaint.number, error)
         return ""
@@ -113,7 +121,6 @@ def survey_send(*, complaint: Complaint, now: datetime) -> Survey:
     """Create the survey of this closing of ``complaint`` and send its link on the complaint's channel
     (e-mail; on the other channels the link is on the tracking page). An unanswered survey of an
     earlier closing is retired. Calling it again for the same closing returns the same survey."""
-    row = survey_settings()
     with transaction.atomic():
         current = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
         existing = Survey.objects.filter(complaint=current, cycle=current.reopen_count).first()
@@ -127,10 +134,11 @@ def survey_send(*, complaint: Complaint, now: datetime) -> Survey:
             complaint=current, cycle=current.reopen_count, salt=salt, digest=token_digest(survey_token(salt)),
             channel="link", sent_at=now,
         )
-        to = _email_send(current, _invitation(current, survey_link(survey, row), reminder=False), now)
+        survey.save()
+        to = _email_send(current, survey, _invitation(current, reminder=False), now)
         if to:
             survey.channel, survey.sent_to = Channel.EMAIL, to
-        survey.save()
+            survey.save(update_fields=["channel", "sent_to"])
     return survey
 
 
@@ -251,6 +259,11 @@ def _reopen_notify(complaint: Complaint, survey: Survey, now: datetime) -> None:
     recipient = complaint.assignee
     if recipient is None:
         return
+    with translation.override(settings.LANGUAGE_CODE):  # the desk's language, not the customer's
+        _reopen_notify_send(recipient, complaint, survey, now)
+
+
+def _reopen_notify_send(recipient: User, complaint: Complaint, survey: Survey, now: datetime) -> None:
     notify(
         recipients=[recipient], kind="survey_reopened",
         title=_("%(number)s reopened: the customer is not satisfied") % {"number": complaint.number},
@@ -294,8 +307,7 @@ def surveys_remind_due(*, now: datetime, limit: int = REMIND_CHUNK) -> int:
                     .update(reminded_at=now):
                 continue
             survey = Survey.objects.select_related("complaint").get(pk=survey_id)
-            if _email_send(survey.complaint, _invitation(survey.complaint, survey_link(survey, row), reminder=True),
-                           now):
+            if _email_send(survey.complaint, survey, _invitation(survey.complaint, reminder=True), now):
                 sent += 1
     return sent
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 
-from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, Status
+from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind, Status
 from kesu.core.models import Group, User
+from kesu.portal.models import TrackingLink
 from kesu.surveys.actions import survey_path, token_digest
 from kesu.surveys.models import FollowUpTask, Survey
 
@@ -63,11 +64,24 @@ def follow_up_coverage(*, start: datetime, end: datetime) -> dict:
 
 
 def satisfaction_summary(*, start: datetime, end: datetime) -> dict:
-    """Surveys sent in [start, end): how many were answered, the mean satisfaction (1–5) and the NPS
-    (% promoters 9–10 minus % detractors 0–6, of the answers that gave a score)."""
-    sent = Survey.objects.filter(sent_at__gte=start, sent_at__lt=end)
+    """Surveys sent in [start, end) that reached the customer: how many were answered, the mean
+    satisfaction (1–5) and the NPS (% promoters 9–10 minus % detractors 0–6, of the answers that gave a
+    score).
+
+    A survey reached the customer when it was e-mailed, or its complaint has a tracking link (the
+    survey is on the tracking page), or it was answered. The others (``unreachable``: a phone, chat or
+    SMS complaint without a tracking link) are not counted as sent. ``link_only``: of the sent, those
+    not e-mailed, only on the tracking page."""
+    created = Survey.objects.filter(sent_at__gte=start, sent_at__lt=end).annotate(
+        tracked=Exists(TrackingLink.objects.filter(complaint_id=OuterRef("complaint_id")))
+    )
+    emailed = Q(channel=Channel.EMAIL)
+    reachable = emailed | Q(tracked=True) | Q(answered_at__isnull=False)
+    unreachable = created.exclude(reachable).count()
+    sent = created.filter(reachable)
     totals = sent.aggregate(
         sent=Count("pk"),
+        link_only=Count("pk", filter=~emailed),
         answered=Count("pk", filter=Q(answered_at__isnull=False)),
         csat=Avg("satisfaction", filter=Q(answered_at__isnull=False)),
         scored=Count("pk", filter=Q(nps__isnull=False)),
@@ -77,7 +91,8 @@ def satisfaction_summary(*, start: datetime, end: datetime) -> dict:
     )
     nps = round(100 * (totals["promoters"] - totals["detractors"]) / totals["scored"], 1) if totals["scored"] else None
     return {
-        "sent": totals["sent"], "answered": totals["answered"],
+        "sent": totals["sent"], "link_only": totals["link_only"], "unreachable": unreachable,
+        "answered": totals["answered"],
         "response_rate": _rate(totals["answered"], totals["sent"]),
         "csat_mean": round(totals["csat"], 2) if totals["csat"] is not None else None,
         "nps": nps, "reopened": totals["reopened"],

@@ -34,6 +34,18 @@ _Rule = tuple[re.Pattern[str], Callable[[dict[str, str]], str]]
 
 _RULES: list[_Rule] = [
     (re.compile(r"is required"), lambda g: _("This field is required.")),
+    (
+        re.compile(r"must be between (?P<low>\d+) and (?P<high>\d+) \(got (?P<got>-?\d+)\)"),
+        lambda g: _("Enter a number between %(low)s and %(high)s (you entered %(got)s).") % g,
+    ),
+    (
+        re.compile(r"must be a whole number of minutes \(got (?P<got>.+)\)"),
+        lambda g: _("Enter a whole number of minutes (you entered %(got)s).") % g,
+    ),
+    (
+        re.compile(r"must be one of (?P<choices>[\w, ]+) \(got (?P<got>.*)\)"),
+        lambda g: _("Choose one of %(choices)s (you entered %(got)s).") % g,
+    ),
     (re.compile(r"must not be empty"), lambda g: _("This field must not be empty.")),
     (
         re.compile(r"must be at most (?P<limit>\d+) characters \(got (?P<got>\d+)\)"),
