@@ -9,8 +9,10 @@ from ninja.renderers import JSONRenderer
 from kesu import __version__
 from kesu.api.auth import BearerToken
 from kesu.api.channels import router as channels_router
+from kesu.api.compensation import router as compensation_router
 from kesu.api.complaints import router as complaints_router
 from kesu.api.customers import router as customers_router
+from kesu.api.knowledge import router as knowledge_router
 from kesu.api.notifications import router as notifications_router
 from kesu.api.routing import router as routing_router
 from kesu.api.surveys import router as surveys_router
@@ -40,6 +42,8 @@ api.add_router("/notifications", notifications_router)
 api.add_router("/complaints", channels_router)  # /complaints/{id}/replies
 api.add_router("/surveys", surveys_router)
 api.add_router("/channels/webhooks", webhooks_router)
+api.add_router("/knowledge", knowledge_router)
+api.add_router("", compensation_router)  # /complaints/{id}/compensation, /compensation/...
 
 
 @api.exception_handler(HttpError)

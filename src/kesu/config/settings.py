@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "kesu.channels",
     "kesu.surveys",
     "kesu.portal",
+    "kesu.knowledge",
+    "kesu.compensation",
     "kesu.web",
 ]
 

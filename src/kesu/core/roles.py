@@ -23,6 +23,7 @@ class Permission(models.TextChoices):
     CUSTOMER_READ = "customer.read"
     DATA_IMPORT = "data.import"
     ROUTING_MANAGE = "routing.manage"
+    KNOWLEDGE_MANAGE = "knowledge.manage"
 
 
 _EVERY_READ = {Permission.COMPLAINT_READ, Permission.CUSTOMER_READ}
@@ -34,10 +35,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.HANDLER: frozenset(_HANDLING),
     Role.SPECIALIST: frozenset(_HANDLING),
     Role.MANAGER: frozenset(
-        _HANDLING | {Permission.COMPLAINT_MERGE, Permission.DATA_IMPORT, Permission.ROUTING_MANAGE}
+        _HANDLING | {Permission.COMPLAINT_MERGE, Permission.DATA_IMPORT, Permission.ROUTING_MANAGE,
+         Permission.KNOWLEDGE_MANAGE}
     ),
     Role.ADMIN: frozenset(
-        _HANDLING | {Permission.COMPLAINT_MERGE, Permission.DATA_IMPORT, Permission.ROUTING_MANAGE}
+        _HANDLING | {Permission.COMPLAINT_MERGE, Permission.DATA_IMPORT, Permission.ROUTING_MANAGE,
+         Permission.KNOWLEDGE_MANAGE}
     ),
 }
 

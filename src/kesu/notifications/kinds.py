@@ -14,6 +14,7 @@ KIND_LABELS = {
     "customer_message": _("Message from the customer"),
     "reply_failed": _("Reply could not be sent"),
     "survey_reopened": _("Reopened by the customer's survey"),
+    "compensation_pending": _("Compensation awaiting approval"),
 }
 
 
