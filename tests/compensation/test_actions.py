@@ -147,3 +147,14 @@ def test_suggestions_pick_the_most_specific_matrix_row(db, handler):
     found = complaint_suggestions(complaint)
     assert [s.remedies for s in found] == [("refund shipping",), ("coupon",), ("apology",)]
     assert found[0].min_amount == Decimal("20.00")
+
+
+def test_the_audit_trail_is_append_only(complaint, handler):
+    from kesu.core.appendonly import AppendOnlyError
+
+    proposal_create(complaint=complaint, by=handler, amount="100", remedy="退款", reason="破损", now=T0)
+    event = CompensationEvent.objects.first()
+    for attempt in (event.save, event.delete, lambda: CompensationEvent.objects.update(kind="approved"),
+                    lambda: CompensationEvent.objects.all().delete()):
+        with pytest.raises(AppendOnlyError, match="compensation events are append-only"):
+            attempt()

@@ -11,7 +11,6 @@ from django.db import transaction
 from kesu.complaints import actions
 from kesu.complaints.drafts import ComplaintDraft
 from kesu.complaints.models import (
-    AppendOnlyError,
     Attachment,
     Complaint,
     ComplaintEvent,
@@ -19,6 +18,7 @@ from kesu.complaints.models import (
     IdempotencyKey,
     Status,
 )
+from kesu.core.appendonly import AppendOnlyError
 from kesu.core.errors import Conflict, FieldError, FieldErrors, InvalidTransition, NotPermitted
 from kesu.core.roles import Role
 from kesu.customers.actions import CustomerHandles

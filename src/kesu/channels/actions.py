@@ -51,6 +51,7 @@ from kesu.complaints.drafts import MAX_CONTENT, ComplaintDraft
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind, Status
 from kesu.core.errors import FieldError, FieldErrors, InvalidTransition, NotPermitted
 from kesu.core.models import Group, User
+from kesu.core.retry import MAX_ATTEMPTS, backoff
 from kesu.core.roles import Permission, Role
 from kesu.customers.actions import CustomerHandles
 from kesu.customers.models import CustomerIdentity, IdentityKind
@@ -62,9 +63,7 @@ logger = logging.getLogger(__name__)
 POLL_BATCH = 200  # messages per mailbox per poll; the rest wait for the next minute
 POLL_LEASE = timedelta(minutes=10)
 SEND_LEASE = timedelta(minutes=5)
-MAX_SEND_ATTEMPTS = 8
-BACKOFF_FIRST = timedelta(minutes=1)
-BACKOFF_CAP = timedelta(minutes=60)
+MAX_SEND_ATTEMPTS = MAX_ATTEMPTS
 SEND_SWEEP_CHUNK = 200
 MAX_REPLY = 20_000
 PASSWORD_ENV = re.compile(r"^KESU_MAILBOX_[A-Z0-9_]{1,50}$")
@@ -681,10 +680,6 @@ def _enqueue(outbound_id: int) -> None:
     except Exception:
         logger.exception("could not enqueue outbound message %s; the minute sweep will send it", outbound_id)
 
-
-def backoff(attempts: int) -> timedelta:
-    """The wait after the ``attempts``-th failed send: 1, 2, 4, 8 … minutes, at most an hour."""
-    return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
 
 
 def outbound_attempt(*, outbound_id: int, now: datetime) -> str | None:

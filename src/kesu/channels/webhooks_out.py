@@ -36,15 +36,13 @@ from kesu.channels.models import DeliveryState, WebhookDelivery, WebhookEvent, W
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
 from kesu.core.errors import FieldError, FieldErrors, NotPermitted
 from kesu.core.models import User
+from kesu.core.retry import MAX_ATTEMPTS, backoff
 from kesu.core.roles import Role
 
 logger = logging.getLogger(__name__)
 
 WEBHOOK_EDITORS = (Role.MANAGER, Role.ADMIN)
 SECRET_ENV = re.compile(r"^KESU_WEBHOOK_[A-Z0-9_]{1,50}$")
-MAX_ATTEMPTS = 8
-BACKOFF_FIRST = timedelta(minutes=1)
-BACKOFF_CAP = timedelta(minutes=60)
 SEND_LEASE = timedelta(minutes=5)
 SEND_TIMEOUT = 10.0  # seconds for the subscriber to answer
 SWEEP_CHUNK = 200
@@ -57,10 +55,6 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
     return f"sha256={digest}"
 
-
-def backoff(attempts: int) -> timedelta:
-    """The wait after the ``attempts``-th failed send: 1, 2, 4, 8 … minutes, at most an hour."""
-    return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
 
 
 # ---- subscribers ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.models import Category, Complaint, Severity
+from kesu.core.appendonly import AppendOnlyModel
 
 SENIOR = "senior"  # the approval-limit key for a handler whose profile is_senior
 
@@ -105,22 +106,7 @@ class CompensationEventKind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Compensation withdrawn")
 
 
-class AppendOnlyError(RuntimeError):
-    pass
-
-
-class CompensationEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("compensation events are append-only")
-
-    def delete(self):
-        raise AppendOnlyError("compensation events are append-only")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise AppendOnlyError("compensation events are append-only")
-
-
-class CompensationEvent(models.Model):
+class CompensationEvent(AppendOnlyModel):
     """One line of the compensation audit trail. Append-only."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
@@ -131,18 +117,10 @@ class CompensationEvent(models.Model):
     at = models.DateTimeField()
     data = models.JSONField(default=dict, blank=True)
 
-    objects = CompensationEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]
 
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("compensation events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("compensation events are append-only")
 
     def __str__(self) -> str:
         return f"{self.proposal_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kesu.core.appendonly import AppendOnlyModel
 from kesu.core.models import Group
 from kesu.customers.models import Customer
 
@@ -188,24 +189,7 @@ class EventKind(models.TextChoices):
     REPLY_SENT = "reply_sent", _("Reply sent to the customer")
 
 
-class AppendOnlyError(RuntimeError):
-    pass
-
-
-class ComplaintEventQuerySet(models.QuerySet):
-    """Bulk writes would go around ``save()``/``delete()``; refuse them too."""
-
-    def update(self, **kwargs):
-        raise AppendOnlyError("complaint events are append-only")
-
-    def delete(self):
-        raise AppendOnlyError("complaint events are append-only")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise AppendOnlyError("complaint events are append-only")
-
-
-class ComplaintEvent(models.Model):
+class ComplaintEvent(AppendOnlyModel):
     """One line of a complaint's timeline. Append-only: never updated, never deleted."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
@@ -218,19 +202,11 @@ class ComplaintEvent(models.Model):
     to_status = models.CharField(max_length=20, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
-    objects = ComplaintEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["complaint", "at"], name="event_complaint_at")]
 
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("complaint events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("complaint events are append-only")
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

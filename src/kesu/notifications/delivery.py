@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import F
 
+from kesu.core.retry import MAX_ATTEMPTS, backoff
 from kesu.notifications.actions import sms_configured
 from kesu.notifications.models import ContactPoint, Delivery, DeliveryChannel, DeliveryState
 from kesu.notifications.transports import ChannelDown, SendFailed, email_send, sms_send
@@ -24,16 +25,9 @@ from kesu.notifications.worktime import WorkingTime
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
-MAX_ATTEMPTS = 8
-BACKOFF_FIRST = timedelta(minutes=1)
-BACKOFF_CAP = timedelta(minutes=60)
 SWEEP_CHUNK = 500
 SMS_TEXT_LIMIT = 500
 
-
-def backoff(attempts: int) -> timedelta:
-    """The wait after the ``attempts``-th failed attempt: 1, 2, 4, 8 … minutes, at most an hour."""
-    return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
 
 
 @dataclass(frozen=True)

@@ -19,19 +19,15 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import translation
-from django.utils.translation import gettext as _
 
-from kesu.channels.actions import complaint_primary
-from kesu.complaints.actions import attachment_add, complaint_create, complaint_resume
+from kesu.channels.actions import complaint_primary, customer_message_landed
+from kesu.complaints.actions import attachment_add, complaint_create
 from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import ComplaintDraft
-from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind, Status
+from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind
 from kesu.core.errors import DomainError, FieldError, FieldErrors
 from kesu.customers.actions import CustomerHandles
-from kesu.notifications.actions import notify
 from kesu.portal.models import PortalSender, PortalSubmission, TrackingLink
-from kesu.sla.actions import sla_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -240,33 +236,11 @@ def portal_message_add(
             data={"channel": Channel.WEB, "via": "portal", "text": text,
                   "attachments": [upload.name] if upload is not None else []},
         )
-        current.updated_at = now
-        current.save(update_fields=["updated_at"])
         if upload is not None:
             attachment_add(complaint=current, upload=upload, by=None, now=now)
-        if current.status == Status.PENDING_CUSTOMER:  # the customer answered: the clocks run again
-            current = complaint_resume(
-                complaint=current, by=None, now=now, note="the customer added information on the portal"
-            )
-        else:
-            sla_refresh(current, now=now)
-        _customer_wrote_notify(current, text=text, event=event, now=now)
+        customer_message_landed(
+            complaint=current, text=text, key=f"customer_message:portal:{event.pk}",
+            resume_note="the customer added information on the portal", now=now,
+        )
     return event
 
-
-def _customer_wrote_notify(complaint: Complaint, *, text: str, event: ComplaintEvent, now: datetime) -> None:
-    recipient = complaint.assignee or complaint.last_handler or (complaint.group.lead if complaint.group else None)
-    if recipient is None:
-        return
-    try:
-        # a savepoint: a failing notice must not lose the customer's message; written in the desk's
-        # language, not the visitor's
-        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-            notify(
-                recipients=[recipient], kind="customer_message",
-                title=_("%(number)s: the customer wrote") % {"number": complaint.number},
-                body=text[:500], key=f"customer_message:portal:{event.pk}", now=now, complaint=complaint,
-                urgent=complaint.red_channel,
-            )
-    except Exception:
-        logger.exception("could not notify about the portal message on %s", complaint.number)

@@ -8,18 +8,14 @@ from kesu.sla.actions import calendar_save, calendar_touch
 from kesu.sla.models import SOURCE_MANUAL, Calendar, CalendarDay, CalendarYear, SlaPolicy
 
 
-class EditorsOnly(ConfigurationEditors):
-    pass
-
-
-class CalendarDayInline(EditorsOnly, admin.TabularInline):
+class CalendarDayInline(ConfigurationEditors, admin.TabularInline):
     model = CalendarDay
     fields = ("date", "kind", "name", "source")
     readonly_fields = ("source",)
     extra = 1
 
 
-class CalendarYearInline(EditorsOnly, admin.TabularInline):
+class CalendarYearInline(ConfigurationEditors, admin.TabularInline):
     model = CalendarYear
     fields = ("year", "source", "estimated", "imported_at")
     readonly_fields = ("source", "estimated", "imported_at")
@@ -27,7 +23,7 @@ class CalendarYearInline(EditorsOnly, admin.TabularInline):
 
 
 @admin.register(Calendar)
-class CalendarAdmin(EditorsOnly, admin.ModelAdmin):
+class CalendarAdmin(ConfigurationEditors, admin.ModelAdmin):
     list_display = ("name", "title", "time_zone", "is_default", "updated_at")
     fields = ("name", "title", "time_zone", "week", "makeup_periods", "country", "is_default")
     inlines = (CalendarYearInline, CalendarDayInline)
@@ -56,7 +52,7 @@ class CalendarAdmin(EditorsOnly, admin.ModelAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(EditorsOnly, admin.ModelAdmin):
+class SlaPolicyAdmin(ConfigurationEditors, admin.ModelAdmin):
     """Policies are validated as a whole (SlaPolicy.clean → policy_parse): every bad part is named."""
 
     list_display = ("name", "title", "position", "enabled", "warn_percent", "calendar", "updated_at")
