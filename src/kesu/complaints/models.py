@@ -44,6 +44,28 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class ServiceType(models.TextChoices):
+    """The type axis of the response templates (REQUIREMENTS §5: pre-sale / after-sale / technical)."""
+
+    PRE_SALE = "pre_sale", _("Pre-sale")
+    AFTER_SALE = "after_sale", _("After-sale")
+    TECHNICAL = "technical", _("Technical")
+
+
+class RootCause(models.TextChoices):
+    """Why it happened, tagged when resolving (for analysis and prevention)."""
+
+    PRODUCT_DEFECT = "product_defect", _("Product defect")
+    SERVICE_ATTITUDE = "service_attitude", _("Service attitude")
+    PROCESS = "process", _("Process or policy")
+    LOGISTICS = "logistics", _("Logistics")
+    BILLING_ERROR = "billing_error", _("Billing error")
+    SYSTEM_FAULT = "system_fault", _("System fault")
+    THIRD_PARTY = "third_party", _("Third party")
+    MISUNDERSTANDING = "misunderstanding", _("Customer misunderstanding")
+    OTHER = "other", _("Other")
+
+
 class Category(models.Model):
     """A node of the editable category tree (seeded from REQUIREMENTS §2)."""
 
@@ -54,6 +76,10 @@ class Category(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     sort = models.PositiveSmallIntegerField(default=0)
+    service_type = models.CharField(
+        _("service type"), max_length=16, choices=ServiceType.choices, blank=True,
+        help_text="chooses the response templates; empty: the parent's, else after-sale",
+    )
     is_active = models.BooleanField(default=True)
     required_fields = models.JSONField(
         _("required fields"), default=list, blank=True,
@@ -119,6 +145,7 @@ class Complaint(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
     )
     resolution = models.TextField(_("resolution"), blank=True)
+    root_cause = models.CharField(_("root cause"), max_length=24, choices=RootCause.choices, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("reopened"), default=0)
     # what triage found (the full result with reasons is the latest `triaged` event; these are for
     # lists, filters and routing)
@@ -187,6 +214,8 @@ class EventKind(models.TextChoices):
     REMINDED = "reminded", _("Progress reminder")
     CUSTOMER_MESSAGE = "customer_message", _("Message from the customer")
     REPLY_SENT = "reply_sent", _("Reply sent to the customer")
+    CALL = "call", _("Phone call")
+    COMPENSATION = "compensation", _("Compensation")
 
 
 class ComplaintEvent(AppendOnlyModel):

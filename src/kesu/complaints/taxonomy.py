@@ -34,3 +34,32 @@ def categories_seed(category_model) -> None:
             code=code, defaults={"name_zh": zh, "name_en": en, "parent": by_code.get(parent), "sort": sort}
         )
         by_code[code] = category
+
+
+# the response templates' type axis for the default tree (REQUIREMENTS §5); a category without one
+# takes its parent's, and a tree without any is after-sale
+DEFAULT_SERVICE_TYPES: dict[str, str] = {
+    "service": "after_sale",
+    "product": "technical",
+    "product-consultation": "pre_sale",
+    "product-quality": "technical",
+    "logistics": "after_sale",
+    "billing": "after_sale",
+    "policy": "pre_sale",
+}
+FALLBACK_SERVICE_TYPE = "after_sale"
+
+
+def service_types_seed(category_model) -> None:
+    """Give the default categories their service type where none is set (data migration)."""
+    for code, service_type in DEFAULT_SERVICE_TYPES.items():
+        category_model.objects.filter(code=code, service_type="").update(service_type=service_type)
+
+
+def service_type_of(category) -> str:
+    """The service type of a complaint's category: its own, its parent's, else after-sale."""
+    while category is not None:
+        if category.service_type:
+            return category.service_type
+        category = category.parent
+    return FALLBACK_SERVICE_TYPE

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "kesu.portal",
     "kesu.knowledge",
     "kesu.compensation",
+    "kesu.queues",
+    "kesu.desk",
+    "kesu.calls",
     "kesu.web",
 ]
 

@@ -20,5 +20,10 @@ urlpatterns = [
     path("notifications/", include("kesu.notifications.urls")),
     path("portal/", include("kesu.portal.urls")),
     path("survey/", include("kesu.surveys.urls")),
+    path("queues/", include("kesu.queues.urls")),
+    path("desk/", include("kesu.desk.urls")),
+    path("library/", include("kesu.knowledge.urls")),
+    path("compensation/", include("kesu.compensation.urls")),
+    path("calls/", include("kesu.calls.urls")),
     path("", include("kesu.web.urls")),
 ]

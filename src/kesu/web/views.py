@@ -12,6 +12,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kesu.calls.panel import calls_context
+from kesu.compensation.panel import compensation_context
 from kesu.complaints import lifecycle
 from kesu.complaints.actions import attachment_add, complaint_create
 from kesu.complaints.models import Attachment, Category, Complaint
@@ -20,6 +22,7 @@ from kesu.complaints.transitions import complaint_transition
 from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError, InvalidTransition, NotPermitted
 from kesu.core.roles import Permission, Role
+from kesu.desk.panels import desk_context
 from kesu.sla.calendars import calendar_coverage_gaps
 from kesu.sla.selectors import complaint_clocks
 from kesu.triage.actions import complaint_correct
@@ -141,6 +144,9 @@ def _detail_page(
         # after a failed POST the address is the form's; switching language returns to the page
         "lang_next": reverse("web:complaint_detail", args=[complaint.pk]),
     }
+    context.update(desk_context(request.user, complaint, events))
+    context.update(compensation_context(request.user, complaint))
+    context.update(calls_context(request.user, complaint))
     return render(request, "web/complaint_detail.html", context, status=status)
 
 
