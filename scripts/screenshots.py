@@ -53,7 +53,12 @@ def main() -> None:
             page.screenshot(path=OUT / f"complaint-new-errors{suffix}.png", full_page=True)
             page.goto(f"{args.base}/notifications/")
             page.screenshot(path=OUT / f"notifications{suffix}.png")
+            page.goto(f"{args.base}/compensation/approvals/")
+            page.screenshot(path=OUT / f"approvals{suffix}.png", full_page=True)
+            page.goto(f"{args.base}/library/")
+            page.screenshot(path=OUT / f"library{suffix}.png", full_page=True)
             page.close()
+            _handler_pages(browser, args, language, suffix)
             # the public portal: a customer files a complaint and follows it (no login)
             portal = browser.new_page(viewport={"width": 1280, "height": 900})
             portal.context.add_cookies([{"name": "django_language", "value": language, "url": args.base}])
@@ -71,6 +76,36 @@ def main() -> None:
             portal.close()
         browser.close()
     print(f"screenshots in {OUT}")
+
+
+def _handler_pages(browser, args, language: str, suffix: str) -> None:
+    """A first-line handler's day: the queues, the desk with a template chosen, logging a call."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": args.base}])
+    page.goto(f"{args.base}/login/")
+    page.fill("input[name=username]", "handler")
+    page.fill("input[name=password]", args.password)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{args.base}/?queue=mine")
+    page.screenshot(path=OUT / f"queues{suffix}.png")
+    page.goto(f"{args.base}/?queue=mine&status=in_progress")
+    href = page.locator("table a[href*='/complaints/']").first.get_attribute("href")
+    page.goto(f"{args.base}{href}")
+    options = page.locator("select[name=template] option")
+    if options.count() > 1:
+        page.select_option("select[name=template]", index=1)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)
+    page.screenshot(path=OUT / f"desk{suffix}.png", full_page=True)
+    phone = page.locator(".customer-panel dd.mono, .desk-customer dd.mono").filter(has_text="1").first
+    number = phone.inner_text() if phone.count() else "13800138000"
+    page.goto(f"{args.base}/calls/new/")
+    page.fill("input[name=number]", number.strip())
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(800)
+    page.screenshot(path=OUT / f"call{suffix}.png", full_page=True)
+    page.close()
 
 
 if __name__ == "__main__":

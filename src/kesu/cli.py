@@ -266,10 +266,13 @@ def cmd_worker(args) -> int:
 def cmd_demo(args) -> int:
     from django.core.management import call_command
 
+    from kesu.calls.demo import calls_demo_seed
+    from kesu.compensation.demo import compensation_demo_proposals, compensation_demo_seed
     from kesu.complaints.models import Complaint
     from kesu.core.clock import clock_now
     from kesu.demo.generator import demo_generate, demo_users_ensure
     from kesu.demo.organisation import demo_routing_ensure, organisation_ensure
+    from kesu.knowledge.demo import knowledge_demo_seed
 
     if args.complaints < 0:
         return _fail("--complaints must be 0 or more", EXIT_USAGE)
@@ -283,8 +286,15 @@ def cmd_demo(args) -> int:
         summary = demo_generate(complaints=args.complaints, seed=args.seed, now=clock_now())
         print(f"  {summary}")
     demo_routing_ensure(now=clock_now())
+    logins = demo_users_ensure()
+    # the workspace's reference data: solution articles, the compensation matrix, phone calls
+    # (each does nothing when already there)
+    knowledge_demo_seed(clock_now())
+    compensation_demo_seed(clock_now())
+    compensation_demo_proposals(clock_now())
+    calls_demo_seed(clock_now())
     print("\nLogins (role, username, password):")
-    for username, password, role in demo_users_ensure():
+    for username, password, role in logins:
         print(f"  {role:<11} {username:<12} {password}")
     if args.no_serve:
         return 0

@@ -37,7 +37,7 @@ def valid_body(handler2, other_group):
         extra = {
             "assign": {"assignee": handler2.username},
             "pend": {"reason": "等客户回电"},
-            "resolve": {"resolution": "已退款 ¥120"},
+            "resolve": {"resolution": "已退款 ¥120", "root_cause": "billing_error"},
             "reopen": {"reason": "客户说问题没解决"},
             "transfer": {"group": other_group.code, "reason": "需要二线处理"},
             "merge": {"primary": make_complaint(content="同一问题的首次投诉").number, "reason": "重复"},
@@ -129,9 +129,11 @@ def test_reopening_a_merged_duplicate_is_409(handler, manager_client):
 @pytest.mark.parametrize(
     ("status", "body", "field"),
     [
-        (Status.IN_PROGRESS, {"action": "resolve"}, "resolution"),
-        (Status.IN_PROGRESS, {"action": "resolve", "resolution": "  \n "}, "resolution"),
-        (Status.IN_PROGRESS, {"action": "resolve", "resolution": "好" * 5001}, "resolution"),
+        (Status.IN_PROGRESS, {"action": "resolve", "root_cause": "other"}, "resolution"),
+        (Status.IN_PROGRESS, {"action": "resolve", "resolution": "  \n ", "root_cause": "other"}, "resolution"),
+        (Status.IN_PROGRESS, {"action": "resolve", "resolution": "好" * 5001, "root_cause": "other"}, "resolution"),
+        (Status.IN_PROGRESS, {"action": "resolve", "resolution": "已退款"}, "root_cause"),
+        (Status.IN_PROGRESS, {"action": "resolve", "resolution": "已退款", "root_cause": "bad-luck"}, "root_cause"),
         (Status.RESOLVED, {"action": "reopen"}, "reason"),
         (Status.CLOSED, {"action": "reopen", "reason": "   "}, "reason"),
         (Status.ASSIGNED, {"action": "transfer", "reason": "二线"}, "group"),
@@ -152,7 +154,7 @@ def test_reopening_a_merged_duplicate_is_409(handler, manager_client):
         (Status.NEW, {"action": ""}, "action"),
         (Status.NEW, {"reason": "no action at all"}, "action"),
         (Status.NEW, {"action": "note", "text": ""}, "text"),
-        (Status.IN_PROGRESS, {"action": "resolve", "resolution": "ok\u0000"}, "resolution"),
+        (Status.IN_PROGRESS, {"action": "resolve", "resolution": "ok\u0000", "root_cause": "other"}, "resolution"),
         (
             Status.ASSIGNED,
             {"action": "transfer", "group": "back-office", "reason": "x", "coordinator": "ghost"},
@@ -238,7 +240,7 @@ def test_reopen_returns_to_the_handler_who_resolved_it(handler, handler2, manage
     assert reopened["data"]["assignee"]["username"] == handler2.username
 
     # and a second round increments again
-    for body in ({"action": "start"}, {"action": "resolve", "resolution": "再次处理"}):
+    for body in ({"action": "start"}, {"action": "resolve", "resolution": "再次处理", "root_cause": "other"}):
         assert post_json(manager_client, _url(complaint), body).status_code == 200
     response = post_json(manager_client, _url(complaint), {"action": "reopen", "reason": "还是不行"})
     assert response.json()["reopen_count"] == 2
@@ -249,7 +251,7 @@ def test_reopen_goes_to_whoever_held_it_when_resolved(handler, handler2, manager
     complaint = complaint_in(Status.IN_PROGRESS, handler=handler)
     post_json(manager_client, _url(complaint), {"action": "assign", "assignee": handler2.username})
     post_json(manager_client, _url(complaint), {"action": "start"})
-    post_json(manager_client, _url(complaint), {"action": "resolve", "resolution": "处理完毕"})
+    post_json(manager_client, _url(complaint), {"action": "resolve", "resolution": "处理完毕", "root_cause": "other"})
 
     response = post_json(manager_client, _url(complaint), {"action": "reopen", "reason": "没解决"})
 

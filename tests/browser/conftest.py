@@ -76,6 +76,10 @@ def page(live_server, browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    # the connection Django opened for this thread while Playwright's loop ran (see ``browser``)
+    from django.db import connections
+
+    connections.close_all()
 
 
 def log_in(page, user, password: str = PASSWORD) -> None:

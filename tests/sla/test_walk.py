@@ -62,7 +62,7 @@ def test_two_weeks_of_a_complaint_through_the_api_and_the_minute_job(db, client)
         # on Tuesday 13 October: 09:00–12:00 (180) + 145 from 13:30 → 15:55
         assert datetime.fromisoformat(resolution["due_at"]) == datetime(2026, 10, 13, 15, 55, tzinfo=SH)
     with at(2026, 10, 9, 10, 0):
-        transition(client, pk, action="resolve", resolution="多收的费用已退还")
+        transition(client, pk, action="resolve", resolution="多收的费用已退还", root_cause="billing_error")
         transition(client, pk, action="close")
     complaint = Complaint.objects.get(pk=pk)
     met = [c["clock"] for e in complaint.events.filter(kind=EventKind.SLA_MET) for c in e.data["clocks"]]

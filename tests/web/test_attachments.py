@@ -90,3 +90,34 @@ def test_an_analyst_may_not_upload(analyst_client, handler):
 
     assert response.status_code == 403
     assert not Attachment.objects.exists()
+
+
+PDF = b"%PDF-1.4\n" + b"0" * 64
+
+
+@pytest.mark.django_db
+def test_images_show_as_thumbnails_and_pdfs_as_a_framed_preview(handler_client, handler):
+    complaint = make_complaint(by=handler)
+    _upload(handler_client, complaint, "破损照片.png", PNG, "image/png")
+    _upload(handler_client, complaint, "发票.pdf", PDF, "application/pdf")
+    _upload(handler_client, complaint, "记录.txt", "客户来电记录".encode(), "text/plain")
+    image, pdf, text = Attachment.objects.filter(complaint=complaint).order_by("id")
+
+    page = handler_client.get(f"/complaints/{complaint.pk}/").content.decode()
+
+    assert f'<img src="/attachments/{image.pk}/" alt="破损照片.png" loading="lazy">' in page
+    assert f'<iframe src="/attachments/{pdf.pk}/" title="发票.pdf"' in page
+    assert f'<img src="/attachments/{text.pk}/"' not in page and f'<iframe src="/attachments/{text.pk}/"' not in page
+    # the frame may show the PDF: same origin only
+    download = handler_client.get(f"/attachments/{pdf.pk}/")
+    assert download["X-Frame-Options"] == "SAMEORIGIN"
+    assert download["Content-Disposition"].startswith("inline")
+
+
+@pytest.mark.django_db
+def test_the_upload_field_names_what_is_accepted(handler_client, handler):
+    complaint = make_complaint(by=handler)
+
+    page = handler_client.get(f"/complaints/{complaint.pk}/").content.decode()
+
+    assert 'accept=".amr,.csv,.doc,.docx,.gif,.jpeg,.jpg,.m4a,.mp3,.pdf,.png,.txt,.wav,.webp,.xls,.xlsx"' in page

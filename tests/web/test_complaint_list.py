@@ -181,18 +181,104 @@ def _many_complaints(count: int, handler, group) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("rows", [3, 30])
 def test_the_number_of_queries_does_not_grow_with_rows(
-    handler_client, handler, group, django_assert_num_queries
+    handler_client, handler, group, django_assert_num_queries, rows
 ):
-    # given 30 complaints with customers, categories, groups and assignees
-    _many_complaints(30, handler, group)
+    # given complaints with customers, categories, groups and assignees
+    _many_complaints(rows, handler, group)
 
-    # when the list is opened, it costs: session, user, categories, groups, count, one page of rows,
-    # and the bell's count of unread notifications
-    with django_assert_num_queries(7):
+    # when the list is opened, it costs: session, user, categories, groups, the user's groups, every
+    # queue's count with the list's (one query), the saved views, one page of rows, and the bell's
+    # count of unread notifications
+    with django_assert_num_queries(9):
         response = handler_client.get("/")
-    assert response.content.decode().count('class="badge status-') == 30
+    assert response.content.decode().count('class="badge status-') == rows
 
-    # and the htmx refresh of the table skips the select options
+    # a queue costs the same
+    with django_assert_num_queries(9):
+        handler_client.get("/", {"queue": "group", "sort": "due"})
+
+    # and the htmx refresh of the table skips the select options and the sidebar: session, user,
+    # the count and the rows (and the user's groups when a queue is chosen)
     with django_assert_num_queries(4):
         handler_client.get("/", {"status": "assigned"}, headers={"HX-Request": "true"})
+    with django_assert_num_queries(5):
+        handler_client.get("/", {"queue": "mine"}, headers={"HX-Request": "true"})
+
+
+@pytest.mark.django_db
+def test_the_queue_sidebar_counts_and_opens_a_queue(handler_client, handler, group):
+    # given one complaint assigned to the handler and two nobody took, in the handler's group
+    mine = make_complaint(by=handler, group=group.code, subject="我的投诉")
+    complaint_transition(complaint=mine, action="assign", assignee="handler1", by=handler, now=T0)
+    waiting = [make_complaint(by=handler, group=group.code, subject=f"待分派{i}") for i in range(2)]
+
+    # when the handler opens "my complaints"
+    page = handler_client.get("/", {"queue": "mine"}).content.decode()
+
+    # then the sidebar shows each queue with its count, the current one marked …
+    assert '<a class="queue-link" href="/?queue=mine" data-queue="mine" aria-current="page"' in page
+    assert _count(page, "mine") == "1"
+    assert _count(page, "unassigned") == "2"
+    assert _count(page, "group") == "3"
+    # … and the list holds their complaint only, the queue kept for the filters
+    assert _numbers(page, mine, *waiting) == [mine.number]
+    assert '<input type="hidden" name="queue" value="mine"' in page
+
+
+def _count(page: str, queue: str) -> str:
+    start = page.index(f'data-queue="{queue}"')
+    count = page.index('class="queue-count', start)
+    return page[page.index(">", count) + 1 : page.index("</span>", count)]
+
+
+@pytest.mark.django_db
+def test_the_list_sorts(handler_client, handler):
+    old = make_complaint(by=handler, now=T0, priority="P3")
+    urgent = make_complaint(by=handler, now=T0 + timedelta(minutes=1), priority="P1")
+    new = make_complaint(by=handler, now=T0 + timedelta(minutes=2), priority="P4")
+
+    def order(sort: str) -> list[str]:
+        page = handler_client.get("/", {"sort": sort}).content.decode()
+        return sorted((page.index(c.number), c.number) for c in (old, urgent, new))
+
+    assert [n for _, n in order("")] == [new.number, urgent.number, old.number]
+    assert [n for _, n in order("oldest")] == [old.number, urgent.number, new.number]
+    assert [n for _, n in order("priority")] == [urgent.number, old.number, new.number]
+    page = handler_client.get("/", {"sort": "oldest"}).content.decode()
+    assert '<option value="oldest" selected>' in page
+
+
+@pytest.mark.django_db
+def test_a_long_list_is_not_counted_to_the_end(handler_client, handler, monkeypatch):
+    # given more complaints than the count goes (the cap is 999; here 3)
+    monkeypatch.setattr("kesu.queues.page.COUNT_CAP", 3)
+    complaints = [make_complaint(by=handler, now=T0 + timedelta(minutes=i)) for i in range(5)]
+
+    page = handler_client.get("/").content.decode()
+    assert "超过 3 条投诉" in page or "More than 3 complaints" in page
+    assert all(c.number in page for c in complaints)
+
+
+@pytest.mark.django_db
+def test_no_count_reads_every_complaint(handler_client, handler, monkeypatch):
+    """On a million complaints a COUNT(*) of the list would cost more than the page: every count
+    the page runs stops at the cap (a LIMITed subquery), and past it the pager goes by "next"."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr("kesu.queues.page.COUNT_CAP", 3)
+    monkeypatch.setattr("kesu.web.views.PAGE_SIZE", 2)
+    complaints = [make_complaint(by=handler, now=T0 + timedelta(minutes=i)) for i in range(7)]
+
+    with CaptureQueriesContext(connection) as captured:
+        page = handler_client.get("/", {"page": 2}).content.decode()
+
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"] and "complaints_complaint" in q["sql"]]
+    assert counts and all("LIMIT 4" in sql for sql in counts)
+    # page 2 of "more than 3": the rows, a way back and a way on, no "of N" and no last page
+    assert _numbers(page, *complaints) == [complaints[3].number, complaints[4].number]
+    assert "?page=1" in page and "?page=3" in page
+    assert "第 2 页" in page or "Page 2" in page
+    assert "共" not in page.split('class="pager-pos">')[1].split("</span>")[0]

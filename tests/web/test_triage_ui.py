@@ -11,6 +11,7 @@ from kesu.complaints.transitions import complaint_transition
 from kesu.customers.actions import CustomerHandles
 from kesu.triage.actions import complaint_triage
 from tests.factories import T0, make_complaint
+from tests.web.test_complaint_detail import DETAIL_QUERIES
 
 RED_TEXT = "孩子用你们的热水壶烫伤了手，我要投诉到12315，还要找媒体曝光！！！垃圾公司"
 ANGRY_REPEAT = "快递三天没到，包裹破损，客服态度很差，我要投诉到12315！！！"
@@ -306,8 +307,9 @@ def test_the_list_costs_the_same_with_markers(handler_client, handler, django_as
     for day in range(5):
         make_complaint(by=handler, now=T0 + timedelta(days=day), content=RED_TEXT)
 
-    # session, user, categories, groups, count, one page of rows, the bell's unread count
-    with django_assert_num_queries(7):
+    # session, user, categories, groups, the user's groups, every queue's count with the list's (one
+    # query), the saved views, one page of rows, the bell's unread count
+    with django_assert_num_queries(9):
         page = handler_client.get("/").content.decode()
     assert page.count('<span class="tag red">') == 5
 
@@ -329,8 +331,9 @@ def test_the_detail_page_costs_the_same_however_many_events_and_repeats(
     # session, user, complaint, events with actors, attachments, customer handles, categories
     # (names for the panel and timeline, and the correction select), repeats, repeated by,
     # handlers for the assign form, groups for the transfer form, handlers again for the transfer
-    # form's coordinator, the bell's unread count
-    with django_assert_num_queries(13):
+    # form's coordinator, the bell's unread count; then the desk's panels (DETAIL_QUERIES), plus the
+    # compensation matrix of the now-known category
+    with django_assert_num_queries(DETAIL_QUERIES + 1):
         page = _page(handler_client, complaint)
     assert earlier.number in page
 
@@ -342,7 +345,7 @@ def test_the_detail_page_costs_the_same_however_many_events_and_repeats(
     _correct(handler_client, complaint, severity="urgent")
 
     # then the page costs the same
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(DETAIL_QUERIES + 1):
         page = _page(handler_client, complaint)
     assert "第9次回访" in page
     assert page.count("相似度") == 5

@@ -8,12 +8,14 @@ from ninja.renderers import JSONRenderer
 
 from kesu import __version__
 from kesu.api.auth import BearerToken
+from kesu.api.calls import router as calls_router
 from kesu.api.channels import router as channels_router
 from kesu.api.compensation import router as compensation_router
 from kesu.api.complaints import router as complaints_router
 from kesu.api.customers import router as customers_router
 from kesu.api.knowledge import router as knowledge_router
 from kesu.api.notifications import router as notifications_router
+from kesu.api.queues import router as queues_router
 from kesu.api.routing import router as routing_router
 from kesu.api.surveys import router as surveys_router
 from kesu.api.webhooks import router as webhooks_router
@@ -44,6 +46,8 @@ api.add_router("/surveys", surveys_router)
 api.add_router("/channels/webhooks", webhooks_router)
 api.add_router("/knowledge", knowledge_router)
 api.add_router("", compensation_router)  # /complaints/{id}/compensation, /compensation/...
+api.add_router("", calls_router)  # /calls, /customers/lookup
+api.add_router("/queues", queues_router)
 
 
 @api.exception_handler(HttpError)

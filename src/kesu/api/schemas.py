@@ -57,7 +57,11 @@ class TransitionIn(TextIn):
     assignee: str | None = Field(None, description="username (assign, transfer)")
     group: str | None = Field(None, description="group code (transfer)")
     reason: str = Field("", description="pend, reopen, transfer, merge")
-    resolution: str = Field("", description="resolve")
+    resolution: str = Field("", description="resolve: the resolution summary")
+    root_cause: str = Field(
+        "", description="resolve (required): product_defect, service_attitude, process, logistics, billing_error, "
+        "system_fault, third_party, misunderstanding or other",
+    )
     note: str = Field("", description="resume, close")
     text: str = Field("", description="note, contact, follow_up")
     primary: str | None = Field(None, description="number or id of the primary complaint (merge)")

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from kesu.compensation.authority import approver_for, authority_of, covers
+from kesu.compensation.authority import APPROVER_ORDER, approver_for, authority_of, covers
 from kesu.compensation.models import CompensationEvent, CompensationEventKind, Proposal, ProposalStatus
 from kesu.compensation.selectors import approvers_for, limits_map, prereview_flagged, user_authority
-from kesu.complaints.models import Complaint
+from kesu.complaints.actions import complaint_event_record
+from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
 from kesu.core.errors import Conflict, FieldError, NotPermitted
 from kesu.core.models import User
 from kesu.notifications.actions import notify
@@ -53,6 +54,26 @@ def _event(proposal: Proposal, kind: str, actor: User | None, now: datetime, **d
     return CompensationEvent.objects.create(proposal=proposal, kind=kind, actor=actor, at=now, data=data)
 
 
+def _approver_present(amount: Decimal, limits: dict, proposer: User) -> str:
+    """The lowest approver key that covers ``amount`` and has someone (not the proposer) to decide;
+    when nobody holds any of them, the lowest that covers it (the queue still shows it to anyone
+    whose authority does)."""
+    for key in APPROVER_ORDER:
+        if key in limits and covers(limits[key], amount):
+            if any(u.pk != proposer.pk for u in approvers_for(key, limits)):
+                return key
+    return approver_for(amount, limits) or ""
+
+
+def _timeline(proposal: Proposal, action: str, actor: User | None, now: datetime, **data) -> ComplaintEvent:
+    """The complaint's timeline line for a compensation step (``data.action``: proposed / approved /
+    rejected / withdrawn), written with the audit event in the same transaction."""
+    return complaint_event_record(
+        complaint_id=proposal.complaint_id, kind=EventKind.COMPENSATION, by=actor, now=now,
+        proposal=proposal.pk, action=action, amount=str(proposal.amount), remedy=proposal.remedy, **data,
+    )
+
+
 def _limit_text(limit: Decimal | None) -> str:
     return "no limit" if limit is None else f"{limit:,} CNY"
 
@@ -69,12 +90,15 @@ def proposal_create(
     if len(remedy) > REMEDY_MAX:
         raise FieldError("remedy", f"must be at most {REMEDY_MAX} characters")
     reason = (reason or "").strip()
+    if complaint.merged_into_id:
+        raise FieldError("complaint", f"{complaint.number} was merged into {complaint.merged_into.number}; "
+                                      f"propose on {complaint.merged_into.number}")
     limits = limits_map()
     own = user_authority(by, limits)
     with transaction.atomic():
         prereview = prereview_flagged(complaint)
         auto = covers(own, amount)
-        approver = "" if auto else (approver_for(amount, limits) or "")
+        approver = "" if auto else _approver_present(amount, limits, by)
         if not auto and not approver:
             raise FieldError("amount", f"no role may approve {amount:,} CNY; ask an administrator to set approval limits")
         proposal = Proposal.objects.create(
@@ -85,6 +109,8 @@ def proposal_create(
         )
         _event(proposal, CompensationEventKind.PROPOSED, by, now, amount=str(amount), remedy=remedy,
                reason=reason, prereview=prereview, needs_approval_by=approver)
+        _timeline(proposal, "proposed", by, now, reason=reason, status=proposal.status,
+                  needs_approval_by=approver)
         if auto:
             _event(proposal, CompensationEventKind.AUTO_APPROVED, by, now, amount=str(amount),
                    authority=None if own is None else str(own))
@@ -131,6 +157,7 @@ def proposal_decide(*, proposal: Proposal, by: User, approve: bool, reason: str 
         current.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         _event(current, CompensationEventKind.APPROVED if approve else CompensationEventKind.REJECTED, by, now,
                amount=str(current.amount), reason=reason)
+        _timeline(current, "approved" if approve else "rejected", by, now, reason=reason)
     _copy(current, proposal)
     return proposal
 
@@ -149,6 +176,7 @@ def proposal_withdraw(*, proposal: Proposal, by: User, reason: str = "", now: da
         current.decision_reason = (reason or "").strip()
         current.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         _event(current, CompensationEventKind.WITHDRAWN, by, now, reason=current.decision_reason)
+        _timeline(current, "withdrawn", by, now, reason=current.decision_reason)
     _copy(current, proposal)
     return proposal
 

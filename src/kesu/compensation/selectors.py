@@ -45,9 +45,13 @@ def prereview_flagged(complaint: Complaint) -> bool:
     ).exists()
 
 
-def approval_queue(user: User) -> list[Proposal]:
-    """Pending proposals ``user`` may decide (their authority covers the amount), oldest first."""
-    own = user_authority(user)
+_UNKNOWN = object()
+
+
+def approval_queue(user: User, *, authority: Decimal | None | object = _UNKNOWN) -> list[Proposal]:
+    """Pending proposals ``user`` may decide (their authority covers the amount), oldest first.
+    ``authority``: the user's, when the caller has it already (``None`` = no limit)."""
+    own = user_authority(user) if authority is _UNKNOWN else authority
     pending = Proposal.objects.filter(status=ProposalStatus.PENDING).exclude(proposed_by=user)
     if own is not None:
         pending = pending.filter(amount__lte=own)

@@ -202,8 +202,18 @@ def complaint_resume(*, complaint: Complaint, by: User | None, now: datetime, no
     return _apply(complaint, by, lifecycle.resume, now=now, note=note)
 
 
-def complaint_resolve(*, complaint: Complaint, by: User | None, now: datetime, resolution: str) -> Complaint:
-    return _apply(complaint, by, lifecycle.resolve, now=now, resolution=resolution)
+def complaint_resolve(
+    *,
+    complaint: Complaint,
+    by: User | None,
+    now: datetime,
+    resolution: str,
+    root_cause: str = "",
+    root_cause_required: bool = False,
+) -> Complaint:
+    """Resolve with a summary and a root-cause tag (required where a person resolves: UI and API)."""
+    return _apply(complaint, by, lifecycle.resolve, now=now, resolution=resolution, root_cause=root_cause,
+                  root_cause_required=root_cause_required)
 
 
 def complaint_close(*, complaint: Complaint, by: User | None, now: datetime, note: str = "") -> Complaint:
@@ -255,6 +265,18 @@ def complaint_follow_up(
 
 def complaint_note_add(*, complaint: Complaint, by: User | None, now: datetime, text: str) -> Complaint:
     return _apply(complaint, by, lifecycle.note, now=now, text=text)
+
+
+def complaint_event_record(*, complaint_id: int, kind: str, by: User | None, now: datetime, **data) -> ComplaintEvent:
+    """A timeline line written by another app (a call, a compensation step) inside its transaction:
+    the complaint is locked and marked updated, as for any step of its own."""
+    current = _locked(Complaint(pk=complaint_id))
+    current.updated_at = now
+    current.save(update_fields=["updated_at"])
+    return ComplaintEvent.objects.create(
+        complaint=current, kind=kind, actor=by, at=now, from_status=current.status, to_status=current.status,
+        data=data,
+    )
 
 
 def complaint_merge(

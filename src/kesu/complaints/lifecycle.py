@@ -17,8 +17,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, Status
-from kesu.core.errors import FieldError, InvalidTransition
+from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, RootCause, Status
+from kesu.core.errors import FieldError, FieldErrors, InvalidTransition
 from kesu.core.models import Group, User
 from kesu.core.roles import Permission
 
@@ -145,15 +145,50 @@ def resume(complaint: Complaint, *, by: User | None, now: datetime, note: str = 
     return _event(complaint, EventKind.RESUMED, by=by, now=now, before=before, note=note)
 
 
-def resolve(complaint: Complaint, *, by: User | None, now: datetime, resolution: str) -> ComplaintEvent:
+def _root_cause(value: str, *, required: bool) -> str:
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise FieldError("root_cause", "is required")
+        return ""
+    if value not in RootCause.values:
+        raise FieldError("root_cause", f"unknown root_cause {value!r}; choose one of {', '.join(RootCause.values)}")
+    return value
+
+
+def resolve(
+    complaint: Complaint,
+    *,
+    by: User | None,
+    now: datetime,
+    resolution: str,
+    root_cause: str = "",
+    root_cause_required: bool = False,
+) -> ComplaintEvent:
+    """Resolve with a resolution summary and a root-cause tag (``RootCause``).
+
+    The UI and the API require the root cause (``root_cause_required``); imports and the demo
+    generator may leave it empty. Both problems are reported together."""
     _require(complaint, "resolve")
-    resolution = _text("resolution", resolution)
+    errors: list[FieldError] = []
+    try:
+        resolution = _text("resolution", resolution)
+    except FieldError as error:
+        errors.append(error)
+    try:
+        root_cause = _root_cause(root_cause, required=root_cause_required)
+    except FieldError as error:
+        errors.append(error)
+    if errors:
+        raise errors[0] if len(errors) == 1 else FieldErrors(errors)
     before = complaint.status
     complaint.status = Status.RESOLVED
     complaint.resolution = resolution
+    complaint.root_cause = root_cause
     complaint.resolved_at = now
     complaint.last_handler = complaint.assignee or by
-    return _event(complaint, EventKind.RESOLVED, by=by, now=now, before=before, resolution=resolution)
+    return _event(complaint, EventKind.RESOLVED, by=by, now=now, before=before, resolution=resolution,
+                  root_cause=root_cause)
 
 
 def close(complaint: Complaint, *, by: User | None, now: datetime, note: str = "") -> ComplaintEvent:
@@ -182,6 +217,7 @@ def reopen(complaint: Complaint, *, by: User | None, now: datetime, reason: str)
     complaint.status = Status.ASSIGNED if handler else Status.NEW
     complaint.assigned_at = now if handler else None
     complaint.resolved_at = None
+    complaint.root_cause = ""  # judged again at the next resolution (the resolved event keeps it)
     complaint.closed_at = None
     complaint.reopen_count += 1
     return _event(

@@ -179,6 +179,38 @@ class Complaint(models.Model):
             models.Index(fields=["channel", "-created_at"], name="complaint_channel_newest"),
             models.Index(fields=["category", "-created_at"], name="complaint_category_newest"),
             models.Index(fields=["customer", "-created_at"], name="complaint_customer_newest"),
+            # the list's "priority" sort over every complaint (queues/definitions.py SORT_LABELS)
+            models.Index(fields=["priority", "-created_at", "-id"], name="complaint_priority_newest"),
+            # the queues (queues/definitions.py) read open complaints only: small indexes of just those
+            # rows keep a queue page's cost with the open complaints, not with the whole history. The
+            # condition is the queues' own, written the same way (equalities joined by OR, in this
+            # order: SQLite matches a partial index's condition to a query's bound values only so,
+            # not through IN), so both planners use them.
+            models.Index(
+                fields=["-created_at", "-id"], name="complaint_open_newest",
+                condition=models.Q(status="new") | models.Q(status="assigned") | models.Q(status="in_progress")
+                | models.Q(status="pending_customer"),
+            ),
+            models.Index(
+                fields=["assignee", "-created_at"], name="complaint_open_assignee",
+                condition=models.Q(status="new") | models.Q(status="assigned") | models.Q(status="in_progress")
+                | models.Q(status="pending_customer"),
+            ),
+            models.Index(
+                fields=["group", "-created_at"], name="complaint_open_group",
+                condition=models.Q(status="new") | models.Q(status="assigned") | models.Q(status="in_progress")
+                | models.Q(status="pending_customer"),
+            ),
+            models.Index(
+                fields=["next_due_at", "id"], name="complaint_open_due",
+                condition=models.Q(status="new") | models.Q(status="assigned") | models.Q(status="in_progress")
+                | models.Q(status="pending_customer"),
+            ),
+            models.Index(
+                fields=["priority", "-created_at", "-id"], name="complaint_open_priority",
+                condition=models.Q(status="new") | models.Q(status="assigned") | models.Q(status="in_progress")
+                | models.Q(status="pending_customer"),
+            ),
         ]
 
     def __str__(self) -> str:

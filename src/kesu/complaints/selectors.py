@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent, Status
 from kesu.core.errors import FieldError
@@ -24,6 +24,27 @@ class ComplaintFilters:
     created_from: datetime | None = None
     created_to: datetime | None = None
     q: str = ""
+    sort: str = ""  # a key of SORTS; empty: newest first
+
+
+# the orders a list can take: name → ORDER BY (the last term makes the order total, for paging).
+# "due": the next SLA instant first, complaints without one last.
+SORTS: dict[str, tuple[str, ...]] = {
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "due": ("next_due_at", "id"),
+    "priority": ("priority", "-created_at", "-id"),
+}
+
+
+def _order(sort: str) -> list:
+    if not sort:
+        return list(SORTS["newest"])
+    if sort not in SORTS:
+        raise FieldError("sort", f"unknown sort {sort}; choose one of {', '.join(SORTS)}")
+    if sort == "due":
+        return [F("next_due_at").asc(nulls_last=True), "id"]
+    return list(SORTS[sort])
 
 
 def _handle_forms(q: str) -> list[str]:
@@ -45,8 +66,12 @@ def _choices(field: str, value: str, allowed: list[str]) -> list[str]:
     return values
 
 
-def complaint_list(*, filters: ComplaintFilters) -> QuerySet[Complaint]:
+def complaint_list(*, filters: ComplaintFilters, within: Q | None = None) -> QuerySet[Complaint]:
+    """The complaints ``filters`` select, in their sort order; ``within``: a further condition (a
+    queue's, see queues/definitions.py)."""
     complaints = Complaint.objects.select_related("customer", "category", "group", "assignee", "merged_into")
+    if within is not None:
+        complaints = complaints.filter(within)
     if filters.status:
         complaints = complaints.filter(status__in=_choices("status", filters.status, Status.values))
     if filters.channel:
@@ -80,7 +105,7 @@ def complaint_list(*, filters: ComplaintFilters) -> QuerySet[Complaint]:
             | Q(customer_id__in=handles)
             | Q(order_number=q)
         )
-    return complaints.order_by("-created_at", "-id")
+    return complaints.order_by(*_order(filters.sort))
 
 
 def complaint_detail(*, complaint_id: int) -> Complaint | None:

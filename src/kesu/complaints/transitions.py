@@ -55,6 +55,7 @@ def complaint_transition(
     group: str | None = None,
     reason: str = "",
     resolution: str = "",
+    root_cause: str = "",
     note: str = "",
     text: str = "",
     primary: str | None = None,
@@ -75,7 +76,8 @@ def complaint_transition(
         case "resume":
             return actions.complaint_resume(complaint=complaint, by=by, now=now, note=note)
         case "resolve":
-            return actions.complaint_resolve(complaint=complaint, by=by, now=now, resolution=resolution)
+            return actions.complaint_resolve(complaint=complaint, by=by, now=now, resolution=resolution,
+                                             root_cause=root_cause, root_cause_required=True)
         case "close":
             return actions.complaint_close(complaint=complaint, by=by, now=now, note=note)
         case "reopen":

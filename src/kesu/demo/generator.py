@@ -89,6 +89,18 @@ CHANNEL_MIX: tuple[tuple[str, float], ...] = (
     (Channel.EMAIL, 23),
     (Channel.SOCIAL, 10),
 )
+# category → the root causes its resolutions are tagged with (one drawn at random)
+ROOT_CAUSES: dict[str, tuple[str, ...]] = {
+    "product-consultation": ("misunderstanding", "process"),
+    "product-quality": ("product_defect", "product_defect", "third_party"),
+    "logistics-delay": ("logistics", "logistics", "third_party"),
+    "logistics-damage": ("logistics", "third_party"),
+    "service-attitude": ("service_attitude",),
+    "handling-efficiency": ("process", "system_fault"),
+    "billing-charge": ("billing_error", "system_fault", "misunderstanding"),
+    "solution-compensation": ("process", "product_defect"),
+}
+
 # category → (urgent, major) probabilities
 SEVERITY_ODDS: dict[str, tuple[float, float]] = {
     "service-attitude": (0.10, 0.02),
@@ -473,7 +485,8 @@ class _Generator:
                 * speed
             )
             ops.append(
-                _Op("resolve", {"by": handler, "resolution": self._resolution(text)}, self._gap(median, 1.0))
+                _Op("resolve", {"by": handler, "resolution": self._resolution(text),
+                                "root_cause": self._root_cause(category)}, self._gap(median, 1.0))
             )
         self._close(ops, handler)
         reopens = 1 if rng.random() < REOPEN_SHARE else 0
@@ -492,7 +505,7 @@ class _Generator:
             ops.append(
                 _Op(
                     "resolve",
-                    {"by": handler, "resolution": self._resolution(text)},
+                    {"by": handler, "resolution": self._resolution(text), "root_cause": self._root_cause(category)},
                     self._gap(20 * HOUR, 1.0),
                 )
             )
@@ -540,6 +553,9 @@ class _Generator:
 
     def _resolution(self, text: texts.ComplaintText) -> str:
         return texts.fill(self.rng, text.resolutions, text.slots)
+
+    def _root_cause(self, category: str) -> str:
+        return self.rng.choice(ROOT_CAUSES.get(category, ("other",)))
 
     def _cut(self, ops: list[_Op], target: str) -> list[_Op]:
         """The first steps of ``ops`` after which the complaint stands in ``target``."""

@@ -14,14 +14,16 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from kesu.complaints.attachments import ALLOWED_TYPES
 from kesu.complaints.drafts import ComplaintDraft
-from kesu.complaints.models import Category, Channel, Priority, Severity, Status
+from kesu.complaints.models import Category, Channel, Priority, RootCause, Severity, Status
 from kesu.complaints.selectors import ComplaintFilters
 from kesu.core.actions import HANDLING_ROLES
 from kesu.core.errors import FieldError
 from kesu.core.models import Group, User
 from kesu.customers.actions import CustomerHandles
 from kesu.customers.models import Tier
+from kesu.queues.definitions import QUEUES, SORT_LABELS
 from kesu.web.domain_text import domain_message
 
 ANY = ("", _("All"))
@@ -132,6 +134,11 @@ class ComplaintFilterForm(forms.Form):
         label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     customer_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # the queue (queues/definitions.py) the filters narrow; chosen in the sidebar
+    queue = forms.ChoiceField(required=False, choices=[("", ""), *QUEUES.items()], widget=forms.HiddenInput)
+    sort = forms.ChoiceField(
+        label=_("Sort"), required=False, choices=[("", SORT_LABELS["newest"]), *list(SORT_LABELS.items())[1:]]
+    )
 
     def __init__(self, *args, with_choices: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -156,7 +163,13 @@ class ComplaintFilterForm(forms.Form):
             # "to" is inclusive: up to the start of the next day
             created_to=_day_start(created_to + timedelta(days=1)) if created_to else None,
             q=data.get("q", ""),
+            sort=data.get("sort", ""),
         )
+
+    def queue_name(self) -> str:
+        """The queue chosen, or "" (all complaints; an unknown name is ignored, like a stale link)."""
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("queue", "")
 
 
 class ComplaintNewForm(DomainForm):
@@ -235,7 +248,10 @@ class ResumeForm(DomainForm):
 
 
 class ResolveForm(DomainForm):
-    resolution = _area(_("Resolution"), rows=4)
+    """Resolve with a resolution summary and the root cause (tagged for analysis and prevention)."""
+
+    resolution = _area(_("Resolution summary"), rows=4)
+    root_cause = _select(_("Root cause"), [("", _("(choose)")), *RootCause.choices])
 
 
 class CloseForm(DomainForm):
@@ -312,4 +328,11 @@ class CorrectionForm(DomainForm):
 
 
 class AttachmentForm(DomainForm):
-    file = forms.FileField(label=_("File"))
+    """One upload. The accepted types are named beside the field; a dangerous file (a program, a type
+    not on the list, a file whose content does not match its name) is refused with the reason."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("Images, PDF, office documents, text and audio; programs are refused."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_TYPES))}),
+    )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kesu.calls.panel import calls_context
@@ -17,12 +17,15 @@ from kesu.compensation.panel import compensation_context
 from kesu.complaints import lifecycle
 from kesu.complaints.actions import attachment_add, complaint_create
 from kesu.complaints.models import Attachment, Category, Complaint
-from kesu.complaints.selectors import complaint_detail, complaint_list
+from kesu.complaints.selectors import complaint_detail
 from kesu.complaints.transitions import complaint_transition
 from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError, InvalidTransition, NotPermitted
 from kesu.core.roles import Permission, Role
+from kesu.desk.attachments import attachment_previews
 from kesu.desk.panels import desk_context
+from kesu.queues.forms import SavedViewForm
+from kesu.queues.page import list_context
 from kesu.sla.calendars import calendar_coverage_gaps
 from kesu.sla.selectors import complaint_clocks
 from kesu.triage.actions import complaint_correct
@@ -65,11 +68,19 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
         return _forbidden(request)
     partial = _is_partial(request)
     form = ComplaintFilterForm(request.GET, with_choices=not partial)
-    page = Paginator(complaint_list(filters=form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    now = clock_now()
+    context = list_context(
+        user=request.user, filters=form.filters(), queue=form.queue_name(), page=request.GET.get("page"),
+        now=now, sidebar=not partial, page_size=PAGE_SIZE,
+    )
+    if context["filter_error"] is not None:
+        form.add_domain_error(context["filter_error"])
     template = "web/_complaint_results.html" if partial else "web/complaint_list.html"
-    context = {"form": form, "page": page, "emotion_threshold": LIST_EMOTION_THRESHOLD}
-    if not partial and request.user.role in CALENDAR_WATCHERS:
-        context["calendar_gaps"] = calendar_coverage_gaps(now=clock_now())
+    context.update(form=form, emotion_threshold=LIST_EMOTION_THRESHOLD)
+    if not partial:
+        context["saved_form"] = SavedViewForm(initial={"query": request.GET.urlencode()})
+        if request.user.role in CALENDAR_WATCHERS:
+            context["calendar_gaps"] = calendar_coverage_gaps(now=now)
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -99,6 +110,7 @@ def _detail_page(
     bound_action: str = "",
     upload_form: AttachmentForm | None = None,
     correction_form: CorrectionForm | None = None,
+    reply_form: DomainForm | None = None,
     refused: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -127,6 +139,8 @@ def _detail_page(
     else:
         correction_form = None
     events = list(complaint.events.all())
+    now = clock_now()
+    attachments = list(complaint.attachments.all())
     context = {
         "complaint": complaint,
         "triage": triage_panel(triage_latest(complaint, events=events), categories),
@@ -134,8 +148,9 @@ def _detail_page(
         "categories": categories,
         "correction_form": correction_form,
         "events": events,
-        "sla": sla_panel(complaint_clocks(complaint, now=clock_now(), events=events)),
-        "attachments": complaint.attachments.all(),
+        "sla": sla_panel(complaint_clocks(complaint, now=now, events=events), now=now),
+        "attachments": attachments,
+        "attachment_previews": attachment_previews(attachments),
         "transition_forms": transition_forms,
         "note_form": note_form,
         "upload_form": (upload_form or AttachmentForm()) if can_handle else None,
@@ -144,7 +159,7 @@ def _detail_page(
         # after a failed POST the address is the form's; switching language returns to the page
         "lang_next": reverse("web:complaint_detail", args=[complaint.pk]),
     }
-    context.update(desk_context(request.user, complaint, events))
+    context.update(desk_context(request.user, complaint, events, categories=categories, reply_form=reply_form))
     context.update(compensation_context(request.user, complaint))
     context.update(calls_context(request.user, complaint))
     return render(request, "web/complaint_detail.html", context, status=status)
@@ -233,6 +248,7 @@ def attachment_upload_view(request: HttpRequest, complaint_id: int) -> HttpRespo
 
 @login_required
 @require_GET
+@xframe_options_sameorigin  # the desk previews PDFs in a frame of its own page
 def attachment_download_view(request: HttpRequest, attachment_id: int) -> FileResponse | HttpResponse:
     if not request.user.can(Permission.COMPLAINT_READ):
         return _forbidden(request)

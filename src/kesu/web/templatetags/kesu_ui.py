@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext, gettext_noop
 
-from kesu.complaints.models import Channel
+from kesu.complaints.models import Channel, RootCause
 from kesu.web import triage_text
 from kesu.web.domain_text import status_label as _status_label
 
@@ -27,6 +27,14 @@ def status_label(value: str) -> str:
 def channel_label(value: str) -> str:
     try:
         return str(Channel(value).label)
+    except ValueError:
+        return value or ""
+
+
+@register.filter
+def root_cause_label(value: str) -> str:
+    try:
+        return str(RootCause(value).label)
     except ValueError:
         return value or ""
 

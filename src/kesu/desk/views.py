@@ -1,0 +1,120 @@
+"""The desk's endpoints: send a reply (with a template), preview a template, record suggestion feedback."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kesu.complaints.models import Complaint
+from kesu.complaints.selectors import complaint_detail
+from kesu.core.clock import clock_now
+from kesu.core.errors import FieldError, InvalidTransition, NotPermitted
+from kesu.core.roles import Permission
+from kesu.desk.actions import (
+    reply_with_template,
+    suggestion_counts,
+    suggestion_feedback_record,
+    template_render,
+    template_resolve,
+    template_values,
+)
+from kesu.desk.forms import ReplyForm
+from kesu.desk.panels import resolution_due
+from kesu.desk.text import desk_message
+from kesu.sla.selectors import complaint_clocks
+
+
+def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
+    return render(request, "web/forbidden.html", {"message": message}, status=403)
+
+
+@login_required
+@require_POST
+def reply_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    from kesu.web.views import _detail_page
+
+    if not request.user.can(Permission.COMPLAINT_HANDLE):
+        return _forbidden(request, _("Your role may not handle complaints."))
+    complaint = get_object_or_404(Complaint, pk=complaint_id)
+    form = ReplyForm(request.POST, prefix="reply")
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    try:
+        template = template_resolve(data.get("template"))
+        reply = reply_with_template(
+            complaint=complaint, by=request.user, text=data.get("text", ""), now=clock_now(), template=template
+        )
+    except FieldError as error:
+        form.add_domain_error(FieldError(error.field if error.field != "to" else "text", desk_message(error.message)))
+        return _detail_page(request, complaint_id, reply_form=form, status=422)
+    except InvalidTransition:
+        refused = _("This complaint was merged into another one: reply on the primary complaint.")
+        return _detail_page(request, complaint_id, reply_form=form, refused=refused, status=409)
+    except NotPermitted:
+        return _forbidden(request, _("Your role may not do this."))
+    if reply.outbound is not None:
+        messages.success(request, _("Reply sent by e-mail to %(to)s.") % {"to": reply.outbound.to})
+    else:
+        messages.warning(
+            request,
+            _("Reply recorded. kesu cannot send on the %(channel)s channel: pass it on to the customer there.")
+            % {"channel": complaint.get_channel_display()},
+        )
+    return redirect("web:complaint_detail", complaint_id=complaint_id)
+
+
+@login_required
+@require_GET
+def template_preview_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """The chosen template with the complaint's values filled in (the composer copies it to its text)."""
+    if not request.user.can(Permission.COMPLAINT_HANDLE):
+        return _forbidden(request, _("Your role may not handle complaints."))
+    complaint = complaint_detail(complaint_id=complaint_id)
+    if complaint is None:
+        return HttpResponse(_("No such complaint."), status=404)
+    context = {"complaint": complaint, "text": "", "error": ""}
+    try:
+        template = template_resolve(request.GET.get("reply-template") or request.GET.get("template"))
+        if template is not None:
+            now = clock_now()
+            clocks = complaint_clocks(complaint, now=now, events=list(complaint.events.all()))
+            values = template_values(complaint, by=request.user, now=now, language=template.language,
+                                     due_at=resolution_due(clocks))
+            context["text"] = template_render(template.body, values)
+            context["template"] = template
+    except FieldError as error:
+        context["error"] = desk_message(error.message)
+    return render(request, "web/_desk_preview.html", context, status=422 if context["error"] else 200)
+
+
+@login_required
+@require_POST
+def suggestion_feedback_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """A "used" / "not helpful" click on a suggestion; answers with the suggestion's buttons (htmx)."""
+    if not request.user.can(Permission.COMPLAINT_HANDLE):
+        return _forbidden(request, _("Your role may not handle complaints."))
+    complaint = get_object_or_404(Complaint, pk=complaint_id)
+    kind = request.POST.get("kind", "")
+    target = request.POST.get("target", "")
+    try:
+        feedback = suggestion_feedback_record(
+            complaint=complaint, by=request.user, kind=kind, target_id=target,
+            verdict=request.POST.get("verdict", ""), now=clock_now(),
+        )
+    except FieldError as error:
+        return HttpResponse(desk_message(error.message), status=422)
+    except NotPermitted:
+        return _forbidden(request, _("Your role may not do this."))
+    target_id = feedback.article_id or feedback.similar_id
+    context = {
+        "complaint": complaint, "kind": feedback.kind, "target": target_id, "verdict": feedback.verdict,
+        "counts": suggestion_counts(kind=feedback.kind, target_id=target_id), "just_recorded": True,
+    }
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "web/_desk_feedback.html", context)
+    messages.success(request, _("Thank you: your feedback was recorded."))
+    return redirect("web:complaint_detail", complaint_id=complaint_id)
