@@ -9,6 +9,7 @@ Writes docs/screenshots/*.png in Chinese (default) and English.
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -92,13 +93,13 @@ def _handler_pages(browser, args, language: str, suffix: str) -> None:
     page.goto(f"{args.base}/?queue=mine&status=in_progress")
     href = page.locator("table a[href*='/complaints/']").first.get_attribute("href")
     page.goto(f"{args.base}{href}")
-    options = page.locator("select[name=template] option")
+    options = page.locator("select[name=reply-template] option")
     if options.count() > 1:
-        page.select_option("select[name=template]", index=1)
+        page.select_option("select[name=reply-template]", index=1)
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(300)
     page.screenshot(path=OUT / f"desk{suffix}.png", full_page=True)
-    phone = page.locator(".customer-panel dd.mono, .desk-customer dd.mono").filter(has_text="1").first
+    phone = page.locator(".customer-panel dd.mono").filter(has_text=re.compile(r"^\s*1\d{10}\s*$")).first
     number = phone.inner_text() if phone.count() else "13800138000"
     page.goto(f"{args.base}/calls/new/")
     page.fill("input[name=number]", number.strip())

@@ -147,6 +147,19 @@ def test_an_inbound_call_or_an_unanswered_outbound_call_is_not_a_contact(handler
 
 
 @pytest.mark.django_db
+def test_the_customer_calling_back_resumes_a_complaint_waiting_for_them(handler):
+    waiting = complaint_in(Status.PENDING_CUSTOMER, handler=handler)
+    outbound = complaint_in(Status.PENDING_CUSTOMER, handler=handler)
+
+    _log(handler, direction="inbound", complaint=waiting, notes="客户补充了订单截图")
+    _log(handler, direction="outbound", complaint=outbound, notes="提醒客户补充材料")
+
+    assert Complaint.objects.get(pk=waiting.pk).status == Status.IN_PROGRESS
+    assert domain_kinds(waiting)[-2:] == [EventKind.CALL, EventKind.RESUMED]
+    assert Complaint.objects.get(pk=outbound.pk).status == Status.PENDING_CUSTOMER  # we called: still waiting
+
+
+@pytest.mark.django_db
 def test_a_call_without_a_complaint_finds_or_creates_the_customer(handler):
     call = _log(handler, number="021-6234 5678", customer_name="王强", complaint=None)
 

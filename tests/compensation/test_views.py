@@ -222,9 +222,12 @@ def test_the_demo_proposes_through_the_action_some_waiting_for_a_manager(db, han
 
     assert compensation_demo_proposals(LATER) == 3
     assert compensation_demo_proposals(LATER) == 0  # once
+    # one per open complaint, of the proposal's category where there is one (the first-line handler's
+    # authority is 500 yuan)
     statuses = dict(Proposal.objects.values_list("amount", "status"))
-    assert statuses == {Decimal("20"): ProposalStatus.APPROVED, Decimal("800"): ProposalStatus.PENDING,
-                        Decimal("1200"): ProposalStatus.PENDING}
+    assert statuses == {Decimal("20"): ProposalStatus.APPROVED, Decimal("68"): ProposalStatus.APPROVED,
+                        Decimal("800"): ProposalStatus.PENDING}
+    assert Proposal.objects.get(amount=20).complaint.category.code == "logistics-delay"
     assert ComplaintEvent.objects.filter(kind=EventKind.COMPENSATION).count() == 3
 
 

@@ -28,9 +28,10 @@ from kesu.complaints.actions import (
     complaint_contact,
     complaint_create,
     complaint_event_record,
+    complaint_resume,
 )
 from kesu.complaints.drafts import ComplaintDraft, draft_clean
-from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind
+from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind, Status
 from kesu.core.errors import FieldError, FieldErrors, NotPermitted
 from kesu.core.models import User
 from kesu.core.roles import Permission
@@ -265,7 +266,11 @@ def call_log(
         try:
             call.save()
             if target is not None:
-                _call_event(call, target, by=by, now=now)
+                current = _call_event(call, target, by=by, now=now).complaint  # locked, as it is now
+                if call.direction == Direction.INBOUND and current.status == Status.PENDING_CUSTOMER:
+                    # the customer called with what we waited for: the clocks run again
+                    target = complaint_resume(complaint=current, by=by, now=now,
+                                              note=f"the customer called from {call.number}")
                 if call_reached_customer(call) and target.status in lifecycle.ALLOWED_FROM["contact"]:
                     complaint_contact(
                         complaint=target, by=by, now=now, channel="phone",

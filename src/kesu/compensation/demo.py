@@ -100,11 +100,13 @@ def compensation_demo_proposals(now: datetime) -> int:
         return 0
     written = 0
     for code, amount, remedy, reason in PROPOSALS:
-        complaint = (
-            Complaint.objects.filter(category__code=code, status__in=OPEN, assignee__isnull=False,
-                                     merged_into__isnull=True, assignee__role="handler")
-            .exclude(compensation_proposals__isnull=False).select_related("assignee", "merged_into").order_by("-created_at").first()
+        # an open complaint of a first-line handler, of that category if there is one
+        candidates = (
+            Complaint.objects.filter(status__in=OPEN, assignee__role="handler", merged_into__isnull=True)
+            .exclude(compensation_proposals__isnull=False).select_related("assignee", "merged_into")
+            .order_by("-created_at")
         )
+        complaint = candidates.filter(category__code=code).first() or candidates.first()
         if complaint is None:
             continue
         proposal_create(complaint=complaint, by=complaint.assignee, amount=amount, remedy=remedy, reason=reason,
