@@ -118,6 +118,9 @@ def fill(total: int, open_count: int, seed: int = 7) -> tuple:
                     repeat_count=1 if rng.random() < 0.05 else 0,
                     escalation_level=rng.choice((1, 1, 2, 3)) if escalated else 0,
                     next_due_at=NOW + timedelta(minutes=rng.randint(-30, 60 * 48)) if is_open else None,
+                    sla_breached=escalated,
+                    sla_deadline_at=(NOW + timedelta(minutes=rng.randint(10, 60 * 48))
+                                     if is_open and not escalated and status != "pending_customer" else None),
                     closed_at=None if is_open else created + timedelta(days=3),
                     sla={} if not is_open else {"policy": "standard", "clocks": [], "paused": status == "pending_customer"},
                 ))

@@ -93,8 +93,11 @@ def test_what_is_wrong_for_all_is_said_once_and_nothing_changes(handler):
     for kwargs, field in (
         ({"action": "transfer", "group": "front-desk"}, "reason"),
         ({"action": "transfer", "reason": "转后台"}, "group"),
+        ({"action": "transfer", "group": "no-such-group", "reason": "转后台"}, "group"),
         ({"action": "assign"}, "assignee"),
+        ({"action": "assign", "assignee": "nobody"}, "assignee"),
         ({"action": "delete"}, "action"),
+        ({"action": ""}, "action"),
     ):
         with pytest.raises(FieldError) as error:
             complaints_bulk(ids=[complaint.pk], by=handler, now=T0, **kwargs)

@@ -24,7 +24,7 @@ def _members(name: str, user) -> set[str]:
 
 
 def _sla(complaint, **stored) -> None:
-    """What the SLA sweep stores on a complaint (next due instant, escalation level)."""
+    """What the SLA stores on a complaint for the queues (next deadline, breach)."""
     Complaint.objects.filter(pk=complaint.pk).update(**stored)
 
 
@@ -57,6 +57,10 @@ def centre(db, handler, group):
     complaint_transition(
         complaint=c["transferred"], action="transfer", group=back_office.code, reason="需要后台处理", by=colleague, now=T0
     )
+    c["moved_inside"] = new(subject="部门内转组")  # front-desk → back-office: not "transferred in"
+    complaint_transition(
+        complaint=c["moved_inside"], action="transfer", group=back_office.code, reason="转后台", by=by, now=T0
+    )
     c["closed"] = new(subject="已结案")
     for action in ("assign", "start"):
         complaint_transition(complaint=c["closed"], action=action, assignee="handler1", by=by, now=T0)
@@ -65,10 +69,11 @@ def centre(db, handler, group):
     )
     complaint_transition(complaint=c["closed"], action="close", by=by, now=T0)
     # given the SLA's stored results: nothing due for days, except …
-    Complaint.objects.update(next_due_at=NOW + timedelta(days=3), escalation_level=0, red_channel=False, repeat_count=0)
-    _sla(c["due_soon"], next_due_at=NOW + timedelta(hours=3))
-    _sla(c["overdue"], escalation_level=1, next_due_at=NOW + timedelta(hours=1))
-    _sla(c["closed"], next_due_at=NOW + timedelta(hours=1), escalation_level=2, red_channel=True)
+    Complaint.objects.update(sla_deadline_at=NOW + timedelta(days=3), sla_breached=False, red_channel=False,
+                             repeat_count=0)
+    _sla(c["due_soon"], sla_deadline_at=NOW + timedelta(hours=3))
+    _sla(c["overdue"], sla_breached=True, sla_deadline_at=NOW + timedelta(hours=1))
+    _sla(c["closed"], sla_deadline_at=NOW + timedelta(hours=1), sla_breached=True, red_channel=True)
     Complaint.objects.filter(pk=c["red"].pk).update(red_channel=True)
     Complaint.objects.filter(pk=c["repeat"].pk).update(repeat_count=2)
     return {key: complaint.number for key, complaint in c.items()}
@@ -86,7 +91,8 @@ def test_each_complaint_is_in_its_queues_and_no_others(centre, handler):
         "red": {"red"},
         "repeats": {"repeat"},
         "waiting": {"waiting"},
-        # in back-office (handler1's department), arrived by a transfer
+        # in back-office (handler1's department), transferred in from the warehouse; not the complaint
+        # moved from front-desk to back-office inside the department
         "transferred": {"transferred"},
     }
     for name in QUEUES:
@@ -102,7 +108,7 @@ def test_someone_in_no_group_sees_the_shared_queues_of_the_whole_centre(centre):
 
     assert "group" not in queues_available(scope_of(manager))
     assert _members("unassigned", manager) == {
-        centre[key] for key in ("unassigned", "due_soon", "overdue", "red", "repeat", "transferred")
+        centre[key] for key in ("unassigned", "due_soon", "overdue", "red", "repeat", "transferred", "moved_inside")
     }
     assert _members("overdue", manager) == {centre["overdue"]}
     assert _members("mine", manager) == set()
@@ -161,3 +167,59 @@ def test_no_queue_walks_the_whole_history(handler, name):
     assert all("USING INDEX complaint_open_" in step for step in scans), steps
     if name == "mine":
         assert any("complaint_open_assignee" in step for step in steps), steps
+
+
+@pytest.mark.django_db
+def test_due_soon_and_overdue_follow_the_clocks_not_the_escalation_ladder(handler, group):
+    from kesu.sla.actions import sla_sweep
+    from kesu.sla.context import sla_context_reset
+    from kesu.sla.models import SlaPolicy
+
+    # given a policy whose first escalation comes an hour after a breach (managers may set it so)
+    SlaPolicy.objects.filter(name="standard").update(levels=[{"level": 1, "after_minutes": 60, "notify": "handler"}])
+    sla_context_reset()
+    # a complaint at Monday 09:00: assignment due 11:00 (120 working minutes)
+    complaint = make_complaint(by=handler, group=group.code)
+
+    def queues_at(moment):
+        return {name for name in ("due_soon", "overdue") if complaint.number in _numbers(handler, name, moment)}
+
+    # then at 10:00 the assignment deadline is an hour away
+    assert queues_at(T0 + timedelta(hours=1)) == {"due_soon"}
+    # at 11:10 the sweep records the breach: overdue, although the ladder has not started
+    sla_sweep(now=T0 + timedelta(hours=2, minutes=10))
+    stored = Complaint.objects.get(pk=complaint.pk)
+    assert stored.escalation_level == 0 and stored.sla_breached
+    assert queues_at(T0 + timedelta(hours=2, minutes=10)) == {"overdue"}
+    # once assigned the breached clock stops: no longer overdue, and acceptance is due within the hour
+    complaint_transition(complaint=stored, action="assign", assignee="handler1", by=handler,
+                         now=T0 + timedelta(hours=2, minutes=15))
+    assert queues_at(T0 + timedelta(hours=2, minutes=20)) == {"due_soon"}
+    # accepted (handling started): the next deadline is the first response, days away
+    complaint_transition(complaint=Complaint.objects.get(pk=complaint.pk), action="start", by=handler,
+                         now=T0 + timedelta(hours=2, minutes=30))
+    assert queues_at(T0 + timedelta(hours=2, minutes=40)) == set()
+
+
+def _numbers(user, name, now) -> set[str]:
+    condition = queue_condition(name, scope=scope_of(user), now=now)
+    return set(Complaint.objects.filter(condition).values_list("number", flat=True))
+
+
+def test_the_queues_read_deadlines_not_reminders_from_the_snapshot():
+    from datetime import UTC, datetime
+
+    from kesu.sla.clocks import snapshot_marks
+
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    snapshot = {"clocks": [
+        {"clock": "assignment", "state": "met", "due_at": at.isoformat(), "stopped_at": at.isoformat()},
+        {"clock": "first_response", "state": "warning", "due_at": (at + timedelta(hours=5)).isoformat(),
+         "stopped_at": None},
+        {"clock": "resolution", "state": "ok", "due_at": (at + timedelta(days=2)).isoformat(), "stopped_at": None},
+        {"clock": "first_contact", "state": "paused", "due_at": None, "stopped_at": None},
+    ]}
+    assert snapshot_marks(snapshot) == (at + timedelta(hours=5), False)
+    snapshot["clocks"][2]["state"] = "breached"
+    assert snapshot_marks(snapshot) == (at + timedelta(hours=5), True)
+    assert snapshot_marks({}) == (None, False)

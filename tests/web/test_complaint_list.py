@@ -122,6 +122,17 @@ def test_a_bad_date_is_shown_and_ignored(handler_client, handler):
 
 
 @pytest.mark.django_db
+def test_an_unknown_status_in_the_address_is_named_not_a_crash(handler_client, handler):
+    make_complaint(by=handler)
+
+    for partial in ({}, {"HTTP_HX_REQUEST": "true"}):
+        response = handler_client.get("/", {"status": "bogus"}, HTTP_ACCEPT_LANGUAGE="en", **partial)
+        assert response.status_code == 200
+    page = handler_client.get("/", {"status": "bogus"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'class="field-error"' in page and "bogus" in page
+
+
+@pytest.mark.django_db
 def test_customer_filter_from_the_detail_page(handler_client, handler):
     mine = make_complaint(by=handler)
     other = make_complaint(by=handler, customer=CustomerHandles(name="李娜", phone="13900139000"))

@@ -163,6 +163,10 @@ class Complaint(models.Model):
     sla = models.JSONField(_("time limits"), default=dict, blank=True)
     next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # for the queues (sla/clocks.py snapshot_marks): the next deadline of a running clock not yet
+    # breached, and whether a running clock is breached
+    sla_deadline_at = models.DateTimeField(null=True, blank=True)
+    sla_breached = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
     assigned_at = models.DateTimeField(null=True, blank=True)
@@ -202,7 +206,7 @@ class Complaint(models.Model):
                 | models.Q(status="pending_customer"),
             ),
             models.Index(
-                fields=["next_due_at", "id"], name="complaint_open_due",
+                fields=["sla_deadline_at", "id"], name="complaint_open_deadline",
                 condition=models.Q(status="new") | models.Q(status="assigned") | models.Q(status="in_progress")
                 | models.Q(status="pending_customer"),
             ),

@@ -28,11 +28,11 @@ class ComplaintFilters:
 
 
 # the orders a list can take: name → ORDER BY (the last term makes the order total, for paging).
-# "due": the next SLA instant first, complaints without one last.
+# "due": the next SLA deadline first, complaints without one last.
 SORTS: dict[str, tuple[str, ...]] = {
     "newest": ("-created_at", "-id"),
     "oldest": ("created_at", "id"),
-    "due": ("next_due_at", "id"),
+    "due": ("sla_deadline_at", "id"),
     "priority": ("priority", "-created_at", "-id"),
 }
 
@@ -43,7 +43,7 @@ def _order(sort: str) -> list:
     if sort not in SORTS:
         raise FieldError("sort", f"unknown sort {sort}; choose one of {', '.join(SORTS)}")
     if sort == "due":
-        return [F("next_due_at").asc(nulls_last=True), "id"]
+        return [F("sla_deadline_at").asc(nulls_last=True), "id"]
     return list(SORTS[sort])
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 
+from kesu.complaints.actions import group_resolve
 from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import SORTS
 from kesu.complaints.transitions import complaint_transition
@@ -37,10 +38,11 @@ BULK_LIMIT = 200
 
 
 def view_query(query: str) -> str:
-    """``query`` (a list's query string) reduced to the list's own parameters, in a fixed order;
+    """``query`` (a list's query string) reduced to the list's own parameters, in a fixed order (a
+    repeated one by its last value, as the form reads it);
     an unknown queue or sort is a ``FieldError`` on ``query``."""
     given = QueryDict(query.lstrip("?"))
-    kept = [(name, value.strip()) for name in VIEW_PARAMETERS for value in given.getlist(name)[:1] if value.strip()]
+    kept = [(name, value.strip()) for name in VIEW_PARAMETERS for value in given.getlist(name)[-1:] if value.strip()]
     values = dict(kept)
     if values.get("queue", "") not in ("", *QUEUES):
         raise FieldError("query", f"unknown queue {values['queue']}; choose one of {', '.join(QUEUES)}")
@@ -60,14 +62,14 @@ def saved_view_create(*, owner: User, name: str, query: str, now: datetime) -> S
         raise FieldError("name", f"must be at most {NAME_LIMIT} characters (got {len(name)})")
     query = view_query(query or "")
     if SavedView.objects.filter(owner=owner, name=name).exists():
-        raise FieldError("name", f"you already have a view named {name!r}")
+        raise FieldError("name", f"you already have a view named “{name}”")
     if SavedView.objects.filter(owner=owner).count() >= VIEWS_PER_USER:
         raise FieldError("name", f"at most {VIEWS_PER_USER} saved views per user; delete one first")
     try:
         with transaction.atomic():
             return SavedView.objects.create(owner=owner, name=name, query=query, created_at=now)
     except IntegrityError:  # the same name saved at the same moment in another tab
-        raise FieldError("name", f"you already have a view named {name!r}") from None
+        raise FieldError("name", f"you already have a view named “{name}”") from None
 
 
 def saved_view_delete(*, owner: User, view_id: int) -> bool:
@@ -90,17 +92,23 @@ class BulkOutcome:
 
 def _bulk_check(*, ids: Sequence[int], action: str, assignee: str, group: str, reason: str) -> None:
     """What is wrong for every complaint alike is said once, before any is touched."""
+    if not action:
+        raise FieldError("action", "is required")
     if action not in BULK_ACTIONS:
         raise FieldError("action", f"unknown action {action}; choose one of {', '.join(BULK_ACTIONS)}")
     if not ids:
         raise FieldError("ids", "choose at least one complaint")
     if len(ids) > BULK_LIMIT:
         raise FieldError("ids", f"at most {BULK_LIMIT} complaints at once (got {len(ids)})")
-    if action == "assign" and not assignee.strip():
-        raise FieldError("assignee", "is required")
+    if action == "assign":
+        if not assignee.strip():
+            raise FieldError("assignee", "is required")
+        if not User.objects.filter(username=assignee.strip(), is_active=True).exists():
+            raise FieldError("assignee", f"no active user {assignee.strip()!r}")
     if action == "transfer":
         if not group.strip():
             raise FieldError("group", "is required")
+        group_resolve(group.strip())  # an unknown group is named once, not per complaint
         if not reason.strip():
             raise FieldError("reason", "is required")
 

@@ -12,13 +12,14 @@ in no group (a manager, an administrator) sees them for the whole centre.
     mine         assigned to me
     group        in one of my groups
     unassigned   nobody assigned
-    due_soon     an SLA deadline (or warning) falls due within DUE_SOON, nothing breached yet
-    overdue      a running clock is breached: the escalation ladder has started (level ≥ 1;
-                 every policy's first level is at the breach), see sla/clocks.py ``_ladder``
+    due_soon     a running SLA clock falls due within DUE_SOON, nothing breached yet
+                 (``sla_deadline_at``: deadlines only, not the red channel's reminders)
+    overdue      a running SLA clock is breached (``sla_breached``), whatever the escalation
+                 ladder of the policy (sla/clocks.py ``snapshot_marks``)
     red          red channel
     repeats      the customer complained about the same issue before
     waiting      waiting for the customer
-    transferred  in a group of my department, and arrived there by a transfer
+    transferred  in a group of my department, transferred in from outside it
 """
 
 from __future__ import annotations
@@ -109,9 +110,9 @@ def queue_condition(name: str, *, scope: Scope, now: datetime) -> Q | None:
         case "unassigned":
             return open_condition() & _shared(scope) & Q(assignee__isnull=True)
         case "due_soon":
-            return open_condition() & _shared(scope) & Q(escalation_level=0, next_due_at__lt=now + DUE_SOON)
+            return open_condition() & _shared(scope) & Q(sla_breached=False, sla_deadline_at__lt=now + DUE_SOON)
         case "overdue":
-            return open_condition() & _shared(scope) & Q(escalation_level__gt=0)
+            return open_condition() & _shared(scope) & Q(sla_breached=True)
         case "red":
             return open_condition() & _shared(scope) & Q(red_channel=True)
         case "repeats":
@@ -119,6 +120,10 @@ def queue_condition(name: str, *, scope: Scope, now: datetime) -> Q | None:
         case "waiting":
             return open_condition() & _shared(scope) & Q(status=Status.PENDING_CUSTOMER)
         case "transferred":
-            transferred = ComplaintEvent.objects.filter(complaint_id=OuterRef("pk"), kind=EventKind.TRANSFERRED)
+            # a transfer that brought it in from outside the department (not a move between its groups)
+            department = sorted(scope.department_group_ids)
+            transferred = ComplaintEvent.objects.filter(
+                complaint_id=OuterRef("pk"), kind=EventKind.TRANSFERRED
+            ).exclude(data__group__0__id__in=department)
             return open_condition() & Q(group_id__in=sorted(scope.department_group_ids)) & Q(Exists(transferred))
     raise KeyError(name)  # pragma: no cover — every name of QUEUES is matched above

@@ -12,7 +12,7 @@ from kesu.web.domain_text import ACTION_LABELS, domain_message, transition_refus
 
 _RULES = [
     (
-        re.compile(r"you already have a view named '(?P<name>.*)'"),
+        re.compile(r"you already have a view named “(?P<name>.*)”"),
         lambda g: _("You already have a view named “%(name)s”.") % g,
     ),
     (

@@ -17,7 +17,7 @@ from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
 from kesu.core.errors import FieldError, FieldErrors
 from kesu.sla.calendar import CalendarError, calendar_always
 from kesu.sla.calendars import calendar_cache_reset, calendar_load
-from kesu.sla.clocks import Calendars, ClockReport, Fact, clocks_compute
+from kesu.sla.clocks import Calendars, ClockReport, Fact, clocks_compute, snapshot_marks
 from kesu.sla.context import sla_policies
 from kesu.sla.models import SOURCE_MANUAL, Calendar, CalendarDay, CalendarYear, DayKind
 from kesu.sla.notices import sla_notify
@@ -248,6 +248,7 @@ def sla_refresh(
         if previous.get("policy"):
             written.append(_event(complaint, EventKind.SLA_APPLIED, now, policy=None, previous=previous["policy"]))
         complaint.sla, complaint.next_due_at = {}, None
+        complaint.sla_deadline_at, complaint.sla_breached = None, False
     else:
         if previous.get("policy") != policy.spec.name:
             written.append(_event(
@@ -264,7 +265,7 @@ def sla_refresh(
             complaint.next_due_at = now + RETRY_AFTER
     for event in written:
         event.save()
-    complaint.save(update_fields=["sla", "next_due_at", "escalation_level"])
+    complaint.save(update_fields=["sla", "next_due_at", "escalation_level", "sla_deadline_at", "sla_breached"])
     return Refresh(report, tuple(event.kind for event in written))
 
 
@@ -284,6 +285,7 @@ def _record(complaint, policy: Policy, events: list, written: list, previous: di
     complaint.sla = _snapshot(report, policy)
     complaint.next_due_at = report.next_due_at
     complaint.escalation_level = report.escalation_level
+    complaint.sla_deadline_at, complaint.sla_breached = snapshot_marks(complaint.sla)
     return report
 
 
@@ -314,6 +316,7 @@ def sla_backfill(complaint: Complaint, events: Sequence[ComplaintEvent], *, tier
     complaint.sla = _snapshot(report, policy)
     complaint.next_due_at = report.next_due_at
     complaint.escalation_level = report.escalation_level
+    complaint.sla_deadline_at, complaint.sla_breached = snapshot_marks(complaint.sla)
     return added[:1] + sorted(added[1:], key=lambda e: e.at)
 
 

@@ -436,3 +436,20 @@ def _reminders(created_at, policy, now, recorded, due, pending) -> None:
         # only the latest is sent: a late sweep does not fire a burst of stale reminders
         due.append(Due("reminded", level=latest, at=created_at + latest * step))
     pending.append(created_at + (latest + 1) * step)
+
+
+def snapshot_marks(snapshot: dict) -> tuple[datetime | None, bool]:
+    """What the queues select on, from a stored SLA snapshot (``Complaint.sla``): the earliest due
+    instant of a running clock not yet breached (the next deadline), and whether a running clock is
+    breached. Reminders and the specialist step are not deadlines (they are in ``next_due_at``)."""
+    deadline: datetime | None = None
+    breached = False
+    for clock in snapshot.get("clocks") or ():
+        if clock.get("stopped_at"):
+            continue
+        if clock.get("state") == "breached":
+            breached = True
+        elif clock.get("state") in ("ok", "warning") and clock.get("due_at"):
+            due = datetime.fromisoformat(clock["due_at"])
+            deadline = due if deadline is None or due < deadline else deadline
+    return deadline, breached

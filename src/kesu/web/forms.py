@@ -114,7 +114,7 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-class ComplaintFilterForm(forms.Form):
+class ComplaintFilterForm(DomainForm):
     q = forms.CharField(
         label=_("Search"),
         required=False,
