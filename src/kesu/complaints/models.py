@@ -183,8 +183,10 @@ class Complaint(models.Model):
             models.Index(fields=["channel", "-created_at"], name="complaint_channel_newest"),
             models.Index(fields=["category", "-created_at"], name="complaint_category_newest"),
             models.Index(fields=["customer", "-created_at"], name="complaint_customer_newest"),
-            # the list's "priority" sort over every complaint (queues/definitions.py SORT_LABELS)
+            # the list's "priority" and "due first" sorts over every complaint (queues/definitions.py
+            # SORT_LABELS)
             models.Index(fields=["priority", "-created_at", "-id"], name="complaint_priority_newest"),
+            models.Index(fields=["sla_deadline_at", "id"], name="complaint_deadline"),
             # the queues (queues/definitions.py) read open complaints only: small indexes of just those
             # rows keep a queue page's cost with the open complaints, not with the whole history. The
             # condition is the queues' own, written the same way (equalities joined by OR, in this

@@ -45,6 +45,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='complaint',
+            index=models.Index(fields=['sla_deadline_at', 'id'], name='complaint_deadline'),
+        ),
+        migrations.AddIndex(
+            model_name='complaint',
             index=models.Index(condition=models.Q(('status', 'new'), ('status', 'assigned'), ('status', 'in_progress'), ('status', 'pending_customer'), _connector='OR'), fields=['sla_deadline_at', 'id'], name='complaint_open_deadline'),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
