@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from kesu.complaints.models import Complaint, EventKind, IdempotencyKey, Status
 from kesu.core.roles import Role
 from tests.api.builders import client_for, complaint_in, post_json
+from tests.concurrency import at_once, postgresql_only
 from tests.factories import make_user
 
 BODY = {
@@ -19,29 +17,6 @@ BODY = {
 }
 
 
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs real concurrent writers (PostgreSQL)"
-)
-
-
-def _at_once(*calls) -> list:
-    """Run the calls in threads released together; return their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = calls[i]()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @postgresql_only
@@ -53,7 +28,7 @@ def test_concurrent_duplicates_with_one_key_make_one_complaint():
 
     for round_ in range(5):
         key = f"order-{round_}"
-        responses = _at_once(
+        responses = at_once(
             *(
                 lambda client=client, key=key: post_json(
                     client, "/api/v1/complaints", BODY, **{"Idempotency-Key": key}
@@ -82,7 +57,7 @@ def test_two_handlers_starting_the_same_complaint_at_once_one_wins():
     clients = [client_for(first), client_for(second)]
 
     # when both requests arrive together
-    responses = _at_once(
+    responses = at_once(
         *(lambda client=client: post_json(client, url, {"action": "start"}) for client in clients)
     )
 

@@ -8,45 +8,19 @@ complaint (their duplicate checks run before any of them commits); without the p
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
 
 from kesu.channels.actions import mailbox_poll
 from kesu.channels.models import InboundMessage
 from kesu.complaints.models import Complaint
 from tests.channels.conftest import PASSWORD_ENV, mailbox_make
 from tests.channels.messages import mail
+from tests.concurrency import postgresql_only, together
 from tests.factories import T0
 
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs real concurrent writers (PostgreSQL)"
-)
 pytestmark = [postgresql_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _together(workers) -> list[BaseException]:
-    barrier = threading.Barrier(len(workers))
-    raised: list[BaseException] = []
-
-    def run(work) -> None:
-        try:
-            barrier.wait(timeout=10)
-            work()
-        except BaseException as error:  # noqa: BLE001 - reported by the test
-            raised.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
-    return raised
 
 
 def test_one_message_in_four_mailboxes_polled_at_once_is_one_complaint(dovecot, monkeypatch):
@@ -56,7 +30,7 @@ def test_one_message_in_four_mailboxes_polled_at_once_is_one_complaint(dovecot, 
     for box in boxes:
         dovecot.append(box.username, raw)
 
-    raised = _together([lambda box=box: mailbox_poll(mailbox=box, now=T0) for box in boxes])
+    _, raised = together([lambda box=box: mailbox_poll(mailbox=box, now=T0) for box in boxes])
 
     assert raised == []
     assert Complaint.objects.count() == 1
@@ -72,7 +46,7 @@ def test_one_mailbox_polled_twice_at_once_takes_each_message_in_once(dovecot, mo
         dovecot.append(box.username, mail(body=f"第{n}封"))
 
     results: list = []
-    raised = _together([lambda: results.append(mailbox_poll(mailbox=box, now=T0)) for _ in range(3)])
+    _, raised = together([lambda: results.append(mailbox_poll(mailbox=box, now=T0)) for _ in range(3)])
 
     assert raised == []
     assert Complaint.objects.count() == 5 and InboundMessage.objects.count() == 5

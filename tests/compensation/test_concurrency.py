@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
 
 from kesu.compensation.actions import proposal_create, proposal_decide
 from kesu.compensation.models import CompensationEvent, Proposal
 from kesu.core.errors import Conflict
 from kesu.core.roles import Role
+from tests.concurrency import postgresql_only, together
 from tests.factories import T0, make_complaint, make_user
-
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs real concurrent writers (PostgreSQL)"
-)
 
 
 @postgresql_only
@@ -25,25 +20,12 @@ def test_concurrent_decisions_produce_one():
     handler = make_user(Role.HANDLER, "c-handler")
     managers = [make_user(Role.MANAGER, f"c-manager{i}") for i in range(6)]
     proposal = proposal_create(complaint=make_complaint(by=handler), by=handler, amount="9000", remedy="refund", now=T0)
-    barrier = threading.Barrier(len(managers))
-    raised: list[BaseException] = []
 
-    def decide(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            proposal_decide(proposal=Proposal.objects.get(pk=proposal.pk), by=managers[i], approve=i % 2 == 0,
-                            reason=f"decision {i}", now=T0 + timedelta(minutes=i))
-        except BaseException as error:  # noqa: BLE001 - reported by the test
-            raised.append(error)
-        finally:
-            connections.close_all()
+    def decide(i: int):
+        return proposal_decide(proposal=Proposal.objects.get(pk=proposal.pk), by=managers[i], approve=i % 2 == 0,
+                               reason=f"decision {i}", now=T0 + timedelta(minutes=i))
 
-    threads = [threading.Thread(target=decide, args=(i,)) for i in range(len(managers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
+    _, raised = together([lambda i=i: decide(i) for i in range(len(managers))])
     assert len(raised) == len(managers) - 1 and all(isinstance(e, Conflict) for e in raised), raised
     decisions = CompensationEvent.objects.filter(proposal_id=proposal.pk, kind__in=["approved", "rejected"])
     assert decisions.count() == 1

@@ -2,40 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from kesu.core.roles import Role
 from kesu.notifications.actions import notify
 from kesu.notifications.delivery import deliveries_send_due, delivery_attempt
 from kesu.notifications.models import Delivery, Notification
+from tests.concurrency import at_once, postgresql_only
 from tests.factories import T0, make_user
-
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs real concurrent writers (PostgreSQL)"
-)
-
-
-def _at_once(*calls) -> list:
-    """Run the calls in threads released together; return their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = calls[i]()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def _people(count: int) -> list:
@@ -50,7 +24,7 @@ def test_two_consumers_sending_the_same_delivery_send_it_once(smtp, settings):
     notify(recipients=people, kind="reminder", title="红色通道进度提醒", body="", key="red:1", now=T0, urgent=True)
 
     for delivery in Delivery.objects.order_by("pk"):
-        outcomes = _at_once(
+        outcomes = at_once(
             lambda d=delivery: delivery_attempt(delivery_id=d.pk, now=T0),
             lambda d=delivery: delivery_attempt(delivery_id=d.pk, now=T0),
         )
@@ -67,7 +41,7 @@ def test_two_sweeps_at_once_send_each_delivery_once(smtp, settings):
     people = _people(30)
     notify(recipients=people, kind="reminder", title="红色通道进度提醒", body="", key="red:2", now=T0, urgent=True)
 
-    counts = _at_once(lambda: deliveries_send_due(now=T0), lambda: deliveries_send_due(now=T0))
+    counts = at_once(lambda: deliveries_send_due(now=T0), lambda: deliveries_send_due(now=T0))
 
     assert counts[0]["sent"] + counts[1]["sent"] == 30
     recipients = [r for m in smtp.messages for r in m.recipients]
@@ -83,7 +57,7 @@ def test_two_sweeps_telling_the_same_people_at_once_tell_each_once(settings):
 
     for round_ in range(5):
         key = f"sla:{round_}:resolution:breached:1"
-        created = _at_once(
+        created = at_once(
             *(
                 lambda key=key: len(notify(recipients=people, kind="sla_breached", title="超时", body="",
                                            key=key, now=T0, urgent=True))

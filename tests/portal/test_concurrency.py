@@ -6,16 +6,14 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from kesu.complaints.models import Complaint
 from kesu.portal.actions import PortalComplaint, RateLimited, portal_complaint_submit
 from kesu.portal.models import PortalSubmission
+from tests.concurrency import postgresql_only
 from tests.factories import T0
 
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs real concurrent writers (PostgreSQL)"
-)
 pytestmark = [postgresql_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 

@@ -8,47 +8,19 @@ with 10 complaints instead of 5).
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
 
 from kesu.complaints.actions import complaint_create
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, Status
 from kesu.routing.actions import complaint_reassign_waiting, group_routing_set
+from tests.concurrency import postgresql_only, together
 from tests.factories import T0, make_draft, make_group
 from tests.routing.conftest import customer, profile_set, staff
 
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs real concurrent writers (PostgreSQL)"
-)
-
 THREADS, PER_THREAD, CAPACITY, WAITING = 8, 10, 5, 30
-
-
-def _together(workers) -> list[BaseException]:
-    """Run the workers in threads released at once; return what any of them raised."""
-    barrier = threading.Barrier(len(workers))
-    raised: list[BaseException] = []
-
-    def run(work) -> None:
-        try:
-            barrier.wait(timeout=10)
-            work()
-        except BaseException as error:  # noqa: BLE001 - reported by the test
-            raised.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
-    return raised
 
 
 @postgresql_only
@@ -82,7 +54,7 @@ def test_concurrent_intake_never_exceeds_capacity_nor_assigns_twice():
 
     # when the shift begins: eight threads record ten complaints each while four others hand out the
     # waiting ones (two per group)
-    raised = _together([intakes(t) for t in range(THREADS)]
+    _, raised = together([intakes(t) for t in range(THREADS)]
                        + [hand_out_waiting(group) for group in (front, back, front, back)])
 
     # then every intake succeeded and routing never failed

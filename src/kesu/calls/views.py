@@ -22,14 +22,11 @@ from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError, NotPermitted
 from kesu.core.roles import Permission, Role
 from kesu.customers.models import IdentityKind
+from kesu.web.responses import forbidden, htmx_partial
 
 PAGE_SIZE = 50
 # who sees every handler's calls in the list (the others see their own)
 CALL_OVERSEERS = (Role.MANAGER, Role.ADMIN, Role.DECISION)
-
-
-def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
 
 
 def _lookup(number: str, selected: str) -> dict:
@@ -77,7 +74,7 @@ def _initial(request: HttpRequest) -> dict:
 @require_http_methods(["GET", "POST"])
 def call_new_view(request: HttpRequest) -> HttpResponse:
     if not request.user.can(Permission.COMPLAINT_CREATE):
-        return _forbidden(request, _("Your role may not log calls."))
+        return forbidden(request, _("Your role may not log calls."))
     if request.method == "GET":
         return _page(request, CallForm(initial=_initial(request)))
     form = CallForm(request.POST, request.FILES)
@@ -87,7 +84,7 @@ def call_new_view(request: HttpRequest) -> HttpResponse:
         form.add_domain_error(error)
         return _page(request, form, status=422)
     except NotPermitted:
-        return _forbidden(request, _("Your role may not log calls."))
+        return forbidden(request, _("Your role may not log calls."))
     if call.complaint_id is None:
         messages.success(request, _("Call with %(number)s logged.") % {"number": call.number})
         return redirect("calls:call_list")
@@ -104,7 +101,7 @@ def call_new_view(request: HttpRequest) -> HttpResponse:
 def call_lookup_view(request: HttpRequest) -> HttpResponse:
     """The htmx answer to the number being typed: the customer and their open complaints."""
     if not request.user.can(Permission.COMPLAINT_CREATE):
-        return _forbidden(request, _("Your role may not log calls."))
+        return forbidden(request, _("Your role may not log calls."))
     context = _lookup(request.GET.get("number", ""), request.GET.get("complaint", NEW))
     return render(request, "calls/_lookup.html", {**context, "NEW": NEW})
 
@@ -115,7 +112,7 @@ def call_list_view(request: HttpRequest) -> HttpResponse:
     # calls carry what customers said on the phone (transcripts, recordings): for those who handle
     # complaints, not for the read-only roles
     if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return _forbidden(request)
+        return forbidden(request)
     oversees = request.user.role in CALL_OVERSEERS
     scope = request.GET.get("scope", "all" if oversees else "mine")
     if not oversees:
@@ -123,7 +120,7 @@ def call_list_view(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("number", "").strip()
     calls = call_list(number=number, handled_by=request.user if scope == "mine" else None).defer("transcript")
     page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
-    partial = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+    partial = htmx_partial(request)
     template = "calls/_call_results.html" if partial else "calls/call_list.html"
     context = {"page": page, "number": number, "scope": scope, "oversees": oversees}
     response = render(request, template, context)
@@ -135,7 +132,7 @@ def call_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def call_recording_view(request: HttpRequest, call_id: int) -> FileResponse | HttpResponse:
     if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return _forbidden(request)
+        return forbidden(request)
     call = get_object_or_404(Call, pk=call_id)
     if not call.recording:
         raise Http404(_("This call has no recording."))

@@ -23,16 +23,9 @@ from kesu.complaints.models import Complaint
 from kesu.core.clock import clock_now
 from kesu.core.errors import Conflict, FieldError, NotPermitted
 from kesu.core.roles import Permission, Role
+from kesu.web.responses import forbidden, htmx_partial
 
 MATRIX_EDITORS = (Role.MANAGER, Role.ADMIN)
-
-
-def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _complaint_url(complaint_id: int) -> str:
@@ -42,7 +35,7 @@ def _complaint_url(complaint_id: int) -> str:
 def _panel(request: HttpRequest, complaint: Complaint, *, form: ProposalForm, status: int) -> HttpResponse:
     """The panel again with the form's errors: alone for htmx, else on a page of its own."""
     context = {"complaint": complaint, **compensation_context(request.user, complaint, form=form)}
-    template = "compensation/_panel.html" if _is_htmx(request) else "compensation/propose.html"
+    template = "compensation/_panel.html" if htmx_partial(request) else "compensation/propose.html"
     return render(request, template, context, status=status)
 
 
@@ -50,7 +43,7 @@ def _panel(request: HttpRequest, complaint: Complaint, *, form: ProposalForm, st
 @require_POST
 def propose_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return _forbidden(request, _("Your role may not handle complaints."))
+        return forbidden(request, _("Your role may not handle complaints."))
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     form = ProposalForm(request.POST)
     form.is_valid()
@@ -62,7 +55,7 @@ def propose_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
         form.add_domain_error(error)
         return _panel(request, complaint, form=form, status=422)
     except NotPermitted as error:
-        return _forbidden(request, compensation_message(str(error)))
+        return forbidden(request, compensation_message(str(error)))
     if proposal.status == "pending":
         messages.warning(request, _("Compensation of %(amount)s yuan proposed; it exceeds your authority and awaits approval.")
                          % {"amount": yuan(proposal.amount)})
@@ -74,7 +67,7 @@ def propose_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
 
 def _back(request: HttpRequest, url: str) -> HttpResponse:
     """After a change: htmx reloads the page there (the timeline changed too), a form post redirects."""
-    if _is_htmx(request):
+    if htmx_partial(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
@@ -98,7 +91,7 @@ def _queue_context(request: HttpRequest) -> dict:
 @require_GET
 def approvals_view(request: HttpRequest) -> HttpResponse:
     if not request.user.can(Permission.COMPLAINT_READ):
-        return _forbidden(request)
+        return forbidden(request)
     return render(request, "compensation/approvals.html", _queue_context(request))
 
 
@@ -122,7 +115,7 @@ def decide_view(request: HttpRequest, proposal_id: int) -> HttpResponse:
     except Conflict as error:
         form.add_refusal(str(error))
         return _refused(request, proposal, form, back, 409)
-    if _is_htmx(request):  # the row says what happened; no message left for the next page
+    if htmx_partial(request):  # the row says what happened; no message left for the next page
         proposal.refresh_from_db()
         return render(request, "compensation/_approval_row.html", {"proposal": proposal, "done": True})
     values = {"amount": yuan(proposal.amount), "number": proposal.complaint.number}
@@ -134,7 +127,7 @@ def decide_view(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 
 def _refused(request, proposal: Proposal, form: DecisionForm, back: str, status: int) -> HttpResponse:
-    if _is_htmx(request):
+    if htmx_partial(request):
         return render(request, "compensation/_approval_row.html", {"proposal": proposal, "form": form},
                       status=status)
     for error in [*form.non_field_errors(), *form.errors.get("reason", [])]:
@@ -166,7 +159,7 @@ def _may_edit_matrix(user) -> bool:
 @require_GET
 def matrix_view(request: HttpRequest) -> HttpResponse:
     if not request.user.can(Permission.COMPLAINT_READ):
-        return _forbidden(request)
+        return forbidden(request)
     rules = CompensationRule.objects.select_related("category", "category__parent").order_by("position", "id")
     limits = limits_map()
     ordered = {key: limits[key] for key in APPROVER_ORDER if key in limits}
@@ -180,7 +173,7 @@ def matrix_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def rule_edit_view(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
     if not _may_edit_matrix(request.user):
-        return _forbidden(request, _("Only the management layer may edit the compensation matrix."))
+        return forbidden(request, _("Only the management layer may edit the compensation matrix."))
     rule = get_object_or_404(CompensationRule, pk=rule_id) if rule_id else CompensationRule()
     if request.method == "POST":
         form = RuleForm(request.POST, instance=rule)

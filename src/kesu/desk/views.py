@@ -26,10 +26,7 @@ from kesu.desk.forms import ReplyForm
 from kesu.desk.panels import resolution_due
 from kesu.desk.text import desk_message
 from kesu.sla.selectors import complaint_clocks
-
-
-def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
+from kesu.web.responses import forbidden
 
 
 @login_required
@@ -38,7 +35,7 @@ def reply_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     from kesu.web.views import _detail_page
 
     if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return _forbidden(request, _("Your role may not handle complaints."))
+        return forbidden(request, _("Your role may not handle complaints."))
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     form = ReplyForm(request.POST, prefix="reply")
     form.is_valid()
@@ -55,7 +52,7 @@ def reply_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
         refused = _("This complaint was merged into another one: reply on the primary complaint.")
         return _detail_page(request, complaint_id, reply_form=form, refused=refused, status=409)
     except NotPermitted:
-        return _forbidden(request, _("Your role may not do this."))
+        return forbidden(request, _("Your role may not do this."))
     if reply.outbound is not None:
         messages.success(request, _("Reply sent by e-mail to %(to)s.") % {"to": reply.outbound.to})
     else:
@@ -72,7 +69,7 @@ def reply_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
 def template_preview_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """The chosen template with the complaint's values filled in (the composer copies it to its text)."""
     if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return _forbidden(request, _("Your role may not handle complaints."))
+        return forbidden(request, _("Your role may not handle complaints."))
     complaint = complaint_detail(complaint_id=complaint_id)
     if complaint is None:
         return HttpResponse(_("No such complaint."), status=404)
@@ -96,7 +93,7 @@ def template_preview_view(request: HttpRequest, complaint_id: int) -> HttpRespon
 def suggestion_feedback_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """A "used" / "not helpful" click on a suggestion; answers with the suggestion's buttons (htmx)."""
     if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return _forbidden(request, _("Your role may not handle complaints."))
+        return forbidden(request, _("Your role may not handle complaints."))
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     kind = request.POST.get("kind", "")
     target = request.POST.get("target", "")
@@ -108,7 +105,7 @@ def suggestion_feedback_view(request: HttpRequest, complaint_id: int) -> HttpRes
     except FieldError as error:
         return HttpResponse(desk_message(error.message), status=422)
     except NotPermitted:
-        return _forbidden(request, _("Your role may not do this."))
+        return forbidden(request, _("Your role may not do this."))
     target_id = feedback.article_id or feedback.similar_id
     context = {
         "complaint": complaint, "kind": feedback.kind, "target": target_id, "verdict": feedback.verdict,

@@ -21,17 +21,10 @@ from kesu.knowledge.models import Article
 from kesu.knowledge.search import article_search
 from kesu.knowledge.selectors import article_detail, articles_top
 from kesu.knowledge.wording import knowledge_message
+from kesu.web.responses import forbidden, htmx_partial
 
 RESULTS_MAX = 50
 TOP_N = 20
-
-
-def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
 
 
 def _manages(user) -> bool:
@@ -42,7 +35,7 @@ def _manages(user) -> bool:
 @require_GET
 def article_list_view(request: HttpRequest) -> HttpResponse:
     if not request.user.can(Permission.COMPLAINT_READ):
-        return _forbidden(request)
+        return forbidden(request)
     query = request.GET.get("q", "").strip()
     code = request.GET.get("category", "")
     categories = list(Category.objects.filter(is_active=True).select_related("parent"))
@@ -54,7 +47,7 @@ def article_list_view(request: HttpRequest) -> HttpResponse:
         articles = articles_top(limit=TOP_N, category=category, published_only=published_only)
     context = {"articles": articles, "query": query, "category": category, "categories": categories,
                "unknown_category": bool(code) and category is None, "manages": not published_only}
-    template = "knowledge/_results.html" if _is_htmx(request) else "knowledge/article_list.html"
+    template = "knowledge/_results.html" if htmx_partial(request) else "knowledge/article_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -71,7 +64,7 @@ def _article_or_404(request: HttpRequest, article_id: int) -> Article:
 @require_GET
 def article_detail_view(request: HttpRequest, article_id: int) -> HttpResponse:
     if not request.user.can(Permission.COMPLAINT_READ):
-        return _forbidden(request)
+        return forbidden(request)
     article = _article_or_404(request, article_id)
     return render(request, "knowledge/article_detail.html", {
         "article": article, "manages": _manages(request.user),
@@ -84,7 +77,7 @@ def article_detail_view(request: HttpRequest, article_id: int) -> HttpResponse:
 def article_feedback_view(request: HttpRequest, article_id: int) -> HttpResponse:
     """One "was this helpful" answer per person and article in a session; the counts come back."""
     if not request.user.can(Permission.COMPLAINT_READ):
-        return _forbidden(request)
+        return forbidden(request)
     article = _article_or_404(request, article_id)
     given = request.session.get("library_feedback", {})
     if str(article.pk) not in given:
@@ -92,7 +85,7 @@ def article_feedback_view(request: HttpRequest, article_id: int) -> HttpResponse
         article_feedback(article=article, helpful=helpful, by=request.user, now=clock_now())
         request.session["library_feedback"] = {**given, str(article.pk): helpful}
     article.refresh_from_db(fields=["use_count", "helpful_count", "not_helpful_count"])
-    if _is_htmx(request):
+    if htmx_partial(request):
         return render(request, "knowledge/_feedback.html", {"article": article, "answered": True})
     messages.success(request, _("Thank you for your feedback."))
     return redirect("knowledge:detail", article_id=article.pk)
@@ -104,14 +97,14 @@ def article_used_view(request: HttpRequest, article_id: int) -> HttpResponse:
     """The handler used the article (it counts towards the top list), once per person and article in a
     session, like the helpful answer; only the roles that handle complaints use articles."""
     if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return _forbidden(request)
+        return forbidden(request)
     article = _article_or_404(request, article_id)
     used = request.session.get("library_used", [])
     if str(article.pk) not in used:
         article_used(article=article, by=request.user, now=clock_now())
         request.session["library_used"] = [*used, str(article.pk)]
     article.refresh_from_db(fields=["use_count", "helpful_count", "not_helpful_count"])
-    if _is_htmx(request):
+    if htmx_partial(request):
         return render(request, "knowledge/_used.html", {"article": article, "used": True})
     messages.success(request, _("Counted as used."))
     return redirect("knowledge:detail", article_id=article.pk)
@@ -121,7 +114,7 @@ def article_used_view(request: HttpRequest, article_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def article_edit_view(request: HttpRequest, article_id: int | None = None) -> HttpResponse:
     if not _manages(request.user):
-        return _forbidden(request, _("Only the management layer may edit the solution library."))
+        return forbidden(request, _("Only the management layer may edit the solution library."))
     article = _article_or_404(request, article_id) if article_id else None
     if request.method == "GET":
         form = ArticleForm.for_article(article) if article else ArticleForm()
@@ -133,7 +126,7 @@ def article_edit_view(request: HttpRequest, article_id: int | None = None) -> Ht
         form.add_domain_error(error)
         return render(request, "knowledge/article_form.html", {"form": form, "article": article}, status=422)
     except NotPermitted:
-        return _forbidden(request, _("Only the management layer may edit the solution library."))
+        return forbidden(request, _("Only the management layer may edit the solution library."))
     messages.success(request, _("Saved as version %(version)s.") % {"version": saved.version})
     return redirect("knowledge:detail", article_id=saved.pk)
 
@@ -143,7 +136,7 @@ def article_edit_view(request: HttpRequest, article_id: int | None = None) -> Ht
 def article_status_view(request: HttpRequest, article_id: int) -> HttpResponse:
     """Publish or take back to draft (a new version, like every save)."""
     if not _manages(request.user):
-        return _forbidden(request, _("Only the management layer may edit the solution library."))
+        return forbidden(request, _("Only the management layer may edit the solution library."))
     article = _article_or_404(request, article_id)
     try:
         saved = article_save(

@@ -19,11 +19,8 @@ from kesu.queues.forms import BulkForm, SavedViewForm
 from kesu.queues.page import list_context
 from kesu.queues.text import field_message, outcome_refused, outcomes_done
 from kesu.web.forms import ComplaintFilterForm
+from kesu.web.responses import forbidden
 from kesu.web.views import LIST_EMOTION_THRESHOLD
-
-
-def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
 
 
 def _list_url(query: str = "") -> str:
@@ -43,7 +40,7 @@ def _back(request: HttpRequest, fallback: str) -> str:
 @require_POST
 def saved_view_create_view(request: HttpRequest) -> HttpResponse:
     if not request.user.can(Permission.COMPLAINT_READ):
-        return _forbidden(request)
+        return forbidden(request)
     form = SavedViewForm(request.POST)
     form.is_valid()
     query = form.cleaned_data.get("query", "")
@@ -90,7 +87,7 @@ def saved_view_delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
 @require_POST
 def bulk_view(request: HttpRequest) -> HttpResponse:
     if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return _forbidden(request, _("Your role may not handle complaints."))
+        return forbidden(request, _("Your role may not handle complaints."))
     form = BulkForm(request.POST)
     form.is_valid()
     data = form.cleaned_data

@@ -40,6 +40,7 @@ from kesu.web.forms import (
     CorrectionForm,
     DomainForm,
 )
+from kesu.web.responses import forbidden, htmx_partial
 from kesu.web.sla_panel import sla_panel
 from kesu.web.triage_text import triage_panel
 
@@ -50,23 +51,12 @@ LIST_EMOTION_THRESHOLD = TriageSettings._meta.get_field("emotion_threshold").def
 INLINE_TYPES = ("image/", "application/pdf")
 
 
-def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
-
-
-def _is_partial(request: HttpRequest) -> bool:
-    """An htmx request for just the results (a history restore wants the whole page)."""
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
-
-
 @login_required
 @require_GET
 def complaint_list_view(request: HttpRequest) -> HttpResponse:
     if not request.user.can(Permission.COMPLAINT_READ):
-        return _forbidden(request)
-    partial = _is_partial(request)
+        return forbidden(request)
+    partial = htmx_partial(request)
     form = ComplaintFilterForm(request.GET, with_choices=not partial)
     now = clock_now()
     context = list_context(
@@ -169,7 +159,7 @@ def _detail_page(
 @require_GET
 def complaint_detail_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     if not request.user.can(Permission.COMPLAINT_READ):
-        return _forbidden(request)
+        return forbidden(request)
     return _detail_page(request, complaint_id)
 
 
@@ -177,7 +167,7 @@ def complaint_detail_view(request: HttpRequest, complaint_id: int) -> HttpRespon
 @require_POST
 def complaint_transition_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return _forbidden(request, _("Your role may not handle complaints."))
+        return forbidden(request, _("Your role may not handle complaints."))
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     action = request.POST.get("action", "")
     form_class = TRANSITION_FORMS.get(action)
@@ -200,7 +190,7 @@ def complaint_transition_view(request: HttpRequest, complaint_id: int) -> HttpRe
             request, complaint_id, bound=form, bound_action=action, refused=refused, status=409
         )
     except NotPermitted:
-        return _forbidden(request, _("Your role may not do this."))
+        return forbidden(request, _("Your role may not do this."))
     messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
     return redirect("web:complaint_detail", complaint_id=complaint_id)
 
@@ -209,7 +199,7 @@ def complaint_transition_view(request: HttpRequest, complaint_id: int) -> HttpRe
 @require_POST
 def complaint_correct_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return _forbidden(request, _("Your role may not handle complaints."))
+        return forbidden(request, _("Your role may not handle complaints."))
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     form = CorrectionForm(request.POST, prefix="correct")
     form.is_valid()
@@ -219,7 +209,7 @@ def complaint_correct_view(request: HttpRequest, complaint_id: int) -> HttpRespo
         form.add_domain_error(error)
         return _detail_page(request, complaint_id, correction_form=form, status=422)
     except NotPermitted:
-        return _forbidden(request, _("Your role may not do this."))
+        return forbidden(request, _("Your role may not do this."))
     messages.success(request, _("Triage corrected."))
     return redirect("web:complaint_detail", complaint_id=complaint_id)
 
@@ -228,7 +218,7 @@ def complaint_correct_view(request: HttpRequest, complaint_id: int) -> HttpRespo
 @require_POST
 def attachment_upload_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return _forbidden(request, _("Your role may not handle complaints."))
+        return forbidden(request, _("Your role may not handle complaints."))
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -241,7 +231,7 @@ def attachment_upload_view(request: HttpRequest, complaint_id: int) -> HttpRespo
         form.add_domain_error(error)
         return _detail_page(request, complaint_id, upload_form=form, status=422)
     except NotPermitted:
-        return _forbidden(request, _("Your role may not do this."))
+        return forbidden(request, _("Your role may not do this."))
     messages.success(request, _("Attached %(name)s.") % {"name": attachment.original_name})
     return redirect("web:complaint_detail", complaint_id=complaint_id)
 
@@ -251,7 +241,7 @@ def attachment_upload_view(request: HttpRequest, complaint_id: int) -> HttpRespo
 @xframe_options_sameorigin  # the desk previews PDFs in a frame of its own page
 def attachment_download_view(request: HttpRequest, attachment_id: int) -> FileResponse | HttpResponse:
     if not request.user.can(Permission.COMPLAINT_READ):
-        return _forbidden(request)
+        return forbidden(request)
     attachment = get_object_or_404(Attachment, pk=attachment_id)
     try:
         handle = attachment.file.open("rb")
@@ -270,7 +260,7 @@ def attachment_download_view(request: HttpRequest, attachment_id: int) -> FileRe
 @require_http_methods(["GET", "POST"])
 def complaint_new_view(request: HttpRequest) -> HttpResponse:
     if not request.user.can(Permission.COMPLAINT_CREATE):
-        return _forbidden(request, _("Your role may not record complaints."))
+        return forbidden(request, _("Your role may not record complaints."))
     if request.method == "GET":
         return render(request, "web/complaint_new.html", {"form": ComplaintNewForm()})
     form = ComplaintNewForm(request.POST)
@@ -280,6 +270,6 @@ def complaint_new_view(request: HttpRequest) -> HttpResponse:
         form.add_domain_error(error)
         return render(request, "web/complaint_new.html", {"form": form}, status=422)
     except NotPermitted:
-        return _forbidden(request, _("Your role may not record complaints."))
+        return forbidden(request, _("Your role may not record complaints."))
     messages.success(request, _("Complaint %(number)s recorded.") % {"number": complaint.number})
     return redirect("web:complaint_detail", complaint_id=complaint.pk)
