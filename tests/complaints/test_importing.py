@@ -222,7 +222,7 @@ def test_bad_rows_are_rejected_with_row_and_column_and_good_rows_kept(importer, 
         (4, ("channel",)),
         (6, ("amount_claimed",)),
     ]
-    assert report.rejected[0].reason == "投诉内容 (content): must not be empty"
+    assert report.rejected[0].reason == "投诉内容 (content): 此项不能为空。"
     assert "传真" in report.rejected[1].reason and report.rejected[1].reason.startswith("渠道 (channel)")
     assert report.rejected[2].reason == "索赔金额 (amount_claimed): must not be negative"
     assert str(report.rejected[2]) == "row 6: 索赔金额 (amount_claimed): must not be negative"

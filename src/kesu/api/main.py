@@ -61,8 +61,17 @@ def http_error(request, exc: HttpError):
 
 @api.exception_handler(FieldError)
 def field_error(request, exc: FieldError):
+    # code and params are the contract; message (and msg, ninja's own key) is in the caller's language
     detail = [
-        {"loc": ["body", field], "msg": message, "type": "value_error"} for field, message in exc.errors
+        {
+            "loc": ["body", error.field],
+            "code": error.code,
+            "params": error.message_obj.as_data()["params"],
+            "message": error.message,
+            "msg": error.message,
+            "type": error.code,
+        }
+        for error in exc.field_errors
     ]
     return api.create_response(request, {"detail": detail}, status=422)
 

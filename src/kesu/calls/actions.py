@@ -113,7 +113,7 @@ def _validate(
         try:
             values[name] = clean()
         except FieldErrors as error:
-            errors.extend(FieldError(field, message) for field, message in error.errors)
+            errors.extend(error.field_errors)
         except FieldError as error:
             errors.append(error)
 

@@ -63,7 +63,7 @@ def _draft_check(draft: ComplaintDraft) -> tuple[dict, Category | None, Group | 
         try:
             return check()
         except FieldError as error:
-            errors.extend(FieldError(field, message) for field, message in error.errors)
+            errors.extend(error.field_errors)
             return None
 
     fields = attempt(lambda: draft_clean(draft))

@@ -112,7 +112,7 @@ def draft_clean(draft: ComplaintDraft) -> dict:
 def _content(content: str) -> str:
     content = content or ""
     if not content.strip():
-        raise FieldError("content", "must not be empty")
+        raise FieldError("content", "field.empty")
     if len(content) > MAX_CONTENT:
-        raise FieldError("content", f"must be at most {MAX_CONTENT} characters (got {len(content)})")
+        raise FieldError("content", "field.too_long", limit=MAX_CONTENT, got=len(content))
     return content

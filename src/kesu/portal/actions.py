@@ -179,8 +179,8 @@ def portal_complaint_submit(
             # the intake's own checks and the portal's, together; the savepoint undid the complaint
             named = {(e.field, e.message) for e in errors}
             more = [
-                FieldError(field, message) for field, message in error.errors
-                if (field, message) not in named and field != "customer"  # the portal asks for phone or e-mail
+                e for e in error.field_errors
+                if (e.field, e.message) not in named and e.field != "customer"  # the portal asks for phone or e-mail
             ]
             raise FieldErrors(errors + more) from None
         if upload is not None:

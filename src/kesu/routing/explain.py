@@ -98,7 +98,7 @@ def draft_explain(draft: ComplaintDraft, *, now: datetime) -> dict[str, Any]:
         try:
             return check()
         except FieldError as error:
-            errors.extend(FieldError(f, m) for f, m in error.errors)
+            errors.extend(error.field_errors)
             return None
 
     fields = attempt(lambda: draft_clean(draft))

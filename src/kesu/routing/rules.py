@@ -244,7 +244,7 @@ def condition_parse(raw: Any, *, where: str, catalog: Catalog) -> Condition:
     try:
         value = _condition_value(f"{where}.value", name, op, raw["value"], catalog)
     except FieldError as error:
-        errors.extend(FieldError(f, m) for f, m in error.errors)
+        errors.extend(error.field_errors)
     if errors:
         raise FieldErrors(errors)
     return Condition(field=name, op=op, value=value)
@@ -263,7 +263,7 @@ def conditions_parse(raw: Any, catalog: Catalog) -> tuple[Condition, ...]:
         try:
             parsed.append(condition_parse(item, where=f"conditions[{i}]", catalog=catalog))
         except FieldError as error:
-            errors.extend(FieldError(f, m) for f, m in error.errors)
+            errors.extend(error.field_errors)
     if errors:
         raise FieldErrors(errors)
     return tuple(parsed)
@@ -334,7 +334,7 @@ def rule_parse(
         try:
             return check()
         except FieldError as error:
-            errors.extend(FieldError(f, m) for f, m in error.errors)
+            errors.extend(error.field_errors)
             return None
 
     clean_name = attempt(lambda: _name(name))

@@ -188,7 +188,7 @@ def policy_parse(
         try:
             return parse()
         except FieldError as error:
-            errors.extend(FieldError(f, m) for f, m in error.errors)
+            errors.extend(error.field_errors)
             return None
 
     parsed_conditions = attempt(lambda: conditions_parse(conditions, known_categories=known_categories))
