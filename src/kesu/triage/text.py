@@ -87,3 +87,8 @@ def jieba_warm() -> float:
         jieba.initialize()
         _warm_seconds = time.perf_counter() - started
         return _warm_seconds
+
+
+def words_with_offsets(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each word jieba finds in ``text`` (whitespace included as its own tokens)."""
+    return [(start, end) for _word, start, end in jieba.tokenize(text, HMM=WORDS_HMM)]
