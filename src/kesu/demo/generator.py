@@ -793,8 +793,10 @@ class _Generator:
         return added
 
     def _triaged(self, planned: _Planned, moment: datetime) -> ComplaintEvent:
-        """Triage the complaint as intake would: category, severity and priority were set by the
-        person who recorded it (so they are confirmed); emotion, red channel, tags, repeats are found."""
+        """Triage the complaint as intake would: the category was set by the person who recorded it
+        (so it is confirmed); severity and priority are left to triage, as an intake that leaves them
+        open does, so the stored values and the triage result agree; emotion, red channel, tags and
+        repeats are found."""
         complaint, person = planned.complaint, planned.person
         complaint.category_confirmed = True
         history = self.history.setdefault(id(person), [])
@@ -819,7 +821,8 @@ class _Generator:
         history.append(EarlierComplaint(id=complaint.pk, number=complaint.number, text=text,
                                         created_at=complaint.created_at))
         return triage_steps.triaged(
-            complaint, result, categories=self.categories, by=None, now=moment, open_fields=frozenset()
+            complaint, result, categories=self.categories, by=None, now=moment,
+            open_fields=frozenset({"severity", "priority"}),
         )
 
     def _write(

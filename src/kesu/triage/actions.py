@@ -25,10 +25,12 @@ EARLIER_LIMIT = 50  # the newest earlier complaints of the customer that are com
 
 
 def triage_input_for(
-    complaint: Complaint, *, category_given: str, window_days: int, has_contact: bool | None = None
+    complaint: Complaint, *, open_fields: frozenset[str], window_days: int, has_contact: bool | None = None
 ) -> TriageInput:
-    """What triage reads about ``complaint`` (saved or not yet): its fields and the customer's
-    complaints of the last ``window_days`` (index ``customer, -created_at``)."""
+    """What triage reads about ``complaint`` (saved or not yet): its fields, the ones a person set
+    (those not in ``open_fields``) and the customer's complaints of the last ``window_days`` (index
+    ``customer, -created_at``)."""
+    category_given = complaint.category.code if complaint.category_id and "category" not in open_fields else ""
     since = complaint.created_at - timedelta(days=window_days)
     earlier = Complaint.objects.filter(
         customer_id=complaint.customer_id, created_at__gte=since, created_at__lte=complaint.created_at,
@@ -42,6 +44,8 @@ def triage_input_for(
     return TriageInput(
         subject=complaint.subject, content=complaint.content, tier=complaint.customer.tier,
         category_given=category_given, amount_claimed=complaint.amount_claimed,
+        severity_given="" if "severity" in open_fields else complaint.severity,
+        priority_given="" if "priority" in open_fields else complaint.priority,
         fields={name: getattr(complaint, name) for name in
                 ("content", "product", "batch", "order_number", "amount_claimed", "region", "subject")},
         has_contact=has_contact,
@@ -59,9 +63,8 @@ def triage_prepare(
     ``triaged`` event and the unsaved repeat links. Writes nothing, so intake can run it before
     the complaint's own INSERT."""
     context = triage_context()
-    category_given = complaint.category.code if complaint.category_id and "category" not in open_fields else ""
     result = triage_run(
-        triage_input_for(complaint, category_given=category_given, window_days=context.repeat_window_days,
+        triage_input_for(complaint, open_fields=open_fields, window_days=context.repeat_window_days,
                          has_contact=has_contact),
         context,
     )
@@ -85,7 +88,7 @@ def complaint_triage(
     read afresh, and only the fields triage owns are written, so a concurrent action is never undone.
     """
     if by is not None and not by.can(Permission.COMPLAINT_HANDLE):
-        raise NotPermitted(f"role {by.role} may not {Permission.COMPLAINT_HANDLE}")
+        raise NotPermitted("triage.role_may_not", role=by.role)
     with transaction.atomic():
         current = (
             Complaint.objects.select_for_update(of=("self",)).select_related("customer", "category")
@@ -104,16 +107,17 @@ def complaint_correct(
 ) -> Complaint:
     """A handler corrects triage's category and/or severity; the correction is training data."""
     if not by.can(Permission.COMPLAINT_HANDLE):
-        raise NotPermitted(f"role {by.role} may not {Permission.COMPLAINT_HANDLE}")
+        raise NotPermitted("triage.role_may_not", role=by.role)
     if not category and not severity:
-        raise FieldError("category", "give a category or a severity to correct")
+        raise FieldError("category", "triage.correct.nothing")
     new_category = None
     if category:
         new_category = Category.objects.filter(code=category, is_active=True).first()
         if new_category is None:
-            raise FieldError("category", f"unknown category {category!r}")
+            raise FieldError("category", "triage.correct.unknown_category", category=category)
     if severity and severity not in Severity.values:
-        raise FieldError("severity", f"unknown severity {severity!r}; choose one of {', '.join(Severity.values)}")
+        raise FieldError("severity", "triage.correct.unknown_severity", severity=severity,
+                         choices=", ".join(Severity.values))
     with transaction.atomic():
         current = Complaint.objects.select_for_update(of=("self",)).select_related("category").get(pk=complaint.pk)
         changes: dict[str, list] = {}
@@ -179,11 +183,11 @@ def model_train(*, now: datetime, test_share: float = 0.2) -> TrainReport:
 
     rows = training_rows()
     if len(rows) < MIN_TRAINING_ROWS:
-        raise FieldError("data", f"{len(rows)} complaints with a confirmed category; at least {MIN_TRAINING_ROWS} needed")
+        raise FieldError("data", "triage.train.too_few", count=len(rows), minimum=MIN_TRAINING_ROWS)
     cut = int(len(rows) * (1 - test_share))
     train, test = rows[:cut], rows[cut:]
     if len({label for _t, label in train}) < 2:
-        raise FieldError("data", "the training part holds fewer than two categories")
+        raise FieldError("data", "triage.train.one_category")
     trained: dict[str, CategoryModel] = {}
 
     def factory():
@@ -224,8 +228,8 @@ def model_activate(*, version: int) -> ModelVersion:
     """Make ``version`` the active model (roll back or forward)."""
     target = ModelVersion.objects.filter(version=version).first()
     if target is None:
-        known = ", ".join(f"v{v}" for v in ModelVersion.objects.values_list("version", flat=True)) or "none"
-        raise FieldError("version", f"no model version {version}; known: {known}")
+        known = ", ".join(f"v{v}" for v in ModelVersion.objects.values_list("version", flat=True)) or "—"
+        raise FieldError("version", "triage.model.unknown_version", version=version, known=known)
     with transaction.atomic():
         ModelVersion.objects.filter(is_active=True).exclude(pk=target.pk).update(is_active=False)
         target.is_active = True

@@ -46,38 +46,43 @@ EMOTION_THRESHOLD_DEFAULT = 70
 # --- the term table ---------------------------------------------------------------------------
 
 # kinds of term
-ANGER = "anger"
+ABUSE = "abuse"
+ACCUSATION = "accusation"
+INDIGNATION = "indignation"
 NEGATIVE = "negative"
 NEGATED = "negated"  # a negated positive word listed whole ("不满意")
 POSITIVE = "positive"
-THREAT = "threat"
+ULTIMATUM = "ultimatum"
+COMPLAINT = "complaint"  # "投诉", "维权": an ordinary complaint intention
 CALM = "calm"
 INTENSIFIER = "intensifier"
 NEGATOR = "negator"
 CONTRAST = "contrast"
 NEUTRAL = "neutral"
+ANGER_KINDS = (ABUSE, ACCUSATION, INDIGNATION)
 
 
 @dataclass(frozen=True, slots=True)
 class _Term:
     kind: str
-    weight: float  # heat for ANGER/NEGATIVE/THREAT, cooling for POSITIVE/CALM, factor for INTENSIFIER
-    chinese: bool  # from the Chinese list: Chinese reasons and Chinese negation distances
+    weight: float  # heat for the heating kinds, cooling for POSITIVE/CALM, factor for INTENSIFIER
     flip_factor: float = 1.0  # NEGATOR: factor on the word it flips
 
 
-def _table(module: Any, chinese: bool) -> dict[str, _Term]:
+def _table(module: Any) -> dict[str, _Term]:
     groups: list[tuple[Iterable[str], str, float]] = [
-        (module.ANGER, ANGER, 2.5),
-        (module.NEGATIVE_STRONG, NEGATIVE, 2.0),
-        (module.NEGATIVE, NEGATIVE, 1.0),
-        (module.NEGATIVE_MILD, NEGATIVE, 0.5),
-        (module.NEGATED, NEGATED, 1.5),
+        (module.ABUSE, ABUSE, 3.0),
+        (module.ACCUSATION, ACCUSATION, 2.0),
+        (module.INDIGNATION, INDIGNATION, 2.0),
+        (module.NEGATIVE_STRONG, NEGATIVE, 1.0),
+        (module.NEGATIVE, NEGATIVE, 0.35),
+        (module.NEGATIVE_MILD, NEGATIVE, 0.1),
+        (module.NEGATED, NEGATED, 1.0),
         (module.POSITIVE_STRONG, POSITIVE, 1.5),
         (module.POSITIVE, POSITIVE, 1.0),
         (module.POSITIVE_MILD, POSITIVE, 0.5),
-        (module.THREAT, THREAT, 2.0),
-        (module.THREAT_MILD, THREAT, 1.2),
+        (module.ULTIMATUM, ULTIMATUM, 1.5),
+        (module.THREAT_MILD, COMPLAINT, 0.4),
         (module.CALM, CALM, 1.0),
         (module.CALM_MILD, CALM, 0.4),
         (module.CONTRAST, CONTRAST, 0.0),
@@ -86,21 +91,26 @@ def _table(module: Any, chinese: bool) -> dict[str, _Term]:
     table: dict[str, _Term] = {}
     for terms, kind, weight in groups:
         for term in terms:
-            table.setdefault(term.lower(), _Term(kind, weight, chinese))
+            table.setdefault(term.lower(), _Term(kind, weight))
     for term, factor in module.INTENSIFIERS.items():
-        table.setdefault(term.lower(), _Term(INTENSIFIER, factor, chinese))
+        table.setdefault(term.lower(), _Term(INTENSIFIER, factor))
     for term, (alone, flip) in module.NEGATORS.items():
-        table.setdefault(term.lower(), _Term(NEGATOR, alone, chinese, flip))
+        table.setdefault(term.lower(), _Term(NEGATOR, alone, flip))
     return table
+
+
+LEXICON_GROUPS = (
+    "ABUSE", "ACCUSATION", "INDIGNATION", "NEGATIVE_STRONG", "NEGATIVE", "NEGATIVE_MILD", "NEGATED",
+    "POSITIVE_STRONG", "POSITIVE", "POSITIVE_MILD", "ULTIMATUM", "THREAT_MILD", "CALM", "CALM_MILD", "CONTRAST",
+    "NEUTRAL", "INTENSIFIERS", "NEGATORS",
+)
 
 
 def lexicon_duplicates(module: Any) -> list[str]:
     """Terms listed more than once in a lexicon module (a test keeps this empty)."""
     seen: dict[str, str] = {}
     duplicates = []
-    for name in ("ANGER", "NEGATIVE_STRONG", "NEGATIVE", "NEGATIVE_MILD", "NEGATED", "POSITIVE_STRONG", "POSITIVE",
-                 "POSITIVE_MILD", "THREAT", "THREAT_MILD", "CALM", "CALM_MILD", "CONTRAST", "NEUTRAL",
-                 "INTENSIFIERS", "NEGATORS"):
+    for name in LEXICON_GROUPS:
         for term in getattr(module, name):
             key = term.lower()
             if key in seen:
@@ -110,28 +120,38 @@ def lexicon_duplicates(module: Any) -> list[str]:
     return duplicates
 
 
-_TERMS = {**_table(emotion_en, chinese=False), **_table(emotion_zh, chinese=True)}
+_TERMS = {**_table(emotion_en), **_table(emotion_zh)}
 _SCANNER = TermScanner(_TERMS)
 _HAS_LATIN = re.compile(r"[A-Za-z]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
-# A clause boundary stops negation and intensification from reaching across it.
-_BOUNDARY = frozenset("，。！？；：,.!?;:\n、…~～")
 # Between a Chinese negator or intensifier and its word only a few function characters may stand
 # ("不是很满意", "没那么好吃", "太不靠谱"); content ("不在家没法") breaks the link.
+_BOUNDARY = frozenset("，。！？；：,.!?;:\n、…~～")
 _ZH_GAP = 3
 _ZH_FILLER = frozenset("是很太怎么够大算会那这么特别非常十分咋好有点都也还就再")
 _EN_GAP_WORDS = 2  # words allowed between an English negator/intensifier and its word
 
 # --- surface features -------------------------------------------------------------------------
 _PUNCT_RUN = re.compile(r"[!！?？]{2,}")
-_SINGLE_PUNCT = re.compile(r"(?<![!！?？])([!！]|[?？])(?![!！?？])")
-_ELLIPSES = ("……", "...", "。。")
+_EXCLAMATION = re.compile(r"(?<![!！?？])[!！](?![!！?？])")
 _CAPS = re.compile(r"(?<![A-Za-z])[A-Z]{3,}(?![A-Za-z])")
 _LATIN_LETTERS = re.compile(r"[A-Za-z]")
 _CAPITALS = re.compile(r"[A-Z]")
 _REPEAT = re.compile(r"(\w)\1\1+")
 _REPEAT_IGNORED = frozenset("哈嘻呵嘿对是嗯好谢wWxXzZ_0123456789")
+# An indignant question: a clause ending in ？/? that asks the other side to account for itself
+# ("凭什么…？", "难道…吗？", "你知道…吗？", "why would you …?"), not a polite enquiry ("请问…？").
+_QUESTION_CLAUSE = re.compile(r"[^，。！？!?；;\n,]{2,60}(?:[？?]+|吗[!！]+)")
+_INDIGNANT_QUESTION = re.compile(
+    r"难道|凭什么|凭啥|什么意思|什么态度|谁给|谁来负责|谁负责|还有没有|有没有人管|没人管|怎么可以|怎么能|怎能|岂能|"
+    r"就这样|这就是|你知道|有本事|敢|还让不让|不是.{0,15}吗|是.{0,12}吗[？?!！]|合理吗|合法吗|[？?]{2,}|吗[!！]|"
+    r"\b(?:how (?:can|could|dare)|who (?:gave|allowed)|is this (?:how|what|a joke)|are you (?:kidding|serious)|"
+    r"what kind of)\b",
+    re.I,
+)
+_RHETORICAL = re.compile(r"[^，。！？!?；;\n,]{0,12}吗[？?!！]")
+_POLITE_QUESTION = re.compile(r"请问|想问|问一下|咨询|能否|可否|是否可以|可不可以|麻烦|请教|how do i|could you|can you tell", re.I)
 # An ALL-CAPS word counts as shouting when it is a listed emotion word or one of these; acronyms
 # (FCRA, NMAC), redactions (XXXX) and names in capitals do not. A text written mostly in capitals
 # (at least 20 letters, 60 % capitals) shouts with every word.
@@ -141,18 +161,31 @@ _SHOUT_WORDS = frozenset(
     "anymore today right wrong fix call answer".split()
 )
 
-
 _WHITESPACE_RUNS = re.compile(r"\s\s+")  # scikit-learn's char analyzer collapses these to one space
-_ORDINARY_CAP = 3.0
-_THREAT_CAP = 4.0
+_DESCRIBE_CAP = 2.0  # strong words that describe the problem ("态度恶劣", "难吃"), saturating
+_ORDINARY_CAP = 1.0  # ordinary complaint words ("退款", "慢", "问题"), saturating
+_THREAT_CAP = 3.0
+_QUESTION_CAP = 3.0
+_RED_THREAT = 1.5  # each red-channel kind the customer threatens with (legal, regulator, media, group)
+_RED_THREAT_KINDS = ("group_incident", "media", "regulator", "legal")
+
+# The temperature is 100 × P(clearly angry | heat), a logistic curve of the heat fitted on texts
+# labelled by reading them (anger 0–3; "clearly angry" is 2 or 3): finance complaints and delivery
+# reviews, see bench/emotion.py. 70, the default senior-handler threshold, means "seven in ten texts
+# this hot were clearly angry".
+SCORE_SLOPE = 1.3
+SCORE_MIDPOINT = 2.35
 
 
 @dataclass(frozen=True, slots=True)
 class Emotion:
-    """The temperature of one text and the evidence for it."""
+    """The temperature of one text and the evidence for it.
+
+    ``reasons`` are stored messages: ``{"code": "triage.emotion.<kind>", "params": {"evidence": …}}``
+    (wordings in triage/messages.py), rendered in the reader's language when shown."""
 
     score: int  # 0 (calm) – 100 (furious)
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[dict[str, Any]] = field(default_factory=list)
     heat: float = 0.0  # the unbounded sum the score is mapped from (finer-grained, for ranking)
 
     def above(self, threshold: int = EMOTION_THRESHOLD_DEFAULT) -> bool:
@@ -164,44 +197,38 @@ class Emotion:
 class _Reading:
     """The evidence of one text, kept apart so that the trained model can use the parts."""
 
-    negative: float = 0.0  # heat from anger, strong complaint words and negated praise
-    ordinary: float = 0.0  # heat from ordinary complaint words (退款, 问题, 慢 …), saturating
+    anger: float = 0.0  # abuse, accusations, indignation, negated praise
+    describe: float = 0.0  # strong words describing the problem, saturating
+    ordinary: float = 0.0  # ordinary complaint words (退款, 问题, 慢 …), saturating
     positive: float = 0.0  # cooling from praise and negated complaints
-    threat: float = 0.0
+    threat: float = 0.0  # ultimatums and the customer's red-channel threats, saturating
+    question: float = 0.0  # indignant questions, saturating
     calm: float = 0.0
     surface: float = 0.0  # punctuation, capitals, repeated characters
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[tuple[str, str]] = field(default_factory=list)  # (kind, evidence)
 
     @property
     def heat(self) -> float:
-        # Ordinary complaint words and threats saturate: a long factual complaint that names many
-        # problems is warm, not furious; anger, strong words and the surface count in full.
+        describe = _DESCRIBE_CAP * (1.0 - math.exp(-self.describe / _DESCRIBE_CAP))
         ordinary = _ORDINARY_CAP * (1.0 - math.exp(-self.ordinary / _ORDINARY_CAP))
         threat = _THREAT_CAP * (1.0 - math.exp(-self.threat / _THREAT_CAP))
-        return self.negative + ordinary + threat + self.surface - self.positive - self.calm
+        question = _QUESTION_CAP * (1.0 - math.exp(-self.question / _QUESTION_CAP))
+        return self.anger + describe + ordinary + threat + question + self.surface - self.positive - self.calm
 
 
-_LABELS_ZH = {
-    ANGER: "愤怒词", NEGATIVE: "负面词", POSITIVE: "正面词", THREAT: "威胁", CALM: "咨询语气",
-    NEGATED: "否定", "negated_negative": "否定负面", "punct": "连续标点", "caps": "全大写",
-    "repeat": "重复字符",
-}
-_LABELS_EN = {
-    ANGER: "angry word", NEGATIVE: "negative word", POSITIVE: "positive word", THREAT: "threat",
-    CALM: "calm enquiry", NEGATED: "negation", "negated_negative": "negated complaint",
-    "punct": "repeated punctuation", "caps": "ALL CAPS", "repeat": "repeated letters",
-}
+REASON_KINDS = (
+    ABUSE, ACCUSATION, INDIGNATION, NEGATIVE, POSITIVE, ULTIMATUM, COMPLAINT, CALM, NEGATED, "negated_negative",
+    "threat", "question", "punct", "exclaim", "caps", "repeat",
+)
 
 
-def _reason(label: str, evidence: str, chinese: bool) -> str:
-    if chinese:
-        return f"{_LABELS_ZH[label]}“{evidence}”"
-    return f'{_LABELS_EN[label]} "{evidence}"'
+def _reason(kind: str, evidence: str) -> dict[str, Any]:
+    return {"code": f"triage.emotion.{kind}", "params": {"evidence": evidence}}
 
 
 def _matches(text: str) -> list[tuple[int, int, _Term, bool]]:
     """(start, end, term, is_chinese) of every listed term, in text order."""
-    return [(start, end, _TERMS[term], _TERMS[term].chinese) for start, end, term in _SCANNER.scan(text)]
+    return [(start, end, _TERMS[term], bool(_CJK.match(term))) for start, end, term in _SCANNER.scan(text)]
 
 
 def _close(text: str, end: int, start: int, chinese: bool) -> bool:
@@ -214,7 +241,7 @@ def _close(text: str, end: int, start: int, chinese: bool) -> bool:
     return len(between.split()) <= _EN_GAP_WORDS
 
 
-def _read(text: str) -> _Reading:
+def _read(text: str, red_kinds: Iterable[tuple[str, str]] = ()) -> _Reading:
     reading = _Reading()
     reasons = reading.reasons
     seen: set[str] = set()
@@ -223,11 +250,11 @@ def _read(text: str) -> _Reading:
     after_contrast = False
 
     def negator_alone() -> None:
-        # a negator that flipped nothing ("根本没", "nobody") still says something went wrong
+        # an emphatic negator that flipped nothing ("根本没", "nobody") still says something went wrong
         if negator is not None and negator[2].weight:
             reading.ordinary += negator[2].weight
             if negator[2].weight >= 0.5:
-                reasons.append(_reason(NEGATIVE, text[negator[0]:negator[1]], negator[3]))
+                reasons.append((NEGATIVE, text[negator[0]:negator[1]]))
 
     for start, end, term, chinese in _matches(text):
         kind = term.kind
@@ -264,56 +291,68 @@ def _read(text: str) -> _Reading:
             weight *= 0.5
         seen.add(word)
         evidence = text[span_start:end]
+        if flipped and kind in (NEGATIVE, *ANGER_KINDS) and _RHETORICAL.match(text, end):
+            flipped = False  # "这不是坑人吗？": a rhetorical question asserts what it negates
         if flipped:
-            if kind == POSITIVE:
-                heat = weight * (1.3 if after_contrast else 1.0)
-                reading.negative += heat
-                reasons.append(_reason("negated", evidence, chinese))
-            elif kind in (ANGER, NEGATIVE, NEGATED):
+            if kind == POSITIVE:  # "不满意", "not happy": dissatisfaction, the mildest anger
+                reading.describe += weight * (1.3 if after_contrast else 1.0)
+                reasons.append((NEGATED, evidence))
+            elif kind in (NEGATIVE, NEGATED, *ANGER_KINDS):
                 reading.positive += weight * 0.5
-                reasons.append(_reason("negated_negative", evidence, chinese))
-            # a negated threat or enquiry ("不会投诉", "not a question") counts nothing
+                reasons.append(("negated_negative", evidence))
+            # a negated ultimatum or enquiry ("不会投诉", "not a question") counts nothing
             continue
-        if kind in (ANGER, NEGATIVE, NEGATED):
+        if kind in ANGER_KINDS:
+            reading.anger += weight
+        elif kind in (NEGATIVE, NEGATED):
             heat = weight * (1.3 if after_contrast else 1.0)
-            if term.weight <= 1.0:
-                reading.ordinary += heat
+            if term.weight >= 1.0:
+                reading.describe += heat
             else:
-                reading.negative += heat
-        elif kind == THREAT:
+                reading.ordinary += heat
+        elif kind in (ULTIMATUM, COMPLAINT):
             reading.threat += weight
         elif kind == POSITIVE:
             reading.positive += weight
         elif kind == CALM:
             reading.calm += weight
         if kind != NEGATIVE or weight >= 0.75:
-            reasons.append(_reason(kind, evidence, chinese))
+            reasons.append((kind, evidence))
     negator_alone()
 
-    chinese_text = bool(_CJK.search(text))
+    threatened = []
+    for kind, term in red_kinds:
+        if kind in _RED_THREAT_KINDS and kind not in threatened:
+            threatened.append(kind)
+            reading.threat += _RED_THREAT
+            reasons.append(("threat", term))
+
+    questions = 0.0
+    for match in _QUESTION_CLAUSE.finditer(text):
+        clause = match.group()
+        if _INDIGNANT_QUESTION.search(clause) and not _POLITE_QUESTION.search(clause):
+            questions += 1.0
+            reasons.append(("question", clause.strip()[-20:]))
+    reading.question = questions
+
     surface = 0.0
     runs = 0.0
     for match in _PUNCT_RUN.finditer(text):
         runs += 1.0 if len(match.group()) == 2 else 1.5
-        reasons.append(_reason("punct", match.group(), chinese_text))
+        reasons.append(("punct", match.group()))
     surface += min(runs, 3.0)
-    singles = _SINGLE_PUNCT.findall(text)
-    if singles:
-        exclaims = sum(1 for char in singles if char in "!！")
-        questions = len(singles) - exclaims
-        surface += min(exclaims * 0.25, 0.75)
-        if not reading.calm:
-            surface += min(questions * 0.3, 0.6)
-    if any(ellipsis in text for ellipsis in _ELLIPSES):
-        surface += 0.3
+    exclaims = len(_EXCLAMATION.findall(text))
+    if exclaims:
+        surface += min(exclaims * 0.4, 1.2)
+        reasons.append(("exclaim", str(exclaims)))
     if _HAS_LATIN.search(text):
         caps = _shouted(text)
         for word in caps[:3]:
-            reasons.append(_reason("caps", word, False))
+            reasons.append(("caps", word))
         surface += min(len(caps) * 0.8, 2.0)
     repeats = [m.group() for m in _REPEAT.finditer(text) if m.group(1) not in _REPEAT_IGNORED]
     for run in repeats[:2]:
-        reasons.append(_reason("repeat", run, bool(_CJK.match(run))))
+        reasons.append(("repeat", run))
     surface += min(len(repeats) * 0.8, 1.6)
     reading.surface = surface
     return reading
@@ -331,26 +370,39 @@ def _shouted(text: str) -> list[str]:
 
 
 def _score(heat: float) -> int:
-    return round(100.0 / (1.0 + math.exp(-0.75 * (heat - 1.8))))
+    return round(100.0 / (1.0 + math.exp(-SCORE_SLOPE * (heat - SCORE_MIDPOINT))))
 
 
-def emotion_temperature(text: str) -> Emotion:
-    """How heated ``text`` is, 0–100, with the evidence (see the module docstring)."""
-    reading = _read(text or "")
+def _red_threats(text: str) -> list[tuple[str, str]]:
+    from kesu.triage.redchannel import red_channel_detect
+
+    return [(evidence.kind, evidence.term) for evidence in red_channel_detect(text).evidence]
+
+
+def emotion_temperature(text: str, *, red_evidence: Iterable[tuple[str, str]] | None = None) -> Emotion:
+    """How angry the customer who wrote ``text`` is, 0–100, with the evidence (module docstring).
+
+    ``red_evidence``: (kind, term) of the red channel's evidence when the caller has it already;
+    the customer's threats to go to court, a regulator or the press heat the temperature.
+    """
+    text = text or ""
+    reading = _read(text, _red_threats(text) if red_evidence is None else red_evidence)
     heat = reading.heat
-    reasons = list(dict.fromkeys(reading.reasons))  # in text order, each once
+    reasons = [_reason(kind, evidence) for kind, evidence in dict.fromkeys(reading.reasons)]
     return Emotion(score=_score(heat), reasons=reasons, heat=round(heat, 4))
 
 
 def emotion_features(text: str) -> list[float]:
-    """The rule evidence as numbers, the extra features of `EmotionModel`."""
-    reading = _read(text or "")
+    """The rule evidence as numbers, the extra features of the trainable models."""
+    reading = _read(text or "", _red_threats(text or ""))
     return [
         reading.heat / 3.0,
-        reading.negative / 3.0,
-        reading.ordinary / 3.0,
+        reading.anger / 3.0,
+        reading.describe / 3.0,
+        reading.ordinary,
         reading.positive / 3.0,
         reading.threat / 3.0,
+        reading.question / 3.0,
         reading.calm,
         reading.surface,
         _score(reading.heat) / 100.0,

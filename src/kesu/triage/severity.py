@@ -1,17 +1,31 @@
-"""Severity (一般 / 紧急 / 重大) from what triage found, and priority from the editable matrix. Pure."""
+"""Severity (一般 / 紧急 / 重大) from what triage found, and priority from the editable matrix. Pure.
+
+Reasons are stored messages (``{"code", "params"}``, wordings in triage/messages.py).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 URGENT_AMOUNT = Decimal("5000")  # a claim above a first-line handler's authority [S0]
+
+
+def reason(code: str, **params: Any) -> dict[str, Any]:
+    """A reason as stored: a message id and its parameters."""
+    return {"code": code, "params": params}
+
+
+def level(value: str) -> dict[str, Any]:
+    """A severity as a message parameter (rendered "一般" / "general" …)."""
+    return reason(f"triage.level.{value}") if value in ("general", "urgent", "major") else reason("triage.any.severity")
 
 
 @dataclass(frozen=True)
 class Decision:
     value: str
-    reasons: list[str]
+    reasons: list[dict[str, Any]]
 
 
 def severity_decide(
@@ -19,17 +33,17 @@ def severity_decide(
     amount_claimed: Decimal | None, tier: str,
 ) -> Decision:
     if red_channel:
-        return Decision("major", [f"red channel: {', '.join(red_kinds)}"])
+        return Decision("major", [reason("triage.severity.red", kinds=[reason(f"triage.red.kind.{k}") for k in red_kinds])])
     reasons = []
     if emotion >= emotion_threshold:
-        reasons.append(f"emotion temperature {emotion} ≥ {emotion_threshold}")
+        reasons.append(reason("triage.severity.emotion", score=emotion, threshold=emotion_threshold))
     if repeat_count >= 2:
-        reasons.append(f"repeat complaint ({repeat_count} earlier on the same issue)")
+        reasons.append(reason("triage.severity.repeat", count=repeat_count))
     if amount_claimed is not None and amount_claimed >= URGENT_AMOUNT:
-        reasons.append(f"amount claimed {amount_claimed} ≥ {URGENT_AMOUNT} CNY")
+        reasons.append(reason("triage.severity.amount", amount=str(amount_claimed), limit=str(URGENT_AMOUNT)))
     if reasons:
         return Decision("urgent", reasons)
-    return Decision("general", ["no red channel, calm, no repeat, no large claim"])
+    return Decision("general", [reason("triage.severity.none")])
 
 
 @dataclass(frozen=True)
@@ -43,7 +57,10 @@ class MatrixCell:
 def priority_decide(
     cells: list[MatrixCell], *, category: str, parent_category: str, tier: str, severity: str
 ) -> Decision:
-    """The most specific matching cell: its category (exact, then parent), then tier, then severity."""
+    """The most specific matching cell: its category (exact, then parent), then tier, then severity.
+
+    The matrix reason names the cell; its ``category`` parameter is a category code (the panel shows
+    the category's name), tier and severity are messages."""
 
     def rank(cell: MatrixCell) -> tuple[int, int, int] | None:
         if cell.category and cell.category not in (category, parent_category):
@@ -57,7 +74,12 @@ def priority_decide(
 
     ranked = [(r, cell) for cell in cells if (r := rank(cell)) is not None]
     if not ranked:
-        return Decision("P3", ["no matrix cell matches; default P3"])
+        return Decision("P3", [reason("triage.priority.default", priority="P3")])
     _rank, best = max(ranked, key=lambda pair: pair[0])
-    where = " × ".join([best.category or "any category", best.tier or "any tier", best.severity or "any severity"])
-    return Decision(best.priority, [f"matrix: {where} → {best.priority}"])
+    return Decision(best.priority, [reason(
+        "triage.priority.matrix",
+        category=best.category or reason("triage.any.category"),
+        tier=reason(f"triage.tier.{best.tier}") if best.tier in ("vip", "regular") else reason("triage.any.tier"),
+        severity=level(best.severity),
+        priority=best.priority,
+    )])

@@ -30,6 +30,7 @@ from kesu.sla.calendars import calendar_coverage_gaps
 from kesu.sla.selectors import complaint_clocks
 from kesu.triage.actions import complaint_correct
 from kesu.triage.models import TriageSettings
+from kesu.triage.panel import triage_panel
 from kesu.triage.selectors import repeat_links, triage_latest
 from kesu.web.domain_text import ACTION_LABELS, transition_refused
 from kesu.web.forms import (
@@ -42,7 +43,6 @@ from kesu.web.forms import (
 )
 from kesu.web.responses import forbidden, htmx_partial
 from kesu.web.sla_panel import sla_panel
-from kesu.web.triage_text import triage_panel
 
 PAGE_SIZE = 50
 # the list marks a heated complaint at the default threshold: reading the centre's setting would
@@ -133,7 +133,8 @@ def _detail_page(
     attachments = list(complaint.attachments.all())
     context = {
         "complaint": complaint,
-        "triage": triage_panel(triage_latest(complaint, events=events), categories),
+        "triage": triage_panel(triage_latest(complaint, events=events), categories, complaint=complaint,
+                               events=events),
         "links": repeat_links(complaint),
         "categories": categories,
         "correction_form": correction_form,

@@ -7,35 +7,44 @@ The weights use the same heat units as `emotion_zh`.
 
 from __future__ import annotations
 
-ANGER: tuple[str, ...] = (
-    "scam", "scams", "scammer", "scammers", "scammed", "rip-off", "ripoff",
-    "ripped off", "rip off", "furious", "outraged", "outrageous", "disgusting", "disgusted",
-    "disgrace", "disgraceful", "shameful", "pathetic", "garbage", "trash", "rubbish", "crooks",
-    "crooked", "thieves", "thief", "liars", "liar", "bullshit", "fuck", "fucking", "fucked", "wtf",
-    "shit", "shitty", "screw you", "screwed", "screwed over", "livid", "fed up", "sick of",
-    "sick and tired", "enough is enough", "never again", "worst", "hate", "hated", "hateful",
-    "appalling", "atrocious", "insulting", "insult", "unacceptable", "ridiculous", "absurd",
-    "a joke", "incompetent", "incompetence", "useless", "robbed", "robbery", "stealing", "stole",
-    "extortion", "predatory", "harassment", "harassing", "harassed", "zero stars",
+ABUSE: tuple[str, ...] = (
+    "bullshit", "fuck", "fucking", "fucked", "wtf", "shit", "shitty", "screw you", "scum", "scumbags",
+    "idiots", "idiot", "morons", "moron", "bastards", "bastard", "assholes", "asshole", "garbage", "trash",
+    "rubbish", "crooks", "crooked", "thieves", "thief", "liars", "liar", "criminals", "clowns",
+)
+
+ACCUSATION: tuple[str, ...] = (
+    "scam", "scams", "scammer", "scammers", "scammed", "rip-off", "ripoff", "ripped off", "rip off",
+    "robbed", "robbery", "stealing", "stole", "steal", "extortion", "extort",
+    "predatory", "harassment", "harassing", "harassed", "lied", "lying", "lies", "cheated", "cheating",
+     "deceit", "illegal", "illegally", "unlawful", "unlawfully", "criminal",
+    "taking advantage", "took advantage",
+)
+
+INDIGNATION: tuple[str, ...] = (
+    "furious", "outraged", "outrageous", "outrage", "disgusting", "disgusted", "disgrace", "disgraceful",
+    "shameful", "shame on you", "pathetic", "livid", "fed up", "sick of", "sick and tired",
+    "enough is enough", "never again", "appalling", "atrocious", "insulting", "insult", "unacceptable",
+    "ridiculous", "absurd", "a joke", "how dare", "unbelievable", "infuriating", "infuriated", "enraged",
+     "hate", "hated", "worst", "incompetent", "incompetence",
+    "zero stars", "beyond frustrated", "extremely frustrated", "fed up with",
 )
 
 NEGATIVE_STRONG: tuple[str, ...] = (
-    "terrible", "horrible", "awful", "horrendous", "nightmare", "angry", "frustrated",
+    "terrible", "horrible", "awful", "horrendous", "nightmare", "frustrated",
     "frustrating", "frustration", "disappointed", "disappointing", "disappointment", "unhappy",
     "dissatisfied", "upset", "annoyed", "annoying", "irritated", "rude", "rudely", "unprofessional",
-    "overcharged", "charged twice", "double charged", "hidden fees", "hidden fee", "lied", "lying",
-    "lies", "cheated", "cheating", "cheat", "misleading", "misled", "deceptive", "deceived",
+    "overcharged", "charged twice", "double charged", "hidden fees", "hidden fee", "cheat", "misleading", "misled",
     "ignored", "ignoring", "hung up", "hang up", "no response", "never responded", "never received",
     "never arrived", "never showed", "still waiting", "still not", "still no", "sucks", "suck",
     "damn", "damned", "crap", "crappy", "inedible", "stale", "spoiled", "rotten", "moldy", "mouldy",
-    "food poisoning", "sick", "bad service", "poor service", "terrible service", "unbelievable",
-    "refuse", "refused", "refuses", "refusing", "denied", "nobody cares", "no one cares",
+    "food poisoning", "sick", "bad service", "poor service", "terrible service",     "refuse", "refused", "refuses", "refusing", "denied", "nobody cares", "no one cares",
     "waste of time", "waste of money", "complete waste", "ruined", "worthless", "negligent",
-    "negligence", "pissed", "pissed off", "mad",
+    "negligence",
 )
 
 NEGATIVE: tuple[str, ...] = (
-    "fraud", "fraudulent", "bad", "poor", "poorly", "slow", "slowly", "late", "delayed", "delay", "delays", "wrong",
+    "bad", "poor", "poorly", "slow", "slowly", "late", "delayed", "delay", "delays", "wrong",
     "broken", "damaged", "missing", "lost", "cold", "soggy", "burnt", "overpriced", "expensive",
     "complaint", "complaints", "complain", "complained", "complaining", "refund", "refunds",
     "refunded", "money back", "chargeback", "cancel", "cancelled", "canceled", "cancellation",
@@ -48,7 +57,7 @@ NEGATIVE: tuple[str, ...] = (
     "unresolved", "worse", "mess", "messed up", "disaster", "confused", "confusing", "hassle",
     "struggle", "struggling", "stressful", "stress", "stressed", "worried", "concerned",
     "unable", "excuse", "excuses",
-    "why", "what the", "really?", "bait and switch", "junk", "spam",
+    "why", "what the", "really?", "junk", "spam",
 )
 
 NEGATIVE_MILD: tuple[str, ...] = (
@@ -78,13 +87,9 @@ POSITIVE: tuple[str, ...] = (
 
 POSITIVE_MILD: tuple[str, ...] = ("fine", "ok", "okay", "alright", "decent", "fair", "sure", "lol", "haha")
 
-THREAT: tuple[str, ...] = (
-    "sue", "suing", "sued", "lawsuit", "lawyer", "lawyers", "attorney", "attorneys", "legal action",
-    "take legal action", "court", "small claims", "class action", "police", "report you",
-    "reporting you", "cfpb", "bbb", "better business bureau", "ftc", "fcc", "regulator",
-    "regulators", "ombudsman", "attorney general", "the press", "journalist", "reporter", "media",
-    "social media", "go viral", "going viral", "bad review", "one star", "1 star", "leave a review",
-    "you will regret", "you'll regret", "last chance", "final warning",
+ULTIMATUM: tuple[str, ...] = (
+    "you will regret", "you'll regret", "last chance", "final warning", "or else", "otherwise i will",
+    "i demand", "i insist", "bad review", "one star", "1 star", "leave a review",
 )
 
 THREAT_MILD: tuple[str, ...] = ("file a complaint", "formal complaint", "filed a complaint", "escalating")

@@ -6,7 +6,7 @@ from django import template
 from django.utils.translation import gettext, gettext_noop
 
 from kesu.complaints.models import Channel, RootCause
-from kesu.web import triage_text
+from kesu.triage import panel as triage_panel
 from kesu.web.domain_text import status_label as _status_label
 
 register = template.Library()
@@ -41,19 +41,19 @@ def root_cause_label(value: str) -> str:
 
 @register.filter
 def red_kind_label(kind: str) -> str:
-    return triage_text.red_kind_label(kind)
+    return triage_panel.red_kind_label(kind)
 
 
 @register.simple_tag
 def triaged_summary(data, categories) -> str:
     """``{% triaged_summary event.data categories %}``: one line of what triage found."""
-    return triage_text.triaged_summary(data or {}, categories or {})
+    return triage_panel.triaged_summary(data or {}, categories or {})
 
 
 @register.simple_tag
 def correction_lines(data, categories) -> list[str]:
     """``{% correction_lines event.data categories as lines %}``: what a correction changed."""
-    return triage_text.correction_lines(data or {}, categories or {})
+    return triage_panel.correction_lines(data or {}, categories or {})
 
 
 @register.filter
