@@ -89,24 +89,41 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("health", help="check the database and the job store")
 
-    triage = commands.add_parser("triage", help="the triage engine: train, list, activate, evaluate models")
+    triage = commands.add_parser("triage", help="the triage engine: train, list, activate, evaluate models; backfill")
     triage_commands = triage.add_subparsers(dest="triage_command", metavar="ACTION", parser_class=OneLineParser)
     triage_commands.required = True
-    triage_commands.add_parser(
-        "train", help="train a category model on confirmed categories; promote it if not worse than the active one"
+    train = triage_commands.add_parser(
+        "train", help="category: train on confirmed categories (settings chosen by cross-validation), promoted if "
+        "not worse; anger: train on a labelled file (--file) and use it if not worse than the rules"
     )
-    triage_commands.add_parser("models", help="list the category model versions and their metrics")
+    train.add_argument("--target", choices=["category", "anger"], default="category")
+    train.add_argument("--file", type=Path, help="anger: CSV with text and anger 0–3 (columns text, anger)")
+    train.add_argument("--text-column", default=None)
+    train.add_argument("--label-column", default=None)
+    models = triage_commands.add_parser("models", help="list the model versions and their metrics")
+    models.add_argument("--target", choices=["category", "anger"], default="category")
     activate = triage_commands.add_parser("activate", help="make a model version the active one (roll back)")
-    activate.add_argument("version", type=int)
+    activate.add_argument("version", help="a version number; for --target anger also 'rules' (the shipped rules)")
+    activate.add_argument("--target", choices=["category", "anger"], default="category")
     evaluate = triage_commands.add_parser(
-        "evaluate", help="train a fresh model on TRAIN with the production pipeline and score it on TEST"
+        "evaluate", help="measure triage on labelled files: the category model (trained on TRAIN, next to the plain "
+        "baseline), the red channel or the anger temperature (as shipped, or trained on TRAIN)"
     )
-    evaluate.add_argument("--train", required=True, type=Path)
+    evaluate.add_argument("--train", type=Path, help="training file (required for category and emotion)")
     evaluate.add_argument("--test", required=True, type=Path)
-    evaluate.add_argument("--target", choices=["category", "emotion"], default="category")
+    evaluate.add_argument("--target", choices=["category", "red_channel", "anger", "emotion"], default="category")
     evaluate.add_argument("--text-column", default=None, help="header of the text column (default: text)")
-    evaluate.add_argument("--label-column", default=None, help="header of the label column (default: label)")
+    evaluate.add_argument("--label-column", default=None,
+                          help="header of the label column (default: label; red for red_channel, anger for anger)")
+    evaluate.add_argument("--threshold", type=int, default=None,
+                          help="anger: the senior-handler threshold (default: the centre's setting, 70)")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    backfill = triage_commands.add_parser(
+        "backfill", help="triage existing complaints again after a configuration or model change (an event only "
+        "where the result changed)"
+    )
+    backfill.add_argument("--from", dest="created_from", type=_date, help="created on or after (YYYY-MM-DD)")
+    backfill.add_argument("--only-open", action="store_true", help="only complaints not resolved or closed")
 
     from kesu.sla.commands import aware_datetime, working_minutes
 
@@ -263,6 +280,43 @@ def cmd_worker(args) -> int:
     return 0
 
 
+DEMO_TRAINING_ROWS = 2000  # the newest confirmed complaints the demo's category model learns from
+
+
+def _demo_category_model() -> None:
+    """Train and activate a category model on the demo's confirmed categories, so that a new
+    complaint is categorised; nothing when a model is active already or there is too little data."""
+    from kesu.core.clock import clock_now
+    from kesu.core.errors import FieldError
+    from kesu.triage.actions import model_train
+    from kesu.triage.models import ModelKind, ModelVersion
+
+    if ModelVersion.objects.filter(kind=ModelKind.CATEGORY, is_active=True).exists():
+        return
+    print("Training the category model on the demo's confirmed categories …", flush=True)
+    try:
+        report = model_train(now=clock_now(), newest=DEMO_TRAINING_ROWS)
+    except FieldError as error:
+        print(f"  not trained: {error}")
+        return
+    chosen = report.metrics.get("chosen") or {}
+    print(f"  v{report.version}: macro-F1 {report.metrics['macro_f1']} on the newest {report.metrics['n_test']} "
+          f"(settings {chosen.get('chosen')!r}){'' if report.promoted else ' — not promoted'}")
+
+
+def _demo_hot_share() -> None:
+    """How many complaints the emotion temperature sends to a senior handler: what a centre staffs."""
+    from kesu.complaints.models import Complaint
+    from kesu.triage.context import triage_settings
+
+    threshold = triage_settings().emotion_threshold
+    total = Complaint.objects.filter(merged_into__isnull=True).count()
+    if total:
+        hot = Complaint.objects.filter(merged_into__isnull=True, emotion__gte=threshold).count()
+        print(f"Emotion temperature ≥ {threshold} (to a senior handler): {hot} of {total} complaints "
+              f"({100 * hot / total:.1f} %)")
+
+
 def cmd_demo(args) -> int:
     from django.core.management import call_command
 
@@ -286,6 +340,8 @@ def cmd_demo(args) -> int:
         summary = demo_generate(complaints=args.complaints, seed=args.seed, now=clock_now())
         print(f"  {summary}")
     demo_routing_ensure(now=clock_now())
+    _demo_category_model()
+    _demo_hot_share()
     logins = demo_users_ensure()
     # the workspace's reference data: solution articles, the compensation matrix, phone calls
     # (each does nothing when already there)
@@ -399,37 +455,115 @@ def cmd_health(args) -> int:
 
 
 def cmd_triage(args) -> int:
+    if args.triage_command == "evaluate":
+        return _triage_evaluate(args)
+    if args.triage_command == "train":
+        return _triage_train(args)
+    if args.triage_command == "activate":
+        from kesu.triage.actions import model_activate
+
+        if args.target == "anger" and args.version == "rules":
+            model_activate(version=None, kind="anger")
+            print("the anger temperature is the shipped rules again")
+            return 0
+        if not args.version.isdigit():
+            return _fail(f"version: {args.version!r} is not a version number", EXIT_USAGE)
+        version = model_activate(version=int(args.version), kind=args.target)
+        print(f"v{version.version} is now the active {args.target} model")
+        return 0
+    if args.triage_command == "backfill":
+        return _triage_backfill(args)
+    return _triage_models(args)
+
+
+def _triage_models(args) -> int:
     import json
 
     from kesu.triage.models import ModelVersion
 
-    if args.triage_command == "evaluate":
-        return _triage_evaluate(args)
-    if args.triage_command == "train":
-        from kesu.core.clock import clock_now
+    versions = list(ModelVersion.objects.filter(kind=args.target))
+    if not versions:
+        print("no category model trained yet (triage uses keyword rules); run `kesu triage train`"
+              if args.target == "category" else "no anger model trained (the shipped rules are used)")
+        return 0
+    for v in versions:
+        m = v.metrics
+        if args.target == "anger":
+            print(f"{'*' if v.is_active else ' '} v{v.version:<4} {v.trained_at:%Y-%m-%d %H:%M}  n_train {v.n_train:<7} "
+                  f"cv ROC AUC {m.get('cv_roc_auc')}  rules {m.get('rules_roc_auc')}  "
+                  f"chosen {(m.get('chosen') or {}).get('chosen')}")
+            continue
+        chosen = m.get("chosen") or {}
+        print(f"{'*' if v.is_active else ' '} v{v.version:<4} {v.trained_at:%Y-%m-%d %H:%M}  n_train {v.n_train:<7} "
+              f"macro-F1 {m.get('macro_f1')}  baseline {m.get('baseline_macro_f1')}  accuracy {m.get('accuracy')}  "
+              f"settings {chosen.get('chosen')} (CV {chosen.get('cv_macro_f1')})  "
+              f"{json.dumps(m.get('active_on_same_test'))}")
+    return 0
+
+
+def _triage_train(args) -> int:
+    from kesu.core.clock import clock_now
+
+    if args.target == "category":
         from kesu.triage.actions import model_train
 
         report = model_train(now=clock_now())
         m = report.metrics
-        print(f"v{report.version}: macro-F1 {m['macro_f1']}, accuracy {m['accuracy']} on the newest {m['n_test']} "
-              f"(trained on {m['n_train']})")
+        chosen = m.get("chosen") or {}
+        print(f"v{report.version}: macro-F1 {m['macro_f1']} (baseline {m.get('baseline_macro_f1')}), accuracy "
+              f"{m['accuracy']} on the newest {m['n_test']} (trained on {m['n_train']}); settings "
+              f"{chosen.get('chosen')!r} chosen by cross-validation (macro-F1 {chosen.get('cv_macro_f1')})")
         print(("promoted: " if report.promoted else "not promoted: ") + report.reason)
         return 0
-    if args.triage_command == "activate":
-        from kesu.triage.actions import model_activate
+    from kesu.triage.actions import anger_model_train
+    from kesu.triage.evaluation import EvaluationInputError, labelled_rows_read
 
-        version = model_activate(version=args.version)
-        print(f"v{version.version} is now the active category model")
-        return 0
-    versions = list(ModelVersion.objects.all())
-    if not versions:
-        print("no category model trained yet (triage uses keyword rules); run `kesu triage train`")
-        return 0
-    for v in versions:
-        m = v.metrics
-        print(f"{'*' if v.is_active else ' '} v{v.version:<4} {v.trained_at:%Y-%m-%d %H:%M}  n_train {v.n_train:<7} "
-              f"macro-F1 {m.get('macro_f1')}  accuracy {m.get('accuracy')}  {json.dumps(m.get('active_on_same_test'))}")
+    if args.file is None:
+        return _fail("--file: the anger model is trained on a labelled file (text, anger 0–3)", EXIT_USAGE)
+    if not args.file.exists():
+        return _fail(f"{args.file}: no such file")
+    columns = {k: v for k, v in (("text_column", args.text_column), ("label_column", args.label_column)) if v}
+    try:
+        rows = labelled_rows_read(args.file, target="anger", **columns)
+    except EvaluationInputError as error:
+        return _fail(str(error))
+    report = anger_model_train(rows=rows, now=clock_now())
+    print(f"anger v{report.version}: {report.metrics['chosen'].get('chosen')}, cross-validated ROC AUC "
+          f"{report.metrics['cv_roc_auc']} (the rules on the same texts: {report.metrics['rules_roc_auc']})")
+    print(("active: " if report.promoted else "not used: ") + report.reason)
     return 0
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr: ``[#######             ] 3,500/10,000``."""
+
+    WIDTH = 30
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = self.WIDTH * done // total if total else self.WIDTH
+        print(f"\r{self.label} [{'#' * filled}{' ' * (self.WIDTH - filled)}] {done:,}/{total:,}", end="",
+              file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        print(file=sys.stderr)
+
+
+def _triage_backfill(args) -> int:
+    from django.utils import timezone
+
+    from kesu.core.clock import clock_now
+    from kesu.triage.actions import triage_backfill
+
+    since = timezone.make_aware(args.created_from) if args.created_from else None
+    bar = _ProgressBar("triage backfill")
+    report = triage_backfill(now=clock_now(), since=since, only_open=args.only_open, progress=bar)
+    bar.finish()
+    print(f"{report.examined} complaints triaged again: {report.changed} changed (a triaged event each), "
+          f"{report.examined - report.changed - report.failed} unchanged, {report.failed} failed")
+    return EXIT_REFUSED if report.failed else 0
 
 
 def _triage_evaluate(args) -> int:
@@ -437,19 +571,31 @@ def _triage_evaluate(args) -> int:
 
     from kesu.triage.evaluation import EvaluationInputError, labelled_rows_read
 
+    if args.target in ("category", "emotion") and args.train is None:
+        return _fail(f"--train: the {args.target} target trains a fresh model on a labelled file", EXIT_USAGE)
     columns = {k: v for k, v in (("text_column", args.text_column), ("label_column", args.label_column)) if v}
     for path in (args.train, args.test):
-        if not path.exists():
+        if path is not None and not path.exists():
             return _fail(f"{path}: no such file")
     try:
-        train = labelled_rows_read(args.train, **columns)
-        test = labelled_rows_read(args.test, **columns)
+        train = labelled_rows_read(args.train, target=args.target, **columns) if args.train else None
+        test = labelled_rows_read(args.test, target=args.target, **columns)
     except EvaluationInputError as error:
         return _fail(str(error))
     if args.target == "emotion":
         from kesu.triage.emotion import emotion_evaluate
 
         result = emotion_evaluate(train, test)
+    elif args.target == "red_channel":
+        from kesu.triage.evaluation import red_channel_evaluate
+
+        result = red_channel_evaluate(test, train)
+    elif args.target == "anger":
+        from kesu.triage.context import triage_settings
+        from kesu.triage.evaluation import anger_evaluate
+
+        threshold = args.threshold if args.threshold is not None else triage_settings().emotion_threshold
+        result = anger_evaluate(test, train, threshold=threshold)
     else:
         from kesu.triage.evaluation import category_evaluate
 
@@ -458,9 +604,10 @@ def _triage_evaluate(args) -> int:
         print(json.dumps(result, ensure_ascii=False))
         return 0
     for key, value in result.items():
-        if key != "per_class":
-            print(f"{key:<22} {value}")
-    for label, scores in (result.get("per_class") or {}).items():
+        if key in ("per_class", "per_kind"):
+            continue
+        print(f"{key:<22} {json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value}")
+    for label, scores in (result.get("per_class") or result.get("per_kind") or {}).items():
         print(f"  {label:<20} " + "  ".join(f"{k} {v}" for k, v in scores.items()))
     return 0
 

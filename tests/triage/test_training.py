@@ -50,9 +50,13 @@ def test_an_analyst_cannot_correct(analyst):
 
 
 def test_training_needs_enough_confirmed_complaints(settings_models):
+    from kesu.core.errors import FieldError
+
     _history(10)
-    with pytest.raises(Exception, match="at least 50 needed"):
+    with pytest.raises(FieldError) as refused:
         model_train(now=T0)
+    assert (refused.value.field, refused.value.code, refused.value.params) == (
+        "data", "triage.train.too_few", {"count": 10, "minimum": 50})
 
 
 def test_train_promotes_the_first_model_and_triage_uses_it(settings_models):
@@ -62,16 +66,21 @@ def test_train_promotes_the_first_model_and_triage_uses_it(settings_models):
     # when a model is trained
     report = model_train(now=T0)
 
-    # then it is the active version, tested on the newest 20% by time
+    # then it is the active version, tested on the newest 20% by time, next to the plain baseline,
+    # with the settings it chose by cross-validation on the training part recorded
     assert report.promoted and report.version == 1
     assert report.metrics["n_test"] == 16 and report.metrics["macro_f1"] > 0.8
+    assert report.metrics["baseline_macro_f1"] > 0.5
+    chosen = report.metrics["chosen"]
+    assert chosen["chosen"] in chosen["tried"] and chosen["cv_folds"] == 5
+    assert ModelVersion.objects.get(is_active=True).metrics["chosen"] == chosen
     assert ModelVersion.objects.get(is_active=True).version == 1
     # and a new complaint without a category is classified by it, with alternatives and reasons
     complaint = make_complaint(content="冰箱不制冷了，冷冻室也不冷", now=T0 + timedelta(days=1))
     result = complaint.events.get(kind=EventKind.TRIAGED).data["result"]["category"]
     assert result["source"] == "model v1"
     assert result["code"] == "product-quality" == complaint.category.code
-    assert result["reasons"]
+    assert result["reasons"] and {r["code"] for r in result["reasons"]} == {"triage.category.ngram"}
     assert not complaint.category_confirmed
 
 
@@ -88,7 +97,7 @@ def test_a_model_worse_than_the_active_one_is_kept_but_not_promoted(settings_mod
     second = model_train(now=T0 + timedelta(days=1))
 
     assert second.version == 2 and not second.promoted
-    assert "v1 stays active" in second.reason
+    assert "v1 stays active" in second.reason  # what the CLI prints
     assert ModelVersion.objects.get(is_active=True).version == 1
     assert ModelVersion.objects.filter(version=2, is_active=False).exists()
 
@@ -118,10 +127,13 @@ def test_rollback_is_one_command(settings_models, capsys):
 
 
 def test_activating_an_unknown_version_names_the_known_ones(settings_models):
+    from kesu.core.errors import FieldError
+
     _history(60)
     model_train(now=T0)
-    with pytest.raises(Exception, match="no model version 7; known: v1"):
+    with pytest.raises(FieldError) as refused:
         model_activate(version=7)
+    assert (refused.value.code, refused.value.params) == ("triage.model.unknown_version", {"version": 7, "known": "v1"})
 
 
 def test_train_command_reports_the_metrics(settings_models, capsys):
@@ -139,9 +151,12 @@ def test_evaluate_command_prints_json(tmp_path, capsys):
 
     assert main(["triage", "evaluate", "--train", str(train), "--test", str(test), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    for key in ("macro_f1", "accuracy", "per_class", "n_train", "n_test", "train_seconds", "predict_per_second"):
+    for key in ("macro_f1", "accuracy", "per_class", "n_train", "n_test", "train_seconds", "predict_per_second",
+                "baseline_macro_f1", "chosen"):
         assert key in result
     assert result["n_train"] == 40 and result["n_test"] == 20 and result["accuracy"] > 0.8
+    assert result["chosen"]["chosen"] in result["chosen"]["tried"]
+    assert result["margin_over_baseline"] == round(result["macro_f1"] - result["baseline_macro_f1"], 4)
 
 
 def test_evaluate_names_the_bad_row(tmp_path, capsys):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -17,7 +19,9 @@ from kesu.sla.actions import sla_refresh
 from kesu.triage import steps
 from kesu.triage.context import models_dir, triage_categories, triage_context
 from kesu.triage.engine import EarlierComplaint, TriageInput, triage_run
-from kesu.triage.models import ModelVersion, RepeatLink
+from kesu.triage.models import ModelKind, ModelVersion, RepeatLink
+
+logger = logging.getLogger(__name__)
 
 # the complaint fields a triage writes (besides the open ones among category / severity / priority)
 TRIAGE_FIELDS = ("emotion", "needs_senior", "red_channel", "repeat_count", "tags", "quality_missing", "updated_at")
@@ -80,12 +84,15 @@ def repeat_links_save(links: list[RepeatLink]) -> None:
 
 
 def complaint_triage(
-    *, complaint: Complaint, by: User | None, now: datetime, open_fields: frozenset[str] = frozenset()
-) -> dict[str, Any]:
+    *, complaint: Complaint, by: User | None, now: datetime, open_fields: frozenset[str] | None = frozenset(),
+    only_if_changed: bool = False,
+) -> dict[str, Any] | None:
     """Triage a recorded complaint again and record it: fields, repeat links, a ``triaged`` event.
 
-    ``open_fields``: which of category / severity / priority triage may set. The row is locked and
-    read afresh, and only the fields triage owns are written, so a concurrent action is never undone.
+    ``open_fields``: which of category / severity / priority triage may set; ``None``: the ones
+    triage set last time and nobody changed since (`triage_owned_fields`). The row is locked and read
+    afresh, and only the fields triage owns are written, so a concurrent action is never undone.
+    ``only_if_changed``: write nothing (and return None) when the outcome is the latest one's.
     """
     if by is not None and not by.can(Permission.COMPLAINT_HANDLE):
         raise NotPermitted("triage.role_may_not", role=by.role)
@@ -94,12 +101,102 @@ def complaint_triage(
             Complaint.objects.select_for_update(of=("self",)).select_related("customer", "category")
             .get(pk=complaint.pk)
         )
+        history = list(current.events.filter(kind__in=(EventKind.TRIAGED, EventKind.CORRECTED, EventKind.ROUTED))
+                       .order_by("at", "id"))
+        if open_fields is None:
+            open_fields = triage_owned_fields(history)
         result, event, links = triage_prepare(current, by=by, now=now, open_fields=open_fields)
+        if only_if_changed:
+            latest = next((e for e in reversed(history) if e.kind == EventKind.TRIAGED), None)
+            before = (latest.data or {}).get("result") if latest is not None else None
+            if before and triage_outcome(before) == triage_outcome(result):
+                return None
         current.save(update_fields=[*TRIAGE_FIELDS, *sorted(open_fields)])
         event.save()
         repeat_links_save(links)
         sla_refresh(current, now=now)  # a new priority, category or red channel may choose another SLA policy
     return result
+
+
+def triage_owned_fields(history: list[ComplaintEvent]) -> frozenset[str]:
+    """Of category / severity / priority, those the latest triage set and no later event changed
+    (a correction, a routing rule): what a re-triage may set again. ``history``: the complaint's
+    triaged, corrected and routed events, oldest first."""
+    owned: set[str] = set()
+    for event in history:
+        data = event.data or {}
+        if event.kind == EventKind.TRIAGED and "result" in data:
+            owned = set(data.get("applied") or {})
+        elif event.kind == EventKind.CORRECTED:
+            owned -= set(data.get("changes") or {})
+        elif event.kind == EventKind.ROUTED and data.get("priority"):
+            owned.discard("priority")
+    return frozenset(owned)
+
+
+def triage_outcome(result: dict[str, Any]) -> dict[str, Any]:
+    """What a triage result decides, without its wording: two results with the same outcome are the
+    same for the complaint (a backfill writes no event for them)."""
+    category = result.get("category") or {}
+    red = result.get("red_channel") or {}
+    return {
+        "category": (category.get("code"), bool(category.get("apply"))),
+        "severity": (result.get("severity") or {}).get("value"),
+        "priority": (result.get("priority") or {}).get("value"),
+        "emotion": (result.get("emotion") or {}).get("score"),
+        "senior": (result.get("needs_senior") or {}).get("value"),
+        "red": sorted((e.get("kind"), e.get("term")) for e in red.get("evidence", [])),
+        "tags": sorted(t.get("tag") for t in result.get("tags", [])),
+        "repeat": (result.get("repeat") or {}).get("count"),
+        "missing": sorted((result.get("quality") or {}).get("missing", [])),
+    }
+
+
+@dataclass(frozen=True)
+class BackfillReport:
+    examined: int
+    changed: int
+    failed: int
+
+
+BACKFILL_CHUNK = 500
+
+
+def triage_backfill(
+    *, now: datetime, since: datetime | None = None, only_open: bool = False, chunk: int = BACKFILL_CHUNK,
+    progress: Any = None,
+) -> BackfillReport:
+    """Triage existing complaints again (after a configuration or model change), in chunks of
+    ``chunk`` by id, each through `complaint_triage` in its own transaction, writing a ``triaged``
+    event only where the outcome changed. Triage sets again only the fields it owns (it set them last
+    time and nobody changed them since). ``progress(done, total)`` is called after each chunk."""
+    from kesu.sla.clocks import OPEN_STATUSES
+
+    complaints = Complaint.objects.filter(merged_into__isnull=True)
+    if since is not None:
+        complaints = complaints.filter(created_at__gte=since)
+    if only_open:
+        complaints = complaints.filter(status__in=sorted(OPEN_STATUSES))
+    total = complaints.count()
+    examined = changed = failed = 0
+    last = 0
+    while True:
+        ids = list(complaints.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:chunk])
+        if not ids:
+            break
+        for complaint in Complaint.objects.filter(pk__in=ids).order_by("pk"):
+            examined += 1
+            try:
+                if complaint_triage(complaint=complaint, by=None, now=now, open_fields=None,
+                                    only_if_changed=True) is not None:
+                    changed += 1
+            except Exception:  # one complaint that cannot be triaged must not stop the others
+                logger.exception("backfill: triage of %s failed", complaint.number)
+                failed += 1
+        last = ids[-1]
+        if progress is not None:
+            progress(examined, total)
+    return BackfillReport(examined=examined, changed=changed, failed=failed)
 
 
 def complaint_correct(
@@ -150,14 +247,19 @@ class TrainReport:
     reason: str
 
 
-def training_rows() -> list[tuple[str, str]]:
-    """(text, category code) of complaints whose category a person set or confirmed, oldest first."""
+def training_rows(*, newest: int | None = None) -> list[tuple[str, str]]:
+    """(text, category code) of complaints whose category a person set or confirmed, oldest first;
+    only the ``newest`` ones when given."""
     rows = (
         Complaint.objects.filter(category_confirmed=True, category__isnull=False, merged_into__isnull=True)
-        .order_by("created_at", "id")
-        .values_list("subject", "content", "category__code")
+        .values_list("subject", "content", "category__code", "created_at", "id")
     )
-    return [(f"{s}\n{c}" if s else c, code) for s, c, code in rows.iterator(chunk_size=5000)]
+    if newest is not None:
+        rows = rows.order_by("-created_at", "-id")[:newest]
+        picked = sorted(rows, key=lambda row: (row[3], row[4]))
+    else:
+        picked = rows.order_by("created_at", "id").iterator(chunk_size=5000)
+    return [(f"{s}\n{c}" if s else c, code) for s, c, code, _at, _id in picked]
 
 
 MIN_TRAINING_ROWS = 50
@@ -176,12 +278,13 @@ def _score(model, rows: list[tuple[str, str]]) -> dict[str, Any]:
     }
 
 
-def model_train(*, now: datetime, test_share: float = 0.2) -> TrainReport:
-    """Train on the confirmed categories, test on the newest ``test_share`` by time, promote if not worse."""
+def model_train(*, now: datetime, test_share: float = 0.2, newest: int | None = None) -> TrainReport:
+    """Train on the confirmed categories (the ``newest`` ones when given), test on the newest
+    ``test_share`` of them by time, promote if not worse than the active model on the same test."""
     from kesu.triage.classifier import CategoryModel
     from kesu.triage.evaluation import category_evaluate
 
-    rows = training_rows()
+    rows = training_rows(newest=newest)
     if len(rows) < MIN_TRAINING_ROWS:
         raise FieldError("data", "triage.train.too_few", count=len(rows), minimum=MIN_TRAINING_ROWS)
     cut = int(len(rows) * (1 - test_share))
@@ -195,23 +298,21 @@ def model_train(*, now: datetime, test_share: float = 0.2) -> TrainReport:
         return trained["model"]
 
     metrics = category_evaluate(train, test, model_factory=factory)
-    active = ModelVersion.objects.filter(is_active=True).first()
+    kind = ModelKind.CATEGORY
+    active = ModelVersion.objects.filter(kind=kind, is_active=True).first()
     active_metrics = None
     if active is not None:
         from kesu.triage.context import model_load
 
         active_metrics = _score(model_load(active), test)
     promoted = active_metrics is None or metrics["macro_f1"] >= active_metrics["macro_f1"]
-    version = (ModelVersion.objects.order_by("-version").values_list("version", flat=True).first() or 0) + 1
-    directory = models_dir() / f"v{version}"
-    if directory.exists():
-        shutil.rmtree(directory)
+    version, directory = _next_version(kind)
     trained["model"].save(directory, trained_at=now, metrics=metrics)
     with transaction.atomic():
         if promoted:
-            ModelVersion.objects.filter(is_active=True).update(is_active=False)
+            ModelVersion.objects.filter(kind=kind, is_active=True).update(is_active=False)
         ModelVersion.objects.create(
-            version=version, directory=str(directory.relative_to(models_dir().parent.parent)),
+            kind=kind, version=version, directory=str(directory.relative_to(models_dir().parent.parent)),
             metrics={**metrics, "compared_with": active.version if active else None,
                      "active_on_same_test": active_metrics},
             n_train=len(train), trained_at=now, is_active=promoted,
@@ -224,14 +325,63 @@ def model_train(*, now: datetime, test_share: float = 0.2) -> TrainReport:
     return TrainReport(version=version, promoted=promoted, metrics=metrics, active_metrics=active_metrics, reason=reason)
 
 
-def model_activate(*, version: int) -> ModelVersion:
-    """Make ``version`` the active model (roll back or forward)."""
-    target = ModelVersion.objects.filter(version=version).first()
+def _next_version(kind: str) -> tuple[int, Path]:
+    version = (ModelVersion.objects.filter(kind=kind).order_by("-version").values_list("version", flat=True).first()
+               or 0) + 1
+    directory = models_dir(kind) / f"v{version}"
+    if directory.exists():
+        shutil.rmtree(directory)
+    return version, directory
+
+
+def model_activate(*, version: int | None, kind: str = ModelKind.CATEGORY) -> ModelVersion | None:
+    """Make ``version`` the active model of ``kind`` (roll back or forward); ``None`` for the anger
+    model: back to the shipped rules."""
+    if kind not in ModelKind.values:
+        raise FieldError("target", "triage.model.no_target", target=kind, choices=", ".join(ModelKind.values))
+    if version is None and kind == ModelKind.ANGER:
+        ModelVersion.objects.filter(kind=kind, is_active=True).update(is_active=False)
+        from kesu.triage.context import triage_context_reset
+
+        triage_context_reset()
+        return None
+    target = ModelVersion.objects.filter(kind=kind, version=version).first()
     if target is None:
-        known = ", ".join(f"v{v}" for v in ModelVersion.objects.values_list("version", flat=True)) or "—"
-        raise FieldError("version", "triage.model.unknown_version", version=version, known=known)
+        known = ", ".join(f"v{v}" for v in ModelVersion.objects.filter(kind=kind).values_list("version", flat=True))
+        raise FieldError("version", "triage.model.unknown_version", version=version, known=known or "—")
     with transaction.atomic():
-        ModelVersion.objects.filter(is_active=True).exclude(pk=target.pk).update(is_active=False)
+        ModelVersion.objects.filter(kind=kind, is_active=True).exclude(pk=target.pk).update(is_active=False)
         target.is_active = True
         target.save(update_fields=["is_active"])
     return target
+
+
+def anger_model_train(*, rows: list[tuple[str, str]], now: datetime) -> TrainReport:
+    """Train a centre's anger model on texts it labelled 0–3 and make it the temperature triage uses,
+    when its cross-validated ROC AUC (anger ≥ 2) is not below the shipped rules' on the same texts."""
+    from kesu.triage.anger import ANGRY, MIN_EACH, AngerModel, levels_parse
+    from kesu.triage.emotion import emotion_temperature, roc_auc
+
+    levels = levels_parse(label for _text, label in rows)
+    angry = sum(level >= ANGRY for level in levels)
+    if min(angry, len(levels) - angry) < MIN_EACH:
+        raise FieldError("data", "triage.train.anger_too_few", count=len(levels), angry=angry, minimum=MIN_EACH)
+    texts = [text for text, _label in rows]
+    model = AngerModel().fit(texts, levels)
+    rules_auc = round(roc_auc([emotion_temperature(t).heat for t in texts], [int(v >= ANGRY) for v in levels]), 4)
+    metrics = {"cv_roc_auc": model.choice.get("cv_roc_auc"), "rules_roc_auc": rules_auc, "n_train": len(rows),
+               "n_angry": angry, "chosen": model.choice}
+    kind = ModelKind.ANGER
+    promoted = (model.choice.get("cv_roc_auc") or 0) >= rules_auc
+    version, directory = _next_version(kind)
+    model.save(directory, metrics=metrics, trained_at=now.isoformat())
+    with transaction.atomic():
+        if promoted:
+            ModelVersion.objects.filter(kind=kind, is_active=True).update(is_active=False)
+        ModelVersion.objects.create(
+            kind=kind, version=version, directory=str(directory.relative_to(models_dir().parent.parent)),
+            metrics=metrics, n_train=len(rows), trained_at=now, is_active=promoted,
+        )
+    reason = (f"cross-validated ROC AUC {metrics['cv_roc_auc']} {'≥' if promoted else '<'} the rules' {rules_auc} "
+              f"on the same texts")
+    return TrainReport(version=version, promoted=promoted, metrics=metrics, active_metrics=None, reason=reason)

@@ -15,26 +15,30 @@ from django.conf import settings
 from kesu.complaints.models import Category
 from kesu.triage.engine import TriageContext
 from kesu.triage.keywords import KeywordMatcher, KeywordRule
-from kesu.triage.models import Keyword, ModelVersion, PriorityRule, TriageSettings
+from kesu.triage.models import Keyword, ModelKind, ModelVersion, PriorityRule, TriageSettings
 from kesu.triage.severity import MatrixCell
 
 TTL = 30.0
 _lock = threading.Lock()
 _cached: tuple[float, TriageContext, dict[str, Category]] | None = None
-_models: dict[int, object] = {}
+_models: dict[tuple[str, int, str], object] = {}
 
 
-def models_dir() -> Path:
-    return Path(settings.KESU_DATA_DIR) / "models" / "category"
+def models_dir(kind: str = ModelKind.CATEGORY) -> Path:
+    return Path(settings.KESU_DATA_DIR) / "models" / kind
 
 
 def model_load(version: ModelVersion):
-    """The CategoryModel of ``version``, loaded once per process."""
+    """The model of ``version`` (a CategoryModel or an AngerModel), loaded once per process."""
+    from kesu.triage.anger import AngerModel
     from kesu.triage.classifier import CategoryModel
 
-    if version.version not in _models:
-        _models[version.version] = CategoryModel.load(models_dir().parent.parent / version.directory)
-    return _models[version.version]
+    directory = Path(settings.KESU_DATA_DIR) / version.directory
+    key = (version.kind, version.version, str(directory))
+    if key not in _models:
+        loader = AngerModel if version.kind == ModelKind.ANGER else CategoryModel
+        _models[key] = loader.load(directory)
+    return _models[key]
 
 
 def triage_settings() -> TriageSettings:
@@ -54,7 +58,8 @@ def _build() -> tuple[TriageContext, dict[str, Category]]:
                    priority=r.priority)
         for r in PriorityRule.objects.all()
     )
-    active = ModelVersion.objects.filter(is_active=True).first()
+    active = ModelVersion.objects.filter(kind=ModelKind.CATEGORY, is_active=True).first()
+    anger = ModelVersion.objects.filter(kind=ModelKind.ANGER, is_active=True).first()
     context = TriageContext(
         keywords=KeywordMatcher(rules),
         matrix=matrix,
@@ -67,6 +72,8 @@ def _build() -> tuple[TriageContext, dict[str, Category]]:
         category_min_confidence=config.category_min_confidence,
         model=model_load(active) if active else None,
         model_version=str(active.version) if active else "",
+        anger_model=model_load(anger) if anger else None,
+        anger_model_version=str(anger.version) if anger else "",
     )
     return context, {c.code: c for c in categories}
 

@@ -83,11 +83,12 @@ def _category(inp: TriageInput, ctx: TriageContext, tags) -> dict[str, Any]:
     if inp.category_given:
         return {"code": inp.category_given, "confidence": 1.0, "source": "given", "alternatives": [],
                 "reasons": [reason("triage.category.given")], "apply": True}
+    suggestion = None
     if ctx.model is not None:
         prediction = ctx.model.predict_one(inp.text)
         if prediction.label in ctx.known_categories:
             confident = prediction.confidence >= ctx.category_min_confidence
-            return {
+            suggestion = {
                 "code": prediction.label, "confidence": round(float(prediction.confidence), 3),
                 "source": f"model v{ctx.model_version}",
                 "alternatives": [{"code": c, "confidence": round(float(p), 3)} for c, p in prediction.alternatives[:3]],
@@ -95,6 +96,23 @@ def _category(inp: TriageInput, ctx: TriageContext, tags) -> dict[str, Any]:
                 + ([] if confident else [reason("triage.category.below_confidence", limit=ctx.category_min_confidence)]),
                 "apply": confident,
             }
+            if confident:
+                return suggestion
+    # no model, or a model unsure of this text: the centre's category keywords decide when they are clear
+    keywords = _keyword_category(ctx, tags)
+    if suggestion is None or (keywords["apply"] and keywords["code"] != suggestion["code"]):
+        if suggestion is not None:
+            keywords["reasons"].append(reason("triage.category.model_unsure", category=suggestion["code"],
+                                              confidence=suggestion["confidence"]))
+        return keywords
+    if keywords["apply"]:  # the keywords say what the model guessed: apply it
+        suggestion["apply"] = True
+        suggestion["reasons"] = [*suggestion["reasons"][:-1], *keywords["reasons"]]
+    return suggestion
+
+
+def _keyword_category(ctx: TriageContext, tags) -> dict[str, Any]:
+    """The category the keyword tags point to; applied only when one category has more of them."""
     votes: dict[str, list[str]] = {}
     for tag in tags:
         if tag.category in ctx.known_categories:

@@ -16,6 +16,7 @@ messages_define(
         "triage.category.keyword": _("keyword “%(word)s”"),
         "triage.category.keywords_tied": _("as many keywords point elsewhere: suggested only"),
         "triage.category.nothing": _("no model trained yet and no category keyword in the text"),
+        "triage.category.model_unsure": _("the model was unsure (%(category)s, confidence %(confidence)s)"),
         # severity
         "triage.severity.red": _("red channel: %(kinds)s"),
         "triage.severity.emotion": _("emotion temperature %(score)s ≥ %(threshold)s"),

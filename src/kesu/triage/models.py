@@ -69,10 +69,16 @@ class PriorityRule(models.Model):
         return f"{self.category or '*'} × {self.tier or '*'} × {self.severity or '*'} → {self.priority}"
 
 
-class ModelVersion(models.Model):
-    """A trained category model: files under ``KESU_DATA_DIR/models/category/v<N>/``."""
+class ModelKind(models.TextChoices):
+    CATEGORY = "category", _("category model")
+    ANGER = "anger", _("anger model")
 
-    version = models.PositiveIntegerField(unique=True)
+
+class ModelVersion(models.Model):
+    """A trained model: files under ``KESU_DATA_DIR/models/<kind>/v<N>/``; one active per kind."""
+
+    kind = models.CharField(max_length=16, choices=ModelKind.choices, default=ModelKind.CATEGORY)
+    version = models.PositiveIntegerField()
     directory = models.CharField(max_length=255)
     metrics = models.JSONField(default=dict)
     n_train = models.PositiveIntegerField(default=0)
@@ -80,10 +86,11 @@ class ModelVersion(models.Model):
     is_active = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["-version"]
+        ordering = ["kind", "-version"]
+        constraints = [models.UniqueConstraint(fields=["kind", "version"], name="model_version_unique_per_kind")]
 
     def __str__(self) -> str:
-        return f"v{self.version}{' (active)' if self.is_active else ''}"
+        return f"{self.kind} v{self.version}{' (active)' if self.is_active else ''}"
 
 
 class RepeatLink(models.Model):

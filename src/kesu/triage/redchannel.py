@@ -156,6 +156,7 @@ _RECEIVED_ZH = re.compile(
 )
 _FAKE_ZH = re.compile(r"(?:虚假|假的?|冒充|伪造|谎称|所谓的?)(?:的)?$")
 _OBJECT_ZH = re.compile(r"^(?:了|过|到|给|对)?(?:" + _alternation(red_channel.OTHER_OBJECT_ZH) + ")")
+_THEIR_EN = re.compile(r"\b(?:their|his|her|its|the (?:company|bank|collector|lender|creditor|agency)'s)\s+$")
 _OBJECT_EN = re.compile(r"^\s*(?:me|us|my\s+(?:wife|husband|family|parents)|him|her)\b")
 _ADVICE_ZH = _zh(red_channel.ADVICE_ZH)
 _ADVICE_EN = _en(red_channel.ADVICE_EN)
@@ -292,6 +293,8 @@ def _customer_speaks(text: str) -> bool:
 def _other_side(ctx: _Context, tier: str, earlier_other: bool) -> bool:
     """Whether the term is the other side's step (see rule 4 of the module docstring)."""
     if ctx.english:
+        if _THEIR_EN.search(ctx.before_clause):
+            return True
         before = ctx.before_sentence
         other = _last(_OTHER_EN, before)
         if other >= 0 and not re.search(r"\b(?:i|we)\s+(?:will|'ll|am going|are going|plan|intend|have|'ve|filed|"
@@ -390,10 +393,10 @@ def _judge(kind: str, tier: str, term: str, ctx: _Context, earlier_other: bool) 
     sense = _SENSES_ZH.get(term)
     if sense is not None and sense.search(ctx.sentence):
         return POLICY
-    if _other_side(ctx, tier, earlier_other):
-        return OTHER_SIDE
     if _advice(ctx):
         return ADVICE
+    if _other_side(ctx, tier, earlier_other):
+        return OTHER_SIDE
     if _policy(ctx, kind):
         return POLICY
     if _history(ctx):

@@ -29,6 +29,7 @@ PLACEHOLDER_ORDER = "ORDERNO"
 PLACEHOLDER_NUMBER = "NUM"
 PLACEHOLDER_EMAIL = "EMAIL"
 PLACEHOLDER_URL = "URL"
+PLACEHOLDER_PLACE = "PLACE"
 
 # How placeholders read in explanations shown to handlers.
 PLACEHOLDER_LABELS = {
@@ -37,6 +38,7 @@ PLACEHOLDER_LABELS = {
     PLACEHOLDER_NUMBER: "‹长数字›",
     PLACEHOLDER_EMAIL: "‹邮箱›",
     PLACEHOLDER_URL: "‹链接›",
+    PLACEHOLDER_PLACE: "‹地名›",
 }
 
 # Applied in this order, after NFKC and lower-casing.
@@ -51,6 +53,9 @@ _MASKS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<![a-z0-9*])(?=[a-z0-9*]*[0-9*]{4})(?=[a-z0-9*]*[a-z*])[a-z0-9*]{8,}(?![a-z0-9*])"), PLACEHOLDER_ORDER),
     # any other long run of digits (card numbers, ID numbers, large amounts): 6 digits or more
     (re.compile(r"[0-9]{6,}"), PLACEHOLDER_NUMBER),
+    # place names anonymised as a letter and digits before an administrative unit ("A市", "A3区",
+    # "K8县"): the code says nothing about the complaint, the unit stays
+    (re.compile(r"(?<![a-z0-9])[a-z][0-9]{0,3}(?=[省市区县镇乡村街])"), PLACEHOLDER_PLACE),
 ]
 _WHITESPACE = re.compile(r"\s+")
 
