@@ -122,10 +122,12 @@ def test_what_intake_leaves_open_triage_decides_with_its_reasons(handler_client)
         "P3",
     )
     assert result["category"]["source"] == "keywords"
-    assert "keyword “破损”" in result["category"]["reasons"]
+    assert {"code": "triage.category.keyword", "params": {"word": "破损"}} in result["category"]["reasons"]
     assert {"tag": "破损", "word": "破损"} in result["tags"]
-    assert result["severity"]["reasons"] == ["no red channel, calm, no repeat, no large claim"]
-    assert result["priority"]["reasons"] == ["matrix: any category × regular × general → P3"]
+    assert result["severity"]["reasons"] == [{"code": "triage.severity.none", "params": {}}]
+    assert result["priority"]["reasons"] == [{"code": "triage.priority.matrix", "params": {
+        "category": {"code": "triage.any.category", "params": {}}, "tier": {"code": "triage.tier.regular", "params": {}},
+        "severity": {"code": "triage.level.general", "params": {}}, "priority": "P3"}}]
 
     # and the stored complaint is what the API said
     stored = Complaint.objects.get(pk=body["id"])
@@ -157,12 +159,14 @@ def test_an_angry_complaint_naming_injury_and_a_lawyer_is_major_and_p1(handler_c
     assert body["emotion"] >= 70
     result = body["triage"]
     # the reasons name the evidence: the red-channel kinds and the very words that raised them
-    assert result["severity"]["reasons"] == ["red channel: legal, safety"]
-    assert result["priority"]["reasons"] == ["matrix: any category × any tier × major → P1"]
+    assert result["severity"]["reasons"] == [{"code": "triage.severity.red", "params": {"kinds": [
+        {"code": "triage.red.kind.safety", "params": {}}, {"code": "triage.red.kind.legal", "params": {}}]}}]
+    assert result["priority"]["reasons"][0]["params"]["priority"] == "P1"
     evidence = {(e["kind"], e["term"]) for e in result["red_channel"]["evidence"]}
-    assert {("safety", "漏电"), ("safety", "电击"), ("legal", "律师"), ("legal", "起诉")} <= evidence
-    assert any("律师" in reason for reason in result["emotion"]["reasons"])
-    assert result["needs_senior"]["reasons"] == [f"emotion {body['emotion']} ≥ 70"]
+    assert {("safety", "漏电"), ("safety", "被电击受伤住院"), ("legal", "律师"), ("legal", "起诉")} <= evidence
+    assert {"code": "triage.emotion.threat", "params": {"evidence": "律师"}} in result["emotion"]["reasons"]
+    assert result["needs_senior"]["reasons"] == [
+        {"code": "triage.senior.emotion", "params": {"score": body["emotion"], "threshold": 70}}]
     stored = Complaint.objects.get(pk=body["id"])
     assert (stored.red_channel, stored.severity, stored.priority) == (True, "major", "P1")
 

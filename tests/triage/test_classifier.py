@@ -8,7 +8,15 @@ import time
 
 import pytest
 
-from kesu.triage.classifier import PIPELINE_VERSION, CategoryModel, CategoryPrediction, char_ngrams
+from kesu.triage.classifier import (
+    GRID,
+    PIPELINE_VERSION,
+    CategoryModel,
+    CategoryPrediction,
+    baseline_model,
+    char_ngrams,
+    settings_named,
+)
 from kesu.triage.text import jieba_warm, text_normalise, words
 
 VOCABULARY = {
@@ -157,15 +165,58 @@ def test_character_ngrams_stay_inside_runs_of_letters_and_digits():
     assert " \ue000 " in grams  # a placeholder is one character of its own run
 
 
-@pytest.mark.parametrize("tokens", ["jieba", "none"])
-def test_other_word_tokenisers_round_trip(tokens, tmp_path):
+@pytest.mark.parametrize("name", [settings.name for settings in GRID])
+def test_every_setting_of_the_grid_round_trips(name, tmp_path):
     texts, labels = dataset(15, seed=7)
-    model = CategoryModel(words=tokens).fit(texts, labels)
-    model.save(tmp_path / tokens)
-    loaded = CategoryModel.load(tmp_path / tokens)
-    assert loaded.words == tokens
+    model = CategoryModel(settings=settings_named(name)).fit(texts, labels)
+    model.save(tmp_path / "model")
+    loaded = CategoryModel.load(tmp_path / "model")
+    assert loaded.settings == model.settings
     assert loaded.predict(texts[:8]) == model.predict(texts[:8])
     assert [p.label for p in loaded.predict(texts)] == labels
+
+
+def test_the_baseline_is_scikit_learns_char_tfidf_and_linear_svm():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
+    texts, labels = dataset(20, seed=3)
+    others, _ = dataset(10, seed=4)
+    ours = baseline_model().fit(texts, labels)
+    vectoriser = TfidfVectorizer(analyzer="char", ngram_range=(1, 3))
+    reference = LinearSVC().fit(vectoriser.fit_transform(texts), labels)
+    expected = list(reference.predict(vectoriser.transform(others)))
+    assert [ours.predict_one(text).label for text in others] == expected
+
+
+def test_the_model_chooses_its_settings_by_cross_validation_and_records_it():
+    texts, labels = dataset(40, seed=5)
+    model = CategoryModel().fit(texts, labels)
+    choice = model.choice
+    assert set(choice["tried"]) == {settings.name for settings in GRID}
+    assert choice["chosen"] == model.settings.name and choice["cv_folds"] == 5
+    assert choice["cv_macro_f1"] == choice["tried"][choice["chosen"]]
+
+
+def test_a_setting_that_is_not_clearly_better_does_not_replace_the_default():
+    # the default is kept unless another setting beats it by more than a standard error, fold by fold
+    from kesu.triage import classifier
+
+    def trial(name, per_fold):
+        import numpy as np
+
+        return classifier._Trial(settings_named(name), None, float(np.mean(per_fold)), 0.0, np.array(per_fold))
+
+    default = trial("runs+latin", [0.70, 0.62, 0.66, 0.71, 0.64])
+    noisy = trial("runs", [0.74, 0.60, 0.65, 0.73, 0.63])  # higher mean, but not fold by fold
+    clear = trial("baseline", [0.75, 0.67, 0.71, 0.76, 0.69])  # better in every fold
+    assert classifier._choose([default, noisy]) is default
+    assert classifier._choose([default, noisy, clear]) is clear
+
+
+def test_anonymised_place_codes_are_masked():
+    assert text_normalise("A市A3区K8县某路段路灯不亮") == "PLACE 市 PLACE 区 PLACE 县某路段路灯不亮"
+    assert "4g" in text_normalise("4G飞享套餐")  # not a place code
 
 
 def test_fewer_than_two_labels_is_an_error():

@@ -8,7 +8,8 @@ import pytest
 
 from kesu.triage.evaluation import EvaluationInputError, category_evaluate, labelled_rows_read
 
-EXPECTED_KEYS = {"macro_f1", "accuracy", "per_class", "n_train", "n_test", "train_seconds", "predict_per_second"}
+EXPECTED_KEYS = {"macro_f1", "accuracy", "per_class", "n_train", "n_test", "train_seconds", "predict_per_second",
+                 "chosen", "baseline_macro_f1", "margin_over_baseline"}
 
 
 def write(tmp_path, text: str, name: str = "rows.csv", encoding: str = "utf-8"):

@@ -46,10 +46,14 @@ def _severity(**overrides):
 
 def test_severity_rules_with_reasons():
     assert _severity().value == "general"
+    assert _severity().reasons == [{"code": "triage.severity.none", "params": {}}]
     red = _severity(red_channel=True, red_kinds=["safety"])
-    assert red.value == "major" and "safety" in red.reasons[0]
+    assert red.value == "major"
+    assert red.reasons == [{"code": "triage.severity.red",
+                            "params": {"kinds": [{"code": "triage.red.kind.safety", "params": {}}]}}]
     angry = _severity(emotion=85)
-    assert angry.value == "urgent" and "85" in angry.reasons[0]
+    assert angry.value == "urgent"
+    assert angry.reasons == [{"code": "triage.severity.emotion", "params": {"score": 85, "threshold": 70}}]
     assert _severity(repeat_count=2).value == "urgent"
     assert _severity(repeat_count=1).value == "general"
     assert _severity(amount_claimed=Decimal("8000")).value == "urgent"
@@ -81,12 +85,29 @@ MATRIX = [
 def test_priority_matrix_most_specific_cell_wins(category, parent, tier, severity, priority):
     decision = priority_decide(MATRIX, category=category, parent_category=parent, tier=tier, severity=severity)
     assert decision.value == priority
-    assert decision.reasons[0].endswith(priority)
+    assert decision.reasons[0]["code"] == "triage.priority.matrix"
+    assert decision.reasons[0]["params"]["priority"] == priority
 
 
 def test_priority_without_a_matching_cell_is_p3_and_says_so():
     decision = priority_decide([], category="", parent_category="", tier="regular", severity="general")
-    assert decision.value == "P3" and "no matrix cell" in decision.reasons[0]
+    assert decision.value == "P3"
+    assert decision.reasons == [{"code": "triage.priority.default", "params": {"priority": "P3"}}]
+
+
+def test_reasons_render_in_the_readers_language():
+    from django.utils import translation
+
+    from kesu.triage.panel import reason_text
+
+    decision = priority_decide(MATRIX, category="product-consultation", parent_category="product", tier="regular",
+                               severity="general")
+    with translation.override("en"):
+        assert reason_text(decision.reasons[0], {}) == (
+            "priority matrix: product-consultation × regular × general → P4")
+    with translation.override("zh-hans"):
+        rendered = reason_text(decision.reasons[0], {})
+        assert "一般" in rendered and "P4" in rendered and "general" not in rendered
 
 
 def test_quality_check_lists_what_is_missing():

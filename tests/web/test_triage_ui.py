@@ -42,12 +42,47 @@ def test_a_red_channel_complaint_shows_its_evidence_in_a_red_box(handler_client,
     assert "红色预警" in page
     assert '<span class="red-kind">人身安全</span> “烫伤”' in page
     assert '<span class="red-kind">监管投诉</span> “12315”' in page
-    assert '<span class="red-kind">媒体曝光</span> “媒体”' in page
-    # and triage's reasons are worded in Chinese
-    assert "红色预警：媒体曝光、监管投诉、人身安全" in page
-    assert "愤怒词“垃圾”" in page
+    assert '<span class="red-kind">媒体曝光</span> “曝光”' in page
+    # and triage's reasons, stored as message ids, are rendered in Chinese
+    assert "红色预警：人身安全、媒体曝光、监管投诉" in page
+    assert "辱骂“垃圾”" in page
     assert 'class="thermo hot"' in page
     assert "需资深处理人" in page
+
+
+@pytest.mark.django_db
+def test_the_panel_renders_the_same_result_in_english(client, handler):
+    complaint = make_complaint(by=handler, content=RED_TEXT)
+    client.force_login(handler)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/complaints/{complaint.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "red channel: Personal safety, Media exposure, Regulator complaint" in page
+    assert "abuse “垃圾”" in page
+
+
+@pytest.mark.django_db
+def test_terms_the_red_channel_did_not_count_are_shown_with_why(handler_client, handler):
+    complaint = make_complaint(by=handler, content="催收人员威胁要起诉我，我每个月都按时还款，请核实。")
+    page = _page(handler_client, complaint)
+    assert 'class="red-box"' not in page
+    assert "1 个红色预警词语经判断未计入" in page
+    assert "“起诉”" in page and "是对方的行为，不是客户的" in page
+
+
+@pytest.mark.django_db
+def test_the_panel_shows_the_stored_severity_and_why_it_differs(handler_client, handler, manager):
+    from kesu.triage.actions import complaint_correct
+
+    # given a calm complaint that triage found general, and a manager who raised it to urgent
+    complaint = make_complaint(by=handler, content="快递三天没到，请尽快处理。")
+    complaint_correct(complaint=complaint, by=manager, now=T0 + timedelta(minutes=5), severity="urgent",
+                      reason="VIP 投诉")
+
+    page = _page(handler_client, complaint)
+
+    # then the panel shows what the complaint holds, and that the correction changed it
+    assert '<span class="sev sev-urgent">紧急</span>' in page
+    assert "分拣判断为 一般；由 manager1 更正: VIP 投诉" in page
 
 
 @pytest.mark.django_db
