@@ -239,3 +239,50 @@ def test_the_repeat_rate_counts_complaints_that_repeat_an_earlier_one():
 
     assert repeat_rate(start=T0, end=T0 + timedelta(days=7)) == {"complaints": 4, "repeats": 1, "rate": 0.25}
     assert repeat_rate(start=T0 + timedelta(days=2), end=T0 + timedelta(days=7))["rate"] == 0.0
+
+
+def test_an_unsure_model_gives_way_to_a_clear_keyword(settings_models):
+    # given a model trained on broadband and fridge complaints only
+    _history(80)
+    model_train(now=T0)
+
+    # and a centre that wants the model only when it is very sure
+    from kesu.triage.models import TriageSettings
+
+    TriageSettings.objects.update_or_create(pk=1, defaults={"category_min_confidence": 0.99})
+
+    # when a complaint about something it never saw holds a category keyword (漏电 → product quality)
+    complaint = make_complaint(content="你们的热水器漏电，洗澡时手麻了一下", now=T0 + timedelta(days=1))
+
+    # then the keyword decides; when the model guessed the same, it is the model's category, applied
+    result = complaint.events.get(kind=EventKind.TRIAGED).data["result"]["category"]
+    assert (result["code"], result["apply"]) == ("product-quality", True)
+    assert complaint.category.code == "product-quality"
+    assert {"code": "triage.category.keyword", "params": {"word": "漏电"}} in result["reasons"]
+    # and a keyword pointing elsewhere than the unsure model's guess wins, the guess kept as a reason
+    other = make_complaint(content="宽带路由器漏电了", now=T0 + timedelta(days=1),
+                           customer=CustomerHandles(phone="13500000000"))
+    result = other.events.get(kind=EventKind.TRIAGED).data["result"]["category"]
+    assert (result["source"], result["code"], result["apply"]) == ("keywords", "product-quality", True)
+    assert {"code": "triage.category.model_unsure", "params": {"category": "handling-efficiency",
+            "confidence": result["reasons"][-1]["params"]["confidence"]}} == result["reasons"][-1]
+
+
+@pytest.mark.django_db
+def test_the_demo_trains_a_category_model_that_categorises_a_new_complaint(settings_models, capsys):
+    from datetime import UTC, datetime
+
+    from kesu.cli import _demo_category_model
+    from kesu.demo.generator import demo_generate
+
+    demo_generate(complaints=400, seed=42, now=datetime(2026, 3, 2, 4, 0, tzinfo=UTC))
+    _demo_category_model()
+
+    assert "Training the category model" in capsys.readouterr().out
+    active = ModelVersion.objects.get(is_active=True)
+    assert active.metrics["chosen"]["chosen"] and active.metrics["baseline_macro_f1"] is not None
+    complaint = make_complaint(content="热水器漏电，洗澡的时候被电了一下，要求上门检修",
+                               now=datetime(2026, 3, 3, 4, 0, tzinfo=UTC))
+    assert complaint.category is not None
+    _demo_category_model()  # a second run trains nothing more
+    assert ModelVersion.objects.count() == 1
