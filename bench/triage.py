@@ -106,14 +106,28 @@ def part_engine() -> None:
     for inp in inputs[:50]:
         triage_run(inp, context)
     rounds = 3
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     for _ in range(rounds):
         for inp in inputs:
             triage_run(inp, context)
-    seconds = time.perf_counter() - t
+    seconds, cpu_seconds = time.perf_counter() - t, time.process_time() - cpu
     print_json(part="full triage (no database)", complaints=len(inputs) * rounds,
                per_second=round(len(inputs) * rounds / seconds), ms_each=round(seconds / (len(inputs) * rounds) * 1000, 3),
-               mean_chars=round(statistics.mean(len(i.content) for i in inputs)), target_per_second=1000)
+               per_cpu_second=round(len(inputs) * rounds / cpu_seconds),
+               mean_chars=round(statistics.mean(len(i.content) for i in inputs)), target_per_second=1000,
+               model_settings=loaded.settings.name if loaded.settings else "")
+    from kesu.triage.emotion import emotion_temperature
+    from kesu.triage.redchannel import red_channel_detect
+
+    texts = [inp.content for inp in inputs]
+    for name, function in (("red channel", red_channel_detect), ("emotion temperature", emotion_temperature),
+                           ("category model", loaded.predict_one)):
+        cpu = time.process_time()
+        for text in texts:
+            function(text)
+        spent = time.process_time() - cpu
+        print_json(part=f"{name} alone", per_cpu_second=round(len(texts) / spent),
+                   us_each=round(spent / len(texts) * 1e6))
 
 
 def part_repeats(history: int, probes: int) -> None:

@@ -186,11 +186,11 @@ def char_ngrams(normalised: str, lo: int = 1, hi: int = 3) -> list[str]:
         if not segment:
             continue
         if lo <= 1:
-            grams.extend(segment)
+            grams += segment
         padded = " " + segment + " "
         n = len(padded)
         for size in range(max(lo, 2), hi + 1):
-            grams.extend(padded[i : i + size] for i in range(n - size + 1))
+            grams += [padded[i : i + size] for i in range(n - size + 1)]
     return grams
 
 
@@ -610,7 +610,7 @@ class CategoryModel:
     def _reasons(self, columns: np.ndarray, contributions: np.ndarray) -> list[str]:
         """The strongest positive contributions, readable, none inside another, at most REASONS."""
         candidates: list[str] = []
-        for k in np.argsort(-contributions)[: REASONS * 4]:
+        for k in np.argsort(-contributions)[: REASONS * 2]:
             if contributions[k] <= 0:
                 break
             display = feature_display(self._feature_name(int(columns[k])))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from kesu.triage.lexicon import TermScanner
 
 
 @dataclass(frozen=True)
@@ -21,28 +22,24 @@ class TagMatch:
 
 
 class KeywordMatcher:
-    """All rules compiled into one regular expression; English words match whole words only."""
+    """All rules' words in one scanner (a trie, leftmost-longest: 没有收到 before 收到); English words
+    match whole words only. A word listed by two rules belongs to the first."""
 
     def __init__(self, rules: list[KeywordRule]) -> None:
         self._owner: dict[str, KeywordRule] = {}
-        alternatives = []
         for rule in rules:
             for word in rule.words:
-                key = word.lower()
-                if not key or key in self._owner:
-                    continue
-                self._owner[key] = rule
-                escaped = re.escape(key)
-                alternatives.append(rf"\b{escaped}\b" if key.isascii() else escaped)
-        alternatives.sort(key=len, reverse=True)  # longest first: 没有收到 before 收到
-        self._pattern = re.compile("|".join(alternatives)) if alternatives else None
+                key = " ".join(word.lower().split()) if word.isascii() else word.lower()
+                if key and key not in self._owner:
+                    self._owner[key] = rule
+        self._scanner = TermScanner(self._owner) if self._owner else None
 
     def match(self, text: str) -> list[TagMatch]:
-        if self._pattern is None:
+        if self._scanner is None:
             return []
         found: dict[str, TagMatch] = {}
-        for hit in self._pattern.finditer(text.lower()):
-            rule = self._owner.get(hit.group(0))
+        for _start, _end, word in self._scanner.scan(text):
+            rule = self._owner.get(word)
             if rule and rule.tag not in found:
-                found[rule.tag] = TagMatch(tag=rule.tag, word=hit.group(0), category=rule.category)
+                found[rule.tag] = TagMatch(tag=rule.tag, word=word, category=rule.category)
         return list(found.values())

@@ -110,13 +110,13 @@ def _term_table() -> dict[str, tuple[str, str] | None]:
 _TERM = _term_table()
 _SCANNER = TermScanner(_TERM)
 _PATTERNS = [(kind, tier, re.compile(pattern)) for kind, tier, pattern in red_channel.PATTERNS]
-_PATTERN_HINT = re.compile(r"110|120|119|吃|喝|用|服|被|遭|挨|追究|hospital|\ber\b|emergency", re.I)
+_PATTERN_HINT = re.compile(r"11[09]|120|[吃喝用服][了完过后下]|[被遭挨].{0,6}住院|追究|hospital|\ber\b|emergency", re.I)
 _CROWD_ZH = re.compile(red_channel.CROWD_ZH)
 _CROWD_EN = re.compile(red_channel.CROWD_EN)
 _COLLECTIVE_ZH = re.compile(red_channel.COLLECTIVE_ACTION_ZH)
 _COLLECTIVE_EN = re.compile(red_channel.COLLECTIVE_ACTION_EN)
-_CROWD_HINT = re.compile(r"[0-9一两二三四五六七八九几数上近成]|dozens|hundreds|thousands|scores|many|several|group",
-                         re.I)
+_CROWD_HINT = re.compile(r"[0-9十百千万][余多来几]?\s*[个名位户家]?\s*[人户业用客消居村家学会员工受投储乘租住借车同农]"
+                         r"|dozens|hundreds|thousands|scores|many|several|group", re.I)
 
 
 def _alternation(words: tuple[str, ...], *, regex: bool = False) -> str:
