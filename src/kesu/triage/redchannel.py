@@ -8,8 +8,8 @@ is returned too (`dismissed`, with why), so a handler can see what was weighed.
 
 How one term is read (its sentence runs to the next 。！？；/.!?; its clause to the next ，,：:):
 
-1. **A word, not part of one.** A two-character Chinese term must start and end on jieba's word
-   boundaries in a small window around it: "司法" is not in "公司法人", "报社" not in "并报社区", "工商" not in
+1. **A word, not part of one.** A Chinese term of two or three characters must start and end on
+   jieba's word boundaries in a small window around it: "司法" is not in "公司法人", "报社" not in "并报社区", "工商" not in
    "工商银行". English terms match whole words; numbers whole numbers ("12315" is not in an order
    number). Longer look-alikes are listed as blockers ("集体企业", "报警器", "fire station").
 2. **Negated** in its clause ("没有人受伤", "不会去曝光", "I'm not going to sue") → dismissed.
@@ -159,12 +159,14 @@ _OBJECT_ZH = re.compile(r"^(?:了|过|到|给|对)?(?:" + _alternation(red_chann
 _THEIR_EN = re.compile(r"\b(?:their|his|her|its|the (?:company|bank|collector|lender|creditor|agency)'s)\s+$")
 _OBJECT_EN = re.compile(r"^\s*(?:me|us|my\s+(?:wife|husband|family|parents)|him|her)\b")
 _ADVICE_ZH = _zh(red_channel.ADVICE_ZH)
+_TELL_OTHER_ZH = _zh(red_channel.TELL_OTHER_ZH)
 _ADVICE_EN = _en(red_channel.ADVICE_EN)
 _POLICY_ZH = _zh(red_channel.POLICY_ZH, regex=True)
 _INSURANCE_ZH = _zh(red_channel.INSURANCE_ZH)
 _HISTORY_ZH = _zh(red_channel.HISTORY_ZH, regex=True)
 _HISTORY_FAILED_ZH = re.compile(red_channel.HISTORY_FAILED_ZH)
 _PRESENT_ZH = _zh(red_channel.PRESENT_ZH)
+_DONE_BEFORE_ZH = re.compile(r"^[^，。！？；]{0,4}?过(?![来去了])")  # "打12378投诉过": done once, before
 _HISTORY_EN = _en(red_channel.HISTORY_EN)
 _PRESENT_EN = _en(red_channel.PRESENT_EN)
 _ESCALATE_BEFORE_ZH = re.compile(
@@ -206,7 +208,7 @@ def _cuts(window: str) -> frozenset[int]:
 def _is_word(lowered: str, start: int, end: int) -> bool:
     """Whether the Chinese term at [start, end) is a word here: no word jieba finds in a window
     around it crosses either of its edges (a word that contains the whole term is fine)."""
-    if end - start > 2 or not _CJK.match(lowered[start]):
+    if end - start > 3 or not _CJK.match(lowered[start]):
         return True  # longer terms are not found inside other words (and the blockers list those that are)
     left = max(0, start - 6)
     right = min(len(lowered), end + 6)
@@ -322,6 +324,8 @@ def _other_side(ctx: _Context, tier: str, earlier_other: bool) -> bool:
 def _advice(ctx: _Context) -> bool:
     if ctx.english:
         return bool(_ADVICE_EN.search(ctx.before_clause)) and not _INTENT_EN.search(ctx.before_clause)
+    if _TELL_OTHER_ZH.search(ctx.before_clause):
+        return True
     return bool(_ADVICE_ZH.search(ctx.before_clause)) and not _INTENT_ZH.search(ctx.before_clause)
 
 
@@ -338,7 +342,8 @@ def _policy(ctx: _Context, kind: str) -> bool:
 def _history(ctx: _Context) -> bool:
     if ctx.english:
         return bool(_HISTORY_EN.search(ctx.clause)) and not _PRESENT_EN.search(ctx.clause)
-    told = _HISTORY_ZH.search(ctx.before_sentence) or _HISTORY_FAILED_ZH.match(ctx.after_clause.lstrip("都也均"))
+    told = (_HISTORY_ZH.search(ctx.before_sentence) or _HISTORY_FAILED_ZH.match(ctx.after_clause.lstrip("都也均"))
+            or _DONE_BEFORE_ZH.match(ctx.after_clause))
     if not told:
         return False
     return not _PRESENT_ZH.search(ctx.before_clause + ctx.after_clause)
