@@ -157,12 +157,12 @@ def part_speed(data: Path) -> None:
 
     rows = read_pairs(data / "dev" / "finance_complaints_train.csv") + read_pairs(
         data / "dev" / "finance_complaints_dev.csv")
-    rows = (rows * 2)[:5000]
-    started = time.perf_counter()
+    rows = (rows + rows[:5000 - len(rows)])[:5000]  # the 4,592 finance complaints and 408 of them again
+    started, cpu = time.perf_counter(), time.process_time()
     model = CategoryModel().fit([t for t, _ in rows], [label for _, label in rows])
-    seconds = time.perf_counter() - started
-    print(f"speed: training on {len(rows)} complaints (the whole grid, 5-fold CV + final fit): {seconds:.1f} s "
-          f"(chosen {model.choice['chosen']!r}); target < 60 s")
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    print(f"speed: training on {len(rows)} complaints (the whole grid, 5-fold CV + final fit): {cpu_seconds:.1f} s "
+          f"of CPU on one core ({seconds:.1f} s wall) (chosen {model.choice['chosen']!r}); target < 60 s")
     with tempfile.TemporaryDirectory() as folder:
         model.save(Path(folder) / "m")
         started = time.perf_counter()
@@ -170,11 +170,11 @@ def part_speed(data: Path) -> None:
         load_ms = (time.perf_counter() - started) * 1000
         size = sum(p.stat().st_size for p in (Path(folder) / "m").iterdir()) / 1e6
     texts = [t for t, _ in rows[:1000]]
-    started = time.perf_counter()
+    started = time.process_time()
     for text in texts:
         loaded.predict_one(text)
-    per_second = len(texts) / (time.perf_counter() - started)
-    print(f"  predict_one {per_second:,.0f} texts/s; model load {load_ms:.0f} ms; {size:.1f} MB on disk")
+    per_second = len(texts) / (time.process_time() - started)
+    print(f"  predict_one {per_second:,.0f} texts per CPU second; model load {load_ms:.0f} ms; {size:.1f} MB on disk")
 
 
 PARTS = {"finance": part_finance, "codes": part_codes, "cfpb": part_cfpb, "speed": part_speed}
