@@ -156,6 +156,8 @@ _RECEIVED_ZH = re.compile(
 )
 _FAKE_ZH = re.compile(r"(?:虚假|假的?|冒充|伪造|谎称|所谓的?)(?:的)?$")
 _OBJECT_ZH = re.compile(r"^(?:了|过|到|给|对)?(?:" + _alternation(red_channel.OTHER_OBJECT_ZH) + ")")
+_MY_EN = re.compile(r"\b(?:my|our)\s+(?:own\s+)?$")  # "my lawyer": the customer's own
+_AGAINST_YOU_EN = re.compile(r"^\s*(?:against|on)\s+(?:you|your|the bank|the company|them)\b")
 _THEIR_EN = re.compile(r"\b(?:their|his|her|its|the (?:company|bank|collector|lender|creditor|agency)'s)\s+$")
 _OBJECT_EN = re.compile(r"^\s*(?:me|us|my\s+(?:wife|husband|family|parents)|him|her)\b")
 _ADVICE_ZH = _zh(red_channel.ADVICE_ZH)
@@ -360,7 +362,8 @@ def _question(ctx: _Context) -> bool:
 def _escalated(ctx: _Context) -> bool:
     """The customer turns to the body named: a verb next to it, or their intent in the clause."""
     if ctx.english:
-        return bool(_ESCALATE_EN.search(ctx.before_clause[-40:]) or _INTENT_EN.search(ctx.before_clause))
+        return bool(_ESCALATE_EN.search(ctx.before_clause[-40:]) or _INTENT_EN.search(ctx.before_clause)
+                    or _MY_EN.search(ctx.before_clause))
     if _SPEAKER_AFTER_ZH.match(ctx.after_clause):
         return False
     return bool(
@@ -416,6 +419,8 @@ def _judge(kind: str, tier: str, term: str, ctx: _Context, earlier_other: bool) 
         if _appeal(ctx, kind):
             return ADDRESSEE
         return None if _escalated(ctx) else NO_STEP
+    if ctx.english and not (_INTENT_EN.search(ctx.before_sentence) or _AGAINST_YOU_EN.search(ctx.after_clause)):
+        return NO_STEP  # "a lawsuit was filed", "heard of a class action": the customer's own step is not said
     return None
 
 

@@ -262,7 +262,8 @@ INTENT_EN = (
     "we've", "i contacted", "i called", "i filed", "i reported", "i hired", "i retained", "i spoke",
     "otherwise", "or else", "unless", "if you", "if this", "if i", "if they", "if not", "i may", "i might",
     "i would", "i'd", "i need to", "i want to", "i wish to", "my next step", "next step", "i reserve",
-    "prepared to", "ready to", "consider", "considering", "will be", "have no choice",
+    "prepared to", "ready to", "consider", "considering", "will be", "have no choice", "will result in",
+    "will lead to", "forced to", "no choice but",
 )
 # The other side as the one acting: a collector threatening to sue, a lender reporting to the
 # credit bureau. Checked before the term in its sentence (subjects and threat verbs) and right
@@ -354,11 +355,11 @@ ESCALATE_AFTER_ZH = (
 )
 ESCALATE_EN = (
     "contact", "contacted", "contacting", "call", "called", "calling", "report", "reported", "reporting",
-    "file", "filed", "filing", "complain", "complained", "complaint", "complaints", "go to", "went to",
+    "file", "filed", "filing", "complain", "complained", "go to", "went to",
     "going to", "take this to", "escalate", "escalated", "notify", "notified", "write to", "wrote to",
     "hire", "hired", "retain", "retained", "speak to", "spoke to", "spoken to", "talk to", "talked to",
-    "consult", "consulted", "get", "got", "involve", "involved", "seek", "sought", "with my", "my",
-    "tell", "told", "alert", "alerted", "submit", "submitted", "sent", "send",
+    "consult", "consulted", "involve", "involved", "seek", "sought", "with my lawyer", "my lawyer", "my attorney",
+    "tell", "alert", "alerted", "submit", "submitted", "send",
 )
 # Negation: a term is not a threat or an incident when, in its own clause, it follows one of these
 # cues with only the filler words in between ("没有人受伤", "不会去曝光", "我不是要起诉", "nobody was
