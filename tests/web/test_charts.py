@@ -10,6 +10,7 @@ import pytest
 from django.http import Http404
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.utils import translation
 from openpyxl import load_workbook
 
 from kesu.web.charts import (
@@ -106,6 +107,7 @@ def test_a_graph_and_a_sankey_take_nodes_and_edges():
     assert [[c.shown for c in row] for row in graph.table().rows] == [["新建", "完成", "8", "8"]]
 
 
+@translation.override("en")
 def test_bands_and_a_right_axis():
     chart = Chart(id="forecast", kind="line", title="Forecast", categories=["d1", "d2"],
                   series=[Series("forecast", [10.0, 12.0]), Series("share", [50, 60], kind="bar", axis=1)],
@@ -128,6 +130,7 @@ def test_a_chart_refuses_a_bad_description():
         Chart(id="x", kind="bar", title="x", categories=["a"], series=[Series("s", [1, 2])])
 
 
+@translation.override("en")
 def test_the_xlsx_holds_numbers_as_numbers_and_text_never_as_a_formula():
     chart = Chart(id="mix", kind="pie", title="Channel mix", categories=["=cmd|' /C calc'!A0", "电话"],
                   series=[Series("Complaints", [3, 7])])
