@@ -42,6 +42,16 @@ def _fresh_sla_policies():
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in English (LocaleMiddleware) or a test that activates a language leaves it active in
+    the thread; the next test must start in the default language again."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Test users get a password; hash it cheaply (the default hasher takes ~0.3 s per user)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

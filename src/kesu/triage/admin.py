@@ -26,4 +26,5 @@ class PriorityRuleAdmin(admin.ModelAdmin):
 class ModelVersionAdmin(ReadOnlyAdmin):
     """Versions are made by `kesu triage train` and switched by `kesu triage activate`."""
 
-    list_display = ("version", "is_active", "n_train", "trained_at")
+    list_display = ("kind", "version", "is_active", "n_train", "trained_at")
+    list_filter = ("kind", "is_active")

@@ -1,32 +1,39 @@
-"""Emotion temperature (情绪温度计): how heated a complaint is, 0 (calm) to 100 (furious).
+"""Emotion temperature (情绪温度计): how angry the customer who wrote a complaint is, 0 to 100.
 
-Two forms:
+It measures the customer's anger — abuse, accusations, indignation, indignant questions, ultimatums
+and threats — not the seriousness of the problem or the length of the letter: a sober, formal letter
+about a grave matter is cool, "凭什么乱扣我的钱？？" is hot.
+
+Forms:
 
 * `emotion_temperature(text)` — rules over kesu's own word lists (`triage/lexicon/emotion_*`), no
-  training data, no model file, pure and fast (one trie scan of the text, ~20 µs for a short review,
-  ~50 µs for a 140-character complaint on one core; no jieba, so no start-up cost). It explains
-  itself: every piece of evidence is a human-readable reason ('愤怒词“垃圾”', '连续标点“！！！”',
-  '威胁“投诉到12315”', '否定“不满意”', 'angry word "scam"').
-* `EmotionModel` — the same rules as features next to learned character 1–3-grams (TF-IDF +
-  logistic regression), trained on texts labelled 1 positive / 0 negative; its temperature is
-  100 × P(negative). `emotion_evaluate` trains one and measures both forms on held-out rows.
+  training data, no model file, pure (one trie scan of the text plus a few regexes). It explains
+  itself: every piece of evidence is a stored message (``{"code": "triage.emotion.abuse", "params":
+  {"evidence": "垃圾"}}``), rendered in the reader's language when shown.
+* `anger.AngerModel` — a centre's own model, trained on texts it labelled 0–3 (`kesu triage train
+  --target anger`); triage uses it when it is active.
+* `EmotionModel` — the rules as features next to character n-grams, trained on sentiment labels
+  (1 positive / 0 negative; `kesu triage evaluate --target emotion`).
 
 How the rule temperature is computed. The text is scanned once for listed terms (leftmost-longest,
-so "不错" is a positive word, not "不" + "错"). Each term adds heat (anger, negative and threat
-words) or removes it (positive words, calm enquiries). An intensifier (非常, 太, very …) just before a
-word multiplies it; a negator (不, 没, 不是很, not, never …) just before a word in the same clause flips
-it: a negated positive word heats ("不满意", "not happy"), a negated complaint word cools by half
-("不差", "not bad"), a negated threat counts nothing ("不会投诉"). After a turn (但是, 就是, but …) praise
-said before it counts half and complaints after it count more ("味道不错，就是太慢了"). A repeated
-word counts half again. Then the surface: repeated punctuation (！！, ？？？, !!!), ALL-CAPS words,
-characters repeated three times or more (啊啊啊, sooo), and a little for single "!"/"?" and "……".
+so "不错" is a positive word, not "不" + "错"; field names and form text such as "垃圾短信", "诈骗电话"
+are listed as neutral so that their words are not read as abuse). Abuse (3 units), accusations and
+indignation (2) count in full; strong words that describe the problem ("态度恶劣", "难吃": 1) and
+ordinary complaint words ("退款", "问题": 0.35) saturate, so a long letter listing many problems is
+warm, not furious; negators alone add nothing unless emphatic ("根本没"). An intensifier (非常, 太,
+very …) just before a word multiplies it; a negator just before a word in the same clause flips it:
+a negated positive word is dissatisfaction ("不满意", "not happy"), a negated complaint word cools
+("不差", "not bad"), a negated ultimatum counts nothing — except in a rhetorical question ("这不是坑人
+吗？" asserts it). After a turn (但是, 就是, but …) praise counts half. Then: the customer's threats
+(the red channel's legal, regulator, media and group evidence — a lender's threats are not the
+customer's, so they do not heat) and ultimatums (saturating), indignant questions ("凭什么…？",
+"难道…吗？", not "请问…？"), repeated punctuation, exclamation marks, ALL-CAPS words and repeated
+characters.
 
-Ordinary complaint words (weight ≤ 1: 退款, 慢, 问题 …) and threats saturate, so a long factual
-complaint that lists many problems is warm, not furious. The heat sum h maps to
-``100 / (1 + exp(-0.75 (h - 1.8)))``: a sentence with no evidence is 21, one ordinary complaint word
-33, "不满意" 44, "垃圾" 63, and 70 (the default senior-handler threshold) needs about 3 units — say an
-angry word plus "！！！", or a complaint plus a threat to go to 12315. Calibrated so that about a
-quarter of real Chinese finance complaints reach 70 (a calm enquiry scores under 30).
+The heat h maps to ``100 / (1 + exp(-SCORE_SLOPE (h - SCORE_MIDPOINT)))``, a logistic curve fitted
+to P(anger ≥ 2 | heat) on hand-labelled finance complaints and delivery reviews: 70, the default
+senior-handler threshold, means "seven in ten texts this hot were clearly angry"; about one in seven
+finance complaints and one in twenty delivery reviews reach it (bench/red_anger.py).
 """
 
 from __future__ import annotations
