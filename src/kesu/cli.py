@@ -507,7 +507,9 @@ def _triage_train(args) -> int:
     if args.target == "category":
         from kesu.triage.actions import model_train
 
-        report = model_train(now=clock_now())
+        bar = _ProgressBar("choosing the settings by cross-validation")
+        report = model_train(now=clock_now(), progress=bar)
+        bar.finish()
         m = report.metrics
         chosen = m.get("chosen") or {}
         print(f"v{report.version}: macro-F1 {m['macro_f1']} (baseline {m.get('baseline_macro_f1')}), accuracy "

@@ -278,7 +278,8 @@ def _score(model, rows: list[tuple[str, str]]) -> dict[str, Any]:
     }
 
 
-def model_train(*, now: datetime, test_share: float = 0.2, newest: int | None = None) -> TrainReport:
+def model_train(*, now: datetime, test_share: float = 0.2, newest: int | None = None, progress: Any = None
+                ) -> TrainReport:
     """Train on the confirmed categories (the ``newest`` ones when given), test on the newest
     ``test_share`` of them by time, promote if not worse than the active model on the same test."""
     from kesu.triage.classifier import CategoryModel
@@ -294,7 +295,7 @@ def model_train(*, now: datetime, test_share: float = 0.2, newest: int | None = 
     trained: dict[str, CategoryModel] = {}
 
     def factory():
-        trained["model"] = CategoryModel()
+        trained["model"] = CategoryModel(progress=progress)
         return trained["model"]
 
     metrics = category_evaluate(train, test, model_factory=factory)

@@ -72,7 +72,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -500,7 +500,7 @@ class CategoryModel:
 
     def __init__(
         self, *, settings: Settings | None = None, grid: Sequence[Settings] = GRID, folds: int = CV_FOLDS,
-        random_state: int = 0,
+        random_state: int = 0, progress: Any = None,
     ) -> None:
         if settings is None and not grid:
             raise ValueError("give settings or a non-empty grid")
@@ -508,6 +508,7 @@ class CategoryModel:
         self.grid = tuple(grid) if settings is None else (settings,)
         self.folds = folds
         self.random_state = random_state
+        self.progress = progress  # progress(done, total) after each setting tried
         self.n_train = 0
         self.meta: dict[str, Any] = {}
         self.choice: dict[str, Any] = {}
@@ -544,7 +545,11 @@ class CategoryModel:
                 (s for s in self.grid if s.name == DEFAULT_SETTINGS), self.grid[0])
             trials = [_trial(counts, settings, y, folds, n_classes, self.random_state)]
         else:
-            trials = [_trial(counts, settings, y, folds, n_classes, self.random_state) for settings in self.grid]
+            trials = []
+            for settings in self.grid:
+                trials.append(_trial(counts, settings, y, folds, n_classes, self.random_state))
+                if self.progress is not None:
+                    self.progress(len(trials), len(self.grid) + 1)
         chosen = _choose(trials)
         settings = chosen.settings
         self.choice = {
@@ -584,6 +589,8 @@ class CategoryModel:
             self._blocks.append(block)
             column += block.n_kept
         self.meta = {}
+        if self.progress is not None:
+            self.progress(len(self.grid) + 1, len(self.grid) + 1)
         return self
 
     # ------------------------------------------------------------------ prediction
@@ -747,14 +754,6 @@ def settings_named(name: str) -> Settings:
         if settings.name == name:
             return settings
     raise KeyError(name)
-
-
-def grid_without(*names: str) -> tuple[Settings, ...]:
-    return tuple(s for s in GRID if s.name not in names)
-
-
-def settings_with(settings: Settings, **changes: Any) -> Settings:
-    return replace(settings, **changes)
 
 
 # --- calibration -------------------------------------------------------------------------------------
