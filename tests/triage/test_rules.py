@@ -104,7 +104,7 @@ def test_reasons_render_in_the_readers_language():
                                severity="general")
     with translation.override("en"):
         assert reason_text(decision.reasons[0], {}) == (
-            "priority matrix: product-consultation × regular × general → P4")
+            "priority matrix: product-consultation × regular customers × general → P4")
     with translation.override("zh-hans"):
         rendered = reason_text(decision.reasons[0], {})
         assert "一般" in rendered and "P4" in rendered and "general" not in rendered
