@@ -57,7 +57,7 @@ def test_red_channel_evaluate_reports_precision_recall_and_the_kinds():
     assert result["n_test"] == len(rows) and result["n_red"] == len(RED)
     assert result["precision"] == 1.0 and result["recall"] == 1.0
     assert result["flagged_share"] == round(len(RED) / len(rows), 4)
-    assert set(result["per_kind"]) == {"safety", "group_incident", "media", "regulator", "legal"}
+    assert set(result["per_kind"]) == {"safety", "group", "media", "regulator", "legal"}
     assert result["per_kind"]["legal"]["flagged"] >= 2 and result["muted"] == []
 
 

@@ -40,6 +40,10 @@ class EvaluationInputError(ValueError):
     """A labelled file that cannot be used; the message names the file, the row and the problem."""
 
 
+# the evaluate contract names the kinds safety, group, media, regulator, legal
+REPORTED_KIND = {"group_incident": "group"}
+
+
 def labelled_rows_read(
     path: Path, *, text_column: str | None = None, label_column: str | None = None, target: str = "category",
 ) -> list[tuple[str, str]]:
@@ -226,6 +230,7 @@ def red_channel_evaluate(
     per_kind = {}
     for kind in RED_KINDS:
         flagged_kind = [kind in kinds for kinds in kinds_found]
+        kind = REPORTED_KIND.get(kind, kind)
         per_kind[kind] = {"flagged": sum(flagged_kind),
                           "true": sum(f and t for f, t in zip(flagged_kind, truth, strict=True))}
         per_kind[kind]["precision"] = round(per_kind[kind]["true"] / per_kind[kind]["flagged"], 4) if (
