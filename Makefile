@@ -28,6 +28,7 @@ test: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 
 ## make messages: refresh the zh-hans / en catalogues from the code and compile them
 messages: install-dev

@@ -403,7 +403,7 @@ def _user_or_none(username: str):
         return None
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise FieldError("--as", f"no active user {username!r}")
+        raise FieldError("--as", "user.unknown", user=username)
     return user
 
 

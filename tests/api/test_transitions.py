@@ -103,7 +103,9 @@ def test_forbidden_transition_is_409_and_changes_nothing(action, status, handler
     body = response.json()
     assert body["current_status"] == status
     assert body["allowed_from"] == list(ALLOWED_FROM[action])
-    assert status in body["detail"]
+    assert body["code"] == "transition.refused"
+    assert body["params"]["status"] == {"code": f"status.{status}", "params": {}}
+    assert body["message"] == body["detail"]
     assert _snapshot(complaint) == before
 
 
@@ -213,7 +215,8 @@ def test_merge_into_a_primary_that_is_itself_merged_is_422(handler, manager_clie
     response = post_json(manager_client, _url(third), {"action": "merge", "primary": second.number})
 
     assert error_fields(response) == {"primary"}
-    assert second.number in response.json()["detail"][0]["msg"]
+    assert response.json()["detail"][0]["code"] == "merge.primary_merged"
+    assert second.number in response.json()["detail"][0]["message"]
     assert _snapshot(third) == before
 
 

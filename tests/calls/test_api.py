@@ -105,7 +105,7 @@ def test_a_recording_of_another_type_is_refused(api):
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "recording"]
-    assert "not accepted" in response.json()["detail"][0]["msg"]
+    assert response.json()["detail"][0]["code"] == "recordings.type"
     assert not Call.objects.exists()
 
 

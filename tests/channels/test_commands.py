@@ -32,7 +32,7 @@ def test_poll_prints_one_line_per_mailbox_and_fails_when_one_could_not_be_read(d
 
 def test_poll_of_an_unknown_mailbox_is_refused(db, capsys):
     assert main(["channels", "poll", "--mailbox", "nope"]) == 1
-    assert "no mailbox named 'nope'" in capsys.readouterr().err
+    assert "--mailbox: 不存在名为 nope 的邮箱。" in capsys.readouterr().err
 
 
 def test_failed_lists_the_failed_intakes_with_their_reason(dovecot, mailbox, capsys):

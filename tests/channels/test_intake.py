@@ -281,8 +281,8 @@ def test_a_dangerous_attachment_is_refused_with_the_reason_but_the_message_is_ke
     assert [a.original_name for a in complaint.attachments.all()] == ["照片.jpg"]
     (message,) = _messages(complaint)
     assert message["attachments"] == ["照片.jpg"]
-    refused = {r["name"]: r["reason"] for r in message["refused"]}
-    assert "not accepted" in refused["invoice.exe"] and "looks like a program" in refused["fake.pdf"]
+    refused = {r["name"]: r["reason"]["code"] for r in message["refused"]}
+    assert (refused["invoice.exe"], refused["fake.pdf"]) == ("files.type", "attachment.program")
     inbound = InboundMessage.objects.get()
     assert inbound.outcome == "created" and "invoice.exe refused" in inbound.reason
 

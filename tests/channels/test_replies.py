@@ -177,7 +177,7 @@ def test_an_email_complaint_without_inbound_mail_is_answered_at_the_customers_ad
 def test_a_reply_is_refused_with_the_field_named(handler, email_complaint):
     with pytest.raises(FieldError) as empty:
         complaint_reply_send(complaint=email_complaint, by=handler, text="  ", now=LATER)
-    assert empty.value.errors == [("text", "is required")]
+    assert [(e.field, e.code) for e in empty.value.field_errors] == [("text", "field.required")]
     with pytest.raises(FieldError) as long:
         complaint_reply_send(complaint=email_complaint, by=handler, text="长" * 20_001, now=LATER)
     assert long.value.field == "text"

@@ -35,7 +35,7 @@ def test_a_manager_adds_a_source(manager_client):
 def test_a_bad_secret_variable_is_refused_naming_it(manager_client):
     page = manager_client.post("/admin/channels/webhooksource/add/", {**SOURCE, "secret_env": "KESU_SECRET_KEY"})
 
-    assert page.status_code == 200 and "starting with KESU_WEBHOOK_" in page.content.decode()
+    assert page.status_code == 200 and "以 KESU_WEBHOOK_ 开头" in page.content.decode()
     assert not WebhookSource.objects.exists()
 
 

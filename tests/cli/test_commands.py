@@ -50,10 +50,10 @@ def test_createuser_with_role_and_generated_password(capsys):
 
 def test_createuser_refuses_unknown_role_and_duplicate(capsys):
     assert main(["createuser", "li", "--role", "boss"]) == 1
-    assert "unknown role 'boss'" in capsys.readouterr().err
+    assert "role: 无效的值“boss”" in capsys.readouterr().err
     assert main(["createuser", "li", "--role", "handler", "--password", "long-enough-1"]) == 0
     assert main(["createuser", "li", "--role", "handler"]) == 1
-    assert "already exists" in capsys.readouterr().err
+    assert "username: 用户名 li 已存在。" in capsys.readouterr().err
     assert User.objects.filter(username="li").count() == 1
 
 

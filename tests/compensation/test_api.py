@@ -35,7 +35,8 @@ def test_propose_queue_and_approve(client, complaint, handler, manager):
     decision = f"/api/v1/compensation/proposals/{proposal['id']}/decision"
     refused = _post(client, decision, {"approve": True})
     assert refused.status_code == 403
-    assert "500.00 CNY" in refused.json()["detail"]
+    assert refused.json()["code"] == "compensation.over_limit"
+    assert refused.json()["params"]["limit"] == {"code": "compensation.yuan", "params": {"amount": "500"}}
 
     queue = _as(client, manager).get("/api/v1/compensation/queue").json()
     assert [p["id"] for p in queue] == [proposal["id"]]
@@ -44,7 +45,7 @@ def test_propose_queue_and_approve(client, complaint, handler, manager):
     assert (approved.json()["status"], approved.json()["decided_by"]) == ("approved", "manager1")
     again = _post(client, decision, {"approve": False, "reason": "changed my mind"})
     assert again.status_code == 409
-    assert "already approved" in again.json()["detail"]
+    assert again.json()["code"] == "compensation.decided"
 
     shown = client.get(url).json()
     assert shown["suggestions"] == [

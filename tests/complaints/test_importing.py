@@ -224,8 +224,8 @@ def test_bad_rows_are_rejected_with_row_and_column_and_good_rows_kept(importer, 
     ]
     assert report.rejected[0].reason == "投诉内容 (content): 此项不能为空。"
     assert "传真" in report.rejected[1].reason and report.rejected[1].reason.startswith("渠道 (channel)")
-    assert report.rejected[2].reason == "索赔金额 (amount_claimed): must not be negative"
-    assert str(report.rejected[2]) == "row 6: 索赔金额 (amount_claimed): must not be negative"
+    assert report.rejected[2].reason == "索赔金额 (amount_claimed): 金额不能为负数。"
+    assert str(report.rejected[2]) == "row 6: 索赔金额 (amount_claimed): 金额不能为负数。"
     assert sorted(Complaint.objects.values_list("content", flat=True)) == ["最后一条正常", "第一条正常"]
 
 
@@ -258,7 +258,7 @@ def test_every_wrong_column_of_a_row_is_named(importer, tmp_path):
         "created_at",
         "tier",
     )
-    assert rejected.reason.startswith("channel: unknown channel 'fax'; choose one of phone, chat, email")
+    assert rejected.reason.startswith("channel: 无效的值“fax”，请从以下选项中选择：phone、chat、email")
     assert not Complaint.objects.exists()
 
 
@@ -326,8 +326,8 @@ def test_number_already_in_the_database_is_rejected_as_duplicate(importer, tmp_p
 
     assert report.imported == 1
     assert [(r.row, r.fields) for r in report.rejected] == [(2, ("number",)), (4, ("number",))]
-    assert "duplicate" in report.rejected[0].reason
-    assert "row 3" in report.rejected[1].reason
+    assert "（重复）" in report.rejected[0].reason
+    assert "第 3 行" in report.rejected[1].reason
     assert Complaint.objects.count() == 2
 
 
@@ -399,7 +399,7 @@ def test_unsupported_file_type_is_a_clear_error(importer, tmp_path, name):
         importer(path)
 
     assert raised.value.field == "file"
-    assert ".csv or .xlsx" in raised.value.message
+    assert raised.value.code == "file.type"
 
 
 def test_corrupt_xlsx_is_a_clear_error(importer, tmp_path):

@@ -154,7 +154,9 @@ def test_forbidden_step_raises_and_leaves_the_complaint_alone(action, status):
 
     assert raised.value.current_status == status
     assert raised.value.allowed_from == tuple(ALLOWED_FROM[action])
-    assert f"cannot {action}" in str(raised.value) and status in str(raised.value)
+    assert raised.value.code == "transition.refused"
+    assert raised.value.message_obj.as_data()["params"] == {
+        "action": {"code": f"action.{action}", "params": {}}, "status": {"code": f"status.{status}", "params": {}}}
     assert (complaint.status, complaint.updated_at, complaint.group_id) == (status, T0, FRONT.pk)
 
 
@@ -224,8 +226,9 @@ def test_resolve_by_someone_without_an_assignee_records_them():
 
 
 def test_an_overlong_resolution_is_refused():
-    with pytest.raises(FieldError, match="at most 5000"):
+    with pytest.raises(FieldError) as refused:
         lifecycle.resolve(_complaint(Status.IN_PROGRESS), by=HANDLER, now=LATER, resolution="长" * 5001)
+    assert (refused.value.code, refused.value.params) == ("field.too_long", {"limit": 5000, "got": 5001})
 
 
 @pytest.mark.parametrize("status", [Status.RESOLVED, Status.CLOSED])
@@ -268,8 +271,10 @@ def test_reopen_when_the_resolver_has_left_goes_back_to_new():
 def test_a_merged_duplicate_cannot_be_reopened():
     complaint = _complaint(Status.CLOSED, merged_into=_complaint())
 
-    with pytest.raises(InvalidTransition, match=r"merged into KS-\d{4}-\d{6}; reopen KS-\d{4}-\d{6} instead"):
+    with pytest.raises(InvalidTransition) as refused:
         lifecycle.reopen(complaint, by=MANAGER, now=LATER, reason="x")
+    assert refused.value.code == "transition.merged_reopen"
+    assert refused.value.params["primary"] == complaint.merged_into.number
     assert complaint.reopen_count == 0
 
 
@@ -359,11 +364,12 @@ def test_the_transfer_form_names_the_bad_field(fields, field):
 def test_merge_rules():
     duplicate, primary = _complaint(Status.ASSIGNED), _complaint(Status.IN_PROGRESS)
 
-    with pytest.raises(FieldError, match="itself") as itself:
+    with pytest.raises(FieldError) as itself:
         lifecycle.merge(duplicate, duplicate, by=MANAGER, now=LATER)
     merged_primary = _complaint(Status.CLOSED, merged_into=_complaint())
-    with pytest.raises(FieldError, match="itself merged") as chained:
+    with pytest.raises(FieldError) as chained:
         lifecycle.merge(duplicate, merged_primary, by=MANAGER, now=LATER)
+    assert (itself.value.code, chained.value.code) == ("merge.self", "merge.primary_merged")
     assert itself.value.field == chained.value.field == "primary"
     assert duplicate.status == Status.ASSIGNED
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import translation
 
@@ -48,7 +50,8 @@ def test_every_declared_wording_is_translated_into_chinese():
     for code in message_codes():
         english = message_render(code, language="en")
         chinese = message_render(code, language="zh-hans")
-        if english == chinese and any(c.isalpha() and c.isascii() for c in english):
+        only_parameters = re.fullmatch(r"(%\(\w+\)s\W*)+", english)
+        if english == chinese and not only_parameters and any(c.isalpha() and c.isascii() for c in english):
             missing.append(code)
     assert missing == []
 

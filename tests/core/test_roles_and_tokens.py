@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from kesu.core.actions import token_create, user_create
 from kesu.core.errors import FieldError, FieldErrors, InvalidTransition
@@ -78,8 +79,9 @@ def test_user_create_refuses_bad_input(kwargs, field):
 def test_user_create_refuses_a_taken_username():
     make_user(Role.HANDLER, "taken")
 
-    with pytest.raises(FieldError, match="already exists"):
+    with pytest.raises(FieldError) as refused:
         user_create(username="taken", role=Role.ANALYST)
+    assert (refused.value.field, refused.value.code, refused.value.params) == ("username", "user.exists", {"user": "taken"})
 
 
 @pytest.mark.django_db
@@ -107,12 +109,15 @@ def test_tokens_are_unique_and_stored_as_digests():
 
 
 def test_errors_carry_what_the_api_needs():
-    single = FieldError("content", "must not be empty")
-    several = FieldErrors([single, FieldError("channel", "unknown channel 'fax'")])
+    single = FieldError("content", "field.empty")
+    several = FieldErrors([single, FieldError("channel", "field.unknown", value="fax", choices=["phone"])])
     transition = InvalidTransition(action="close", current_status="new", allowed_from=("resolved",))
 
-    assert single.errors == [("content", "must not be empty")]
-    assert several.errors == [("content", "must not be empty"), ("channel", "unknown channel 'fax'")]
+    assert [(e.field, e.code) for e in several.field_errors] == [("content", "field.empty"), ("channel", "field.unknown")]
     assert isinstance(several, FieldError)
-    assert str(transition) == "cannot close a complaint whose status is new; allowed from: resolved"
+    with translation.override("en"):
+        assert several.errors == [("content", "This field must not be empty."),
+                                  ("channel", "Unknown value “fax”; choose one of phone.")]
+        assert str(transition) == "Cannot “Close” this complaint: its current status is “New”."
+    assert transition.code == "transition.refused"
     assert (transition.current_status, transition.allowed_from) == ("new", ("resolved",))

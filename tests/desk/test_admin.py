@@ -35,7 +35,7 @@ def test_an_unknown_variable_is_refused_with_its_name(client):
     response = client.post("/admin/desk/responsetemplate/add/", _form(body="{custmer_name}您好"))
 
     assert response.status_code == 200
-    assert "unknown variable {custmer_name}" in response.content.decode()
+    assert "未知变量 {custmer_name}" in response.content.decode()
     assert not ResponseTemplate.objects.filter(name="售后·补发通知").exists()
 
 

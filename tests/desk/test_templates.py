@@ -80,7 +80,7 @@ def test_an_unknown_variable_is_named():
 
     assert raised.value.field == "template"
     assert "{custmer_name}" in raised.value.message
-    with pytest.raises(FieldError, match=r"unknown variable \{oops\}; known: customer_name"):
+    with pytest.raises(FieldError, match=r"未知变量 \{oops\}。可用变量：\{customer_name\}"):
         template_validate("{oops}")
 
 

@@ -48,7 +48,7 @@ def test_bad_fields_are_named(manager):
 
 
 def test_only_managers_and_admins_edit_articles(handler):
-    with pytest.raises(NotPermitted, match="knowledge.manage"):
+    with pytest.raises(NotPermitted, match="管理解决方案库"):
         article(handler)
     assert Article.objects.count() == 0
 

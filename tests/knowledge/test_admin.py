@@ -37,7 +37,7 @@ def test_the_admin_saves_through_the_action(manager_client):
 def test_the_admin_names_the_bad_field(manager_client):
     page = manager_client.post(ADD, {**FORM, "body": "", "steps": "[]"})
     assert page.status_code == 200
-    assert "body: an article needs a body or steps" in page.content.decode()
+    assert "body: 文章须填写正文或至少一个处理步骤。" in page.content.decode()
     assert not Article.objects.exists()
 
 

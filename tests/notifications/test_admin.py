@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kesu.core.messages import Message
 from kesu.core.roles import Role
 from kesu.notifications.actions import notify
 from tests.factories import T0, make_complaint, make_user
@@ -18,7 +19,7 @@ def admin_client(client):
 
 
 def test_notifications_and_deliveries_are_listed_read_only(admin_client, lead):
-    (notification,) = notify(recipients=[lead], kind="escalated", title="升级到三级", body="", key="esc:1",
+    (notification,) = notify(recipients=[lead], kind="escalated", title=Message("notification.text", text="升级到三级"),  key="esc:1",
                              now=T0, complaint=make_complaint())
     delivery = notification.deliveries.get()
 

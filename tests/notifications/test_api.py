@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from kesu.core.messages import Message
 from kesu.core.roles import Role
 from kesu.notifications.actions import notify
 from tests.factories import T0, make_complaint, make_token, make_user
@@ -32,7 +33,7 @@ def api(client, handler):
 
 def _tell(user, count: int, *, complaint=None, start=T0):
     return [
-        notify(recipients=[user], kind="escalated", title=f"升级 {n}", body="", key=f"e:{start}:{n}",
+        notify(recipients=[user], kind="escalated", title=Message("notification.text", text=f"升级 {n}"),  key=f"e:{start}:{n}",
                now=start + n * MINUTE, complaint=complaint)[0]
         for n in range(count)
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kesu.core.messages import Message
 from kesu.core.roles import Role
 from kesu.notifications.actions import notify
 from kesu.notifications.delivery import deliveries_send_due, delivery_attempt
@@ -21,7 +22,7 @@ def _people(count: int) -> list:
 def test_two_consumers_sending_the_same_delivery_send_it_once(smtp, settings):
     settings.KESU_SMS_WEBHOOK_URL = ""
     people = _people(10)
-    notify(recipients=people, kind="reminder", title="红色通道进度提醒", body="", key="red:1", now=T0, urgent=True)
+    notify(recipients=people, kind="reminder", title=Message("notification.text", text="红色通道进度提醒"),  key="red:1", now=T0, urgent=True)
 
     for delivery in Delivery.objects.order_by("pk"):
         outcomes = at_once(
@@ -39,7 +40,7 @@ def test_two_consumers_sending_the_same_delivery_send_it_once(smtp, settings):
 def test_two_sweeps_at_once_send_each_delivery_once(smtp, settings):
     settings.KESU_SMS_WEBHOOK_URL = ""
     people = _people(30)
-    notify(recipients=people, kind="reminder", title="红色通道进度提醒", body="", key="red:2", now=T0, urgent=True)
+    notify(recipients=people, kind="reminder", title=Message("notification.text", text="红色通道进度提醒"),  key="red:2", now=T0, urgent=True)
 
     counts = at_once(lambda: deliveries_send_due(now=T0), lambda: deliveries_send_due(now=T0))
 
@@ -59,7 +60,7 @@ def test_two_sweeps_telling_the_same_people_at_once_tell_each_once(settings):
         key = f"sla:{round_}:resolution:breached:1"
         created = at_once(
             *(
-                lambda key=key: len(notify(recipients=people, kind="sla_breached", title="超时", body="",
+                lambda key=key: len(notify(recipients=people, kind="sla_breached", title=Message("notification.text", text="超时"),
                                            key=key, now=T0, urgent=True))
                 for _ in range(3)
             )

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from kesu.core.messages import Message
 from kesu.core.roles import Role
 from kesu.notifications.actions import contact_point_set, notify
 from kesu.notifications.delivery import LEASE, MAX_ATTEMPTS, deliveries_send_due, delivery_attempt
@@ -24,7 +25,7 @@ MINUTE = timedelta(minutes=1)
 
 def _notify(recipients, *, now=T0, urgent=False, complaint=None, key="sla:7:resolution:breached:1"):
     return notify(
-        recipients=recipients, kind="sla_breached", title="投诉 已超时", body="请立即处理。\n第二行",
+        recipients=recipients, kind="sla_breached", title=Message("notification.text", text="投诉 已超时"), body=Message("notification.text", text="请立即处理。\n第二行"),
         key=key, now=now, complaint=complaint, urgent=urgent,
     )
 

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from huey.contrib.djhuey import HUEY
 
+from kesu.core.messages import Message
 from kesu.notifications import tasks
 from kesu.notifications.actions import notify
 from kesu.notifications.models import Delivery
@@ -31,7 +32,7 @@ def jobs_run_in_process():
 
 
 def _tell(lead, *, key: str, urgent: bool):
-    return notify(recipients=[lead], kind="reminder", title=f"提醒 {key}", body="", key=key, now=SATURDAY,
+    return notify(recipients=[lead], kind="reminder", title=Message("notification.text", text=f"提醒 {key}"),  key=key, now=SATURDAY,
                   urgent=urgent)[0]
 
 

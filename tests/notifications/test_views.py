@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from kesu.core.messages import Message
 from kesu.core.roles import Role
 from kesu.notifications.actions import notify
 from kesu.notifications.models import ContactPoint, Notification
@@ -20,7 +21,7 @@ MINUTE = timedelta(minutes=1)
 def _tell(user, count: int, *, complaint=None, start=T0, kind="sla_warned", urgent=False) -> list[Notification]:
     return [
         notify(
-            recipients=[user], kind=kind, title=f"提醒 {n}", body=f"第 {n} 条", key=f"{kind}:{start}:{n}",
+            recipients=[user], kind=kind, title=Message("notification.text", text=f"提醒 {n}"), body=Message("notification.text", text=f"第 {n} 条"), key=f"{kind}:{start}:{n}",
             now=start + n * MINUTE, complaint=complaint, urgent=urgent,
         )[0]
         for n in range(count)

@@ -59,7 +59,8 @@ def test_bulk_over_the_api_reports_each_complaint(token_client, handler):
     assert [(r["number"], r["ok"], r["status"]) for r in body["results"]] == [
         (resolved.number, True, 200), (fresh.number, False, 409)
     ]
-    assert "status is new" in body["results"][1]["detail"]
+    assert body["results"][1]["code"] == "transition.refused"
+    assert body["results"][1]["params"]["status"] == {"code": "status.new", "params": {}}
     assert Complaint.objects.get(pk=resolved.pk).status == Status.CLOSED
 
     # a field every complaint needs is said once, naming it

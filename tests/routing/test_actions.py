@@ -44,7 +44,7 @@ def test_a_matching_rule_sets_group_priority_and_followers(desk, vip_desk, manag
     assert list(ComplaintFollower.objects.filter(complaint=complaint).values_list("user__username", "reason")) == [
         ("manager1", "rule 'VIPs'")]
     data = routed(complaint)
-    assert data["rule"] == {"id": rule.pk, "name": "VIPs", "position": 10}
+    assert data["rule"] == {"id": rule.pk, "name": "VIPs", "name_en": "", "position": 10}
     assert (data["group"]["code"], data["group_source"], data["priority"]) == ("vip-desk", "rule", ["P2", "P1"])
     assert data["followers"] == [{"id": manager.pk, "username": "manager1", "name": "manager1"}]
     assert data["assignee"]["username"] == "chen"
@@ -68,7 +68,7 @@ def test_a_group_chosen_at_intake_is_kept_but_the_rest_of_the_rule_applies(desk,
     assert (complaint.group, complaint.priority) == (desk, "P1")
     data = routed(complaint)
     assert data["group_source"] == "intake"
-    assert "the rule's group 'vip-desk' is not applied" in data["group_note"]
+    assert data["group_note"] == {"code": "routing.group.intake_rule_ignored", "params": {"group": "vip-desk"}}
 
 
 def test_a_rule_overrides_the_priority_triage_set(desk):
@@ -150,4 +150,5 @@ def test_a_rule_whose_group_was_removed_leaves_the_complaint_to_be_placed(manage
 
     assert (complaint.group, complaint.priority) == (None, "P2")
     data = routed(complaint)
-    assert (data["outcome"], data["reason"]) == ("no_group", "group 'gone' no longer exists: the complaint waits to be placed")
+    assert (data["outcome"], data["reason"]) == (
+        "no_group", {"code": "routing.outcome.group_gone", "params": {"group": "gone"}})

@@ -28,7 +28,7 @@ def test_the_admin_refuses_a_bad_rule_naming_the_condition(admin_client, group):
     page = admin_client.post("/admin/routing/routingrule/add/",
                              _rule([{"field": "colour", "op": "is", "value": "red"}], {"group": group.code}))
     assert page.status_code == 200
-    assert "conditions[0].field: unknown field &#x27;colour&#x27;" in page.content.decode()
+    assert "conditions[0].field: 无效的值“colour”" in page.content.decode()
     assert not RoutingRule.objects.exists()
 
 

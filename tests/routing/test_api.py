@@ -49,14 +49,14 @@ def test_explain_a_recorded_complaint(rules, vip_desk, handler):
     body = response.json()
     assert body["complaint"] == {"id": complaint.pk, "number": complaint.number, "saved": True, "group": "vip-desk",
                                  "assignee": "chen"}
-    assert body["matched"] == {"id": rules[1].pk, "name": "VIPs to the VIP desk", "position": 20}
+    assert body["matched"] == {"id": rules[1].pk, "name": "VIPs to the VIP desk", "name_en": "", "position": 20}
     angry, vip = body["rules"]
     assert (angry["matched"], angry["conditions"][0]["actual"], angry["conditions"][0]["passed"]) == (
         False, complaint.emotion, False)
     assert vip["applied"] and vip["conditions"] == [
         {"field": "tier", "op": "is", "value": "vip", "actual": "vip", "passed": True}]
     assert body["decision"]["group"] == "vip-desk" and body["decision"]["group_source"] == "rule"
-    assert body["senior_required"] == ["VIP customer"]
+    assert [(r["code"], r["message"]) for r in body["senior_required"]] == [("routing.senior.vip", "VIP 客户")]
     assert body["assignment"]["would_assign"]["username"] == "chen"
 
 
@@ -78,10 +78,11 @@ def test_explain_an_unsaved_complaint_writes_nothing(rules, vip_desk, handler):
     assert body["triage"]["emotion"]["score"] == 100
     assert body["matched"]["name"] == "angry"  # the first match wins …
     assert [r["matched"] for r in body["rules"]] == [True, True]  # … and the VIP rule is shown matching too
-    assert "'angry' came first" in body["rules"][1]["why"]
+    assert body["rules"][1]["why"]["code"] == "routing.why.earlier"
+    assert body["rules"][1]["why"]["message"] == "条件满足，但规则“angry”排在前面"
     assert body["decision"]["priority"][1] == "P1"
     assert body["decision"]["group_source"] == "none"
-    assert body["senior_required"] == ["emotion 100 ≥ 70", "VIP customer"]
+    assert [r["code"] for r in body["senior_required"]] == ["routing.senior.emotion", "routing.senior.vip"]
     assert {model.__name__: model.objects.count() for model in tables} == before
     assert GroupRouting.objects.get(group=vip_desk).last_assigned_id == cursor
 
@@ -156,7 +157,8 @@ def test_the_422_message_names_the_unknown_field(manager):
         "name": "x", "conditions": [{"field": "colour", "op": "is", "value": "red"}], "actions": {"priority": "P1"}})
     (error,) = response.json()["detail"]
     assert error["loc"] == ["body", "conditions[0].field"]
-    assert error["msg"].startswith("unknown field 'colour' (known: category, tags, channel")
+    assert (error["code"], error["params"]["value"]) == ("field.unknown", "colour")
+    assert error["message"].startswith("无效的值“colour”，请从以下选项中选择：category、tags、channel")
 
 
 @pytest.mark.parametrize("role", [Role.HANDLER, Role.SPECIALIST, Role.ANALYST, Role.DECISION])
@@ -199,4 +201,5 @@ def test_a_rule_broken_by_a_later_change_is_listed_with_its_problem(manager, vip
 
     Category.objects.filter(code="product-consultation").update(is_active=False)
     (listed,) = client_for(manager).get("/api/v1/routing/rules").json()
-    assert listed["problem"].startswith("conditions[0].value[0]: unknown category 'product-consultation'")
+    assert listed["problem_message"]["code"] == "routing.parts"
+    assert listed["problem"].startswith("conditions[0].value[0]：无效的值“product-consultation”")

@@ -75,7 +75,8 @@ def test_skill_match_prefers_the_handler_who_knows_the_subject(desk):
 
     assert complaint.assignee == bob
     data = routed(complaint)
-    assert data["reason"].startswith("skill match: logistics, 破损")
+    assert data["reason"]["code"] == "routing.assigned"
+    assert data["reason"]["params"]["how"] == {"code": "routing.how.skills", "params": {"skills": ["logistics", "破损"]}}
     assert {c["username"]: c["skills_matched"] for c in data["candidates"]} == {"ann": [], "bob": ["logistics", "破损"]}
 
 
@@ -98,8 +99,8 @@ def test_a_rule_can_override_the_groups_strategy(desk):
 @pytest.mark.parametrize(
     ("draft", "reason"),
     [
-        ({"content": ANGRY}, "emotion 100 ≥ 70"),
-        ({"customer": customer(tier="vip")}, "VIP customer"),
+        ({"content": ANGRY}, {"code": "routing.senior.emotion", "params": {"score": 100, "threshold": 70}}),
+        ({"customer": customer(tier="vip")}, {"code": "routing.senior.vip", "params": {}}),
     ],
 )
 def test_angry_and_vip_complaints_go_to_a_senior_whatever_the_strategy(desk, draft, reason):
@@ -112,7 +113,8 @@ def test_angry_and_vip_complaints_go_to_a_senior_whatever_the_strategy(desk, dra
     assert complaint.assignee == chen
     data = routed(complaint)
     assert reason in data["senior_required"]
-    assert {c["username"]: c.get("why_not") for c in data["candidates"]} == {"ann": "not a senior handler", "chen": None}
+    assert {c["username"]: c.get("why_not") for c in data["candidates"]} == {
+        "ann": {"code": "routing.candidate.not_senior", "params": {}}, "chen": None}
 
 
 def test_a_repeat_complaint_goes_to_a_senior(desk):
@@ -128,7 +130,7 @@ def test_a_repeat_complaint_goes_to_a_senior(desk):
 
     assert again.repeat_count == 1
     assert again.assignee == chen
-    assert "repeat complaint (1 earlier)" in routed(again)["senior_required"]
+    assert {"code": "routing.senior.repeat", "params": {"count": 1}} in routed(again)["senior_required"]
 
 
 def test_with_no_senior_free_it_waits_rather_than_going_to_a_junior(desk):
@@ -141,7 +143,7 @@ def test_with_no_senior_free_it_waits_rather_than_going_to_a_junior(desk):
     assert (complaint.status, complaint.assignee, complaint.group) == (Status.NEW, None, desk)
     data = routed(complaint)
     assert data["outcome"] == "no_senior_free"
-    assert "no senior handler of the group is online with free capacity" in data["reason"]
+    assert data["reason"] == {"code": "routing.outcome.no_senior_free", "params": {}}
     assert not complaint.events.filter(kind=EventKind.ASSIGNED).exists()
 
 
@@ -154,7 +156,8 @@ def test_away_and_off_shift_handlers_are_never_assigned(desk):
 
     assert {c.assignee for c in complaints} == {online}
     why = {c["username"]: c.get("why_not") for c in routed(complaints[0])["candidates"]}
-    assert why == {"away": "away", "gone": "off_shift", "zoe": None}
+    assert why == {"away": {"code": "routing.candidate.away", "params": {}},
+                   "gone": {"code": "routing.candidate.off_shift", "params": {}}, "zoe": None}
 
 
 def test_managers_are_not_auto_assigned(desk):
@@ -175,7 +178,8 @@ def test_nobody_gets_more_than_their_capacity(desk):
     assert waiting.status == Status.NEW
     assert routed(waiting)["outcome"] == "no_handler_free"
     assert {c["username"]: c.get("why_not") for c in routed(waiting)["candidates"]} == {
-        "ann": "at capacity (2 of 2)", "bob": "at capacity (1 of 1)"}
+        "ann": {"code": "routing.candidate.full", "params": {"load": 2, "capacity": 2}},
+        "bob": {"code": "routing.candidate.full", "params": {"load": 1, "capacity": 1}}}
 
 
 def test_capacity_counts_complaints_from_every_group(desk):

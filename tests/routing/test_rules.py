@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from kesu.core.errors import FieldError
+from kesu.core.messages import message_render
 from kesu.routing.rules import (
     FIELDS,
     Catalog,
@@ -32,10 +34,11 @@ def parse(conditions=(), actions=None, **fields):
                       catalog=CATALOG, **base)
 
 
-def refused(**kwargs) -> dict[str, str]:
+def refused(**kwargs) -> dict[str, FieldError]:
+    """Each bad part's field → its error (a message id and parameters)."""
     with pytest.raises(FieldError) as caught:
         parse(**kwargs)
-    return dict(caught.value.errors)
+    return {error.field: error for error in caught.value.field_errors}
 
 
 # --- validation -----------------------------------------------------------------------------------
@@ -45,51 +48,59 @@ def test_an_unknown_field_is_named_with_the_known_ones():
     errors = refused(conditions=[{"field": "tier", "op": "is", "value": "vip"},
                                  {"field": "colour", "op": "is", "value": "red"}])
     assert list(errors) == ["conditions[1].field"]
-    assert "unknown field 'colour'" in errors["conditions[1].field"]
-    assert all(name in errors["conditions[1].field"] for name in FIELDS)
+    error = errors["conditions[1].field"]
+    assert (error.code, error.params) == ("field.unknown", {"value": "colour", "choices": list(FIELDS)})
 
 
 @pytest.mark.parametrize(
     ("condition", "where", "says"),
     [
-        ({"field": "channel", "op": "gte", "value": 3}, "conditions[0].op", "unknown operator 'gte' for channel"),
+        ({"field": "channel", "op": "gte", "value": 3}, "conditions[0].op", ("field.unknown", {"value": "gte"})),
         ({"field": "category", "op": "in", "value": ["logistics", "lost"]}, "conditions[0].value[1]",
-         "unknown category 'lost'"),
-        ({"field": "category", "op": "in", "value": "logistics"}, "conditions[0].value", "must be a non-empty list"),
-        ({"field": "tags", "op": "has_any", "value": ["破损", "丢件"]}, "conditions[0].value[1]", "unknown tag '丢件'"),
-        ({"field": "emotion", "op": "gte", "value": 170}, "conditions[0].value", "between 0 and 100"),
-        ({"field": "emotion", "op": "gte", "value": "70"}, "conditions[0].value", "whole number"),
-        ({"field": "red_channel", "op": "is", "value": "yes"}, "conditions[0].value", "true or false"),
-        ({"field": "tier", "op": "is", "value": "gold"}, "conditions[0].value", "unknown tier 'gold'"),
-        ({"field": "severity", "op": "at_least", "value": "huge"}, "conditions[0].value", "unknown severity"),
-        ({"field": "region", "op": "contains", "value": ""}, "conditions[0].value", "non-empty text"),
-        ({"field": "tier", "op": "is"}, "conditions[0].value", "is required"),
-        ({"field": "tier", "op": "is", "value": "vip", "weight": 2}, "conditions[0].weight", "unknown key"),
-        ("tier is vip", "conditions[0]", "must be an object"),
+         ("field.unknown", {"value": "lost"})),
+        ({"field": "category", "op": "in", "value": "logistics"}, "conditions[0].value",
+         ("field.not_list", {"got": "logistics"})),
+        ({"field": "tags", "op": "has_any", "value": ["破损", "丢件"]}, "conditions[0].value[1]",
+         ("field.unknown", {"value": "丢件"})),
+        ({"field": "emotion", "op": "gte", "value": 170}, "conditions[0].value",
+         ("field.out_of_range", {"low": 0, "high": 100, "got": 170})),
+        ({"field": "emotion", "op": "gte", "value": "70"}, "conditions[0].value", ("field.not_integer", {"got": "70"})),
+        ({"field": "red_channel", "op": "is", "value": "yes"}, "conditions[0].value", ("field.not_boolean", {"got": "yes"})),
+        ({"field": "tier", "op": "is", "value": "gold"}, "conditions[0].value", ("field.unknown", {"value": "gold"})),
+        ({"field": "severity", "op": "at_least", "value": "huge"}, "conditions[0].value", ("field.unknown", {"value": "huge"})),
+        ({"field": "region", "op": "contains", "value": ""}, "conditions[0].value", ("field.not_text", {"got": ""})),
+        ({"field": "tier", "op": "is"}, "conditions[0].value", ("field.required", {})),
+        ({"field": "tier", "op": "is", "value": "vip", "weight": 2}, "conditions[0].weight",
+         ("field.unknown_key", {"key": "weight"})),
+        ("tier is vip", "conditions[0]", ("routing.condition_shape", {})),
     ],
 )
 def test_each_bad_condition_is_named(condition, where, says):
     errors = refused(conditions=[condition])
     assert where in errors, errors
-    assert says in errors[where]
+    code, params = says
+    assert errors[where].code == code
+    assert params.items() <= errors[where].params.items()
 
 
 @pytest.mark.parametrize(
     ("actions", "where", "says"),
     [
-        ({"group": "x"}, "actions.group", "no group 'x'"),
-        ({"priority": "P9"}, "actions.priority", "unknown priority 'P9'"),
-        ({"strategy": "random"}, "actions.strategy", "unknown strategy 'random'"),
-        ({"followers": ["guo.min", "nobody"]}, "actions.followers[1]", "no active user 'nobody'"),
-        ({"colour": "red"}, "actions.colour", "unknown action 'colour'"),
-        ({}, "actions", "give at least one of"),
-        (["front-desk"], "actions", "must be an object"),
+        ({"group": "x"}, "actions.group", ("field.unknown", {"value": "x"})),
+        ({"priority": "P9"}, "actions.priority", ("field.unknown", {"value": "P9"})),
+        ({"strategy": "random"}, "actions.strategy", ("field.unknown", {"value": "random"})),
+        ({"followers": ["guo.min", "nobody"]}, "actions.followers[1]", ("user.unknown", {"user": "nobody"})),
+        ({"colour": "red"}, "actions.colour", ("field.unknown_key", {"key": "colour"})),
+        ({}, "actions", ("routing.actions_shape", {})),
+        (["front-desk"], "actions", ("routing.actions_shape", {})),
     ],
 )
 def test_each_bad_action_is_named(actions, where, says):
     errors = refused(actions=actions)
     assert where in errors, errors
-    assert says in errors[where]
+    code, params = says
+    assert errors[where].code == code
+    assert params.items() <= errors[where].params.items()
 
 
 def test_every_bad_part_is_named_at_once():
@@ -103,7 +114,7 @@ def test_conditions_must_be_a_list():
     with pytest.raises(FieldError) as caught:
         rule_parse(name="r", position=1, enabled=True, conditions={"tier": "vip"}, actions={"priority": "P1"},
                    catalog=CATALOG)
-    assert dict(caught.value.errors) == {"conditions": "must be a list of conditions"}
+    assert [(e.field, e.code) for e in caught.value.field_errors] == [("conditions", "routing.conditions_shape")]
 
 
 def test_a_valid_rule_is_stored_as_clean_data():
@@ -149,14 +160,17 @@ def test_the_first_enabled_match_wins_and_every_rule_is_explained():
     by_name = {r["name"]: r for r in evaluation.rules}
     assert [r["name"] for r in evaluation.rules] == ["disabled VIP", "angry", "VIP", "VIP again"]
     assert (by_name["disabled VIP"]["matched"], by_name["disabled VIP"]["applied"]) == (True, False)
-    assert "disabled" in by_name["disabled VIP"]["why"]
+    assert by_name["disabled VIP"]["why"]["code"] == "routing.why.disabled"
     assert by_name["angry"]["conditions"] == [
         {"field": "emotion", "op": "gte", "value": 70, "actual": 40, "passed": False}
     ]
-    assert "emotion gte 70 does not hold (actual 40)" in by_name["angry"]["why"]
+    assert by_name["angry"]["why"]["code"] == "routing.why.failed"
+    with translation.override("en"):
+        assert message_render(by_name["angry"]["why"]["code"], by_name["angry"]["why"]["params"]) == (
+            "emotion gte 70 does not hold (actual 40)")
     assert by_name["VIP"]["applied"] and all(c["passed"] for c in by_name["VIP"]["conditions"])
     assert (by_name["VIP again"]["matched"], by_name["VIP again"]["applied"]) == (True, False)
-    assert "'VIP' came first" in by_name["VIP again"]["why"]
+    assert by_name["VIP again"]["why"] == {"code": "routing.why.earlier", "params": {"rule": "VIP"}}
 
 
 @pytest.mark.parametrize(
@@ -182,7 +196,7 @@ def test_operators(condition, fact, holds):
 def test_a_rule_without_conditions_matches_every_complaint():
     evaluation = rules_evaluate([rule("catch-all", [])], facts())
     assert evaluation.matched.name == "catch-all"
-    assert "matches every complaint" in evaluation.rules[0]["why"]
+    assert evaluation.rules[0]["why"]["code"] == "routing.why.no_conditions"
 
 
 def test_a_stored_rule_that_no_longer_validates_is_skipped_with_its_problem():
@@ -194,8 +208,16 @@ def test_a_stored_rule_that_no_longer_validates_is_skipped_with_its_problem():
     evaluation = rules_evaluate([broken, lenient], facts(category="removed-category"))
     assert evaluation.matched is lenient
     assert lenient.actions.followers == ("guo.min",)
-    assert evaluation.rules[0]["why"].startswith("skipped: conditions[0].value[0]: unknown category")
-    assert evaluation.rules[1]["notes"] == ["follower 'left.company' is not an active user: left out"]
+    why = evaluation.rules[0]["why"]
+    assert why["code"] == "routing.why.skipped"
+    (part,) = why["params"]["problem"]["params"]["parts"]
+    assert part["params"]["field"] == "conditions[0].value[0]"
+    assert part["params"]["error"]["params"]["value"] == "removed-category"
+    assert evaluation.rules[1]["notes"] == [
+        {"code": "routing.note.follower_left_out", "params": {"user": "left.company"}}]
+    with translation.override("en"):
+        assert message_render(why["code"], why["params"]).startswith(
+            "skipped: conditions[0].value[0]: Unknown value “removed-category”")
 
 
 def test_the_decision_keeps_an_intake_group_else_the_rule_else_the_default():
@@ -204,7 +226,7 @@ def test_the_decision_keeps_an_intake_group_else_the_rule_else_the_default():
 
     kept = decision_make(to_vip, intake_group="front-desk", default_group="logistics-desk")
     assert (kept.group, kept.group_source, kept.priority) == ("front-desk", "intake", "P1")
-    assert "the rule's group 'vip-desk' is not applied" in kept.group_note
+    assert kept.group_note == {"code": "routing.group.intake_rule_ignored", "params": {"group": "vip-desk"}}
     assert decision_make(to_vip, intake_group="", default_group="front-desk").group == "vip-desk"
     default = decision_make(nothing, intake_group="", default_group="front-desk")
     assert (default.group, default.group_source) == ("front-desk", "default")

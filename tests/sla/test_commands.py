@@ -68,17 +68,17 @@ def test_usage_errors_print_one_line_and_exit_2(capsys, argv, message):
     ("argv", "message"),
     [
         (["add", "--start", "2026-09-30T16:00+08:00", "--working-minutes", "5", "--calendar", "night"],
-         "kesu: error: unknown calendar 'night'\n"),
+         "kesu: error: 不存在名为 night 的日历。\n"),
         (["add", "--start", "2028-09-30T16:00+08:00", "--working-minutes", "5"],
-         "kesu: error: calendar 'default' has no holidays entered for 2028; "
-         "import them with `kesu calendar import --country CN --year 2028 --calendar default`\n"),
+         "kesu: error: 日历 default 尚未录入 2028 年的节假日；"
+         "请用 `kesu calendar import --country CN --year 2028 --calendar default` 导入。\n"),
         (["between", "--start", "2027-12-31T16:00+08:00", "--end", "2028-01-03T10:00+08:00"],
-         "kesu: error: calendar 'default' has no holidays entered for 2028; "
-         "import them with `kesu calendar import --country CN --year 2028 --calendar default`\n"),
+         "kesu: error: 日历 default 尚未录入 2028 年的节假日；"
+         "请用 `kesu calendar import --country CN --year 2028 --calendar default` 导入。\n"),
         (["import", "--country", "XX", "--year", "2028"],
-         "kesu: error: country: unknown country 'XX'; give an ISO code such as CN\n"),
+         "kesu: error: 未知国家 XX；请使用 ISO 代码，例如 CN。\n"),
         (["import", "--country", "CN", "--year", "2028", "--calendar", "night"],
-         "kesu: error: unknown calendar 'night'\n"),
+         "kesu: error: 不存在名为 night 的日历。\n"),
     ],
 )
 def test_refusals_print_one_line_and_exit_1(capsys, argv, message):

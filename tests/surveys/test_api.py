@@ -36,7 +36,7 @@ def test_answering_needs_no_bearer_token_and_reopens_when_not_solved(client, han
 
     again = client.post(answer_url(complaint), {"satisfaction": 5, "solved": True}, content_type="application/json")
     assert again.status_code == 409
-    assert "answered already" in again.json()["detail"]
+    assert again.json()["code"] == "survey.answered"
 
 
 def test_bad_fields_are_named_with_422_and_an_unknown_token_is_404(client, handler):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja.security import HttpBearer
 
-from kesu.core.errors import NotPermitted
+from kesu.core import errors
 from kesu.core.models import User
 from kesu.core.selectors import user_for_token
 
@@ -19,6 +19,5 @@ class BearerToken(HttpBearer):
 
 def permission_require(request, permission: str) -> User:
     user: User = request.auth
-    if not user.can(permission):
-        raise NotPermitted(f"role {user.role} may not {permission}")
+    errors.permission_require(user, permission)
     return user

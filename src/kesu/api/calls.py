@@ -12,6 +12,7 @@ from ninja.responses import Status as HttpStatus
 from pydantic import ValidationError
 
 from kesu.api.auth import permission_require
+from kesu.api.errors import error_body, not_found_body, pydantic_field_error
 from kesu.api.pagination import page_slice
 from kesu.api.schemas import CustomerRef, ErrorOut, TextIn
 from kesu.calls.actions import NEW, CallComplaint, call_log
@@ -124,14 +125,14 @@ def _body(request: HttpRequest) -> tuple[CallIn, object]:
         try:
             data = json.loads(request.body or b"{}")
         except ValueError as error:
-            raise FieldError("body", "the request body is not valid JSON") from error
+            raise FieldError("body", "api.not_json") from error
         if not isinstance(data, dict):
-            raise FieldError("body", "the request body must be a JSON object")
+            raise FieldError("body", "field.not_object")
         recording = None
     try:
         return CallIn.model_validate(data), recording
     except ValidationError as error:
-        raise FieldErrors([FieldError(_field_of(e["loc"]), e["msg"]) for e in error.errors()]) from error
+        raise FieldErrors([pydantic_field_error(_field_of(e["loc"]), e) for e in error.errors()]) from error
 
 
 def _field_of(loc: tuple) -> str:
@@ -220,7 +221,7 @@ def call_detail_view(request: HttpRequest, call_id: int):
     permission_require(request, Permission.COMPLAINT_HANDLE)
     call = call_list().filter(pk=call_id).first()
     if call is None:
-        return HttpStatus(404, {"detail": f"no call with id {call_id}"})
+        return HttpStatus(404, not_found_body("call", call_id))
     return HttpStatus(200, call_dict(call))
 
 
@@ -229,11 +230,11 @@ def call_recording_view(request: HttpRequest, call_id: int):
     permission_require(request, Permission.COMPLAINT_HANDLE)
     call = Call.objects.filter(pk=call_id).first()
     if call is None or not call.recording:
-        return HttpStatus(404, {"detail": f"call {call_id} has no recording"})
+        return HttpStatus(404, error_body("api.no_recording", id=call_id))
     try:
         handle = call.recording.open("rb")
     except FileNotFoundError:
-        return HttpStatus(404, {"detail": f"the recording of call {call_id} is missing from storage"})
+        return HttpStatus(404, error_body("api.recording_missing", id=call_id))
     return FileResponse(handle, filename=call.recording_name, content_type=call.recording_type)
 
 
@@ -243,7 +244,7 @@ def customer_lookup_view(request: HttpRequest, phone: str):
     permission_require(request, Permission.CUSTOMER_READ)
     customer = customer_by_number(phone)
     if customer is None:
-        return HttpStatus(404, {"detail": f"no customer with phone {phone!r}"})
+        return HttpStatus(404, error_body("api.no_customer_phone", phone=phone))
     return HttpStatus(
         200,
         {

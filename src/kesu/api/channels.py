@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from kesu.api.auth import permission_require
+from kesu.api.errors import not_found_body
 from kesu.api.schemas import ErrorOut, TextIn, TransitionErrorOut
 from kesu.channels.actions import complaint_reply_send
 from kesu.channels.models import OutboundMessage
@@ -64,7 +65,7 @@ def complaint_reply_view(request: HttpRequest, complaint_id: int, payload: Reply
     user = permission_require(request, Permission.COMPLAINT_HANDLE)
     complaint = Complaint.objects.filter(pk=complaint_id).first()
     if complaint is None:
-        return HttpStatus(404, {"detail": f"no complaint with id {complaint_id}"})
+        return HttpStatus(404, not_found_body("complaint", complaint_id))
     reply = complaint_reply_send(complaint=complaint, by=user, text=payload.text, now=clock_now())
     return HttpStatus(201, {
         "event_id": reply.event.pk, "channel": reply.event.data["channel"], "sent": reply.outbound is not None,
@@ -77,5 +78,5 @@ def complaint_replies_view(request: HttpRequest, complaint_id: int):
     """The e-mails sent (or being sent) to the customer of a complaint, newest first, with their state."""
     permission_require(request, Permission.COMPLAINT_READ)
     if not Complaint.objects.filter(pk=complaint_id).exists():
-        return HttpStatus(404, {"detail": f"no complaint with id {complaint_id}"})
+        return HttpStatus(404, not_found_body("complaint", complaint_id))
     return HttpStatus(200, [outbound_dict(o) for o in OutboundMessage.objects.filter(complaint_id=complaint_id)])

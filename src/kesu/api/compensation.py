@@ -11,12 +11,14 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from kesu.api.auth import permission_require
+from kesu.api.errors import not_found_body
 from kesu.api.schemas import ErrorOut, TextIn
 from kesu.compensation.actions import proposal_create, proposal_decide, proposal_withdraw
 from kesu.compensation.models import Proposal
 from kesu.compensation.selectors import approval_queue, complaint_proposals, complaint_suggestions
 from kesu.complaints.models import Complaint
 from kesu.core.clock import clock_now
+from kesu.core.messages import messages_worded
 from kesu.core.roles import Permission
 
 router = Router(tags=["compensation"])
@@ -86,7 +88,8 @@ def proposal_dict(p: Proposal, *, with_events: bool = True) -> dict:
         "proposed_by": p.proposed_by.username, "decided_by": _username(p.decided_by), "decided_at": p.decided_at,
         "decision_reason": p.decision_reason, "created_at": p.created_at,
         "events": [
-            {"kind": e.kind, "actor": _username(e.actor), "at": e.at, "data": e.data} for e in p.events.all()
+            {"kind": e.kind, "actor": _username(e.actor), "at": e.at, "data": messages_worded(e.data)}
+            for e in p.events.all()
         ] if with_events else [],
     }
 
@@ -111,7 +114,7 @@ def compensation_view(request: HttpRequest, complaint_id: int):
     permission_require(request, Permission.COMPLAINT_READ)
     complaint = _complaint_or_404(complaint_id)
     if complaint is None:
-        return HttpStatus(404, {"detail": f"no complaint with id {complaint_id}"})
+        return HttpStatus(404, not_found_body("complaint", complaint_id))
     return HttpStatus(200, _compensation(complaint))
 
 
@@ -123,7 +126,7 @@ def proposal_create_view(request: HttpRequest, complaint_id: int, payload: Propo
     user = permission_require(request, Permission.COMPLAINT_HANDLE)
     complaint = _complaint_or_404(complaint_id)
     if complaint is None:
-        return HttpStatus(404, {"detail": f"no complaint with id {complaint_id}"})
+        return HttpStatus(404, not_found_body("complaint", complaint_id))
     proposal = proposal_create(
         complaint=complaint, by=user, amount=payload.amount, remedy=payload.remedy, reason=payload.reason,
         now=clock_now(),
@@ -150,7 +153,7 @@ def queue_view(request: HttpRequest):
 def decision_view(request: HttpRequest, proposal_id: int, payload: DecisionIn):
     proposal = Proposal.objects.filter(pk=proposal_id).first()
     if proposal is None:
-        return HttpStatus(404, {"detail": f"no compensation proposal with id {proposal_id}"})
+        return HttpStatus(404, not_found_body("proposal", proposal_id))
     proposal_decide(proposal=proposal, by=request.auth, approve=payload.approve, reason=payload.reason, now=clock_now())
     return HttpStatus(200, proposal_dict(_reloaded(proposal_id)))
 
@@ -162,6 +165,6 @@ def decision_view(request: HttpRequest, proposal_id: int, payload: DecisionIn):
 def withdraw_view(request: HttpRequest, proposal_id: int, payload: WithdrawIn):
     proposal = Proposal.objects.filter(pk=proposal_id).first()
     if proposal is None:
-        return HttpStatus(404, {"detail": f"no compensation proposal with id {proposal_id}"})
+        return HttpStatus(404, not_found_body("proposal", proposal_id))
     proposal_withdraw(proposal=proposal, by=request.auth, reason=payload.reason, now=clock_now())
     return HttpStatus(200, proposal_dict(_reloaded(proposal_id)))

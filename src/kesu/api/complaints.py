@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
 
 from kesu.api.auth import permission_require
+from kesu.api.errors import not_found_body
 from kesu.api.pagination import page_slice
 from kesu.api.schemas import (
     AttachmentOut,
@@ -117,7 +118,7 @@ def complaint_detail_view(request: HttpRequest, complaint_id: int):
     permission_require(request, Permission.COMPLAINT_READ)
     complaint = complaint_detail(complaint_id=complaint_id)
     if complaint is None:
-        return HttpStatus(404, {"detail": f"no complaint with id {complaint_id}"})
+        return HttpStatus(404, not_found_body("complaint", complaint_id))
     return HttpStatus(200, complaint_detail_dict(complaint))
 
 
@@ -129,7 +130,7 @@ def complaint_transition_view(request: HttpRequest, complaint_id: int, payload: 
     user = permission_require(request, Permission.COMPLAINT_HANDLE)
     complaint = Complaint.objects.filter(pk=complaint_id).first()
     if complaint is None:
-        return HttpStatus(404, {"detail": f"no complaint with id {complaint_id}"})
+        return HttpStatus(404, not_found_body("complaint", complaint_id))
     complaint_transition(complaint=complaint, by=user, now=clock_now(), **payload.dict())
     return HttpStatus(200, _detail(complaint_id))
 
@@ -140,7 +141,7 @@ def complaint_correction_view(request: HttpRequest, complaint_id: int, payload: 
     user = permission_require(request, Permission.COMPLAINT_HANDLE)
     complaint = Complaint.objects.filter(pk=complaint_id).first()
     if complaint is None:
-        return HttpStatus(404, {"detail": f"no complaint with id {complaint_id}"})
+        return HttpStatus(404, not_found_body("complaint", complaint_id))
     complaint_correct(complaint=complaint, by=user, now=clock_now(), **payload.dict())
     return HttpStatus(200, _detail(complaint_id))
 

@@ -5,6 +5,7 @@ from ninja import Query, Router
 from ninja.responses import Status as HttpStatus
 
 from kesu.api.auth import permission_require
+from kesu.api.errors import not_found_body
 from kesu.api.pagination import page_slice
 from kesu.api.schemas import CustomerOut, CustomerPage, ErrorOut, TextIn
 from kesu.core.roles import Permission
@@ -44,5 +45,5 @@ def customer_detail_view(request: HttpRequest, customer_id: int):
     permission_require(request, Permission.CUSTOMER_READ)
     customer = customer_get(customer_id=customer_id)
     if customer is None:
-        return HttpStatus(404, {"detail": f"no customer with id {customer_id}"})
+        return HttpStatus(404, not_found_body("customer", customer_id))
     return HttpStatus(200, customer_dict(customer))

@@ -10,9 +10,11 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from kesu.api.auth import permission_require
+from kesu.api.errors import field_error_body, not_found_body
 from kesu.api.schemas import ErrorOut, TextIn
 from kesu.complaints.models import Category
 from kesu.core.clock import clock_now
+from kesu.core.errors import FieldError
 from kesu.core.roles import Permission
 from kesu.knowledge.actions import article_feedback, article_save, article_used
 from kesu.knowledge.models import Article, ArticleStatus
@@ -87,8 +89,7 @@ def article_list_view(request: HttpRequest, q: str = "", category: str = ""):
     if category:
         category_obj = Category.objects.filter(code=category).first()
         if category_obj is None:
-            return HttpStatus(422, {"detail": [{"loc": ["query", "category"], "msg": f"no category {category!r}",
-                                                "type": "value_error"}]})
+            return HttpStatus(422, field_error_body(FieldError("category", "category.unknown", value=category)))
     published_only = not request.auth.can(Permission.KNOWLEDGE_MANAGE)
     if q.strip():
         found = article_search(query=q, limit=LIST_LIMIT, category=category_obj, published_only=published_only)
@@ -105,7 +106,7 @@ def article_detail_view(request: HttpRequest, article_id: int):
     permission_require(request, Permission.COMPLAINT_READ)
     article = _visible(request).filter(pk=article_id).first()
     if article is None:
-        return HttpStatus(404, {"detail": f"no article with id {article_id}"})
+        return HttpStatus(404, not_found_body("article", article_id))
     return _article_dict(article)
 
 
@@ -121,7 +122,7 @@ def article_update_view(request: HttpRequest, article_id: int, payload: ArticleI
     user = permission_require(request, Permission.KNOWLEDGE_MANAGE)
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
-        return HttpStatus(404, {"detail": f"no article with id {article_id}"})
+        return HttpStatus(404, not_found_body("article", article_id))
     article = article_save(article=article, by=user, now=clock_now(), **payload.dict())
     return HttpStatus(200, _article_dict(Article.objects.select_related("category").get(pk=article.pk)))
 
@@ -135,7 +136,7 @@ def article_used_view(request: HttpRequest, article_id: int):
     user = permission_require(request, Permission.COMPLAINT_READ)
     article = _visible(request).filter(pk=article_id).first()
     if article is None:
-        return HttpStatus(404, {"detail": f"no article with id {article_id}"})
+        return HttpStatus(404, not_found_body("article", article_id))
     article_used(article=article, by=user, now=clock_now())
     return _counts(article_id)
 
@@ -146,6 +147,6 @@ def article_feedback_view(request: HttpRequest, article_id: int, payload: Feedba
     user = permission_require(request, Permission.COMPLAINT_READ)
     article = _visible(request).filter(pk=article_id).first()
     if article is None:
-        return HttpStatus(404, {"detail": f"no article with id {article_id}"})
+        return HttpStatus(404, not_found_body("article", article_id))
     article_feedback(article=article, helpful=payload.helpful, by=user, now=clock_now())
     return _counts(article_id)

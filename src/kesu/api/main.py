@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from kesu import __version__
@@ -13,6 +13,7 @@ from kesu.api.channels import router as channels_router
 from kesu.api.compensation import router as compensation_router
 from kesu.api.complaints import router as complaints_router
 from kesu.api.customers import router as customers_router
+from kesu.api.errors import domain_error_body, field_error_body, pydantic_field_error
 from kesu.api.knowledge import router as knowledge_router
 from kesu.api.notifications import router as notifications_router
 from kesu.api.queues import router as queues_router
@@ -54,39 +55,40 @@ api.add_router("/queues", queues_router)
 def http_error(request, exc: HttpError):
     # ninja answers a body it cannot parse with 400; the contract says bad input is 422 naming the field
     if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
-        detail = [{"loc": ["body"], "msg": "the request body is not valid JSON", "type": "json_invalid"}]
-        return api.create_response(request, {"detail": detail}, status=422)
+        (error,) = field_error_body(FieldError("body", "api.not_json"))["detail"]
+        return api.create_response(request, {"detail": [{**error, "loc": ["body"]}]}, status=422)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def schema_error(request, exc: ValidationError):
+    # the schema's own checks (types, lengths, required fields) in the same shape as the domain's;
+    # loc as django-ninja gives it, without its own wrapper names
+    detail = []
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ()) if part not in ("payload", "data")]
+        field_error = pydantic_field_error(loc[-1] if loc else "body", error)
+        detail.append({**field_error_body(field_error)["detail"][0], "loc": loc or ["body"]})
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 @api.exception_handler(FieldError)
 def field_error(request, exc: FieldError):
     # code and params are the contract; message (and msg, ninja's own key) is in the caller's language
-    detail = [
-        {
-            "loc": ["body", error.field],
-            "code": error.code,
-            "params": error.message_obj.as_data()["params"],
-            "message": error.message,
-            "msg": error.message,
-            "type": error.code,
-        }
-        for error in exc.field_errors
-    ]
-    return api.create_response(request, {"detail": detail}, status=422)
+    return api.create_response(request, field_error_body(exc), status=422)
 
 
 @api.exception_handler(InvalidTransition)
 def invalid_transition(request, exc: InvalidTransition):
-    body = {"detail": str(exc), "current_status": exc.current_status, "allowed_from": list(exc.allowed_from)}
+    body = {**domain_error_body(exc), "current_status": exc.current_status, "allowed_from": list(exc.allowed_from)}
     return api.create_response(request, body, status=409)
 
 
 @api.exception_handler(Conflict)
 def conflict(request, exc: Conflict):
-    return api.create_response(request, {"detail": str(exc)}, status=409)
+    return api.create_response(request, domain_error_body(exc), status=409)
 
 
 @api.exception_handler(NotPermitted)
 def not_permitted(request, exc: NotPermitted):
-    return api.create_response(request, {"detail": str(exc)}, status=403)
+    return api.create_response(request, domain_error_body(exc), status=403)

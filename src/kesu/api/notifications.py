@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
+from kesu.api.errors import not_found_body
 from kesu.api.pagination import page_slice
 from kesu.api.schemas import ErrorOut
 from kesu.core.clock import clock_now
@@ -53,8 +54,11 @@ def notification_dict(notification) -> dict:
     return {
         "id": notification.pk,
         "kind": notification.kind,
-        "title": notification.title,
-        "body": notification.body,
+        # in the caller's language; the ids and parameters for clients that word them themselves
+        "title": notification.title_text,
+        "body": notification.body_text,
+        "title_message": notification.title_message or None,
+        "body_message": notification.body_message,
         "key": notification.key,
         "urgent": notification.urgent,
         "complaint_id": notification.complaint_id,
@@ -87,6 +91,6 @@ def notification_read_view(request: HttpRequest, notification_id: int):
     """Mark one of the caller's notifications read (again: keeps the first time)."""
     notification = notification_get(user=request.auth, notification_id=notification_id)
     if notification is None:
-        return HttpStatus(404, {"detail": f"no notification with id {notification_id}"})
+        return HttpStatus(404, not_found_body("notification", notification_id))
     notification_read(notification=notification, by=request.auth, now=clock_now())
     return HttpStatus(200, notification_dict(notification))

@@ -11,9 +11,9 @@ MAX_PAGE_SIZE = 100
 
 def page_slice(queryset: QuerySet, *, page: int, page_size: int) -> dict:
     if page < 1:
-        raise FieldError("page", "must be 1 or more")
+        raise FieldError("page", "api.page")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise FieldError("page_size", f"must be between 1 and {MAX_PAGE_SIZE}")
+        raise FieldError("page_size", "field.out_of_range", low=1, high=MAX_PAGE_SIZE, got=page_size)
     count = queryset.count()
     start = (page - 1) * page_size
     return {

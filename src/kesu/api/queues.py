@@ -5,11 +5,14 @@ Mounted at ``/queues`` (``api.add_router("/queues", router)`` in main.py).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from kesu.api.auth import permission_require
+from kesu.api.errors import error_body
 from kesu.api.schemas import ComplaintOut, ErrorOut, TextIn
 from kesu.api.serializers import complaint_dict
 from kesu.complaints.selectors import SORTS, ComplaintFilters, complaint_list
@@ -63,6 +66,8 @@ class BulkResultOut(Schema):
     ok: bool
     status: int = Field(description="200 done, 409 not allowed in its status, 422 bad input, 403 not permitted")
     detail: str = ""
+    code: str | None = Field(None, description="the refusal's message id")
+    params: dict[str, Any] | None = None
 
 
 class BulkOut(Schema):
@@ -79,8 +84,11 @@ def _result(outcome) -> dict:
         status = 422
     elif isinstance(error, NotPermitted):
         status = 403
-    return {"id": outcome.complaint_id, "number": outcome.number, "ok": outcome.ok, "status": status,
-            "detail": str(error) if error else ""}
+    result = {"id": outcome.complaint_id, "number": outcome.number, "ok": outcome.ok, "status": status,
+              "detail": error.message if error else ""}
+    if error:
+        result.update(code=error.code, params=error.message_obj.as_data()["params"])
+    return result
 
 
 router = Router(tags=["queues"])
@@ -109,11 +117,11 @@ def queue_page_view(request: HttpRequest, name: str, params: Query[QueuePagePara
     """One page of a queue's complaints, without counting past the cap (``has_next`` pages on)."""
     user = permission_require(request, Permission.COMPLAINT_READ)
     if name not in QUEUES:
-        return HttpStatus(404, {"detail": f"no queue {name!r}; queues: {', '.join(QUEUES)}"})
+        return HttpStatus(404, error_body("field.unknown", value=name, choices=list(QUEUES)))
     if params.page < 1:
-        raise FieldError("page", "must be 1 or more")
+        raise FieldError("page", "api.page")
     if not 1 <= params.page_size <= 100:
-        raise FieldError("page_size", "must be between 1 and 100")
+        raise FieldError("page_size", "field.out_of_range", low=1, high=100, got=params.page_size)
     condition = queue_condition(name, scope=scope_of(user), now=clock_now())
     complaints = complaint_list(filters=ComplaintFilters(sort=params.sort), within=condition)
     count = capped_counts([None if condition is None else complaints])[0]

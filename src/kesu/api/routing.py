@@ -11,10 +11,12 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from kesu.api.auth import permission_require
+from kesu.api.errors import error_body, not_found_body
 from kesu.api.schemas import CustomerIn, ErrorOut, TextIn
 from kesu.complaints.drafts import ComplaintDraft
 from kesu.complaints.models import Complaint
 from kesu.core.clock import clock_now
+from kesu.core.messages import messages_worded
 from kesu.core.models import Group
 from kesu.core.roles import Permission
 from kesu.customers.actions import CustomerHandles
@@ -54,13 +56,14 @@ class ExplainOut(Schema):
     )
     matched: dict[str, Any] | None = Field(description="the rule that applies (the first enabled match)")
     decision: dict[str, Any]
-    senior_required: list[str]
+    senior_required: list[dict[str, Any]] = Field(description="why a senior handler is needed: messages {code, params, message}")
     assignment: dict[str, Any] = Field(description="who the group's strategy would pick now, and every candidate")
     triage: dict[str, Any] | None = Field(None, description="the in-memory triage of an unsaved complaint")
 
 
 class RuleIn(TextIn):
-    name: Any = Field(..., description="what the rule is for")
+    name: Any = Field(..., description="what the rule is for (in Chinese, the default language)")
+    name_en: Any = Field("", description="the name in English (empty: the same name in both languages)")
     position: Any = Field(None, description="lower runs first; omitted: after the last rule")
     enabled: Any = True
     conditions: Any = Field(
@@ -78,6 +81,7 @@ class RuleIn(TextIn):
 class RuleOut(Schema):
     id: int
     name: str
+    name_en: str = ""
     position: int
     enabled: bool
     conditions: list[Any]
@@ -85,6 +89,7 @@ class RuleOut(Schema):
     updated_at: datetime
     updated_by: str | None
     problem: str = Field("", description="why a stored rule no longer applies (e.g. a category was removed)")
+    problem_message: dict[str, Any] | None = Field(None, description="the problem as a message id and parameters")
 
 
 class GroupRoutingIn(TextIn):
@@ -111,8 +116,8 @@ def routing_explain_view(request: HttpRequest, payload: ExplainIn):
             .filter(pk=payload.complaint_id).first()
         )
         if complaint is None:
-            return HttpStatus(404, {"detail": f"no complaint with id {payload.complaint_id}"})
-        return HttpStatus(200, complaint_explain(complaint))
+            return HttpStatus(404, not_found_body("complaint", payload.complaint_id))
+        return HttpStatus(200, messages_worded(complaint_explain(complaint)))
     customer = payload.customer
     draft = ComplaintDraft(
         channel=payload.channel, content=payload.content, customer_id=payload.customer_id,
@@ -121,7 +126,7 @@ def routing_explain_view(request: HttpRequest, payload: ExplainIn):
         region=payload.region, product=payload.product, batch=payload.batch, order_number=payload.order_number,
         amount_claimed=payload.amount_claimed, group=payload.group,
     )
-    return HttpStatus(200, draft_explain(draft, now=clock_now()))
+    return HttpStatus(200, messages_worded(draft_explain(draft, now=clock_now())))
 
 
 @router.get("/rules", response={200: list[RuleOut], 403: ErrorOut})
@@ -142,7 +147,7 @@ def rule_update_view(request: HttpRequest, rule_id: int, payload: RuleIn):
     user = permission_require(request, Permission.ROUTING_MANAGE)
     rule = RoutingRule.objects.filter(pk=rule_id).first()
     if rule is None:
-        return HttpStatus(404, {"detail": f"no routing rule with id {rule_id}"})
+        return HttpStatus(404, not_found_body("routing_rule", rule_id))
     fields = payload.dict()
     if fields["position"] is None:
         fields["position"] = rule.position
@@ -155,7 +160,7 @@ def rule_delete_view(request: HttpRequest, rule_id: int):
     user = permission_require(request, Permission.ROUTING_MANAGE)
     rule = RoutingRule.objects.filter(pk=rule_id).first()
     if rule is None:
-        return HttpStatus(404, {"detail": f"no routing rule with id {rule_id}"})
+        return HttpStatus(404, not_found_body("routing_rule", rule_id))
     rule_delete(rule=rule, by=user, now=clock_now())
     return HttpStatus(204, None)
 
@@ -177,6 +182,6 @@ def group_routing_set_view(request: HttpRequest, code: str, payload: GroupRoutin
     user = permission_require(request, Permission.ROUTING_MANAGE)
     group = Group.objects.filter(code=code).first()
     if group is None:
-        return HttpStatus(404, {"detail": f"no group {code!r}"})
+        return HttpStatus(404, error_body("api.no_group", group=code))
     routing = group_routing_set(group=group, by=user, now=clock_now(), **payload.dict())
     return HttpStatus(200, _routing_dict(routing))

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from kesu.complaints.lifecycle import ACTIONS
 
@@ -22,7 +23,7 @@ class TextIn(Schema):
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
         if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain NUL (\\u0000) characters")
+            raise PydanticCustomError("field.nul", "must not contain NUL characters")
         return value
 
 
@@ -234,10 +235,19 @@ class CustomerPage(Schema):
 
 
 class ErrorOut(Schema):
+    """A refusal: ``detail`` (the message, or the list of bad fields of a 422), and for a refusal
+    that names no field its message id ``code``, ``params`` and ``message`` in the caller's language."""
+
     detail: Any
+    code: str | None = None
+    params: dict[str, Any] | None = None
+    message: str | None = None
 
 
 class TransitionErrorOut(Schema):
     detail: str
+    code: str | None = None
+    params: dict[str, Any] | None = None
+    message: str | None = None
     current_status: str
     allowed_from: list[str]

@@ -7,6 +7,7 @@ from typing import Any
 
 from kesu.complaints.models import Complaint
 from kesu.core.clock import clock_now
+from kesu.core.messages import messages_worded
 from kesu.sla.selectors import complaint_clocks
 from kesu.triage.selectors import repeat_links, triage_latest
 
@@ -66,7 +67,7 @@ def complaint_detail_dict(
     """
     body = complaint_dict(c)
     events = list(c.events.all() if events is None else events)
-    body["triage"] = triage_latest(c, events=events)
+    body["triage"] = messages_worded(triage_latest(c, events=events))
     if new:
         found = body["triage"]["repeat"]["earlier"] if body["triage"] and "repeat" in body["triage"] else []
         body["repeats"] = {"repeats": found, "repeated_by": []}
@@ -80,7 +81,7 @@ def complaint_detail_dict(
             "actor": _user(e.actor),
             "from_status": e.from_status,
             "to_status": e.to_status,
-            "data": e.data,
+            "data": messages_worded(e.data),
         }
         for e in events
     ]

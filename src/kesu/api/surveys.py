@@ -10,9 +10,11 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from kesu.api.auth import permission_require
+from kesu.api.errors import domain_error_body
 from kesu.api.schemas import ErrorOut, TextIn
 from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError
+from kesu.core.messages import given
 from kesu.core.roles import Permission
 from kesu.surveys.actions import SurveyNotFound, survey_answer
 from kesu.surveys.selectors import follow_up_coverage, satisfaction_summary
@@ -70,7 +72,7 @@ def survey_answer_api(request: HttpRequest, token: str, payload: AnswerIn):
     try:
         survey = survey_answer(token=token, now=clock_now(), **payload.dict())
     except SurveyNotFound as error:
-        return HttpStatus(404, {"detail": str(error)})
+        return HttpStatus(404, domain_error_body(error))
     return HttpStatus(201, {
         "complaint_number": survey.complaint.number, "answered_at": survey.answered_at,
         "satisfaction": survey.satisfaction, "nps": survey.nps, "solved": survey.solved,
@@ -84,11 +86,11 @@ def _moment(field: str, value: str | None, default: datetime) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise FieldError(field, f"must be an ISO 8601 date or date-time (got {value!r})") from None
+        raise FieldError(field, "api.not_datetime", got=given(value)) from None
     if len(value) == 10:  # a date: its start (UTC); "to" counts the whole day
         parsed = datetime.combine(parsed.date(), time(), tzinfo=UTC) + (timedelta(days=1) if field == "to" else timedelta())
     if parsed.tzinfo is None:
-        raise FieldError(field, "give a time zone (e.g. 2026-03-02T00:00:00+08:00) or a date")
+        raise FieldError(field, "api.no_timezone")
     return parsed
 
 
@@ -102,9 +104,9 @@ def survey_metrics_api(request: HttpRequest, start: str | None = Query(None, ali
     end_at = _moment("to", end, now)
     start_at = _moment("from", start, end_at - timedelta(days=30))
     if start_at >= end_at:
-        raise FieldError("from", "must be before to")
+        raise FieldError("from", "api.period_order")
     if end_at - start_at > timedelta(days=MAX_DAYS):
-        raise FieldError("from", f"the period may be at most {MAX_DAYS} days")
+        raise FieldError("from", "api.period_too_long", limit=MAX_DAYS)
     return {
         "from": start_at, "to": end_at,
         "satisfaction": satisfaction_summary(start=start_at, end=end_at),

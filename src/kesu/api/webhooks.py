@@ -10,12 +10,13 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status as HttpStatus
 
+from kesu.api.errors import domain_error_body, not_found_body
 from kesu.api.schemas import ErrorOut
 from kesu.channels.models import WebhookSubscriber
 from kesu.channels.webhooks_in import WebhookRefused, webhook_receive
 from kesu.channels.webhooks_out import WEBHOOK_EDITORS
 from kesu.core.clock import clock_now
-from kesu.core.errors import NotPermitted
+from kesu.core.errors import raise_not_permitted
 
 router = Router(tags=["webhooks"])
 
@@ -77,7 +78,7 @@ def webhook_inbound_view(request: HttpRequest, source: str):
             timestamp_header=request.headers.get("X-Kesu-Timestamp"), now=clock_now(),
         )
     except WebhookRefused as refused:
-        return HttpStatus(401, {"detail": str(refused)})
+        return HttpStatus(401, domain_error_body(refused))
     return HttpStatus(201, {
         "outcome": taken.record.outcome, "message_id": taken.record.message_id,
         "complaint_id": taken.complaint.pk, "complaint_number": taken.complaint.number,
@@ -90,10 +91,10 @@ def webhook_deliveries_view(request: HttpRequest, subscriber_id: int, state: str
     being sent, its attempts, the last HTTP status and error. `state`: pending, sent or failed."""
     user = request.auth
     if not (user.is_superuser or user.role in WEBHOOK_EDITORS):
-        raise NotPermitted(f"role {user.role} may not read webhook deliveries")
+        raise_not_permitted(user, "permission.webhooks.read")
     subscriber = WebhookSubscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:
-        return HttpStatus(404, {"detail": f"no webhook subscriber with id {subscriber_id}"})
+        return HttpStatus(404, not_found_body("webhook_subscriber", subscriber_id))
     deliveries = subscriber.deliveries.order_by("-created_at", "-id")
     if state:
         deliveries = deliveries.filter(state=state)

@@ -32,7 +32,8 @@ from kesu.complaints.actions import (
 )
 from kesu.complaints.drafts import ComplaintDraft, draft_clean
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind, Status
-from kesu.core.errors import FieldError, FieldErrors, NotPermitted
+from kesu.core.errors import FieldError, FieldErrors, raise_not_permitted
+from kesu.core.messages import given
 from kesu.core.models import User
 from kesu.core.roles import Permission
 from kesu.customers.actions import CustomerHandles, customer_find_or_create
@@ -74,7 +75,7 @@ class _Checked:
 def _limited(field: str, value: str, limit: int) -> str:
     value = (value or "").strip()
     if len(value) > limit:
-        raise FieldError(field, f"must be at most {limit} characters (got {len(value)})")
+        raise FieldError(field, "field.too_long", limit=limit, got=len(value))
     return value
 
 
@@ -86,18 +87,16 @@ def complaint_find(reference: Complaint | str | int) -> Complaint:
     else:
         label = str(reference).strip()
         if not label:
-            raise FieldError("complaint", "is required")
+            raise FieldError("complaint", "field.required")
         query = Complaint.objects.select_related("merged_into")
         found = query.filter(number__iexact=label).first()
         if found is None and label.isdigit():
             found = query.filter(pk=int(label)).first()
     if found is None:
-        raise FieldError("complaint", f"no complaint {label!r}")
+        raise FieldError("complaint", "complaint.not_found", value=label)
     if found.merged_into_id:
         primary = found.merged_into.number
-        raise FieldError(
-            "complaint", f"{found.number} was merged into {primary}; attach the call to {primary} instead"
-        )
+        raise FieldError("complaint", "call.merged", value=found.number, primary=primary)
     return found
 
 
@@ -119,21 +118,21 @@ def _validate(
 
     def _direction() -> str:
         if direction not in Direction.values:
-            raise FieldError("direction", f"must be one of {', '.join(Direction.values)} (got {direction!r})")
+            raise FieldError("direction", "field.choice", choices=list(Direction.values), got=given(direction))
         return direction
 
     def _number() -> str:
         if not (number or "").strip():
-            raise FieldError("number", "is required")
+            raise FieldError("number", "field.required")
         try:
             return phone_normalise(number)
         except FieldError as error:
-            raise FieldError("number", error.message) from error
+            raise FieldError("number", error.code, **error.params) from error
 
     def _started() -> datetime:
         moment = moment_parse(started_at, zone=settings.TIME_ZONE)
         if moment > now + CLOCK_SKEW:
-            raise FieldError("started_at", f"{moment.isoformat()} is in the future")
+            raise FieldError("started_at", "call.future", value=moment.isoformat())
         return moment
 
     def _recording() -> str:
@@ -157,7 +156,7 @@ def _validate(
 
     wants_new = complaint == NEW or new_complaint is not None
     if wants_new and complaint not in (None, NEW):
-        errors.append(FieldError("complaint", "choose either a new complaint or an existing one, not both"))
+        errors.append(FieldError("complaint", "call.both_targets"))
     elif complaint not in (None, NEW):
         check("target", lambda: complaint_find(complaint))
 
@@ -166,7 +165,7 @@ def _validate(
         content = values["transcript"] or values["notes"]
         if not content:
             errors.append(
-                FieldError("transcript", "give the transcript or the after-call notes: they become the complaint's content")
+                FieldError("transcript", "call.no_content")
             )
         else:
             fields = new_complaint or CallComplaint()
@@ -226,7 +225,7 @@ def call_log(
     Raises FieldErrors naming every bad field; nothing is written then.
     """
     if by is not None and not by.can(Permission.COMPLAINT_CREATE):
-        raise NotPermitted(f"role {by.role} may not log calls")
+        raise_not_permitted(by, "permission.calls.log")
     checked = _validate(
         direction=direction, number=number, started_at=started_at, duration_seconds=duration_seconds,
         transcript=transcript, notes=notes, recording=recording, customer_name=customer_name,

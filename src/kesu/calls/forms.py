@@ -7,9 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.calls.actions import NEW, CallComplaint
 from kesu.calls.models import Direction
-from kesu.calls.wording import call_message
 from kesu.complaints.models import Priority, Severity
-from kesu.core.errors import FieldError
 from kesu.web.forms import TRIAGE_DECIDES, DomainForm, category_choices
 
 NONE = "none"  # log the call for the customer only
@@ -72,15 +70,6 @@ class CallForm(DomainForm):
         self.fields["transcript"].widget.attrs.update(
             {"data-shortcut": "t", "data-shortcut-label": _("Write the transcript")}
         )
-
-    def add_domain_error(self, error: FieldError) -> None:
-        self.is_valid()
-        for field, message in error.errors:
-            name = self.domain_fields.get(field, field)
-            name = name if name in self.fields else None
-            self.add_error(name, call_message(message))
-            if name:
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
 
     def choice(self) -> str:
         self.is_valid()

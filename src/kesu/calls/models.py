@@ -44,6 +44,8 @@ class Call(models.Model):
     created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
         ordering = ["-started_at", "-id"]
         indexes = [
             models.Index(fields=["-started_at", "-id"], name="call_newest"),

@@ -23,8 +23,6 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from kesu.channels.imap import ImapAccount, MailboxUnavailable, imap_folder
 from kesu.channels.mail import MailParseError, ParsedMessage, headers_peek, mail_parse
@@ -49,7 +47,14 @@ from kesu.complaints.actions import attachment_add, complaint_create, complaint_
 from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import MAX_CONTENT, ComplaintDraft
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind, Status
-from kesu.core.errors import FieldError, FieldErrors, InvalidTransition, NotPermitted
+from kesu.core.errors import (
+    FieldError,
+    FieldErrors,
+    InvalidTransition,
+    permission_require,
+    raise_not_permitted,
+)
+from kesu.core.messages import Message, given
 from kesu.core.models import Group, User
 from kesu.core.retry import MAX_ATTEMPTS, backoff
 from kesu.core.roles import Permission, Role
@@ -79,7 +84,7 @@ MAILBOX_ADMIN_FIELDS = ("host", "port", "security", "username", "password_env", 
 
 def mailbox_editor_check(by: User | None) -> None:
     if by is not None and not (by.is_active and (by.is_superuser or by.role in MAILBOX_EDITORS)):
-        raise NotPermitted(f"role {by.role} may not configure mailboxes")
+        raise_not_permitted(by, "permission.mailbox.configure")
 
 
 def mailbox_connection_editor(by: User | None) -> bool:
@@ -94,8 +99,7 @@ def _mailbox_admin_check(by: User | None, target: Mailbox | None, clean: dict) -
         return
     for key in MAILBOX_ADMIN_FIELDS:
         if target is None or getattr(target, key) != clean[key]:
-            what = "set" if target is None else "change"
-            raise NotPermitted(f"role {by.role} may not {what} the mailbox's {key}: only an administrator may")
+            raise_not_permitted(by, "permission.mailbox.secret", key=key)
 
 
 def mailbox_validate(
@@ -120,31 +124,28 @@ def mailbox_validate(
         "address": (address or "").strip().lower(),
     }
     if not re.fullmatch(r"[-a-zA-Z0-9_]{1,48}", clean["name"]):
-        errors.append(FieldError("name", "use 1 to 48 letters, digits, - or _"))
+        errors.append(FieldError("name", "field.name_format", limit=48))
     if not clean["host"]:
-        errors.append(FieldError("host", "is required"))
+        errors.append(FieldError("host", "field.required"))
     if not isinstance(port, int) or not 1 <= port <= 65535:
-        errors.append(FieldError("port", f"must be between 1 and 65535 (got {port!r})"))
+        errors.append(FieldError("port", "field.out_of_range", low=1, high=65535, got=given(port)))
     if security not in Security.values:
-        errors.append(FieldError("security", f"choose one of {', '.join(Security.values)} (got {security!r})"))
+        errors.append(FieldError("security", "field.choice", choices=list(Security.values), got=given(security)))
     elif security == Security.NONE and clean["host"] not in LOOPBACK:
-        errors.append(FieldError("security", "an unencrypted connection is allowed to a loopback host only; "
-                                             "use ssl or starttls"))
+        errors.append(FieldError("security", "mailbox.unencrypted"))
     if not clean["username"]:
-        errors.append(FieldError("username", "is required"))
+        errors.append(FieldError("username", "field.required"))
     if not PASSWORD_ENV.match(clean["password_env"]):
         errors.append(FieldError(
             "password_env",
-            "name an environment variable starting with KESU_MAILBOX_ (capitals, digits, _), "
-            "e.g. KESU_MAILBOX_SUPPORT_PASSWORD",
-        ))
+            "field.env_name", prefix="KESU_MAILBOX_", example="KESU_MAILBOX_SUPPORT_PASSWORD"))
     if clean["ca_file"] and not os.path.isfile(clean["ca_file"]):
-        errors.append(FieldError("ca_file", f"{clean['ca_file']} is not a file"))
+        errors.append(FieldError("ca_file", "mailbox.ca_file", path=clean["ca_file"]))
     if clean["address"] and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", clean["address"]):
-        errors.append(FieldError("address", f"{address!r} is not an e-mail address"))
+        errors.append(FieldError("address", "customer.bad_email", value=address))
     if max_message_bytes is not None:
         if not 1024 <= max_message_bytes <= 200 * 1024 * 1024:
-            errors.append(FieldError("max_message_bytes", "must be between 1024 and 209715200 (200 MB)"))
+            errors.append(FieldError("max_message_bytes", "field.out_of_range", low=1024, high=209715200, got=max_message_bytes))
         clean["max_message_bytes"] = max_message_bytes
     if errors:
         raise FieldErrors(errors)
@@ -164,12 +165,12 @@ def mailbox_save(
             target = mailbox or Mailbox()
             _mailbox_admin_check(by, None, clean)
             if Mailbox.objects.filter(name=clean["name"]).exists():
-                raise FieldError("name", f"a mailbox named {clean['name']!r} exists already")
+                raise FieldError("name", "field.name_taken", name=clean["name"])
         else:
             target = Mailbox.objects.select_for_update().get(pk=mailbox.pk)
             _mailbox_admin_check(by, target, clean)
             if Mailbox.objects.filter(name=clean["name"]).exclude(pk=target.pk).exists():
-                raise FieldError("name", f"a mailbox named {clean['name']!r} exists already")
+                raise FieldError("name", "field.name_taken", name=clean["name"])
             where = ("host", "port", "username", "folder")
             if any(getattr(target, key) != clean[key] for key in where):
                 target.uid_validity, target.last_uid = None, 0
@@ -471,7 +472,7 @@ def _attachments_sort(parsed: ParsedMessage) -> tuple[list, list[dict]]:
             attachment_check(name=attachment.name, head=attachment.data[:16], size=len(attachment.data),
                              max_bytes=settings.KESU_MAX_ATTACHMENT_BYTES)
         except FieldError as error:
-            refused.append({"name": attachment.name, "reason": error.message})
+            refused.append({"name": attachment.name, "reason": error.message_obj.as_data()})
         else:
             accepted.append(attachment)
     return accepted, refused
@@ -559,12 +560,12 @@ def _customer_wrote_notify(complaint: Complaint, text: str, key: str, now: datet
     if recipient is None:
         return
     try:
-        # a savepoint: a failing notice must not lose the message; in the desk's language
-        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        # a savepoint: a failing notice must not lose the message
+        with transaction.atomic():
             notify(
                 recipients=[recipient], kind="customer_message",
-                title=_("%(number)s: the customer wrote") % {"number": complaint.number},
-                body=text[:500], key=key, now=now, complaint=complaint,
+                title=Message("notice.customer_wrote", number=complaint.number),
+                body=Message("notification.text", text=text[:500]), key=key, now=now, complaint=complaint,
                 urgent=complaint.red_channel,
             )
     except Exception:
@@ -584,9 +585,9 @@ class Reply:
 def _reply_text(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise FieldError("text", "is required")
+        raise FieldError("text", "field.required")
     if len(text) > MAX_REPLY:
-        raise FieldError("text", f"must be at most {MAX_REPLY} characters (got {len(text)})")
+        raise FieldError("text", "field.too_long", limit=MAX_REPLY, got=len(text))
     return text
 
 
@@ -623,7 +624,7 @@ def complaint_reply_send(*, complaint: Complaint, by: User | None, text: str, no
     the real link only in the e-mail sent (the event and the stored message keep the placeholder).
     """
     if by is not None and not by.can(Permission.COMPLAINT_HANDLE):
-        raise NotPermitted(f"role {by.role} may not {Permission.COMPLAINT_HANDLE}")
+        permission_require(by, Permission.COMPLAINT_HANDLE)
     text = _reply_text(text)
     with transaction.atomic():
         current = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
@@ -631,7 +632,7 @@ def complaint_reply_send(*, complaint: Complaint, by: User | None, text: str, no
             primary = current.merged_into.number
             raise InvalidTransition(
                 action="reply", current_status=current.status,
-                detail=f"{current.number} was merged into {primary}; reply on {primary}",
+                code="transition.merged_reply", number=current.number, primary=primary,
             )
         data: dict = {"channel": current.channel, "text": text}
         outbound = None
@@ -640,7 +641,7 @@ def complaint_reply_send(*, complaint: Complaint, by: User | None, text: str, no
             last = inbound_last(current)
             to = _customer_address(current, last)
             if not to:
-                raise FieldError("to", f"the customer of {current.number} has no e-mail address to reply to")
+                raise FieldError("to", "reply.no_email", number=current.number)
             mailbox = last.mailbox if last is not None else None
             sender = (mailbox.address if mailbox is not None else "") or settings.DEFAULT_FROM_EMAIL
             outbound = OutboundMessage(
@@ -719,9 +720,9 @@ def _send_failed(outbound: OutboundMessage, error: str, now: datetime) -> str:
             number = outbound.complaint.number
             notify(
                 recipients=[outbound.created_by], kind="reply_failed",
-                title=_("%(number)s: the reply could not be sent") % {"number": number},
-                body=_("The e-mail to %(to)s was not sent after %(attempts)s attempts: %(error)s")
-                % {"to": outbound.to, "attempts": outbound.attempts, "error": error[:300]},
+                title=Message("notice.reply_failed", number=number),
+                body=Message("notice.reply_failed_body", to=outbound.to, attempts=outbound.attempts,
+                             error=error[:300]),
                 key=f"reply_failed:{outbound.pk}", now=now, complaint=outbound.complaint,
             )
         return OutboundState.FAILED

@@ -16,7 +16,7 @@ def poll_results(*, mailbox_name: str, now: datetime) -> list[PollResult]:
         return channels_poll(now=now)
     mailbox = Mailbox.objects.filter(name=mailbox_name).first()
     if mailbox is None:
-        raise FieldError("--mailbox", f"no mailbox named {mailbox_name!r}")
+        raise FieldError("--mailbox", "mailbox.unknown", name=mailbox_name)
     return [mailbox_poll(mailbox=mailbox, now=now)]
 
 

@@ -28,7 +28,8 @@ from kesu.channels.webhooks_out import SECRET_ENV, signature, webhook_editor_che
 from kesu.complaints.actions import complaint_create
 from kesu.complaints.drafts import MAX_CONTENT, ComplaintDraft
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
-from kesu.core.errors import Conflict, FieldError, FieldErrors
+from kesu.core.errors import Conflict, DomainError, FieldError, FieldErrors
+from kesu.core.messages import Message, given
 from kesu.core.models import Group, User
 from kesu.customers.actions import CustomerHandles
 from kesu.customers.identities import identity_normalise
@@ -40,7 +41,7 @@ HANDLE_KINDS = {"phone": IdentityKind.PHONE, "email": IdentityKind.EMAIL, "exter
 _DUMMY_SECRET = "kesu-no-such-source"  # an unknown source costs the same HMAC as a known one
 
 
-class WebhookRefused(Exception):
+class WebhookRefused(DomainError):
     """The request is not authentic (API 401). The message is safe to show the caller."""
 
 
@@ -52,12 +53,12 @@ def source_validate(*, name: str, channel: str, secret_env: str) -> dict:
     errors: list[FieldError] = []
     clean = {"name": (name or "").strip(), "channel": channel, "secret_env": (secret_env or "").strip()}
     if not re.fullmatch(r"[-a-zA-Z0-9_]{1,48}", clean["name"]):
-        errors.append(FieldError("name", "use 1 to 48 letters, digits, - or _"))
+        errors.append(FieldError("name", "field.name_format", limit=48))
     if channel not in WebhookChannel.values:
-        errors.append(FieldError("channel", f"choose one of {', '.join(WebhookChannel.values)} (got {channel!r})"))
+        errors.append(FieldError("channel", "field.choice", choices=list(WebhookChannel.values), got=given(channel)))
     if not SECRET_ENV.match(clean["secret_env"]):
-        errors.append(FieldError("secret_env", "name an environment variable starting with KESU_WEBHOOK_ "
-                                               "(capitals, digits, _), e.g. KESU_WEBHOOK_WECHAT_SECRET"))
+        errors.append(FieldError("secret_env", "field.env_name", prefix="KESU_WEBHOOK_",
+                                 example="KESU_WEBHOOK_WECHAT_SECRET"))
     if errors:
         raise FieldErrors(errors)
     return clean
@@ -73,7 +74,7 @@ def source_save(
     with transaction.atomic():
         row = WebhookSource() if source is None else WebhookSource.objects.select_for_update().get(pk=source.pk)
         if WebhookSource.objects.filter(name=clean["name"]).exclude(pk=row.pk).exists():
-            raise FieldError("name", f"a webhook source named {clean['name']!r} exists already")
+            raise FieldError("name", "field.name_taken", name=clean["name"])
         for key, value in clean.items():
             setattr(row, key, value)
         row.group, row.enabled, row.updated_at, row.updated_by = group, enabled, now, by
@@ -94,14 +95,13 @@ def webhook_verify(*, source_name: str, body: bytes, signature_header: str | Non
     given = (signature_header or "").strip()
     matches = hmac.compare_digest(expected.encode(), given.encode())
     if source is None or not secret or not timestamp or not matches:
-        raise WebhookRefused("unknown source or bad signature")
+        raise WebhookRefused("webhook.refused.signature")
     try:
         sent = datetime.fromtimestamp(int(timestamp), tz=UTC)
     except (ValueError, OverflowError, OSError) as error:
-        raise WebhookRefused("X-Kesu-Timestamp is not a unix time in seconds") from error
+        raise WebhookRefused("webhook.refused.timestamp") from error
     if abs(now - sent) > TOLERANCE:
-        raise WebhookRefused(f"X-Kesu-Timestamp is more than {int(TOLERANCE.total_seconds() // 60)} minutes "
-                             f"away from kesu's clock")
+        raise WebhookRefused("webhook.refused.clock", minutes=int(TOLERANCE.total_seconds() // 60))
     return source
 
 
@@ -126,21 +126,21 @@ def _text(body: dict, name: str, errors: list[FieldError], *, required: bool, li
     value = body.get(name)
     if value is None or value == "":
         if required:
-            errors.append(FieldError(label, "is required"))
+            errors.append(FieldError(label, "field.required"))
         return ""
     if isinstance(value, int) and not isinstance(value, bool) and name == "id":
         value = str(value)
     if not isinstance(value, str):
-        errors.append(FieldError(label, f"must be a string (got {type(value).__name__})"))
+        errors.append(FieldError(label, "field.not_text", got=given(value)))
         return ""
     value = value.strip()
     if "\x00" in value:  # PostgreSQL cannot store NUL characters
-        errors.append(FieldError(label, "must not contain NUL (\\u0000) characters"))
+        errors.append(FieldError(label, "field.nul"))
         return ""
     if required and not value:
-        errors.append(FieldError(label, "is required"))
+        errors.append(FieldError(label, "field.required"))
     if len(value) > limit:
-        errors.append(FieldError(label, f"must be at most {limit} characters (got {len(value)})"))
+        errors.append(FieldError(label, "field.too_long", limit=limit, got=len(value)))
     return value
 
 
@@ -156,7 +156,7 @@ def _sent_at(value, errors: list[FieldError]) -> datetime | None:
                 return parsed.astimezone(UTC)
     except (ValueError, OverflowError, OSError):
         pass
-    errors.append(FieldError("timestamp", "give unix seconds or an ISO 8601 time with its offset"))
+    errors.append(FieldError("timestamp", "webhook.timestamp"))
     return None
 
 
@@ -165,9 +165,9 @@ def webhook_message_parse(body: bytes) -> WebhookMessageIn:
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
-        raise FieldError("body", f"is not valid JSON: {error}") from error
+        raise FieldError("body", "webhook.not_json", reason=str(error)) from error
     if not isinstance(data, dict):
-        raise FieldError("body", "must be a JSON object")
+        raise FieldError("body", "field.not_object")
     errors: list[FieldError] = []
     message_id = _text(data, "id", errors, required=True, limit=MAX_ID)
     text = _text(data, "text", errors, required=True, limit=MAX_CONTENT)
@@ -177,17 +177,17 @@ def webhook_message_parse(body: bytes) -> WebhookMessageIn:
     customer = data.get("customer")
     handle_kind = handle = name = ""
     if not isinstance(customer, dict):
-        errors.append(FieldError("customer", "is required: an object with handle_kind and handle"))
+        errors.append(FieldError("customer", "webhook.customer_shape"))
     else:
         handle_kind = _text(customer, "handle_kind", errors, required=True, limit=16, label="customer.handle_kind")
         if handle_kind and handle_kind not in HANDLE_KINDS:
-            errors.append(FieldError("customer.handle_kind", f"choose one of {', '.join(HANDLE_KINDS)} "
-                                                             f"(got {handle_kind!r})"))
+            errors.append(FieldError("customer.handle_kind", "field.choice", choices=list(HANDLE_KINDS),
+                                     got=given(handle_kind)))
         handle = _text(customer, "handle", errors, required=True, limit=254, label="customer.handle")
         name = _text(customer, "name", errors, required=False, limit=128, label="customer.name")
     attachments = data.get("attachments") or []
     if not isinstance(attachments, list):
-        errors.append(FieldError("attachments", "must be a list"))
+        errors.append(FieldError("attachments", "field.not_list", got=given(attachments)))
         attachments = []
     names = tuple(str(a.get("name") or "attachment").replace("\x00", "")[:200] if isinstance(a, dict) else "attachment"
                   for a in attachments)
@@ -206,7 +206,7 @@ def _handle_value(message: WebhookMessageIn) -> str:
     try:
         return identity_normalise(HANDLE_KINDS[message.handle_kind], message.handle)
     except FieldError as error:
-        raise FieldError("customer.handle", error.message) from error
+        raise FieldError("customer.handle", error.code, **error.params) from error
 
 
 # ---- taking it in -----------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def _target(source: WebhookSource, message: WebhookMessageIn, handle: str) -> tu
     if message.complaint_number:
         complaint = Complaint.objects.filter(number=message.complaint_number).first()
         if complaint is None:
-            raise FieldError("complaint_number", f"no complaint numbered {message.complaint_number}")
+            raise FieldError("complaint_number", "complaint.not_found", value=message.complaint_number)
         # a number is no proof: only the complaint's own customer lands on it; anyone else's message
         # is a new complaint of theirs
         if CustomerIdentity.objects.filter(
@@ -242,7 +242,7 @@ def webhook_message_take_in(*, source: WebhookSource, message: WebhookMessageIn,
     """Take in one authentic message (one transaction). Raises Conflict for an id taken in before,
     FieldError for a message that cannot be taken in: then nothing at all is written."""
     if WebhookMessage.objects.filter(source=source, message_id=message.id).exists():
-        raise Conflict(f"message {message.id!r} from {source.name} was taken in already")
+        raise Conflict("webhook.duplicate", id=message.id, source=source.name)
     handle = _handle_value(message)
     try:
         with transaction.atomic():
@@ -271,10 +271,10 @@ def webhook_message_take_in(*, source: WebhookSource, message: WebhookMessageIn,
                 )
     except IntegrityError as error:
         if WebhookMessage.objects.filter(source=source, message_id=message.id).exists():
-            raise Conflict(f"message {message.id!r} from {source.name} was taken in already") from error
+            raise Conflict("webhook.duplicate", id=message.id, source=source.name) from error
         raise
     except FieldError as error:  # the handle checks of the intake name the draft's fields
-        raise FieldErrors([FieldError(_field_name(f), m) for f, m in error.errors]) from error
+        raise FieldErrors([FieldError(_field_name(e.field), e.code, **e.params) for e in error.field_errors]) from error
     return WebhookTakenIn(record=record, complaint=complaint, event=event)
 
 
@@ -287,7 +287,7 @@ def _message_event(complaint: Complaint, source: WebhookSource, message: Webhook
     known = CustomerIdentity.objects.filter(
         customer_id=complaint.customer_id, kind=HANDLE_KINDS[message.handle_kind], value=handle
     ).exists()
-    refused = [{"name": name, "reason": "attachments are not taken in over webhooks"} for name in message.attachments]
+    refused = [{"name": name, "reason": Message("webhook.no_attachments").as_data()} for name in message.attachments]
     return ComplaintEvent.objects.create(
         complaint=complaint, kind=EventKind.CUSTOMER_MESSAGE, actor=None, at=now,
         from_status=complaint.status, to_status=complaint.status,

@@ -1,7 +1,7 @@
 """Outbound webhooks: subscribers receive kesu's events as signed JSON, retried with back-off.
 
 ``webhook_emit`` records one ``WebhookDelivery`` per enabled subscriber of the event, in the
-caller's transaction, and enqueues the sends after the commit (DESIGN rule 5). A job sends one
+caller's transaction, and enqueues the sends after the commit (docs/architecture.md, "Side effects after commit"). A job sends one
 delivery by id; the minute sweep sends what is due (retries, and any delivery whose job was lost).
 A delivery is claimed with a conditional UPDATE, so two consumers never send it twice at once.
 
@@ -34,7 +34,8 @@ from django.db.models import F
 
 from kesu.channels.models import DeliveryState, WebhookDelivery, WebhookEvent, WebhookSubscriber
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
-from kesu.core.errors import FieldError, FieldErrors, NotPermitted
+from kesu.core.errors import FieldError, FieldErrors, raise_not_permitted
+from kesu.core.messages import given
 from kesu.core.models import User
 from kesu.core.retry import MAX_ATTEMPTS, backoff
 from kesu.core.roles import Role
@@ -62,7 +63,7 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 def webhook_editor_check(by: User | None) -> None:
     if by is not None and not (by.is_active and (by.is_superuser or by.role in WEBHOOK_EDITORS)):
-        raise NotPermitted(f"role {by.role} may not configure webhooks")
+        raise_not_permitted(by, "permission.webhooks.configure")
 
 
 def subscriber_validate(*, name: str, url: str, secret_env: str = "", events: Iterable[str] = ()) -> dict:
@@ -71,20 +72,19 @@ def subscriber_validate(*, name: str, url: str, secret_env: str = "", events: It
     clean = {"name": (name or "").strip(), "url": (url or "").strip(), "secret_env": (secret_env or "").strip(),
              "events": list(dict.fromkeys(events or ()))}
     if not clean["name"] or len(clean["name"]) > 64:
-        errors.append(FieldError("name", "use 1 to 64 characters"))
+        errors.append(FieldError("name", "field.required") if not clean["name"]
+                      else FieldError("name", "field.too_long", limit=64, got=len(clean["name"])))
     parts = urlsplit(clean["url"])
     if parts.scheme not in ("http", "https") or not parts.hostname or len(clean["url"]) > 500:
-        errors.append(FieldError("url", f"give an http:// or https:// address of at most 500 characters "
-                                        f"(got {clean['url']!r})"))
+        errors.append(FieldError("url", "webhook.url", got=given(clean["url"])))
     if clean["secret_env"] and not SECRET_ENV.match(clean["secret_env"]):
-        errors.append(FieldError("secret_env", "name an environment variable starting with KESU_WEBHOOK_ "
-                                               "(capitals, digits, _), or leave it empty for a generated secret"))
+        errors.append(FieldError("secret_env", "field.env_name", prefix="KESU_WEBHOOK_",
+                                 example="KESU_WEBHOOK_CRM_SECRET"))
     unknown = [e for e in clean["events"] if e not in WebhookEvent.values]
     if unknown:
-        errors.append(FieldError("events", f"unknown event {unknown[0]!r}; choose from "
-                                           f"{', '.join(WebhookEvent.values)}"))
+        errors.append(FieldError("events", "field.unknown", value=given(unknown[0]), choices=list(WebhookEvent.values)))
     elif not clean["events"]:
-        errors.append(FieldError("events", "choose at least one event"))
+        errors.append(FieldError("events", "webhook.no_events"))
     if errors:
         raise FieldErrors(errors)
     return clean
@@ -102,7 +102,7 @@ def subscriber_save(
         row = WebhookSubscriber(created_at=now) if subscriber is None else \
             WebhookSubscriber.objects.select_for_update().get(pk=subscriber.pk)
         if WebhookSubscriber.objects.filter(name=clean["name"]).exclude(pk=row.pk).exists():
-            raise FieldError("name", f"a subscriber named {clean['name']!r} exists already")
+            raise FieldError("name", "field.name_taken", name=clean["name"])
         for key, value in clean.items():
             setattr(row, key, value)
         generated = ""
@@ -120,10 +120,10 @@ def subscriber_secret(subscriber: WebhookSubscriber) -> str:
     if subscriber.secret_env:
         value = os.environ.get(subscriber.secret_env, "")
         if not value:
-            raise FieldError("secret_env", f"the environment variable {subscriber.secret_env} is not set")
+            raise FieldError("secret_env", "webhook.env_unset", name=subscriber.secret_env)
         return value
     if not subscriber.secret:
-        raise FieldError("secret", "the subscriber has no secret")
+        raise FieldError("secret", "webhook.no_secret")
     return subscriber.secret
 
 

@@ -6,17 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from kesu.compensation.authority import APPROVER_ORDER, approver_for, authority_of, covers
+from kesu.compensation.messages import yuan
 from kesu.compensation.models import CompensationEvent, CompensationEventKind, Proposal, ProposalStatus
 from kesu.compensation.selectors import approvers_for, limits_map, prereview_flagged, user_authority
 from kesu.complaints.actions import complaint_event_record
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
 from kesu.core.errors import Conflict, FieldError, NotPermitted
+from kesu.core.messages import Message, given
 from kesu.core.models import User
 from kesu.notifications.actions import notify
 
@@ -27,26 +26,28 @@ REMEDY_MAX = 200
 def parse_amount(value: object) -> Decimal:
     """A positive amount in CNY with at most two decimals, from a string, an int or a Decimal."""
     if isinstance(value, bool) or isinstance(value, float):
-        raise FieldError("amount", "give the amount as a string or a whole number, not a floating-point number")
+        raise FieldError("amount", "amount.float")
     if isinstance(value, Decimal):
         amount = value
     elif isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, str):
+        if not value.strip():
+            raise FieldError("amount", "compensation.amount_missing")
         try:
             amount = Decimal(value.strip())
         except InvalidOperation:
-            raise FieldError("amount", f"{value!r} is not a number") from None
+            raise FieldError("amount", "compensation.not_number", value=given(value)) from None
     else:
-        raise FieldError("amount", "must be a number")
+        raise FieldError("amount", "compensation.number")
     if not amount.is_finite():
-        raise FieldError("amount", "must be a finite number")
+        raise FieldError("amount", "compensation.number")
     if amount <= 0:
-        raise FieldError("amount", "must be greater than 0")
+        raise FieldError("amount", "compensation.positive")
     if amount > MAX_AMOUNT:
-        raise FieldError("amount", f"must not exceed {MAX_AMOUNT:,} CNY")
+        raise FieldError("amount", "compensation.too_large", limit=yuan(MAX_AMOUNT))
     if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
-        raise FieldError("amount", "at most two decimal places (fen)")
+        raise FieldError("amount", "amount.decimals")
     return amount.quantize(Decimal("0.01"))
 
 
@@ -74,8 +75,8 @@ def _timeline(proposal: Proposal, action: str, actor: User | None, now: datetime
     )
 
 
-def _limit_text(limit: Decimal | None) -> str:
-    return "no limit" if limit is None else f"{limit:,} CNY"
+def _limit_text(limit: Decimal | None) -> Message:
+    return Message("compensation.unlimited") if limit is None else Message("compensation.yuan", amount=yuan(limit))
 
 
 def proposal_create(
@@ -86,13 +87,13 @@ def proposal_create(
     amount = parse_amount(amount)
     remedy = (remedy or "").strip()
     if not remedy:
-        raise FieldError("remedy", "say what the customer is offered")
+        raise FieldError("remedy", "compensation.remedy_missing")
     if len(remedy) > REMEDY_MAX:
-        raise FieldError("remedy", f"must be at most {REMEDY_MAX} characters")
+        raise FieldError("remedy", "field.too_long", limit=REMEDY_MAX, got=len(remedy))
     reason = (reason or "").strip()
     if complaint.merged_into_id:
-        raise FieldError("complaint", f"{complaint.number} was merged into {complaint.merged_into.number}; "
-                                      f"propose on {complaint.merged_into.number}")
+        raise FieldError("complaint", "compensation.merged", number=complaint.number,
+                         primary=complaint.merged_into.number)
     limits = limits_map()
     own = user_authority(by, limits)
     with transaction.atomic():
@@ -100,7 +101,7 @@ def proposal_create(
         auto = covers(own, amount)
         approver = "" if auto else _approver_present(amount, limits, by)
         if not auto and not approver:
-            raise FieldError("amount", f"no role may approve {amount:,} CNY; ask an administrator to set approval limits")
+            raise FieldError("amount", "compensation.no_approver", amount=yuan(amount))
         proposal = Proposal.objects.create(
             complaint=complaint, proposed_by=by, amount=amount, remedy=remedy, reason=reason,
             status=ProposalStatus.APPROVED if auto else ProposalStatus.PENDING,
@@ -116,13 +117,15 @@ def proposal_create(
                    authority=None if own is None else str(own))
         else:
             people = [u for u in approvers_for(approver, limits) if u.pk != by.pk]
-            with translation.override(settings.LANGUAGE_CODE):  # the centre's language, not the proposer's
-                title = _("%(number)s: compensation of %(amount)s yuan awaits approval") % {
-                    "number": complaint.number, "amount": f"{amount:,}"}
-                flagged = "\n" + _("(flagged for compensation pre-review)") if prereview else ""
+            body = [Message("notification.text", text=remedy)]
+            if reason:
+                body.append(Message("notification.text", text=reason))
+            if prereview:
+                body.append(Message("notice.compensation_prereview"))
             notify(
-                recipients=people, kind="compensation_pending", title=title,
-                body=f"{remedy}\n{reason}{flagged}",
+                recipients=people, kind="compensation_pending",
+                title=Message("notice.compensation_pending", number=complaint.number, amount=yuan(amount)),
+                body=body,
                 key=f"compensation:{proposal.pk}", now=now, complaint=complaint,
             )
     return proposal
@@ -137,19 +140,20 @@ def proposal_decide(*, proposal: Proposal, by: User, approve: bool, reason: str 
     a rejection needs a reason; a decided proposal cannot be decided again."""
     reason = (reason or "").strip()
     if not approve and not reason:
-        raise FieldError("reason", "say why the compensation is rejected")
+        raise FieldError("reason", "compensation.reject_reason")
     limits = limits_map()
     own = user_authority(by, limits)
     with transaction.atomic():
         current = _locked(proposal)
         if current.status != ProposalStatus.PENDING:
-            raise Conflict(f"the proposal is already {current.status}; only a pending proposal can be decided")
+            raise Conflict("compensation.decided", status=Message(f"proposal.{current.status}"))
         if not covers(own, current.amount):
             raise NotPermitted(
-                f"your approval limit is {_limit_text(own)}; {current.amount:,} CNY needs {current.needs_approval_by}"
+                "compensation.over_limit", limit=_limit_text(own), amount=yuan(current.amount),
+                approver=Message(f"approver.{current.needs_approval_by}"),
             )
         if current.proposed_by_id == by.pk:
-            raise NotPermitted("you may not decide on your own proposal")
+            raise NotPermitted("compensation.own_proposal")
         current.status = ProposalStatus.APPROVED if approve else ProposalStatus.REJECTED
         current.decided_by = by
         current.decided_at = now
@@ -167,9 +171,9 @@ def proposal_withdraw(*, proposal: Proposal, by: User, reason: str = "", now: da
     with transaction.atomic():
         current = _locked(proposal)
         if current.status != ProposalStatus.PENDING:
-            raise Conflict(f"the proposal is already {current.status}; only a pending proposal can be withdrawn")
+            raise Conflict("compensation.decided", status=Message(f"proposal.{current.status}"))
         if current.proposed_by_id != by.pk:
-            raise NotPermitted("only the person who proposed it may withdraw a proposal")
+            raise NotPermitted("compensation.withdraw_own")
         current.status = ProposalStatus.WITHDRAWN
         current.decided_by = by
         current.decided_at = now

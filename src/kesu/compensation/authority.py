@@ -24,9 +24,10 @@ def authority_of(role: str, is_senior: bool, limits: Mapping[str, Decimal | None
     found = [c for c in candidates if c is not missing]
     if not found:
         return Decimal(0)
-    if any(c is None for c in found):
+    amounts = [c for c in found if isinstance(c, Decimal)]
+    if len(amounts) < len(found):  # one of the roles has no limit
         return None
-    return max(found)
+    return max(amounts)
 
 
 def covers(authority: Decimal | None, amount: Decimal) -> bool:

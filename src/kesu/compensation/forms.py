@@ -9,25 +9,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kesu.compensation.models import CompensationRule
-from kesu.compensation.wording import compensation_message
 from kesu.complaints.models import Category, Severity
-from kesu.core.errors import FieldError
+from kesu.core.forms import DomainForm
 
 
-class CompensationForm(forms.Form):
+class CompensationForm(DomainForm):
     """A form that shows an action's ``FieldError`` next to the field it names, in the user's language."""
-
-    def add_domain_error(self, error: FieldError) -> None:
-        self.is_valid()  # add_error needs cleaned_data
-        for field, message in error.errors:
-            name = field if field in self.fields else None
-            self.add_error(name, compensation_message(message))
-            if name:
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
-
-    def add_refusal(self, message: str) -> None:
-        self.is_valid()
-        self.add_error(None, compensation_message(message))
 
 
 class ProposalForm(CompensationForm):

@@ -37,8 +37,9 @@ class CompensationRule(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
-        ordering = ["position", "id"]
         verbose_name = _("compensation rule")
+        verbose_name_plural = _("compensation rules")
+        ordering = ["position", "id"]
 
     def clean(self) -> None:
         if self.min_amount is not None and self.max_amount is not None and self.min_amount > self.max_amount:
@@ -58,8 +59,9 @@ class ApprovalLimit(models.Model):
     )
 
     class Meta:
-        ordering = ["role"]
         verbose_name = _("approval limit")
+        verbose_name_plural = _("approval limits")
+        ordering = ["role"]
 
     def __str__(self) -> str:
         return f"{self.role}: {self.max_amount if self.max_amount is not None else '∞'}"
@@ -91,6 +93,8 @@ class Proposal(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("compensation proposal")
+        verbose_name_plural = _("compensation proposals")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["status", "needs_approval_by"], name="proposal_queue")]
 
@@ -119,6 +123,8 @@ class CompensationEvent(AppendOnlyModel):
 
 
     class Meta:
+        verbose_name = _("compensation event")
+        verbose_name_plural = _("compensation events")
         ordering = ["at", "id"]
 
 

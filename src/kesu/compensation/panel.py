@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from kesu.compensation.authority import covers
 from kesu.compensation.forms import ProposalForm
+from kesu.compensation.messages import status_text
 from kesu.compensation.selectors import complaint_proposals, complaint_suggestions, limits_map, user_authority
-from kesu.compensation.wording import status_text
 from kesu.complaints.models import Complaint
 from kesu.core.models import User
 from kesu.core.roles import Permission

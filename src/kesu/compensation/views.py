@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kesu.compensation.actions import proposal_create, proposal_decide, proposal_withdraw
 from kesu.compensation.authority import APPROVER_ORDER
 from kesu.compensation.forms import DecisionForm, ProposalForm, RuleForm, WithdrawForm
+from kesu.compensation.messages import yuan
 from kesu.compensation.models import CompensationRule, Proposal
 from kesu.compensation.panel import compensation_context
 from kesu.compensation.selectors import approval_queue, limits_map, user_authority
-from kesu.compensation.wording import compensation_message, yuan
 from kesu.complaints.models import Complaint
 from kesu.core.clock import clock_now
 from kesu.core.errors import Conflict, FieldError, NotPermitted
@@ -55,7 +55,7 @@ def propose_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
         form.add_domain_error(error)
         return _panel(request, complaint, form=form, status=422)
     except NotPermitted as error:
-        return forbidden(request, compensation_message(str(error)))
+        return forbidden(request, error.message)
     if proposal.status == "pending":
         messages.warning(request, _("Compensation of %(amount)s yuan proposed; it exceeds your authority and awaits approval.")
                          % {"amount": yuan(proposal.amount)})
@@ -145,7 +145,7 @@ def withdraw_view(request: HttpRequest, proposal_id: int) -> HttpResponse:
         proposal_withdraw(proposal=proposal, by=request.user, reason=form.cleaned_data.get("reason", ""),
                           now=clock_now())
     except (NotPermitted, Conflict) as error:
-        messages.error(request, compensation_message(str(error)))
+        messages.error(request, error.message)
     else:
         messages.success(request, _("Compensation proposal withdrawn."))
     return redirect(_complaint_url(proposal.complaint_id))

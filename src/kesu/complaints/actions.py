@@ -20,7 +20,7 @@ from kesu.complaints.drafts import ComplaintDraft, draft_clean
 from kesu.complaints.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, IdempotencyKey
 from kesu.complaints.notices import transfer_notify
 from kesu.complaints.numbering import number_format, number_year, numbers_reserve
-from kesu.core.errors import Conflict, FieldError, FieldErrors, NotPermitted
+from kesu.core.errors import Conflict, FieldError, FieldErrors, permission_require
 from kesu.core.models import Group, User
 from kesu.core.roles import Permission
 from kesu.customers.actions import customer_find_or_create
@@ -33,8 +33,8 @@ logger = logging.getLogger(__name__)
 
 
 def _check(by: User | None, permission: str) -> None:
-    if by is not None and not by.can(permission):
-        raise NotPermitted(f"role {by.role} may not {permission}")
+    if by is not None:
+        permission_require(by, permission)
 
 
 def category_resolve(code: str) -> Category | None:
@@ -42,7 +42,7 @@ def category_resolve(code: str) -> Category | None:
         return None
     category = Category.objects.filter(code=code, is_active=True).first()
     if category is None:
-        raise FieldError("category", f"unknown category {code!r}")
+        raise FieldError("category", "category.unknown", value=code)
     return category
 
 
@@ -51,7 +51,7 @@ def group_resolve(code: str, *, field: str = "group") -> Group | None:
         return None
     group = Group.objects.filter(code=code).first()
     if group is None:
-        raise FieldError(field, f"unknown group {code!r}")
+        raise FieldError(field, "group.unknown", value=code)
     return group
 
 
@@ -84,7 +84,7 @@ def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -
         if draft.customer_id is not None:
             customer = Customer.objects.filter(pk=draft.customer_id).first()
             if customer is None:
-                raise FieldError("customer_id", f"no customer with id {draft.customer_id}")
+                raise FieldError("customer_id", "customer.unknown", value=draft.customer_id)
         else:
             customer = customer_find_or_create(handles=draft.customer, now=now)
         year = number_year(now)
@@ -143,7 +143,7 @@ def complaint_intake(
     if not idempotency_key:
         return complaint_create(draft=draft, by=by, now=now), True
     if len(idempotency_key) > 255:
-        raise FieldError("Idempotency-Key", "must be at most 255 characters")
+        raise FieldError("Idempotency-Key", "field.too_long", limit=255, got=len(idempotency_key))
     fingerprint = draft.fingerprint()
     for _attempt in range(2):
         existing = (
@@ -151,7 +151,7 @@ def complaint_intake(
         )
         if existing:
             if existing.fingerprint != fingerprint:
-                raise Conflict(f"Idempotency-Key {idempotency_key!r} was already used with a different body")
+                raise Conflict("idempotency.reused", key=idempotency_key)
             return existing.complaint, False
         try:
             with transaction.atomic():
@@ -162,7 +162,7 @@ def complaint_intake(
             return complaint, True
         except IntegrityError:
             continue  # a concurrent request with the same key won; read its result
-    raise Conflict(f"Idempotency-Key {idempotency_key!r} is being used by a concurrent request")
+    raise Conflict("idempotency.concurrent", key=idempotency_key)
 
 
 def _locked(complaint: Complaint) -> Complaint:
@@ -293,9 +293,9 @@ def complaint_merge(
             .order_by("pk")
         }
         if primary.pk not in locked:
-            raise FieldError("primary", "no such complaint")
+            raise FieldError("primary", "complaint.no_such")
         if duplicate.pk not in locked:
-            raise FieldError("complaint", "no such complaint")
+            raise FieldError("complaint", "complaint.no_such")
         dup, prim = locked[duplicate.pk], locked[primary.pk]
         has_duplicates = Complaint.objects.filter(merged_into=dup).exists()
         into, received = lifecycle.merge(dup, prim, by=by, now=now, reason=reason, has_duplicates=has_duplicates)

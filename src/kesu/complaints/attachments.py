@@ -65,17 +65,17 @@ def upload_check(*, field: str, name: str, head: bytes, size: int, max_bytes: in
     content_type = types.get(suffix)
     if content_type is None:
         allowed = " ".join(sorted(types))
-        raise FieldError(field, f"{what} of type {suffix or '(none)'!r} are not accepted; allowed: {allowed}")
+        raise FieldError(field, f"{what}.type", suffix=suffix or "—", allowed=allowed)
     if size == 0:
-        raise FieldError(field, f"{name} is empty")
+        raise FieldError(field, "attachment.empty", name=name)
     if size > max_bytes:
-        raise FieldError(field, f"{name} is {size / 1048576:.1f} MB; the limit is {max_bytes / 1048576:.0f} MB")
+        raise FieldError(field, "attachment.too_large", name=name, size=f"{size / 1048576:.1f}", limit=f"{max_bytes / 1048576:.0f}")
     fits = _looks_like(content_type, head)
     # an AMR recording starts with "#!AMR", like a script's "#!"
     if head.startswith(EXECUTABLE_SIGNATURES) and not fits:
-        raise FieldError(field, f"{name} looks like a program, not a {suffix} file")
+        raise FieldError(field, "attachment.program", name=name, suffix=suffix)
     if fits is False:
-        raise FieldError(field, f"{name} does not look like a {suffix} file")
+        raise FieldError(field, "attachment.mismatch", name=name, suffix=suffix)
     return content_type
 
 

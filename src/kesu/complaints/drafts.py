@@ -49,14 +49,14 @@ class ComplaintDraft:
 
 def _choice(name: str, value: str, choices: list[str]) -> str:
     if value not in choices:
-        raise FieldError(name, f"unknown {name} {value!r}; choose one of {', '.join(choices)}")
+        raise FieldError(name, "field.unknown", value=value, choices=list(choices))
     return value
 
 
 def _limited(name: str, value: str, limit: int) -> str:
     value = (value or "").strip()
     if len(value) > limit:
-        raise FieldError(name, f"must be at most {limit} characters (got {len(value)})")
+        raise FieldError(name, "field.too_long", limit=limit, got=len(value))
     return value
 
 
@@ -64,19 +64,19 @@ def amount_parse(value: Decimal | str | float | None) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, float):
-        raise FieldError("amount_claimed", "give the amount as a decimal string, not a float")
+        raise FieldError("amount_claimed", "amount.float")
     try:
         amount = Decimal(str(value).strip().replace(",", "").replace("¥", "").replace("￥", ""))
     except InvalidOperation as error:
-        raise FieldError("amount_claimed", f"{value!r} is not an amount") from error
+        raise FieldError("amount_claimed", "amount.invalid", value=str(value)) from error
     if not amount.is_finite():
-        raise FieldError("amount_claimed", f"{value!r} is not an amount")
+        raise FieldError("amount_claimed", "amount.invalid", value=str(value))
     if amount < 0:
-        raise FieldError("amount_claimed", "must not be negative")
+        raise FieldError("amount_claimed", "amount.negative")
     if amount >= MAX_AMOUNT:
-        raise FieldError("amount_claimed", f"must be below {MAX_AMOUNT} CNY")
+        raise FieldError("amount_claimed", "amount.too_large", limit=str(MAX_AMOUNT))
     if amount.as_tuple().exponent < -2:
-        raise FieldError("amount_claimed", "must have at most two decimal places")
+        raise FieldError("amount_claimed", "amount.decimals")
     return amount.quantize(Decimal("0.01"))
 
 

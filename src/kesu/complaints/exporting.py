@@ -52,9 +52,7 @@ def complaints_export(*, path: Path, filters: ComplaintFilters | None = None) ->
     suffix = path.suffix.lower()
     writers = {".csv": _csv_write, ".xlsx": _xlsx_write}
     if suffix not in writers:
-        raise FieldError(
-            "file", f"{path.name}: cannot export to {suffix or 'a file without extension'}; use .csv or .xlsx"
-        )
+        raise FieldError("file", "file.type", name=path.name, suffix=suffix or "—")
     complaints = (
         complaint_list(filters=filters or ComplaintFilters())
         .order_by("created_at", "id")
@@ -66,7 +64,7 @@ def complaints_export(*, path: Path, filters: ComplaintFilters | None = None) ->
         count = writers[suffix](partial, (_row(complaint) for complaint in complaints))
         os.replace(partial, path)
     except OSError as error:
-        raise FieldError("file", f"cannot write {path}: {error.strerror or error}") from error
+        raise FieldError("file", "file.not_writable", path=str(path), reason=str(error.strerror or error)) from error
     finally:
         partial.unlink(missing_ok=True)
     return count

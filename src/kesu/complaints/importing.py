@@ -58,7 +58,8 @@ from kesu.complaints.columns import (
 )
 from kesu.complaints.drafts import ComplaintDraft, draft_clean
 from kesu.complaints.models import Category, Complaint
-from kesu.core.errors import FieldError, FieldErrors, NotPermitted
+from kesu.core.errors import FieldError, FieldErrors, permission_require
+from kesu.core.messages import Message
 from kesu.core.models import Group, User
 from kesu.core.roles import Permission
 from kesu.customers.actions import CustomerHandles
@@ -95,7 +96,7 @@ class ImportReport:
 def complaints_import(*, path: Path, by: User | None, now: datetime, dry_run: bool = False) -> ImportReport:
     """Import every row of the CSV or XLSX file at ``path``; report what was imported and rejected."""
     if by is not None and not by.can(Permission.DATA_IMPORT):
-        raise NotPermitted(f"role {by.role} may not {Permission.DATA_IMPORT}")
+        permission_require(by, Permission.DATA_IMPORT)
     report = ImportReport(dry_run=dry_run)
     rows = enumerate(_file_rows(path), start=1)
     try:
@@ -120,8 +121,9 @@ def complaints_import(*, path: Path, by: User | None, now: datetime, dry_run: bo
             reader.imported(file_number=file_number, row=number, number=complaint.number)
             report.imported += 1
     except _Unreadable as error:
-        verb = "would be imported" if dry_run else "were imported"
-        raise FieldError("file", f"{error}; the {report.imported} rows before it {verb}") from error
+        code = "import.broken_dry" if dry_run else "import.broken"
+        raise FieldError("file", code, name=error.name, line=error.line, reason=error.reason,
+                         count=report.imported) from error
     return report
 
 
@@ -131,16 +133,18 @@ def complaints_import(*, path: Path, by: User | None, now: datetime, dry_run: bo
 class _Unreadable(Exception):
     """The file breaks off in the middle (a malformed CSV line)."""
 
+    def __init__(self, name: str, line: int, reason: str) -> None:
+        super().__init__(f"{name} line {line}: {reason}")
+        self.name, self.line, self.reason = name, line, reason
+
 
 def _file_rows(path: Path) -> Iterator[Sequence[object]]:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise FieldError(
-            "file", f"{path.name}: cannot import {suffix or 'a file without extension'}; use .csv or .xlsx"
-        )
+        raise FieldError("file", "file.type", name=path.name, suffix=suffix or "—")
     if not path.is_file():
-        raise FieldError("file", f"{path}: no such file")
+        raise FieldError("file", "file.missing", path=str(path))
     return _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path)
 
 
@@ -161,7 +165,7 @@ def _csv_encoding(path: Path) -> str:
         except UnicodeDecodeError:
             continue
         return encoding
-    raise FieldError("file", f"{path.name}: the text is neither UTF-8 nor GB18030; save it as UTF-8 CSV")
+    raise FieldError("file", "import.encoding", name=path.name)
 
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
@@ -174,7 +178,7 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
             for cells in reader:
                 yield [csv_cell_unescape(cell) for cell in cells]
         except csv.Error as error:
-            raise _Unreadable(f"{path.name} line {reader.line_num}: {error}") from error
+            raise _Unreadable(path.name, reader.line_num, str(error)) from error
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[object, ...]]:
@@ -184,7 +188,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[object, ...]]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
-        raise FieldError("file", f"{path.name} is not a readable .xlsx workbook ({error})") from error
+        raise FieldError("file", "import.not_xlsx", name=path.name, reason=str(error)) from error
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers store a wrong sheet size; read what is there
@@ -212,9 +216,9 @@ def _columns_map(header: Sequence[object], report: ImportReport) -> dict[str, in
         report.columns[title] = column.name
     missing = [column_label(name) for name in REQUIRED if name not in positions]
     if not any(name in positions for name in CUSTOMER_COLUMNS):
-        missing.append("one of " + ", ".join(column_label(name) for name in CUSTOMER_COLUMNS))
+        missing.append(Message("import.one_of", columns=[column_label(name) for name in CUSTOMER_COLUMNS]))
     if missing:
-        raise FieldError("file", f"missing column: {'; '.join(missing)}; nothing was imported")
+        raise FieldError("file", "import.missing_columns", columns=missing)
     return positions
 
 
@@ -267,7 +271,7 @@ class _RowReader:
         self.numbers_given.add(number)
 
     def parse(self, values: dict[str, object]) -> tuple[ComplaintDraft, datetime | None, str]:
-        errors: dict[str, str] = {}
+        errors: dict[str, FieldError] = {}
 
         def text(name: str) -> str:
             return _text(values.get(name)).strip()
@@ -278,14 +282,14 @@ class _RowReader:
                 return ""
             code = lookup.get(value_key(raw))
             if code is None:
-                choices = ", ".join(dict.fromkeys(lookup.values()))
-                errors.setdefault(name, f"unknown {name} {raw!r}; choose one of {choices}")
+                choices = list(dict.fromkeys(lookup.values()))
+                errors.setdefault(name, FieldError(name, "field.unknown", value=raw, choices=choices))
                 return raw
             return code
 
         channel = coded("channel", BY_NAME["channel"].values)
         if not channel:
-            errors.setdefault("channel", "must not be empty")
+            errors.setdefault("channel", FieldError("channel", "field.empty"))
         severity = coded("severity", BY_NAME["severity"].values)
         priority = coded("priority", BY_NAME["priority"].values)
         tier = coded("tier", BY_NAME["tier"].values)
@@ -295,14 +299,14 @@ class _RowReader:
         file_number = text("number").upper()
         if file_number:
             if file_number in self.numbers_seen:
-                errors["number"] = (
-                    f"{file_number} is already on row {self.numbers_seen[file_number]} (duplicate)"
+                errors["number"] = FieldError(
+                    "number", "import.number_repeated", number=file_number, row=self.numbers_seen[file_number]
                 )
             elif (
                 file_number not in self.numbers_given
                 and Complaint.objects.filter(number=file_number).exists()
             ):
-                errors["number"] = f"{file_number} already exists (duplicate)"
+                errors["number"] = FieldError("number", "import.number_exists", number=file_number)
         handles = CustomerHandles(
             name=text("customer_name"),
             phone=text("phone"),
@@ -312,7 +316,7 @@ class _RowReader:
             region=text("region"),
         )
         if not (handles.name or handles.phone or handles.email or handles.external_id):
-            errors.setdefault("customer", "give at least one of customer_name, phone, email, external_id")
+            errors.setdefault("customer", FieldError("customer", "customer.handles_missing"))
         for kind, raw in (
             (IdentityKind.PHONE, handles.phone),
             (IdentityKind.EMAIL, handles.email),
@@ -322,7 +326,7 @@ class _RowReader:
                 if raw:
                     identity_normalise(kind, raw)
             except FieldError as error:
-                errors.setdefault(error.field, error.message)
+                errors.setdefault(error.field, error)
         content = values.get("content")
         draft = ComplaintDraft(
             channel=channel,
@@ -342,20 +346,20 @@ class _RowReader:
         try:
             draft_clean(draft)
         except FieldError as error:
-            for name, message in error.errors:
-                errors.setdefault(name, message)
+            for field_error in error.field_errors:
+                errors.setdefault(field_error.field, field_error)
         if errors:
-            raise FieldErrors([FieldError(name, message) for name, message in errors.items()])
+            raise FieldErrors(list(errors.values()))
         return draft, created_at, file_number
 
-    def _created_at(self, cell: object, errors: dict[str, str]) -> datetime | None:
+    def _created_at(self, cell: object, errors: dict[str, FieldError]) -> datetime | None:
         if cell is None or (isinstance(cell, str) and not cell.strip()):
             return None
         when = self._when(cell)
         if when is None:
-            errors["created_at"] = f"{_text(cell)!r} is not a date and time (use 2026-03-02 09:00)"
+            errors["created_at"] = FieldError("created_at", "import.not_datetime", value=_text(cell))
         elif when > self.now:
-            errors["created_at"] = f"{_text(cell)} is later than now"
+            errors["created_at"] = FieldError("created_at", "import.future", value=_text(cell))
         return when
 
     def _when(self, cell: object) -> datetime | None:

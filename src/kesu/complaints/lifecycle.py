@@ -19,6 +19,7 @@ from typing import Any
 
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, RootCause, Status
 from kesu.core.errors import FieldError, FieldErrors, InvalidTransition
+from kesu.core.messages import Message
 from kesu.core.models import Group, User
 from kesu.core.roles import Permission
 
@@ -55,17 +56,17 @@ def _require(complaint: Complaint, action: str) -> None:
 def _text(field: str, value: str, *, required: bool = True, limit: int = 5000) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise FieldError(field, "is required")
+        raise FieldError(field, "field.required")
     if len(value) > limit:
-        raise FieldError(field, f"must be at most {limit} characters (got {len(value)})")
+        raise FieldError(field, "field.too_long", limit=limit, got=len(value))
     return value
 
 
 def _handler_check(assignee: User) -> None:
     if not assignee.is_active:
-        raise FieldError("assignee", f"{assignee.username} is not an active user")
+        raise FieldError("assignee", "user.not_active", user=assignee.username)
     if not assignee.can(Permission.COMPLAINT_HANDLE):
-        raise FieldError("assignee", f"{assignee.username} ({assignee.role}) does not handle complaints")
+        raise FieldError("assignee", "assignee.not_handler", user=assignee.username, role=Message(f"role.{assignee.role}"))
 
 
 def _user_ref(user: User | None) -> dict[str, Any] | None:
@@ -106,7 +107,7 @@ def created(complaint: Complaint, *, by: User | None, now: datetime) -> Complain
 def assign(complaint: Complaint, *, assignee: User, by: User | None, now: datetime) -> ComplaintEvent:
     _require(complaint, "assign")
     if assignee is None:
-        raise FieldError("assignee", "is required")
+        raise FieldError("assignee", "field.required")
     _handler_check(assignee)
     before, previous = complaint.status, complaint.assignee
     complaint.assignee = assignee
@@ -149,10 +150,10 @@ def _root_cause(value: str, *, required: bool) -> str:
     value = (value or "").strip()
     if not value:
         if required:
-            raise FieldError("root_cause", "is required")
+            raise FieldError("root_cause", "field.required")
         return ""
     if value not in RootCause.values:
-        raise FieldError("root_cause", f"unknown root_cause {value!r}; choose one of {', '.join(RootCause.values)}")
+        raise FieldError("root_cause", "field.unknown", value=value, choices=list(RootCause.values))
     return value
 
 
@@ -201,14 +202,16 @@ def close(complaint: Complaint, *, by: User | None, now: datetime, note: str = "
 
 
 def reopen(complaint: Complaint, *, by: User | None, now: datetime, reason: str) -> ComplaintEvent:
-    """Reopen, returning the complaint to the handler who resolved it (REQUIREMENTS §3)."""
+    """Reopen, returning the complaint to the handler who resolved it (docs/architecture.md, "Routing and hand-overs")."""
     _require(complaint, "reopen")
-    if complaint.merged_into_id:
+    if complaint.merged_into is not None:
         primary = complaint.merged_into.number
         raise InvalidTransition(
             action="reopen",
             current_status=complaint.status,
-            detail=f"cannot reopen {complaint.number}: it was merged into {primary}; reopen {primary} instead",
+            code="transition.merged_reopen",
+            number=complaint.number,
+            primary=primary,
         )
     reason = _text("reason", reason)
     before = complaint.status
@@ -245,23 +248,23 @@ def transfer(
     coordinator: User | None = None,
     accept_minutes: int | None = None,
 ) -> ComplaintEvent:
-    """Hand the complaint to another group with the standard transfer form (REQUIREMENTS §3): why,
+    """Hand the complaint to another group with the standard transfer form (docs/architecture.md, "Routing and hand-overs"): why,
     what was done, what is needed, a coordinator in copy and the time the receiving group has to
     accept it (working minutes; default: the SLA policy's ``transfer_acceptance`` target)."""
     _require(complaint, "transfer")
     if to_group is None:
-        raise FieldError("group", "is required")
+        raise FieldError("group", "field.required")
     if complaint.group_id == to_group.pk:
-        raise FieldError("group", f"the complaint is already in group {to_group.code}")
+        raise FieldError("group", "transfer.same_group", group=to_group.code)
     reason = _text("reason", reason)
     done = _text("done", done, required=False)
     needed = _text("needed", needed, required=False)
     if assignee is not None:
         _handler_check(assignee)
     if coordinator is not None and not coordinator.is_active:
-        raise FieldError("coordinator", f"{coordinator.username} is not an active user")
+        raise FieldError("coordinator", "user.not_active", user=coordinator.username)
     if accept_minutes is not None and not 1 <= accept_minutes <= MAX_ACCEPT_MINUTES:
-        raise FieldError("accept_minutes", f"must be between 1 and {MAX_ACCEPT_MINUTES} (got {accept_minutes})")
+        raise FieldError("accept_minutes", "field.out_of_range", low=1, high=MAX_ACCEPT_MINUTES, got=accept_minutes)
     before, from_group, previous = complaint.status, complaint.group, complaint.assignee
     complaint.group = to_group
     complaint.assignee = assignee
@@ -299,13 +302,11 @@ def merge(
     """
     _require(duplicate, "merge")
     if duplicate.pk == primary.pk:
-        raise FieldError("primary", "a complaint cannot be merged into itself")
+        raise FieldError("primary", "merge.self")
     if primary.merged_into_id:
-        raise FieldError("primary", f"{primary.number} is itself merged into another complaint")
+        raise FieldError("primary", "merge.primary_merged", number=primary.number)
     if has_duplicates:
-        raise FieldError(
-            "primary", f"{duplicate.number} has duplicates merged into it; merge {primary.number} into it instead"
-        )
+        raise FieldError("primary", "merge.has_duplicates", number=duplicate.number, other=primary.number)
     reason = _text("reason", reason, required=False)
     before = duplicate.status
     duplicate.status = Status.CLOSED
@@ -346,7 +347,7 @@ def contact(complaint: Complaint, *, by: User | None, now: datetime, channel: st
     """The handler reached the customer (stops the first-contact clock)."""
     _require(complaint, "contact")
     if channel not in CONTACT_CHANNELS:
-        raise FieldError("channel", f"must be one of {', '.join(CONTACT_CHANNELS)} (got {channel!r})")
+        raise FieldError("channel", "field.choice", choices=list(CONTACT_CHANNELS), got=channel)
     text = _text("text", text)
     return _event(complaint, EventKind.CONTACTED, by=by, now=now, before=complaint.status, channel=channel, text=text)
 
@@ -355,6 +356,6 @@ def follow_up(complaint: Complaint, *, by: User | None, now: datetime, outcome: 
     """The follow-up visit (回访) after resolution, with its outcome."""
     _require(complaint, "follow_up")
     if outcome not in FOLLOW_UP_OUTCOMES:
-        raise FieldError("outcome", f"must be one of {', '.join(FOLLOW_UP_OUTCOMES)} (got {outcome!r})")
+        raise FieldError("outcome", "field.choice", choices=list(FOLLOW_UP_OUTCOMES), got=outcome)
     text = _text("text", text, required=False)
     return _event(complaint, EventKind.FOLLOWED_UP, by=by, now=now, before=complaint.status, outcome=outcome, text=text)

@@ -45,7 +45,7 @@ class Status(models.TextChoices):
 
 
 class ServiceType(models.TextChoices):
-    """The type axis of the response templates (REQUIREMENTS §5: pre-sale / after-sale / technical)."""
+    """The type axis of the response templates (docs/architecture.md, "Handling tools": pre-sale / after-sale / technical)."""
 
     PRE_SALE = "pre_sale", _("Pre-sale")
     AFTER_SALE = "after_sale", _("After-sale")
@@ -67,7 +67,7 @@ class RootCause(models.TextChoices):
 
 
 class Category(models.Model):
-    """A node of the editable category tree (seeded from REQUIREMENTS §2)."""
+    """A node of the editable category tree (seeded from the default category tree)."""
 
     code = models.SlugField(_("code"), max_length=48, unique=True)
     name_zh = models.CharField(_("Chinese name"), max_length=64)
@@ -87,8 +87,9 @@ class Category(models.Model):
     )
 
     class Meta:
+        verbose_name = _("complaint category")
+        verbose_name_plural = _("complaint categories")
         ordering = ["sort", "code"]
-        verbose_name_plural = "categories"
 
     @property
     def name(self) -> str:
@@ -103,6 +104,10 @@ class ComplaintSequence(models.Model):
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("complaint number sequence")
+        verbose_name_plural = _("complaint number sequences")
 
 
 class Complaint(models.Model):
@@ -174,6 +179,8 @@ class Complaint(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="complaint_newest"),
@@ -271,6 +278,8 @@ class ComplaintEvent(AppendOnlyModel):
 
 
     class Meta:
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["complaint", "at"], name="event_complaint_at")]
 
@@ -296,6 +305,8 @@ class Attachment(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -312,4 +323,6 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_key")]

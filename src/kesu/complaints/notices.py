@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
-from django.utils import translation
-from django.utils.translation import gettext as _
-
 from kesu.complaints.models import Complaint
+from kesu.core.messages import Message
 from kesu.core.models import User
 from kesu.notifications.actions import notify
 
@@ -22,16 +19,11 @@ def transfer_notify(
     recipients = [user for user in recipients if user is not None and user != by]
     if not recipients:
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("%(number)s transferred to %(group)s") % {
-            "number": complaint.number, "group": group.name if group else "-"}
-        body = _("%(number)s was transferred to your group. Reason: %(reason)s") % {
-            "number": complaint.number, "reason": reason}
     notify(
         recipients=recipients,
         kind="transfer",
-        title=title,
-        body=body,
+        title=Message("notice.transfer", number=complaint.number, group=group.name if group else "-"),
+        body=Message("notice.transfer_body", number=complaint.number, reason=reason),
         key=f"transfer:{complaint.pk}:{now.isoformat()}",
         now=now,
         complaint=complaint,

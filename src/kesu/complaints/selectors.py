@@ -41,7 +41,7 @@ def _order(sort: str) -> list:
     if not sort:
         return list(SORTS["newest"])
     if sort not in SORTS:
-        raise FieldError("sort", f"unknown sort {sort}; choose one of {', '.join(SORTS)}")
+        raise FieldError("sort", "field.unknown", value=sort, choices=list(SORTS))
     if sort == "due":
         return [F("sla_deadline_at").asc(nulls_last=True), "id"]
     return list(SORTS[sort])
@@ -62,7 +62,7 @@ def _choices(field: str, value: str, allowed: list[str]) -> list[str]:
     values = [v.strip() for v in value.split(",") if v.strip()]
     unknown = [v for v in values if v not in allowed]
     if unknown:
-        raise FieldError(field, f"unknown {field} {', '.join(unknown)}; choose from {', '.join(allowed)}")
+        raise FieldError(field, "field.unknown", value=unknown, choices=list(allowed))
     return values
 
 

@@ -36,7 +36,7 @@ def categories_seed(category_model) -> None:
         by_code[code] = category
 
 
-# the response templates' type axis for the default tree (REQUIREMENTS §5); a category without one
+# the response templates' type axis for the default tree (docs/architecture.md, "Handling tools"); a category without one
 # takes its parent's, and a tree without any is after-sale
 DEFAULT_SERVICE_TYPES: dict[str, str] = {
     "service": "after_sale",

@@ -13,23 +13,23 @@ from kesu.core.models import User
 def _user(username: str | None, field: str = "assignee", *, required: bool = True) -> User | None:
     if not username:
         if required:
-            raise FieldError(field, "is required")
+            raise FieldError(field, "field.required")
         return None
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise FieldError(field, f"no active user {username!r}")
+        raise FieldError(field, "user.unknown", user=username)
     return user
 
 
 def _primary(ref: str | None) -> Complaint:
     if not ref:
-        raise FieldError("primary", "is required")
+        raise FieldError("primary", "field.required")
     ref = str(ref).strip()
     primary = Complaint.objects.filter(number=ref).first()
     if primary is None and ref.isdigit():
         primary = Complaint.objects.filter(pk=int(ref)).first()
     if primary is None:
-        raise FieldError("primary", f"no complaint {ref!r}")
+        raise FieldError("primary", "complaint.not_found", value=ref)
     return primary
 
 
@@ -41,7 +41,7 @@ def _minutes(value: int | str | None, field: str) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        raise FieldError(field, f"must be a whole number of minutes (got {value!r})")
+        raise FieldError(field, "field.not_minutes", got=value)
     return int(value)
 
 
@@ -85,7 +85,7 @@ def complaint_transition(
         case "transfer":
             to_group = actions.group_resolve(group or "")
             if to_group is None:
-                raise FieldError("group", "is required")
+                raise FieldError("group", "field.required")
             return actions.complaint_transfer(
                 complaint=complaint,
                 to_group=to_group,
@@ -108,4 +108,4 @@ def complaint_transition(
             )
         case "note":
             return actions.complaint_note_add(complaint=complaint, by=by, now=now, text=text)
-    raise FieldError("action", f"unknown action {action!r}")
+    raise FieldError("action", "action.unknown", value=action)

@@ -35,11 +35,11 @@ def user_create(
     is_senior: bool = False,
 ) -> User:
     if role not in Role.values:
-        raise FieldError("role", f"unknown role {role!r}; choose one of {', '.join(Role.values)}")
+        raise FieldError("role", "field.unknown", value=role, choices=list(Role.values))
     if not username or len(username) > 150:
-        raise FieldError("username", "must be 1 to 150 characters")
+        raise FieldError("username", "user.name_length")
     if User.objects.filter(username=username).exists():
-        raise FieldError("username", f"a user named {username!r} already exists")
+        raise FieldError("username", "user.exists", user=username)
     with transaction.atomic():
         user = User(username=username, role=role, display_name=display_name, email=email)
         user.is_staff = role in (Role.ADMIN, Role.MANAGER)  # managers edit configuration in the admin
@@ -66,7 +66,7 @@ def department_ensure(*, code: str, name: str) -> tuple[Department, bool]:
 def group_ensure(*, code: str, name: str, department: Department, layer: str = Layer.FIRST_LINE) -> tuple[Group, bool]:
     """The group with this code, created in ``department`` if missing. Returns ``(group, created)``."""
     if layer not in Layer.values:
-        raise FieldError("layer", f"unknown layer {layer!r}; choose one of {', '.join(Layer.values)}")
+        raise FieldError("layer", "field.unknown", value=layer, choices=list(Layer.values))
     return Group.objects.get_or_create(code=code, defaults={"name": name, "department": department, "layer": layer})
 
 
@@ -75,7 +75,7 @@ def responsible_set(*, group: Group, lead: User | None, manager: User | None = N
     manager of its department (level 3)."""
     for field, user in (("lead", lead), ("manager", manager)):
         if user is not None and not user.is_active:
-            raise FieldError(field, f"{user.username} is not an active user")
+            raise FieldError(field, "user.not_active", user=user.username)
     group.lead = lead
     group.save(update_fields=["lead"])
     if manager is not None:

@@ -2,9 +2,15 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group as AuthGroup
 
 from kesu.core.models import ApiToken, Department, Group, HandlerProfile, User
 from kesu.core.roles import Role
+
+# kesu gives rights by role, not by Django's permission groups: one "groups" entry (the handling
+# groups) instead of two
+if admin.site.is_registered(AuthGroup):
+    admin.site.unregister(AuthGroup)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -11,7 +11,8 @@ class AppendOnlyError(RuntimeError):
 
 
 def _refuse(model) -> AppendOnlyError:
-    return AppendOnlyError(f"{model._meta.verbose_name_plural} are append-only")
+    # a programming error, for the log: the model's class name, not its (translated) verbose name
+    return AppendOnlyError(f"{model._meta.object_name} rows are append-only")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

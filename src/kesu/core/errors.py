@@ -1,20 +1,20 @@
 """Domain errors. The API and the UI turn them into 409 / 422 / 403, each in the reader's language.
 
 Every error carries a message id and parameters (``kesu.core.messages``), not a sentence:
-``FieldError("amount", "amount.negative")``, ``NotPermitted("permission.role_may_not", action=…)``.
+``FieldError("amount", "amount.negative")``, ``permission_require(user, Permission.COMPLAINT_HANDLE)``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from kesu.core.messages import Message, message_defined
+from kesu.core.messages import Message
 
 
 class DomainError(Exception):
     """Base class of every error an action raises on purpose.
 
-    ``DomainError("some.id", key=value)`` names the message; ``str(error)`` renders it in the active
+    ``DomainError("error.conflict", key=value)`` names the message; ``str(error)`` renders it in the active
     language.
     """
 
@@ -29,16 +29,13 @@ class DomainError(Exception):
     def message_obj(self) -> Message:
         return Message(self.code, **self.params)
 
+    @property
+    def message(self) -> str:
+        """The message in the active language."""
+        return str(self.message_obj)
+
     def __str__(self) -> str:
-        return _legacy_or_render(self.code, self.params)
-
-
-def _legacy_or_render(code: str, params: dict[str, Any]) -> str:
-    # Until every caller passes a declared id (issue 17), an undeclared "code" without parameters is
-    # an English sentence written by the domain and is shown as it is.
-    if not params and not message_defined(code):
-        return code
-    return str(Message(code, **params))
+        return self.message
 
 
 class FieldError(DomainError):
@@ -47,10 +44,6 @@ class FieldError(DomainError):
     def __init__(self, field: str, code: str, /, **params: Any) -> None:
         super().__init__(code, **params)
         self.field = field
-
-    @property
-    def message(self) -> str:
-        return _legacy_or_render(self.code, self.params)
 
     @property
     def field_errors(self) -> list[FieldError]:
@@ -84,20 +77,45 @@ class InvalidTransition(DomainError):
     """The complaint is not in a state where the action is allowed (API 409)."""
 
     def __init__(
-        self, *, action: str, current_status: str, allowed_from: tuple[str, ...] = (), detail: str = ""
+        self,
+        *,
+        action: str,
+        current_status: str,
+        allowed_from: tuple[str, ...] = (),
+        code: str = "transition.refused",
+        **params: Any,
     ) -> None:
-        allowed = f"; allowed from: {', '.join(allowed_from)}" if allowed_from else ""
-        super().__init__(detail or f"cannot {action} a complaint whose status is {current_status}{allowed}")
+        super().__init__(
+            code,
+            action=Message(f"action.{action}"),
+            status=Message(f"status.{current_status}"),
+            **params,
+        )
         self.action = action
         self.current_status = current_status
         self.allowed_from = allowed_from
-        self.detail = detail
 
 
 class NotPermitted(DomainError):
     """The user's role may not do this (API 403)."""
 
     default_code = "error.not_permitted"
+
+
+def permission_require(user: Any, permission: str, *, what: str | None = None, **params: Any) -> None:
+    """Raise :class:`NotPermitted` unless ``user``'s role has ``permission`` — the one "role may not"
+    check. ``what`` names the refused action's message id (default ``permission.<permission>``)."""
+    if user is not None and user.can(permission):
+        return
+    raise_not_permitted(user, what or f"permission.{permission}", **params)
+
+
+def raise_not_permitted(user: Any, what: str, **params: Any) -> None:
+    """Refuse ``user`` the action named by the message id ``what`` (its role named in the message)."""
+    role = getattr(user, "role", None) or "none"
+    raise NotPermitted(
+        "permission.denied", role=Message(f"role.{role}"), permission=Message(what, **params)
+    )
 
 
 class Conflict(DomainError):

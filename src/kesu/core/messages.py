@@ -75,7 +75,15 @@ class Message:
 
 
 def _params_data(params: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: value.as_data() if isinstance(value, Message) else value for name, value in params.items()}
+    return {name: _value_data(value) for name, value in params.items()}
+
+
+def _value_data(value: Any) -> Any:
+    if isinstance(value, Message):
+        return value.as_data()
+    if isinstance(value, list | tuple):
+        return [_value_data(item) for item in value]
+    return value
 
 
 def _param_text(value: Any, language: str | None) -> Any:
@@ -142,12 +150,92 @@ messages_define(
         "error.domain": _("The request could not be carried out."),
         "error.not_permitted": _("You are not permitted to do this."),
         "error.conflict": _("The request conflicts with what is stored."),
+        "permission.denied": _("Your role (%(role)s) may not do this: %(permission)s."),
+        "permission.complaint.read": _("read complaints"),
+        "permission.complaint.create": _("record complaints"),
+        "permission.complaint.handle": _("handle complaints"),
+        "permission.complaint.merge": _("merge complaints"),
+        "permission.customer.read": _("read customers"),
+        "permission.data.import": _("import data"),
+        "permission.routing.manage": _("manage routing"),
+        "permission.knowledge.manage": _("manage the solution library"),
+        "permission.mailbox.configure": _("configure mailboxes"),
+        "permission.mailbox.secret": _("change a mailbox's %(key)s: only an administrator may"),
+        "permission.webhooks.configure": _("configure webhooks"),
+        "permission.webhooks.read": _("read webhook deliveries"),
+        "permission.calls.log": _("log calls"),
+        "permission.availability.other": _("change another handler's availability"),
+        "word.yes": _("yes"),
+        "word.no": _("no"),
         "field.required": _("This field is required."),
         "field.empty": _("This field must not be empty."),
         "field.too_long": _("At most %(limit)s characters (you entered %(got)s)."),
         "field.out_of_range": _("Enter a number between %(low)s and %(high)s (you entered %(got)s)."),
         "field.choice": _("Choose one of %(choices)s (you entered %(got)s)."),
         "field.not_integer": _("Enter a whole number (you entered %(got)s)."),
+        "field.not_minutes": _("Enter a whole number of minutes (you entered %(got)s)."),
+        "field.not_boolean": _("Enter true or false (you entered %(got)s)."),
+        "field.not_text": _("Enter a text (you entered %(got)s)."),
+        "field.not_list": _("Enter a non-empty list (you entered %(got)s)."),
+        "field.not_object": _("Enter an object."),
+        "field.list_too_long": _("At most %(limit)s entries."),
+        "field.unknown": _("Unknown value “%(value)s”; choose one of %(choices)s."),
+        "field.unknown_key": _("Unknown key %(key)s; known: %(known)s."),
+        "field.nul": _("The text must not contain NUL characters."),
+        "field.name_format": _("Use 1 to %(limit)s letters, digits, - or _."),
+        "field.name_taken": _("The name “%(name)s” is taken already."),
+        "field.env_name": _("Name an environment variable starting with %(prefix)s (capitals, digits, _), e.g. %(example)s."),
+        "field.invalid": _("%(text)s"),
+        "field.invalid_value": _("This value is not valid (you entered %(got)s)."),
+        "field.length": _("Enter %(low)s to %(high)s characters."),
         "field.unencodable": _("The text contains characters that cannot be stored (position %(position)s)."),
+        "user.not_active": _("%(user)s is not an active user."),
+        "user.unknown": _("There is no active user “%(user)s”."),
+        "user.no_profile": _("%(user)s has no handler profile."),
+        "user.exists": _("A user named %(user)s exists already."),
+        "user.name_length": _("A user name has 1 to 150 characters."),
+        "group.unknown": _("Unknown group “%(value)s”."),
+        "file.missing": _("%(path)s: no such file."),
+        "file.not_writable": _("Cannot write %(path)s: %(reason)s."),
+        "file.type": _("%(name)s: cannot use %(suffix)s; use .csv or .xlsx."),
     }
 )
+
+from kesu.core.roles import Role  # noqa: E402
+
+messages_define({f"role.{role.value}": role.label for role in Role} | {"role.none": _("no role")})
+
+
+def given(value: Any, limit: int = 100) -> str:
+    """What the caller gave, as a message parameter (``got=given(value)``): text as it is, anything
+    else as JSON; cut at ``limit`` characters."""
+    import json
+
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def message_wording(code: str, *, language: str) -> str:
+    """The unformatted wording of ``code`` in ``language`` (with its ``%(name)s`` placeholders)."""
+    with translation.override(language):
+        return str(_WORDINGS[code])
+
+
+def localized(name: str, name_en: str) -> str:
+    """A configuration row's name in the reader's language (routing rules, SLA policies, templates):
+    ``name`` is in the default language (Chinese), ``name_en`` in English; a row without an English
+    name shows its default name in both."""
+    english = (translation.get_language() or "").lower().startswith("en")
+    return name_en if english and name_en else (name or name_en)
+
+
+def messages_worded(value: Any) -> Any:
+    """``value`` with every stored message in it (``{"code", "params"}``) also worded in the active
+    language: ``{"code", "params", "message"}`` — for API output of stored data (events, explanations)."""
+    if isinstance(value, Mapping):
+        if set(value) == {"code", "params"} and isinstance(value.get("code"), str) and value["code"] in _WORDINGS:
+            return {**value, "message": message_render(value["code"], value.get("params") or {})}
+        return {key: messages_worded(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [messages_worded(item) for item in value]
+    return value

@@ -36,6 +36,8 @@ class Department(models.Model):
     )
 
     class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -53,6 +55,8 @@ class Group(models.Model):
     )
 
     class Meta:
+        verbose_name = _("handling group")
+        verbose_name_plural = _("handling groups")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -79,6 +83,10 @@ class HandlerProfile(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.get_availability_display()})"
 
+    class Meta:
+        verbose_name = _("handler profile")
+        verbose_name_plural = _("handler profiles")
+
 
 def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
@@ -97,9 +105,19 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
 
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
 
 class JobHeartbeat(models.Model):
     """Written by a periodic job, so /healthz can tell whether the job consumer is running."""
 
     name = models.CharField(max_length=32, unique=True)
     beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("job heartbeat")
+        verbose_name_plural = _("job heartbeats")
+
+

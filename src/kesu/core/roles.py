@@ -1,4 +1,4 @@
-"""The layers of a complaint centre (REQUIREMENTS "People") and what each may do."""
+"""The layers of a complaint centre (docs/architecture.md, "The roles") and what each may do."""
 
 from __future__ import annotations
 

@@ -48,15 +48,11 @@ class CustomerHandles:
                     errors.append(error)
         if not self.phone and not self.email and not self.external_id and not self.name.strip():
             errors.append(
-                FieldError(
-                    "customer", "give a customer id or at least one of name, phone, email, external_id"
-                )
+                FieldError("customer", "customer.handles_missing")
             )
         if self.tier and self.tier not in Tier.values:
             errors.append(
-                FieldError(
-                    "customer.tier", f"unknown tier {self.tier!r}; choose one of {', '.join(Tier.values)}"
-                )
+                FieldError("customer.tier", "field.unknown", value=self.tier, choices=list(Tier.values))
             )
         if errors:
             raise FieldErrors(errors)

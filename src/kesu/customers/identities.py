@@ -19,22 +19,22 @@ def phone_normalise(raw: str) -> str:
     elif digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     if not 5 <= len(digits) <= 20:
-        raise FieldError("phone", f"{raw!r} is not a phone number")
+        raise FieldError("phone", "customer.bad_phone", value=raw)
     return digits
 
 
 def identity_normalise(kind: str, raw: str) -> str:
     value = (raw or "").strip()
     if not value:
-        raise FieldError(kind, "must not be empty")
+        raise FieldError(kind, "field.empty")
     if kind == IdentityKind.PHONE:
         return phone_normalise(value)
     if kind == IdentityKind.EMAIL:
         if not _EMAIL.match(value):
-            raise FieldError("email", f"{raw!r} is not an e-mail address")
+            raise FieldError("email", "customer.bad_email", value=raw)
         return value.lower()
     if kind == IdentityKind.EXTERNAL:
         if len(value) > 254:
-            raise FieldError("external_id", "must be at most 254 characters")
+            raise FieldError("external_id", "field.too_long", limit=254, got=len(value))
         return value
-    raise FieldError("kind", f"unknown identity kind {kind!r}")
+    raise FieldError("kind", "field.unknown", value=kind, choices=list(IdentityKind.values))

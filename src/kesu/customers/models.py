@@ -24,6 +24,8 @@ class Customer(models.Model):
     created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
         ordering = ["id"]
         indexes = [models.Index(fields=["name"])]
 
@@ -39,6 +41,8 @@ class CustomerIdentity(models.Model):
     value = models.CharField(_("value"), max_length=254)
 
     class Meta:
+        verbose_name = _("customer identity")
+        verbose_name_plural = _("customer identities")
         constraints = [models.UniqueConstraint(fields=["kind", "value"], name="identity_unique_handle")]
         ordering = ["kind", "value"]
 

@@ -6,7 +6,7 @@ merge, note) with increasing timestamps; the events those steps return are exact
 actions write. Complaints, customers, identities and events are then inserted in bulk, a chunk of a
 few thousand complaints per transaction, so 200,000 complaints fit in memory.
 
-What comes out (seed mixes from REQUIREMENTS §1–2):
+What comes out (seed mixes from docs/architecture.md, "What the product promises"):
 
 * categories service attitude 42% / product consultation 28% / handling efficiency 19% /
   solution-compensation 11%; channels phone 36% / chat 31% / email 23% / social 10%;

@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from kesu.complaints.models import Complaint
-from kesu.core.errors import FieldError, NotPermitted
+from kesu.core.errors import FieldError, permission_require
+from kesu.core.messages import given
 from kesu.core.models import User
 from kesu.core.roles import Permission
 from kesu.desk.models import ResponseTemplate, SuggestionFeedback, SuggestionKind, Verdict
@@ -32,10 +33,10 @@ def template_variables(body: str) -> list[str]:
 def template_validate(body: str) -> None:
     """A template text may only use the known variables (the admin checks this on save)."""
     if not (body or "").strip():
-        raise FieldError("body", "is required")
+        raise FieldError("body", "field.required")
     unknown = [name for name in template_variables(body) if name not in VARIABLES]
     if unknown:
-        raise FieldError("body", f"unknown variable {{{unknown[0]}}}; known: {', '.join(VARIABLES)}")
+        raise FieldError("body", "template.unknown_variable", name=f"{{{unknown[0]}}}", known=[f"{{{v}}}" for v in VARIABLES])
 
 
 def template_render(body: str, values: Mapping[str, str]) -> str:
@@ -45,7 +46,7 @@ def template_render(body: str, values: Mapping[str, str]) -> str:
     must not reach the customer as "{custmer_name}")."""
     unknown = [name for name in template_variables(body) if name not in values]
     if unknown:
-        raise FieldError("template", f"unknown variable {{{unknown[0]}}}")
+        raise FieldError("template", "template.broken", name=f"{{{unknown[0]}}}")
     return _VARIABLE.sub(lambda match: str(values[match.group(1)]), body)
 
 
@@ -86,10 +87,10 @@ def template_resolve(template_id: str | int | None) -> ResponseTemplate | None:
     try:
         pk = int(template_id)
     except (TypeError, ValueError):
-        raise FieldError("template", f"no template {template_id!r}") from None
+        raise FieldError("template", "template.unknown", value=given(template_id)) from None
     template = ResponseTemplate.objects.filter(pk=pk, active=True).first()
     if template is None:
-        raise FieldError("template", f"no template {template_id!r}")
+        raise FieldError("template", "template.unknown", value=given(template_id))
     return template
 
 
@@ -115,24 +116,24 @@ def suggestion_feedback_record(*, complaint: Complaint, by: User | None, kind: s
     from kesu.knowledge.models import Article, ArticleStatus
 
     if by is not None and not by.can(Permission.COMPLAINT_HANDLE):
-        raise NotPermitted(f"role {by.role} may not {Permission.COMPLAINT_HANDLE}")
+        permission_require(by, Permission.COMPLAINT_HANDLE)
     if kind not in SuggestionKind.values:
-        raise FieldError("kind", f"unknown kind {kind!r}; choose one of {', '.join(SuggestionKind.values)}")
+        raise FieldError("kind", "field.unknown", value=given(kind), choices=list(SuggestionKind.values))
     if verdict not in Verdict.values:
-        raise FieldError("verdict", f"unknown verdict {verdict!r}; choose one of {', '.join(Verdict.values)}")
+        raise FieldError("verdict", "field.unknown", value=given(verdict), choices=list(Verdict.values))
     try:
         pk = int(target_id)
     except (TypeError, ValueError):
-        raise FieldError("target", f"no {kind} {target_id!r}") from None
+        raise FieldError("target", "suggestion.unknown", value=given(target_id)) from None
     article = similar = None
     if kind == SuggestionKind.ARTICLE:
         article = Article.objects.filter(pk=pk, status=ArticleStatus.PUBLISHED).first()
         if article is None:
-            raise FieldError("target", f"no article {pk}")  # drafts are not suggested
+            raise FieldError("target", "knowledge.unknown", value=pk)  # drafts are not suggested
     else:
         similar = Complaint.objects.filter(pk=pk).exclude(pk=complaint.pk).first()
         if similar is None:
-            raise FieldError("target", f"no complaint {pk}")
+            raise FieldError("target", "complaint.not_found", value=pk)
     with transaction.atomic():
         earlier = SuggestionFeedback.objects.filter(
             complaint=complaint, by=by, kind=kind, article=article, similar=similar, verdict=verdict

@@ -1,4 +1,4 @@
-"""The default response templates: one per severity × service type (REQUIREMENTS §5), in Chinese
+"""The default response templates: one per severity × service type (docs/architecture.md, "Handling tools"), in Chinese
 and English. Seeded by a data migration; afterwards the management layer edits them in the admin."""
 
 from __future__ import annotations
@@ -119,8 +119,10 @@ DEFAULT_TEMPLATES: tuple[tuple[str, str, str, str, str, str], ...] = (
 def templates_seed(template_model, *, now: datetime) -> None:
     """Create the default templates where the centre has none for that cell and language."""
     for severity, service_type, zh_name, zh_body, en_name, en_body in DEFAULT_TEMPLATES:
-        for language, name, body in (("zh-hans", zh_name, zh_body), ("en", en_name, en_body)):
+        for language, body in (("zh-hans", zh_body), ("en", en_body)):
+            fields = {field.name for field in template_model._meta.get_fields()}
+            names = {"name_en": en_name} if "name_en" in fields else {}  # older migrations: no name_en yet
             template_model.objects.get_or_create(
-                language=language, severity=severity, service_type=service_type, name=name,
-                defaults={"body": body, "updated_at": now},
+                language=language, severity=severity, service_type=service_type, name=zh_name,
+                defaults={"body": body, "updated_at": now, **names},
             )

@@ -20,6 +20,6 @@ class ReplyForm(DomainForm):
         """Fill the template select from rows in hand (no query of its own)."""
         first = templates[0].language if templates else ""
         self.fields["template"].widget.choices = [("", _("(no template: write freely)"))] + [
-            (str(t.pk), t.name if t.language == first else f"{t.name} · {t.get_language_display()}")
+            (str(t.pk), t.display_name if t.language == first else f"{t.display_name} · {t.get_language_display()}")
             for t in templates
         ]

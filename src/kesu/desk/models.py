@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.models import Complaint, ServiceType, Severity
+from kesu.core.messages import localized
 
 
 class TemplateLanguage(models.TextChoices):
@@ -15,13 +16,14 @@ class TemplateLanguage(models.TextChoices):
 
 
 class ResponseTemplate(models.Model):
-    """A reply text for a severity × service type (REQUIREMENTS §5), with {variables} the desk fills.
+    """A reply text for a severity × service type (docs/architecture.md, "Handling tools"), with {variables} the desk fills.
 
     An empty severity or service type matches any. Kept by the management layer (admin); the desk
     counts each reply sent with it.
     """
 
     name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
     language = models.CharField(
         _("language"), max_length=16, choices=TemplateLanguage.choices, default=TemplateLanguage.ZH_HANS
     )
@@ -44,10 +46,17 @@ class ResponseTemplate(models.Model):
     )
 
     class Meta:
+        verbose_name = _("response template")
+        verbose_name_plural = _("response templates")
         ordering = ["language", "severity", "service_type", "name", "id"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language."""
+        return localized(self.name, self.name_en)
 
 
 class SuggestionKind(models.TextChoices):
@@ -74,6 +83,8 @@ class SuggestionFeedback(models.Model):
     at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("suggestion feedback")
+        verbose_name_plural = _("suggestion feedback")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["complaint", "kind"], name="feedback_complaint_kind")]
         # one verdict per person, complaint and suggestion, even when two clicks race

@@ -24,7 +24,6 @@ from kesu.desk.actions import (
 )
 from kesu.desk.forms import ReplyForm
 from kesu.desk.panels import resolution_due
-from kesu.desk.text import desk_message
 from kesu.sla.selectors import complaint_clocks
 from kesu.web.responses import forbidden
 
@@ -46,7 +45,7 @@ def reply_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
             complaint=complaint, by=request.user, text=data.get("text", ""), now=clock_now(), template=template
         )
     except FieldError as error:
-        form.add_domain_error(FieldError(error.field if error.field != "to" else "text", desk_message(error.message)))
+        form.add_domain_error(FieldError(error.field if error.field != "to" else "text", error.code, **error.params))
         return _detail_page(request, complaint_id, reply_form=form, status=422)
     except InvalidTransition:
         refused = _("This complaint was merged into another one: reply on the primary complaint.")
@@ -84,7 +83,7 @@ def template_preview_view(request: HttpRequest, complaint_id: int) -> HttpRespon
             context["text"] = template_render(template.body, values)
             context["template"] = template
     except FieldError as error:
-        context["error"] = desk_message(error.message)
+        context["error"] = error.message
     return render(request, "web/_desk_preview.html", context, status=422 if context["error"] else 200)
 
 
@@ -103,7 +102,7 @@ def suggestion_feedback_view(request: HttpRequest, complaint_id: int) -> HttpRes
             verdict=request.POST.get("verdict", ""), now=clock_now(),
         )
     except FieldError as error:
-        return HttpResponse(desk_message(error.message), status=422)
+        return HttpResponse(error.message, status=422)
     except NotPermitted:
         return forbidden(request, _("Your role may not do this."))
     target_id = feedback.article_id or feedback.similar_id

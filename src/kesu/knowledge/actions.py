@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import F
 
 from kesu.complaints.models import Category
-from kesu.core.errors import FieldError, FieldErrors, NotPermitted
+from kesu.core.errors import FieldError, FieldErrors, raise_not_permitted
+from kesu.core.messages import given
 from kesu.core.models import User
 from kesu.core.roles import Permission
 from kesu.knowledge.models import Article, ArticleStatus, ArticleVersion
@@ -24,11 +25,11 @@ def _string_list(field: str, value: Any, errors: list[FieldError]) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        errors.append(FieldError(field, "must be a list of strings"))
+        errors.append(FieldError(field, "field.not_list", got=given(value)))
         return []
     cleaned = [v.strip() for v in value if v.strip()]
     if len(cleaned) > LIST_MAX:
-        errors.append(FieldError(field, f"at most {LIST_MAX} entries"))
+        errors.append(FieldError(field, "field.list_too_long", limit=LIST_MAX))
     return cleaned
 
 
@@ -41,7 +42,7 @@ def _category(value: Any, errors: list[FieldError]) -> Category | None:
         found = Category.objects.filter(code=value).first()
         if found is not None:
             return found
-    errors.append(FieldError("category", f"no category {value!r}"))
+    errors.append(FieldError("category", "category.unknown", value=given(value)))
     return None
 
 
@@ -53,23 +54,23 @@ def article_validate(
     errors: list[FieldError] = []
     title = title.strip() if isinstance(title, str) else title
     if not isinstance(title, str) or not title:
-        errors.append(FieldError("title", "is required"))
+        errors.append(FieldError("title", "field.required"))
     elif len(title) > TITLE_MAX:
-        errors.append(FieldError("title", f"at most {TITLE_MAX} characters"))
+        errors.append(FieldError("title", "field.too_long", limit=TITLE_MAX, got=len(title)))
     if body is None:
         body = ""
     if not isinstance(body, str):
-        errors.append(FieldError("body", "must be text"))
+        errors.append(FieldError("body", "field.not_text", got=given(body)))
     steps = _string_list("steps", steps, errors)
     tags = list(dict.fromkeys(_string_list("tags", tags, errors)))
     products = list(dict.fromkeys(_string_list("products", products, errors)))
     category_obj = _category(category, errors)
     if not isinstance(public, bool):
-        errors.append(FieldError("public", "must be true or false"))
+        errors.append(FieldError("public", "field.not_boolean", got=given(public)))
     if status not in ArticleStatus.values:
-        errors.append(FieldError("status", f"must be one of {', '.join(ArticleStatus.values)}"))
+        errors.append(FieldError("status", "field.choice", choices=list(ArticleStatus.values), got=given(status)))
     if isinstance(body, str) and not body.strip() and not steps:
-        errors.append(FieldError("body", "an article needs a body or steps"))
+        errors.append(FieldError("body", "knowledge.empty_article"))
     if errors:
         raise errors[0] if len(errors) == 1 else FieldErrors(errors)
     return {"title": title, "body": body, "steps": steps, "category": category_obj, "tags": tags,
@@ -84,7 +85,7 @@ def article_save(
     """Create (``article`` None) or change an article; every save is a new version, kept in
     ``ArticleVersion``. ``category`` is a Category or its code. Needs ``knowledge.manage``."""
     if by is None or not (by.can(Permission.KNOWLEDGE_MANAGE) or (by.is_active and by.is_superuser)):
-        raise NotPermitted(f"role {getattr(by, 'role', None)} may not {Permission.KNOWLEDGE_MANAGE}")
+        raise_not_permitted(by, f"permission.{Permission.KNOWLEDGE_MANAGE}")
     cleaned = article_validate(title=title, body=body, steps=steps, category=category, tags=tags,
                                products=products, public=public, status=status)
     title, body, steps = cleaned["title"], cleaned["body"], cleaned["steps"]
@@ -114,6 +115,6 @@ def article_used(*, article: Article, by: User | None, now: datetime) -> None:
 def article_feedback(*, article: Article, helpful: Any, by: User | None, now: datetime) -> None:
     """One "was this helpful" answer."""
     if not isinstance(helpful, bool):
-        raise FieldError("helpful", "must be true or false")
+        raise FieldError("helpful", "field.not_boolean", got=given(helpful))
     counter = "helpful_count" if helpful else "not_helpful_count"
     Article.objects.filter(pk=article.pk).update(**{counter: F(counter) + 1})

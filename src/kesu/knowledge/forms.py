@@ -8,9 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.models import Category
-from kesu.core.errors import FieldError
+from kesu.core.forms import DomainForm
 from kesu.knowledge.models import ArticleStatus
-from kesu.knowledge.wording import knowledge_message
 
 _SEPARATORS = re.compile(r"[,，、;；\n]+")
 
@@ -27,7 +26,7 @@ def category_choices() -> list[tuple[str, str]]:
     ]
 
 
-class ArticleForm(forms.Form):
+class ArticleForm(DomainForm):
     title = forms.CharField(label=_("Title"), required=False)
     category = forms.CharField(label=_("Category"), required=False, widget=forms.Select())
     status = forms.ChoiceField(label=_("Status"), choices=ArticleStatus.choices, initial=ArticleStatus.PUBLISHED)
@@ -62,10 +61,4 @@ class ArticleForm(forms.Form):
             "public": bool(data.get("public")),
         }
 
-    def add_domain_error(self, error: FieldError) -> None:
-        self.is_valid()
-        for field, message in error.errors:
-            name = field if field in self.fields else None
-            self.add_error(name, knowledge_message(message))
-            if name:
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
+

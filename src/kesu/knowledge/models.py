@@ -41,6 +41,8 @@ class Article(models.Model):
     )
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["-use_count", "id"]
         indexes = [models.Index(fields=["-use_count", "id"], name="article_top")]
 
@@ -60,6 +62,8 @@ class ArticleVersion(models.Model):
     )
 
     class Meta:
+        verbose_name = _("article version")
+        verbose_name_plural = _("article versions")
         ordering = ["article", "version"]
         constraints = [models.UniqueConstraint(fields=["article", "version"], name="article_version_unique")]
 

@@ -20,7 +20,6 @@ from kesu.knowledge.forms import ArticleForm
 from kesu.knowledge.models import Article
 from kesu.knowledge.search import article_search
 from kesu.knowledge.selectors import article_detail, articles_top
-from kesu.knowledge.wording import knowledge_message
 from kesu.web.responses import forbidden, htmx_partial
 
 RESULTS_MAX = 50
@@ -145,7 +144,7 @@ def article_status_view(request: HttpRequest, article_id: int) -> HttpResponse:
             public=article.public, status=request.POST.get("status", ""),
         )
     except FieldError as error:
-        messages.error(request, knowledge_message(error.message))
+        messages.error(request, error.message)
         return redirect("knowledge:detail", article_id=article.pk)
     messages.success(request, _("Now %(status)s (version %(version)s).") % {
         "status": saved.get_status_display(), "version": saved.version})

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from kesu.core.errors import FieldError, NotPermitted
+from kesu.core.messages import Message
 from kesu.core.models import User
 from kesu.notifications.models import ContactPoint, Delivery, DeliveryChannel, Notification
 from kesu.notifications.worktime import WorkingTime
@@ -42,21 +44,25 @@ def channels_for(user: User, contact: ContactPoint | None) -> list[str]:
     return channels
 
 
-def _text_check(kind: str, title: str, key: str) -> None:
+def _text_check(kind: str, key: str) -> None:
     if not kind or len(kind) > 32:
-        raise FieldError("kind", "must be 1 to 32 characters")
-    if not title.strip() or len(title) > 200:
-        raise FieldError("title", "must be 1 to 200 characters")
+        raise FieldError("kind", "field.length", low=1, high=32)
     if not key or len(key) > 200:
-        raise FieldError("key", "must be 1 to 200 characters")
+        raise FieldError("key", "field.length", low=1, high=200)
+
+
+def _body_messages(body: Message | Sequence[Message] | None) -> list[Message]:
+    if body is None:
+        return []
+    return [body] if isinstance(body, Message) else list(body)
 
 
 def notify(
     *,
     recipients: Iterable[User | None],
     kind: str,
-    title: str,
-    body: str,
+    title: Message,
+    body: Message | Sequence[Message] | None = None,
     key: str,
     now: datetime,
     complaint=None,
@@ -67,9 +73,16 @@ def notify(
     A recipient who got a notification with the same ``key`` within the decay period
     (``KESU_NOTIFY_DECAY_MINUTES``) is skipped. Email and SMS wait for the recipient's next working
     time unless ``urgent`` (red channel); they are sent by jobs after the transaction commits.
+    The title and body are message ids with parameters (``Message``), rendered in each reader's
+    language when shown; a person's own words go in as ``Message("notification.text", text=…)``.
     Returns the notifications created.
     """
-    _text_check(kind, title, key)
+    _text_check(kind, key)
+    lines = _body_messages(body)
+    title_data, body_data = title.as_data(), [line.as_data() for line in lines]
+    with translation.override(settings.LANGUAGE_CODE):  # the stored wording: the centre's language
+        title_text = str(title)[:200]
+        body_text = "\n".join(str(line) for line in lines)
     people: dict[int, User] = {}
     for user in recipients:
         if user is not None and user.is_active and user.pk not in people:
@@ -92,8 +105,8 @@ def notify(
         created = Notification.objects.bulk_create(
             [
                 Notification(
-                    recipient=user, complaint=complaint, kind=kind, title=title, body=body, key=key,
-                    urgent=urgent, created_at=now,
+                    recipient=user, complaint=complaint, kind=kind, title=title_text, body=body_text,
+                    title_message=title_data, body_message=body_data, key=key, urgent=urgent, created_at=now,
                 )
                 for user in fresh
             ]
@@ -132,7 +145,7 @@ def _enqueue(plan: list[tuple[int, datetime]]) -> None:
 def notification_read(*, notification: Notification, by: User, now: datetime) -> Notification:
     """Mark one of ``by``'s notifications read (reading it again keeps the first time)."""
     if notification.recipient_id != by.pk:
-        raise NotPermitted("a notification can be marked read only by its recipient")
+        raise NotPermitted("notification.not_yours")
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
         notification.read_at = now
@@ -156,7 +169,7 @@ def contact_point_set(
     if phone is not None:
         phone = re.sub(r"[\s-]", "", phone)
         if phone and not PHONE.match(phone):
-            raise FieldError("phone", "must be 5 to 19 digits, optionally starting with +")
+            raise FieldError("phone", "notification.phone")
     with transaction.atomic():
         contact, _created = ContactPoint.objects.select_for_update().get_or_create(
             user=user, defaults={"updated_at": now}

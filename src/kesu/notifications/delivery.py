@@ -14,8 +14,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import F
+from django.utils import translation
 
+from kesu.core.messages import Message
 from kesu.core.retry import MAX_ATTEMPTS, backoff
 from kesu.notifications.actions import sms_configured
 from kesu.notifications.models import ContactPoint, Delivery, DeliveryChannel, DeliveryState
@@ -71,15 +74,17 @@ def _skip_reason(delivery: Delivery) -> str:
 
 def _email_body(delivery: Delivery) -> str:
     notification = delivery.notification
-    lines = [notification.body] if notification.body else []
+    body = notification.body_text
+    lines = [body] if body else []
     if notification.complaint is not None:
-        lines.append(f"Complaint {notification.complaint.number}")
+        lines.append(str(Message("notice.complaint", number=notification.complaint.number)))
     return "\n\n".join(lines)
 
 
 def _sms_payload(delivery: Delivery, now: datetime) -> dict:
     notification = delivery.notification
-    text = notification.title if not notification.body else f"{notification.title}\n{notification.body}"
+    title, body = notification.title_text, notification.body_text
+    text = title if not body else f"{title}\n{body}"
     return {
         "to": notification.recipient.contact_point.phone,
         "text": text[:SMS_TEXT_LIMIT],
@@ -93,9 +98,15 @@ def _sms_payload(delivery: Delivery, now: datetime) -> dict:
 
 
 def _send(delivery: Delivery, now: datetime) -> None:
+    # outside the app a notice is worded in the centre's language (a job has no reader's language)
+    with translation.override(settings.LANGUAGE_CODE):
+        _send_worded(delivery, now)
+
+
+def _send_worded(delivery: Delivery, now: datetime) -> None:
     notification = delivery.notification
     if delivery.channel == DeliveryChannel.EMAIL:
-        email_send(to=notification.recipient.email, subject=notification.title, body=_email_body(delivery))
+        email_send(to=notification.recipient.email, subject=notification.title_text, body=_email_body(delivery))
     else:
         sms_send(payload=_sms_payload(delivery, now), delivery_id=delivery.pk)
 

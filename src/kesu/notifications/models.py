@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kesu.core.messages import message_render
+
 
 class Notification(models.Model):
     """One notice to one person. It is shown in the app at once; email and SMS follow as deliveries."""
@@ -17,8 +19,13 @@ class Notification(models.Model):
         "complaints.Complaint", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
     kind = models.SlugField(_("kind"), max_length=32)
+    # the title and body as message ids with parameters, rendered in the reader's language when shown
+    # (title_text / body_text); title and body keep the wording in the centre's language when written
+    # (the admin's search, and rows written before message ids)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
+    title_message = models.JSONField(_("title (message id)"), default=dict, blank=True)
+    body_message = models.JSONField(_("body (message ids)"), default=list, blank=True)
     # chosen by the caller, e.g. "sla:42:resolution:breached:2"; the same key to the same person is
     # not repeated within the decay period
     key = models.CharField(_("key"), max_length=200)
@@ -27,6 +34,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notif_recipient_read"),
@@ -36,6 +45,20 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} → {self.recipient}"
+
+    @property
+    def title_text(self) -> str:
+        """The title in the active language."""
+        if self.title_message:
+            return message_render(self.title_message["code"], self.title_message.get("params"))
+        return self.title
+
+    @property
+    def body_text(self) -> str:
+        """The body in the active language (one line per message)."""
+        if self.body_message:
+            return "\n".join(message_render(m["code"], m.get("params")) for m in self.body_message)
+        return self.body
 
 
 class DeliveryChannel(models.TextChoices):
@@ -68,7 +91,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = _("deliveries")
+        verbose_name = _("outside delivery")
+        verbose_name_plural = _("outside deliveries")
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
 
     def __str__(self) -> str:
@@ -90,3 +114,9 @@ class ContactPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.phone or '—'}"
+
+    class Meta:
+        verbose_name = _("contact point")
+        verbose_name_plural = _("contact points")
+
+

@@ -43,8 +43,8 @@ class RateLimited(DomainError):
 
     def __init__(self, *, limit: int, retry_after: timedelta, what: str = "complaints") -> None:
         minutes = max(1, int(retry_after.total_seconds() // 60) + (1 if retry_after.total_seconds() % 60 else 0))
-        where = "from one address" if what == "complaints" else "on one complaint"
-        super().__init__(f"at most {limit} {what} per hour may be sent {where}; try again in {minutes} minutes")
+        code = "portal.rate_limited" if what == "complaints" else "portal.rate_limited_messages"
+        super().__init__(code, limit=limit, minutes=minutes)
         self.what = what
         self.limit = limit
         self.retry_after = retry_after
@@ -121,9 +121,9 @@ def _own_checks(form: PortalComplaint, upload: UploadedFile | None) -> list[Fiel
     file kesu accepts."""
     errors: list[FieldError] = []
     if not form.phone.strip() and not form.email.strip():
-        errors.append(FieldError("phone", "give a phone number or an e-mail address, so that we can reach you"))
+        errors.append(FieldError("phone", "portal.no_contact"))
     if len(form.name.strip()) > MAX_NAME:
-        errors.append(FieldError("name", f"must be at most {MAX_NAME} characters (got {len(form.name.strip())})"))
+        errors.append(FieldError("name", "field.too_long", limit=MAX_NAME, got=len(form.name.strip())))
     try:
         _upload_check(upload)
     except FieldError as error:
@@ -193,9 +193,9 @@ def portal_complaint_submit(
 def _text(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise FieldError("text", "is required")
+        raise FieldError("text", "field.required")
     if len(text) > MAX_MESSAGE:
-        raise FieldError("text", f"must be at most {MAX_MESSAGE} characters (got {len(text)})")
+        raise FieldError("text", "field.too_long", limit=MAX_MESSAGE, got=len(text))
     return text
 
 

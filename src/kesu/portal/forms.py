@@ -2,43 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kesu.complaints.models import Category
-from kesu.core.errors import FieldError
+from kesu.core.forms import DomainForm
 from kesu.portal.actions import PortalComplaint
-from kesu.web.domain_text import domain_message
-from kesu.web.forms import DomainForm
-
-_PORTAL_RULES = [
-    (
-        re.compile(r"give a phone number or an e-mail address, so that we can reach you"),
-        lambda g: _("Enter a phone number or an e-mail address, so that we can reach you."),
-    ),
-]
-
-
-def portal_message(message: str) -> str:
-    """The customer's-language wording of a domain message (the portal's own, then the staff UI's)."""
-    for pattern, say in _PORTAL_RULES:
-        if pattern.fullmatch(message):
-            return say({})
-    return domain_message(message)
 
 
 class PortalForm(DomainForm):
-    def add_domain_error(self, error: FieldError) -> None:
-        self.is_valid()
-        for field, message in error.errors:
-            name = self.domain_fields.get(field, field)
-            name = name if name in self.fields else None
-            self.add_error(name, portal_message(message))
-            if name:
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
+    """The portal's forms show the actions' errors as the staff pages do."""
 
 
 def _text(label, *, input_type: str = "text", **attrs) -> forms.CharField:

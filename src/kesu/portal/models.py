@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.models import Complaint
 
@@ -20,6 +21,8 @@ class TrackingLink(models.Model):
     last_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("tracking link")
+        verbose_name_plural = _("tracking links")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -40,11 +43,15 @@ class PortalSender(models.Model):
     def __str__(self) -> str:
         return f"{self.address_digest[:8]}…"
 
+    class Meta:
+        verbose_name = _("portal sender")
+        verbose_name_plural = _("portal senders")
+
 
 class PortalSubmission(models.Model):
     """One complaint sent through the portal form, for the per-address rate limit.
 
-    The address is kept as a keyed digest, not in clear (personal data, REQUIREMENTS §10); rows
+    The address is kept as a keyed digest, not in clear (personal data, docs/architecture.md, "The customer side"); rows
     older than the limit's window are deleted as new ones come in.
     """
 
@@ -53,6 +60,8 @@ class PortalSubmission(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
+        verbose_name = _("portal submission")
+        verbose_name_plural = _("portal submissions")
         indexes = [
             models.Index(fields=["address_digest", "at"], name="portal_submission_address_at"),
             models.Index(fields=["at"], name="portal_submission_at"),

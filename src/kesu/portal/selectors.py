@@ -1,6 +1,6 @@
 """What the customer portal reads: the link behind a token, and the customer's view of a complaint.
 
-What a customer sees (REQUIREMENTS §10, transparency without exposing the centre's inside):
+What a customer sees (docs/architecture.md, "The customer side": transparency without exposing the centre's inside):
 - the number, a status in plain words, and when the next step is expected;
 - the public part of the timeline: received, being handled, "we asked you for …" with its reason,
   resumed, resolved with the resolution, closed, reopened, combined with another complaint, their

@@ -20,6 +20,7 @@ from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import SORTS
 from kesu.complaints.transitions import complaint_transition
 from kesu.core.errors import DomainError, FieldError, InvalidTransition, NotPermitted
+from kesu.core.messages import given
 from kesu.core.models import User
 from kesu.queues.definitions import QUEUES
 from kesu.queues.models import SavedView
@@ -41,35 +42,35 @@ def view_query(query: str) -> str:
     """``query`` (a list's query string) reduced to the list's own parameters, in a fixed order (a
     repeated one by its last value, as the form reads it);
     an unknown queue or sort is a ``FieldError`` on ``query``."""
-    given = QueryDict(query.lstrip("?"))
-    kept = [(name, value.strip()) for name in VIEW_PARAMETERS for value in given.getlist(name)[-1:] if value.strip()]
+    asked = QueryDict(query.lstrip("?"))
+    kept = [(name, value.strip()) for name in VIEW_PARAMETERS for value in asked.getlist(name)[-1:] if value.strip()]
     values = dict(kept)
     if values.get("queue", "") not in ("", *QUEUES):
-        raise FieldError("query", f"unknown queue {values['queue']}; choose one of {', '.join(QUEUES)}")
+        raise FieldError("query", "field.unknown", value=given(values["queue"]), choices=list(QUEUES))
     if values.get("sort", "") not in ("", *SORTS):
-        raise FieldError("query", f"unknown sort {values['sort']}; choose one of {', '.join(SORTS)}")
+        raise FieldError("query", "field.unknown", value=given(values["sort"]), choices=list(SORTS))
     encoded = urlencode(kept)
     if len(encoded) > QUERY_LIMIT:
-        raise FieldError("query", f"must be at most {QUERY_LIMIT} characters (got {len(encoded)})")
+        raise FieldError("query", "field.too_long", limit=QUERY_LIMIT, got=len(encoded))
     return encoded
 
 
 def saved_view_create(*, owner: User, name: str, query: str, now: datetime) -> SavedView:
     name = (name or "").strip()
     if not name:
-        raise FieldError("name", "is required")
+        raise FieldError("name", "field.required")
     if len(name) > NAME_LIMIT:
-        raise FieldError("name", f"must be at most {NAME_LIMIT} characters (got {len(name)})")
+        raise FieldError("name", "field.too_long", limit=NAME_LIMIT, got=len(name))
     query = view_query(query or "")
     if SavedView.objects.filter(owner=owner, name=name).exists():
-        raise FieldError("name", f"you already have a view named “{name}”")
+        raise FieldError("name", "view.exists", name=name)
     if SavedView.objects.filter(owner=owner).count() >= VIEWS_PER_USER:
-        raise FieldError("name", f"at most {VIEWS_PER_USER} saved views per user; delete one first")
+        raise FieldError("name", "view.too_many", limit=VIEWS_PER_USER)
     try:
         with transaction.atomic():
             return SavedView.objects.create(owner=owner, name=name, query=query, created_at=now)
     except IntegrityError:  # the same name saved at the same moment in another tab
-        raise FieldError("name", f"you already have a view named “{name}”") from None
+        raise FieldError("name", "view.exists", name=name) from None
 
 
 def saved_view_delete(*, owner: User, view_id: int) -> bool:
@@ -93,24 +94,24 @@ class BulkOutcome:
 def _bulk_check(*, ids: Sequence[int], action: str, assignee: str, group: str, reason: str) -> None:
     """What is wrong for every complaint alike is said once, before any is touched."""
     if not action:
-        raise FieldError("action", "is required")
+        raise FieldError("action", "field.required")
     if action not in BULK_ACTIONS:
-        raise FieldError("action", f"unknown action {action}; choose one of {', '.join(BULK_ACTIONS)}")
+        raise FieldError("action", "field.unknown", value=given(action), choices=list(BULK_ACTIONS))
     if not ids:
-        raise FieldError("ids", "choose at least one complaint")
+        raise FieldError("ids", "bulk.none_chosen")
     if len(ids) > BULK_LIMIT:
-        raise FieldError("ids", f"at most {BULK_LIMIT} complaints at once (got {len(ids)})")
+        raise FieldError("ids", "bulk.too_many", limit=BULK_LIMIT, got=len(ids))
     if action == "assign":
         if not assignee.strip():
-            raise FieldError("assignee", "is required")
+            raise FieldError("assignee", "field.required")
         if not User.objects.filter(username=assignee.strip(), is_active=True).exists():
-            raise FieldError("assignee", f"no active user {assignee.strip()!r}")
+            raise FieldError("assignee", "user.unknown", user=assignee.strip())
     if action == "transfer":
         if not group.strip():
-            raise FieldError("group", "is required")
+            raise FieldError("group", "field.required")
         group_resolve(group.strip())  # an unknown group is named once, not per complaint
         if not reason.strip():
-            raise FieldError("reason", "is required")
+            raise FieldError("reason", "field.required")
 
 
 def complaints_bulk(
@@ -134,7 +135,7 @@ def complaints_bulk(
     for pk in ids:
         complaint = found.get(pk)
         if complaint is None:
-            outcomes.append(BulkOutcome(pk, f"#{pk}", action, FieldError("ids", "no such complaint")))
+            outcomes.append(BulkOutcome(pk, f"#{pk}", action, FieldError("ids", "complaint.no_such")))
             continue
         try:
             with transaction.atomic():

@@ -5,11 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kesu.core.errors import FieldError
+from kesu.complaints.messages import ACTION_LABELS
+from kesu.core.forms import DomainForm
 from kesu.queues.actions import BULK_ACTIONS
-from kesu.queues.text import queue_message
-from kesu.web.domain_text import ACTION_LABELS
-from kesu.web.forms import DomainForm
 
 
 class SavedViewForm(DomainForm):
@@ -18,13 +16,9 @@ class SavedViewForm(DomainForm):
     )
     query = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def add_domain_error(self, error: FieldError) -> None:
-        self.is_valid()
-        for field, message in error.errors:
-            # the query is hidden: its error is shown next to the name
-            name = field if field in self.fields and field != "query" else "name"
-            self.add_error(name, queue_message(message))
-            self.fields[name].widget.attrs["aria-invalid"] = "true"
+    def domain_field(self, field: str) -> str:
+        # the query is hidden: its error is shown next to the name
+        return field if field in self.fields and field != "query" else "name"
 
 
 class BulkForm(forms.Form):

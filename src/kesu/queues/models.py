@@ -15,6 +15,8 @@ class SavedView(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
         ordering = ["name", "id"]
         constraints = [models.UniqueConstraint(fields=["owner", "name"], name="saved_view_unique_name")]
 

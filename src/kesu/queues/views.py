@@ -11,13 +11,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kesu.complaints.messages import ACTION_LABELS
 from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError
 from kesu.core.roles import Permission
-from kesu.queues.actions import complaints_bulk, saved_view_create, saved_view_delete, view_query
+from kesu.queues.actions import BulkOutcome, complaints_bulk, saved_view_create, saved_view_delete, view_query
 from kesu.queues.forms import BulkForm, SavedViewForm
 from kesu.queues.page import list_context
-from kesu.queues.text import field_message, outcome_refused, outcomes_done
 from kesu.web.forms import ComplaintFilterForm
 from kesu.web.responses import forbidden
 from kesu.web.views import LIST_EMOTION_THRESHOLD
@@ -83,6 +83,29 @@ def saved_view_delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
     return redirect(_back(request, _list_url()))
 
 
+def _field_message(error: FieldError) -> str:
+    """A bulk form's error with the field it names ("Assignee: This field is required.")."""
+    labels = {"assignee": _("Assignee"), "group": _("Group"), "reason": _("Reason"), "action": _("Bulk action")}
+    label = labels.get(error.field, "")
+    return f"{label}: {error.message}" if label else error.message
+
+
+def _outcome_refused(outcome: BulkOutcome) -> str:
+    """Why one complaint of a bulk action was refused, in the user's language."""
+    error = outcome.error
+    reason = _field_message(error) if isinstance(error, FieldError) else str(error)
+    return f"{outcome.number}: {reason}"
+
+
+def _outcomes_done(outcomes: list[BulkOutcome]) -> str:
+    """One line for what was done: the action and the complaints' numbers."""
+    done = [outcome.number for outcome in outcomes if outcome.ok]
+    action = ACTION_LABELS[outcomes[0].action] if outcomes else ""
+    return _("%(action)s done for %(count)s: %(numbers)s.") % {
+        "action": action, "count": len(done), "numbers": ", ".join(done)
+    }
+
+
 @login_required
 @require_POST
 def bulk_view(request: HttpRequest) -> HttpResponse:
@@ -98,11 +121,11 @@ def bulk_view(request: HttpRequest) -> HttpResponse:
             assignee=data.get("assignee", ""), group=data.get("group", ""), reason=data.get("reason", ""),
         )
     except FieldError as error:
-        messages.error(request, field_message(error))
+        messages.error(request, _field_message(error))
         return redirect(back)
     if any(outcome.ok for outcome in outcomes):
-        messages.success(request, outcomes_done(outcomes))
-    refused = [outcome_refused(outcome) for outcome in outcomes if not outcome.ok]
+        messages.success(request, _outcomes_done(outcomes))
+    refused = [_outcome_refused(outcome) for outcome in outcomes if not outcome.ok]
     if refused:  # one alert, a line per complaint (queues.css keeps the lines)
         header = _("Not done for %(count)s:") % {"count": len(refused)}
         messages.error(request, "\n".join([header, *refused]), extra_tags="bulk-report")

@@ -1,7 +1,7 @@
 """Writers of routing: route a new complaint, hand out waiting ones, edit rules and group routing.
 
-``complaint_route`` runs inside ``complaint_create``'s transaction, right after triage (DESIGN rule
-6: triage suggests, rules decide). Locks, always in this order so routings never deadlock:
+``complaint_route`` runs inside ``complaint_create``'s transaction, right after triage
+(docs/architecture.md, "Triage suggests, rules decide"). Locks, always in this order so routings never deadlock:
 
 1. the group's ``GroupRouting`` row — one routing per group at a time (and its round-robin cursor);
 2. the group's handler profiles, in id order — a handler's load is counted only after their row
@@ -21,7 +21,8 @@ from django.db import transaction
 from kesu.channels.webhooks_out import webhook_status_changed
 from kesu.complaints import lifecycle
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, Status
-from kesu.core.errors import FieldError, FieldErrors, NotPermitted
+from kesu.core.errors import FieldError, FieldErrors, permission_require, raise_not_permitted
+from kesu.core.messages import Message, given
 from kesu.core.models import Group, User
 from kesu.core.roles import Permission
 from kesu.routing.assignment import (
@@ -57,7 +58,7 @@ class RoutingResult:
     group: Group | None
     assignee: User | None
     outcome: str  # assigned | no_handler_free | no_senior_free | no_handlers | manual | no_group | not_routed | error
-    reason: str
+    reason: dict[str, Any]  # a message id and its parameters ({"code", "params"}), worded when shown
     event: ComplaintEvent | None = None
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -70,7 +71,7 @@ def _group_ref(group: Group | None) -> dict[str, Any] | None:
     return {"id": group.pk, "code": group.code, "name": group.name} if group else None
 
 
-def _senior_reasons(complaint: Complaint) -> list[str]:
+def _senior_reasons(complaint: Complaint) -> list[dict[str, Any]]:
     return senior_reasons(
         emotion=complaint.emotion, threshold=triage_context().emotion_threshold, repeat_count=complaint.repeat_count,
         tier=complaint.customer.tier, needs_senior=complaint.needs_senior,
@@ -116,12 +117,13 @@ def complaint_route(complaint: Complaint, *, now: datetime) -> RoutingResult:
         logger.exception("routing of %s failed", complaint.number)
         for name, value in saved.items():
             setattr(complaint, name, value)
-        data = {"error": f"{type(error).__name__}: {error}", "outcome": "error"}
+        data = {"error": f"{type(error).__name__}: {error}", "outcome": "error",
+                "reason": Message("routing.outcome.error", error=type(error).__name__).as_data()}
         event = ComplaintEvent(complaint=complaint, kind=EventKind.ROUTED, at=now, from_status=complaint.status,
                                to_status=complaint.status, data=data)
         event.save()
         return RoutingResult(group=complaint.group, assignee=complaint.assignee, outcome="error",
-                             reason=data["error"], event=event, data=data)
+                             reason=data["reason"], event=event, data=data)
 
 
 def _group_and_routing(complaint: Complaint, code: str, *, intake: bool) -> tuple[Group | None, GroupRouting | None]:
@@ -141,7 +143,7 @@ def _route(complaint: Complaint, *, now: datetime) -> RoutingResult:
     group, routing = _group_and_routing(complaint, decision.group, intake=decision.group_source == "intake")
     if evaluation.matched is None and decision.group_source != "default" and routing is None:
         return RoutingResult(group=group, assignee=None, outcome="not_routed",
-                             reason="no rule matched and the group has no routing")
+                             reason=Message("routing.outcome.not_routed").as_data())
 
     rule = decision.rule
     before = complaint.status
@@ -171,11 +173,11 @@ def _route(complaint: Complaint, *, now: datetime) -> RoutingResult:
     assigned_event = None
     assignee = None
     if group is None and decision.group:
-        outcome, reason = "no_group", f"group {decision.group!r} no longer exists: the complaint waits to be placed"
+        outcome, reason = "no_group", Message("routing.outcome.group_gone", group=decision.group).as_data()
     elif group is None:
-        outcome, reason = "no_group", "no group: the complaint waits for someone to place it"
+        outcome, reason = "no_group", Message("routing.outcome.no_group").as_data()
     elif routing is None or not routing.auto_assign:
-        outcome, reason = "manual", f"group {group.code} assigns by hand: the complaint waits in its queue"
+        outcome, reason = "manual", Message("routing.outcome.manual", group=group.code).as_data()
     else:
         strategy = decision.strategy or routing.strategy
         choice = _choose(complaint, group_candidates(group, lock=True), strategy=strategy, routing=routing)
@@ -262,12 +264,12 @@ def handler_availability_set(*, user: User, availability: str, by: User | None, 
     from kesu.core.models import Availability, HandlerProfile
 
     if by is not None and by != user and not by.can(Permission.ROUTING_MANAGE):
-        raise NotPermitted(f"role {by.role} may not change another handler's availability")
+        raise_not_permitted(by, "permission.availability.other")
     if availability not in Availability.values:
-        raise FieldError("availability", f"must be one of {', '.join(Availability.values)} (got {availability!r})")
+        raise FieldError("availability", "field.choice", choices=list(Availability.values), got=given(availability))
     profile = HandlerProfile.objects.filter(user=user).first()
     if profile is None:
-        raise FieldError("user", f"{user.username} has no handler profile")
+        raise FieldError("user", "user.no_profile", user=user.username)
     profile.availability = availability
     profile.save(update_fields=["availability"])
     assigned: list[Complaint] = []
@@ -295,31 +297,34 @@ def waiting_assign_all(*, now: datetime) -> int:
 
 
 def _manage_check(by: User | None) -> None:
-    if by is not None and not by.can(Permission.ROUTING_MANAGE):
-        raise NotPermitted(f"role {by.role} may not {Permission.ROUTING_MANAGE}")
+    if by is not None:
+        permission_require(by, Permission.ROUTING_MANAGE)
 
 
 def _rule_snapshot(rule: RoutingRule) -> dict[str, Any]:
-    return {"name": rule.name, "position": rule.position, "enabled": rule.enabled,
+    return {"name": rule.name, "name_en": rule.name_en, "position": rule.position, "enabled": rule.enabled,
             "conditions": rule.conditions, "actions": rule.actions}
 
 
-def _rule_clean(*, name: Any, position: Any, enabled: Any, conditions: Any, actions: Any, rule_id: int | None = None):
+def _rule_clean(*, name: Any, position: Any, enabled: Any, conditions: Any, actions: Any, rule_id: int | None = None,
+                name_en: Any = ""):
     catalog = routing_catalog(usernames=rules_references([(conditions, actions)]))
     parsed = rule_parse(name=name, position=position, enabled=enabled, conditions=conditions, actions=actions,
-                        catalog=catalog, rule_id=rule_id)
-    return {"name": parsed.name, "position": parsed.position, "enabled": parsed.enabled,
+                        catalog=catalog, rule_id=rule_id, name_en=name_en)
+    return {"name": parsed.name, "name_en": parsed.name_en, "position": parsed.position, "enabled": parsed.enabled,
             "conditions": [c.as_dict() for c in parsed.conditions], "actions": parsed.actions.as_dict()}
 
 
-def rule_validate(*, name: Any, position: Any, enabled: Any, conditions: Any, actions: Any) -> dict[str, Any]:
+def rule_validate(*, name: Any, position: Any, enabled: Any, conditions: Any, actions: Any,
+                  name_en: Any = "") -> dict[str, Any]:
     """The rule's fields as they would be stored; raises FieldErrors naming every bad part."""
-    return _rule_clean(name=name, position=position, enabled=enabled, conditions=conditions, actions=actions)
+    return _rule_clean(name=name, position=position, enabled=enabled, conditions=conditions, actions=actions,
+                       name_en=name_en)
 
 
 def rule_create(
     *, by: User | None, now: datetime, name: Any, conditions: Any, actions: Any, position: Any = None,
-    enabled: Any = True,
+    enabled: Any = True, name_en: Any = "",
 ) -> RoutingRule:
     """Add a rule (at the end when ``position`` is None). Refused with the bad part named."""
     _manage_check(by)
@@ -327,7 +332,8 @@ def rule_create(
         if position is None:
             last = RoutingRule.objects.order_by("-position").values_list("position", flat=True).first()
             position = 10 if last is None else last + 10
-        fields = _rule_clean(name=name, position=position, enabled=enabled, conditions=conditions, actions=actions)
+        fields = _rule_clean(name=name, position=position, enabled=enabled, conditions=conditions, actions=actions,
+                             name_en=name_en)
         rule = RoutingRule.objects.create(**fields, updated_at=now, updated_by=by)
         RoutingChange.objects.create(target="rule", target_id=rule.pk, name=rule.name, kind=ChangeKind.CREATED, by=by,
                                      at=now, before=None, after=_rule_snapshot(rule))
@@ -336,16 +342,16 @@ def rule_create(
 
 def rule_update(
     *, rule: RoutingRule, by: User | None, now: datetime, name: Any, conditions: Any, actions: Any, position: Any,
-    enabled: Any,
+    enabled: Any, name_en: Any = "",
 ) -> RoutingRule:
     """Replace a rule's fields; the change (before and after) is kept."""
     _manage_check(by)
     fields = _rule_clean(name=name, position=position, enabled=enabled, conditions=conditions, actions=actions,
-                         rule_id=rule.pk)
+                         rule_id=rule.pk, name_en=name_en)
     with transaction.atomic():
         current = RoutingRule.objects.select_for_update().filter(pk=rule.pk).first()
         if current is None:
-            raise FieldError("rule", f"no routing rule with id {rule.pk}")
+            raise FieldError("rule", "routing.rule_unknown", value=rule.pk)
         before = _rule_snapshot(current)
         for name_, value in fields.items():
             setattr(current, name_, value)
@@ -381,10 +387,10 @@ def group_routing_set(
     _manage_check(by)
     errors = []
     if strategy not in Strategy.values:
-        errors.append(FieldError("strategy", f"unknown strategy {strategy!r} (use one of: {', '.join(Strategy.values)})"))
+        errors.append(FieldError("strategy", "field.unknown", value=given(strategy), choices=list(Strategy.values)))
     for name, value in (("auto_assign", auto_assign), ("is_default", is_default)):
         if not isinstance(value, bool):
-            errors.append(FieldError(name, f"must be true or false (got {value!r})"))
+            errors.append(FieldError(name, "field.not_boolean", got=given(value)))
     if errors:
         raise FieldErrors(errors)
     with transaction.atomic():

@@ -29,7 +29,7 @@ def _form_field(name: str, form: forms.ModelForm) -> str | None:
 class RoutingRuleForm(forms.ModelForm):
     class Meta:
         model = RoutingRule
-        fields = ("name", "position", "enabled", "conditions", "actions")
+        fields = ("name", "name_en", "position", "enabled", "conditions", "actions")
 
     def clean(self):
         data = super().clean()
@@ -37,7 +37,8 @@ class RoutingRuleForm(forms.ModelForm):
             return data
         try:
             data.update(rule_validate(
-                name=data.get("name"), position=data.get("position"), enabled=data.get("enabled"),
+                name=data.get("name"), name_en=data.get("name_en") or "", position=data.get("position"),
+                enabled=data.get("enabled"),
                 conditions=data.get("conditions"), actions=data.get("actions"),
             ))
         except FieldError as error:
@@ -76,13 +77,14 @@ class _ThroughActions(_ManagersSee, admin.ModelAdmin):
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(_ThroughActions):
     form = RoutingRuleForm
-    list_display = ("position", "name", "enabled", "updated_at", "updated_by")
+    list_display = ("position", "name", "name_en", "enabled", "updated_at", "updated_by")
     list_display_links = ("name",)
     list_filter = ("enabled",)
     ordering = ("position", "id")
 
     def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in ("name", "position", "enabled", "conditions", "actions")}
+        fields = {name: form.cleaned_data[name]
+                  for name in ("name", "name_en", "position", "enabled", "conditions", "actions")}
         if change:
             saved = rule_update(rule=obj, by=request.user, now=clock_now(), **fields)
         else:

@@ -32,6 +32,7 @@ from typing import Any
 from django.db.models import Count, Max
 
 from kesu.complaints.models import Complaint, Status
+from kesu.core.messages import Message
 from kesu.core.models import Availability, Group, HandlerProfile
 from kesu.core.roles import Role
 from kesu.customers.models import Tier
@@ -65,7 +66,7 @@ class Choice:
     chosen: Candidate | None
     strategy: str
     code: str  # assigned | no_handler_free | no_senior_free | no_handlers
-    reason: str
+    reason: dict[str, Any]  # a message id and its parameters ({"code", "params"}), worded when shown
     considered: list[dict[str, Any]]  # every candidate, eligible or why not
 
 
@@ -76,19 +77,23 @@ def _skills(raw: Any) -> frozenset[str]:
 
 
 def senior_reasons(*, emotion: int | None, threshold: int, repeat_count: int, tier: str,
-                   needs_senior: bool) -> list[str]:
-    """Why a complaint must go to a senior handler (empty: it need not). REQUIREMENTS §2–3: emotion
+                   needs_senior: bool) -> list[dict[str, Any]]:
+    """Why a complaint must go to a senior handler (empty: it need not), as message ids: emotion
     above the threshold, repeat complaints and VIP customers go to experienced handlers."""
     reasons = []
     if emotion is not None and emotion >= threshold:
-        reasons.append(f"emotion {emotion} ≥ {threshold}")
+        reasons.append(_m("routing.senior.emotion", score=emotion, threshold=threshold))
     if repeat_count > 0:
-        reasons.append(f"repeat complaint ({repeat_count} earlier)")
+        reasons.append(_m("routing.senior.repeat", count=repeat_count))
     if tier == Tier.VIP:
-        reasons.append("VIP customer")
+        reasons.append(_m("routing.senior.vip"))
     if needs_senior and not reasons:
-        reasons.append("triage asks for a senior handler")
+        reasons.append(_m("routing.senior.triage"))
     return reasons
+
+
+def _m(code: str, **params: Any) -> dict[str, Any]:
+    return Message(code, **params).as_data()
 
 
 def wanted_skills(*, category_path: Sequence[str], tags: Sequence[str], product: str) -> frozenset[str]:
@@ -111,33 +116,33 @@ def group_candidates(group: Group, *, lock: bool) -> list[Candidate]:
     ).select_related("user").order_by("pk")
     if lock:
         profiles = profiles.select_for_update(of=("self",))
-    profiles = list(profiles)
-    online = [p.user_id for p in profiles if p.availability == Availability.ONLINE]
+    rows = list(profiles)
+    online = [p.user_id for p in rows if p.availability == Availability.ONLINE]
     loads: dict[int, tuple[int, datetime | None]] = {}
     if online:
-        rows = (
+        counted = (
             Complaint.objects.filter(assignee_id__in=online, status__in=RUNNING)
             .values("assignee_id").annotate(n=Count("id"), last=Max("assigned_at")).order_by()
         )
-        loads = {row["assignee_id"]: (row["n"], row["last"]) for row in rows}
+        loads = {row["assignee_id"]: (row["n"], row["last"]) for row in counted}
     return [
         Candidate(
             user_id=p.user_id, username=p.user.username, name=str(p.user), availability=p.availability,
             capacity=p.capacity, load=loads.get(p.user_id, (0, None))[0], is_senior=p.is_senior,
             skills=_skills(p.skills), last_assigned_at=loads.get(p.user_id, (0, None))[1], user=p.user,
         )
-        for p in profiles
+        for p in rows
     ]
 
 
-def _why_not(candidate: Candidate, *, senior_only: bool) -> str:
+def _why_not(candidate: Candidate, *, senior_only: bool) -> dict[str, Any] | None:
     if candidate.availability != Availability.ONLINE:
-        return candidate.availability  # away / off_shift
+        return _m(f"routing.candidate.{candidate.availability}")  # away / off_shift
     if candidate.load >= candidate.capacity:
-        return f"at capacity ({candidate.load} of {candidate.capacity})"
+        return _m("routing.candidate.full", load=candidate.load, capacity=candidate.capacity)
     if senior_only and not candidate.is_senior:
-        return "not a senior handler"
-    return ""
+        return _m("routing.candidate.not_senior")
+    return None
 
 
 def _least_load_key(c: Candidate):
@@ -148,7 +153,7 @@ def handler_choose(
     candidates: Sequence[Candidate],
     *,
     strategy: str,
-    senior_reasons: Sequence[str] = (),
+    senior_reasons: Sequence[dict[str, Any]] = (),
     cursor: int | None = None,
     wanted: frozenset[str] = frozenset(),
 ) -> Choice:
@@ -171,28 +176,25 @@ def handler_choose(
         considered.append(row)
     if not eligible:
         if not candidates:
-            code, reason = "no_handlers", "the group has no active handlers"
+            code, reason = "no_handlers", _m("routing.outcome.no_handlers")
         elif senior_only and any(not _why_not(c, senior_only=False) for c in candidates):
-            code = "no_senior_free"
-            reason = "no senior handler of the group is online with free capacity; waits in the group queue"
+            code, reason = "no_senior_free", _m("routing.outcome.no_senior_free")
         elif senior_only:
-            code = "no_senior_free"
-            reason = "no handler of the group is online with free capacity (a senior one is needed); waits in the group queue"
+            code, reason = "no_senior_free", _m("routing.outcome.none_free_senior_needed")
         else:
-            code, reason = "no_handler_free", "no handler of the group is online with free capacity; waits in the group queue"
+            code, reason = "no_handler_free", _m("routing.outcome.no_handler_free")
         return Choice(chosen=None, strategy=strategy, code=code, reason=reason, considered=considered)
     if strategy == "round_robin":
         ordered = sorted(eligible, key=lambda c: c.user_id)
         chosen = next((c for c in ordered if cursor is not None and c.user_id > cursor), ordered[0])
-        reason = "round robin: next after the last handler given a complaint"
+        how = Message("routing.how.round_robin")
     elif strategy == "skill_match":
         chosen = min(eligible, key=lambda c: (-len(overlap[c.user_id]), *_least_load_key(c)))
         skills = overlap[chosen.user_id]
-        reason = (f"skill match: {', '.join(skills)}" if skills else "skill match: nobody's skills match; least load")
+        how = Message("routing.how.skills", skills=skills) if skills else Message("routing.how.no_skills")
     else:  # least_load, senior
         chosen = min(eligible, key=_least_load_key)
-        reason = "least load"
-    reason += f" ({chosen.load} of {chosen.capacity} running)"
-    if senior_only:
-        reason = "senior handler: " + reason
+        how = Message("routing.how.least_load")
+    code = "routing.assigned.senior" if senior_only else "routing.assigned"
+    reason = _m(code, how=how, load=chosen.load, capacity=chosen.capacity)
     return Choice(chosen=chosen, strategy=strategy, code="assigned", reason=reason, considered=considered)

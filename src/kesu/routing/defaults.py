@@ -24,22 +24,22 @@ GROUP_ROUTING: dict[str, tuple[str, bool]] = {
 }
 SUPERVISOR = "guo.min"
 
-# (name, conditions, actions); positions 10, 20, …
-RULES: tuple[tuple[str, list[dict[str, Any]], dict[str, Any]], ...] = (
-    ("Red channel: P1, a senior handler, the supervisor follows",
+# (name, English name, conditions, actions); positions 10, 20, …
+RULES: tuple[tuple[str, str, list[dict[str, Any]], dict[str, Any]], ...] = (
+    ("红色预警：P1，资深处理人处理，主管关注", "Red channel: P1, a senior handler, the supervisor follows",
      [{"field": "red_channel", "op": "is", "value": True}],
      {"priority": "P1", "strategy": "senior", "followers": [SUPERVISOR]}),
-    ("VIP customers: the VIP desk",
+    ("VIP 客户：VIP 专席", "VIP customers: the VIP desk",
      [{"field": "tier", "op": "is", "value": "vip"}],
      {"group": "vip-desk"}),
-    ("Network outages: technical support",
+    ("网络故障：技术支持", "Network outages: technical support",
      [{"field": "tags", "op": "has_any", "value": ["断网"]}],
      {"group": "tech-support"}),
-    ("Urgent disputed charges: billing review",
+    ("紧急扣费争议：账单复核", "Urgent disputed charges: billing review",
      [{"field": "category", "op": "in", "value": ["billing-charge"]},
       {"field": "severity", "op": "at_least", "value": "urgent"}],
      {"group": "billing-review"}),
-    ("Calm consultations: lowest priority",
+    ("平静的咨询：最低优先级", "Calm consultations: lowest priority",
      [{"field": "category", "op": "in", "value": ["product-consultation"]},
       {"field": "emotion", "op": "lt", "value": 40}],
      {"priority": "P4"}),
@@ -60,12 +60,12 @@ def routing_defaults_ensure(*, now: datetime, by: User | None = None) -> dict[st
     if RoutingRule.objects.exists():
         return created
     supervisor = User.objects.filter(username=SUPERVISOR, is_active=True).exists()
-    for position, (name, conditions, actions) in enumerate(RULES, start=1):
+    for position, (name, name_en, conditions, actions) in enumerate(RULES, start=1):
         actions = dict(actions)
         if not supervisor:
             actions.pop("followers", None)
         if actions.get("group") and actions["group"] not in groups:
             continue
-        rule_create(by=by, now=now, name=name, conditions=conditions, actions=actions, position=position * 10)
+        rule_create(by=by, now=now, name=name, name_en=name_en, conditions=conditions, actions=actions, position=position * 10)
         created["rules"] += 1
     return created

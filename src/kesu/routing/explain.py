@@ -76,7 +76,7 @@ def _customer_for(draft: ComplaintDraft) -> tuple[Customer, bool | None]:
     if draft.customer_id is not None:
         customer = Customer.objects.filter(pk=draft.customer_id).first()
         if customer is None:
-            raise FieldError("customer_id", f"no customer with id {draft.customer_id}")
+            raise FieldError("customer_id", "customer.unknown", value=draft.customer_id)
         return customer, None
     pairs = draft.customer.check()
     for kind, value in pairs:

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.models import Complaint
+from kesu.core.messages import localized
 from kesu.core.models import Group
 
 
@@ -19,6 +20,7 @@ class RoutingRule(models.Model):
     """One ordered rule: when every condition holds, apply the actions. The first enabled match wins."""
 
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0, help_text=_("lower runs first"))
     enabled = models.BooleanField(_("enabled"), default=True)
     conditions = models.JSONField(
@@ -40,7 +42,12 @@ class RoutingRule(models.Model):
         verbose_name_plural = _("routing rules")
 
     def __str__(self) -> str:
-        return f"{self.position}. {self.name}"
+        return f"{self.position}. {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language."""
+        return localized(self.name, self.name_en)
 
 
 class Strategy(models.TextChoices):
@@ -101,6 +108,8 @@ class RoutingChange(models.Model):
     after = models.JSONField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("routing change")
+        verbose_name_plural = _("routing changes")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target", "target_id", "-at"], name="routing_change_target")]
 
@@ -117,6 +126,8 @@ class ComplaintFollower(models.Model):
     added_at = models.DateTimeField(_("added at"))
 
     class Meta:
+        verbose_name = _("complaint follower")
+        verbose_name_plural = _("complaint followers")
         constraints = [models.UniqueConstraint(fields=["complaint", "user"], name="complaint_follower_unique")]
         ordering = ["added_at", "id"]
 

@@ -1,6 +1,6 @@
 """Routing rules as data: their shape, their validation and their evaluation. Pure: no database.
 
-A rule is stored as two JSON values (DESIGN rule 7: configuration is data, never code)::
+A rule is stored as two JSON values (docs/architecture.md, "Configuration is data": never code)::
 
     conditions = [                                   # all must hold; [] matches every complaint
         {"field": "category", "op": "in", "value": ["logistics"]},    # logistics and its subcategories
@@ -37,6 +37,7 @@ from typing import Any
 
 from kesu.complaints.models import Channel, Priority, Severity
 from kesu.core.errors import FieldError, FieldErrors
+from kesu.core.messages import Message, given
 from kesu.customers.models import Tier
 
 STRATEGIES = ("round_robin", "least_load", "skill_match", "senior")
@@ -117,11 +118,13 @@ class Rule:
     enabled: bool
     conditions: tuple[Condition, ...]
     actions: RuleActions
-    problem: str = ""  # a stored rule that no longer validates (a category renamed …): it is skipped
-    notes: tuple[str, ...] = ()  # what was dropped from a stored rule (a follower no longer active …)
+    # a stored rule that no longer validates (a category renamed …) is skipped; problem says why
+    problem: dict[str, Any] | None = None  # a message ({"code", "params"})
+    notes: tuple[dict[str, Any], ...] = ()  # what was dropped from a stored rule (a follower no longer active …)
+    name_en: str = ""  # the name in English ("": the same in both languages)
 
     def ref(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "position": self.position}
+        return {"id": self.id, "name": self.name, "name_en": self.name_en, "position": self.position}
 
 
 @dataclass(frozen=True)
@@ -160,31 +163,35 @@ def category_path(code: str, parents: Mapping[str, str]) -> tuple[str, ...]:
 # --- validation ---------------------------------------------------------------------------------
 
 
-def _listing(values) -> str:
+def _m(code: str, **params: Any) -> dict[str, Any]:
+    return Message(code, **params).as_data()
+
+
+def _listing(values) -> list[str]:
+    """The known values as a message parameter: at most 30, then how many in all."""
     values = sorted(values)
-    shown = ", ".join(values[:30])
-    return shown + (f", … ({len(values)} in all)" if len(values) > 30 else "") if values else "none"
+    return values[:30] + ([f"… ({len(values)})"] if len(values) > 30 else []) if values else ["—"]
 
 
 def _string(where: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise FieldError(where, f"must be a non-empty text (got {value!r})")
+        raise FieldError(where, "field.not_text", got=given(value))
     if len(value) > MAX_TEXT:
-        raise FieldError(where, f"must be at most {MAX_TEXT} characters")
+        raise FieldError(where, "field.too_long", limit=MAX_TEXT, got=len(value))
     return value.strip()
 
 
 def _strings(where: str, value: Any) -> list[str]:
     if not isinstance(value, list) or not value:
-        raise FieldError(where, f"must be a non-empty list (got {value!r})")
+        raise FieldError(where, "field.not_list", got=given(value))
     if len(value) > MAX_LIST:
-        raise FieldError(where, f"must hold at most {MAX_LIST} values")
+        raise FieldError(where, "field.list_too_long", limit=MAX_LIST)
     return [_string(f"{where}[{i}]", item) for i, item in enumerate(value)]
 
 
 def _known(where: str, value: str, known: frozenset[str], what: str, *, strict: bool = True) -> str:
     if strict and value not in known:
-        raise FieldError(where, f"unknown {what} {value!r} (known: {_listing(known)})")
+        raise FieldError(where, "field.unknown", value=value, choices=_listing(known))
     return value
 
 
@@ -192,14 +199,14 @@ def _condition_value(where: str, name: str, op: str, value: Any, catalog: Catalo
     """The value of one condition, checked against the field and operator."""
     if op in _NUMBER_OPS:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise FieldError(where, f"must be a whole number (got {value!r})")
+            raise FieldError(where, "field.not_integer", got=given(value))
         top = 100 if name == "emotion" else 1000
         if not 0 <= value <= top:
-            raise FieldError(where, f"must be between 0 and {top} (got {value})")
+            raise FieldError(where, "field.out_of_range", low=0, high=top, got=value)
         return value
     if name in ("red_channel", "repeat"):  # op "is"
         if not isinstance(value, bool):
-            raise FieldError(where, f"must be true or false (got {value!r})")
+            raise FieldError(where, "field.not_boolean", got=given(value))
         return value
     known: frozenset[str] | None = {
         "category": catalog.categories,
@@ -223,23 +230,23 @@ def _condition_value(where: str, name: str, op: str, value: Any, catalog: Catalo
 
 def condition_parse(raw: Any, *, where: str, catalog: Catalog) -> Condition:
     if not isinstance(raw, dict):
-        raise FieldError(where, 'must be an object {"field": …, "op": …, "value": …}')
+        raise FieldError(where, "routing.condition_shape")
     errors: list[FieldError] = []
     for key in raw:
         if key not in ("field", "op", "value"):
-            errors.append(FieldError(f"{where}.{key}", "unknown key (a condition has field, op and value)"))
+            errors.append(FieldError(f"{where}.{key}", "field.unknown_key", key=key, known=["field", "op", "value"]))
     name = raw.get("field")
     if name not in FIELDS:
-        errors.append(FieldError(f"{where}.field", f"unknown field {name!r} (known: {', '.join(FIELDS)})"))
+        errors.append(FieldError(f"{where}.field", "field.unknown", value=given(name), choices=list(FIELDS)))
         raise FieldErrors(errors)
     op = raw.get("op")
     if op not in FIELDS[name]:
         errors.append(
-            FieldError(f"{where}.op", f"unknown operator {op!r} for {name} (use one of: {', '.join(FIELDS[name])})")
+            FieldError(f"{where}.op", "field.unknown", value=given(op), choices=list(FIELDS[name]))
         )
         raise FieldErrors(errors)
     if "value" not in raw:
-        errors.append(FieldError(f"{where}.value", "is required"))
+        errors.append(FieldError(f"{where}.value", "field.required"))
         raise FieldErrors(errors)
     try:
         value = _condition_value(f"{where}.value", name, op, raw["value"], catalog)
@@ -254,9 +261,9 @@ def conditions_parse(raw: Any, catalog: Catalog) -> tuple[Condition, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        raise FieldError("conditions", "must be a list of conditions")
+        raise FieldError("conditions", "routing.conditions_shape")
     if len(raw) > 50:
-        raise FieldError("conditions", "at most 50 conditions in one rule")
+        raise FieldError("conditions", "field.list_too_long", limit=50)
     parsed: list[Condition] = []
     errors: list[FieldError] = []
     for i, item in enumerate(raw):
@@ -269,38 +276,40 @@ def conditions_parse(raw: Any, catalog: Catalog) -> tuple[Condition, ...]:
     return tuple(parsed)
 
 
-def actions_parse(raw: Any, catalog: Catalog, *, lenient_followers: bool = False) -> tuple[RuleActions, list[str]]:
+def actions_parse(
+    raw: Any, catalog: Catalog, *, lenient_followers: bool = False
+) -> tuple[RuleActions, list[dict[str, Any]]]:
     """The actions of a rule, and (with ``lenient_followers``) notes on followers dropped as unknown."""
     if not isinstance(raw, dict):
-        raise FieldError("actions", "must be an object with any of: " + ", ".join(ACTIONS))
+        raise FieldError("actions", "routing.actions_shape", known=list(ACTIONS))
     errors: list[FieldError] = []
-    notes: list[str] = []
+    notes: list[dict[str, Any]] = []
     for key in raw:
         if key not in ACTIONS:
-            errors.append(FieldError(f"actions.{key}", f"unknown action {key!r} (known: {', '.join(ACTIONS)})"))
+            errors.append(FieldError(f"actions.{key}", "field.unknown_key", key=key, known=list(ACTIONS)))
     present = {key: value for key, value in raw.items() if key in ACTIONS and value not in (None, "", [])}
     if not present and not errors:
-        errors.append(FieldError("actions", "give at least one of: " + ", ".join(ACTIONS)))
+        errors.append(FieldError("actions", "routing.actions_shape", known=list(ACTIONS)))
     result: dict[str, Any] = {}
     if "group" in present:
         try:
             code = _string("actions.group", present["group"])
             if catalog.strict and code not in catalog.groups:
-                raise FieldError("actions.group", f"no group {code!r} (known: {_listing(catalog.groups)})")
+                raise FieldError("actions.group", "field.unknown", value=code, choices=_listing(catalog.groups))
             result["group"] = code
         except FieldError as error:
             errors.append(error)
     if "priority" in present:
         if present["priority"] not in Priority.values:
             errors.append(FieldError(
-                "actions.priority", f"unknown priority {present['priority']!r} (use one of: {', '.join(Priority.values)})"
+                "actions.priority", "field.unknown", value=given(present["priority"]), choices=list(Priority.values)
             ))
         else:
             result["priority"] = present["priority"]
     if "strategy" in present:
         if present["strategy"] not in STRATEGIES:
             errors.append(FieldError(
-                "actions.strategy", f"unknown strategy {present['strategy']!r} (use one of: {', '.join(STRATEGIES)})"
+                "actions.strategy", "field.unknown", value=given(present["strategy"]), choices=list(STRATEGIES)
             ))
         else:
             result["strategy"] = present["strategy"]
@@ -313,9 +322,9 @@ def actions_parse(raw: Any, catalog: Catalog, *, lenient_followers: bool = False
                     if name not in kept:
                         kept.append(name)
                 elif lenient_followers:
-                    notes.append(f"follower {name!r} is not an active user: left out")
+                    notes.append(Message("routing.note.follower_left_out", user=name).as_data())
                 else:
-                    errors.append(FieldError(f"actions.followers[{i}]", f"no active user {name!r}"))
+                    errors.append(FieldError(f"actions.followers[{i}]", "user.unknown", user=name))
             result["followers"] = tuple(kept)
         except FieldError as error:
             errors.append(error)
@@ -325,7 +334,8 @@ def actions_parse(raw: Any, catalog: Catalog, *, lenient_followers: bool = False
 
 
 def rule_parse(
-    *, name: Any, position: Any, enabled: Any, conditions: Any, actions: Any, catalog: Catalog, rule_id: int | None = None
+    *, name: Any, position: Any, enabled: Any, conditions: Any, actions: Any, catalog: Catalog, rule_id: int | None = None,
+    name_en: Any = "",
 ) -> Rule:
     """A validated rule; raises FieldErrors naming every bad part at once."""
     errors: list[FieldError] = []
@@ -338,35 +348,39 @@ def rule_parse(
             return None
 
     clean_name = attempt(lambda: _name(name))
+    clean_name_en = attempt(lambda: _name(name_en, field="name_en", required=False))
     clean_position = attempt(lambda: _position(position))
     if not isinstance(enabled, bool):
-        errors.append(FieldError("enabled", f"must be true or false (got {enabled!r})"))
+        errors.append(FieldError("enabled", "field.not_boolean", got=given(enabled)))
     parsed_conditions = attempt(lambda: conditions_parse(conditions, catalog))
     parsed_actions = attempt(lambda: actions_parse(actions, catalog))
     if errors:
         raise FieldErrors(errors)
     return Rule(
-        id=rule_id, name=clean_name, position=clean_position, enabled=enabled,
+        id=rule_id, name=clean_name, name_en=clean_name_en, position=clean_position, enabled=enabled,
         conditions=parsed_conditions, actions=parsed_actions[0],
     )
 
 
-def _name(value: Any) -> str:
+def _name(value: Any, *, field: str = "name", required: bool = True) -> str:
+    if not required and (value is None or value == ""):
+        return ""
     if not isinstance(value, str) or not value.strip():
-        raise FieldError("name", "is required")
+        raise FieldError(field, "field.required")
     if len(value.strip()) > 100:
-        raise FieldError("name", "must be at most 100 characters")
+        raise FieldError(field, "field.too_long", limit=100, got=len(value.strip()))
     return value.strip()
 
 
 def _position(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_POSITION:
-        raise FieldError("position", f"must be a whole number from 0 to {MAX_POSITION} (got {value!r})")
+        raise FieldError("position", "field.out_of_range", low=0, high=MAX_POSITION, got=given(value))
     return value
 
 
 def rule_load(
-    *, rule_id: int | None, name: str, position: int, enabled: bool, conditions: Any, actions: Any, catalog: Catalog
+    *, rule_id: int | None, name: str, position: int, enabled: bool, conditions: Any, actions: Any, catalog: Catalog,
+    name_en: str = "",
 ) -> Rule:
     """A stored rule for evaluation. One that no longer validates (a category was renamed, a group
     removed) is kept with its ``problem`` and skipped; an inactive follower is only left out."""
@@ -374,15 +388,16 @@ def rule_load(
         parsed_conditions = conditions_parse(conditions, catalog)
         parsed_actions, notes = actions_parse(actions, catalog, lenient_followers=True)
     except FieldError as error:
-        return Rule(id=rule_id, name=name, position=position, enabled=enabled, conditions=(),
-                    actions=RuleActions(), problem=errors_text(error))
-    return Rule(id=rule_id, name=name, position=position, enabled=enabled, conditions=parsed_conditions,
-                actions=parsed_actions, notes=tuple(notes))
+        return Rule(id=rule_id, name=name, name_en=name_en, position=position, enabled=enabled, conditions=(),
+                    actions=RuleActions(), problem=errors_message(error))
+    return Rule(id=rule_id, name=name, name_en=name_en, position=position, enabled=enabled,
+                conditions=parsed_conditions, actions=parsed_actions, notes=tuple(notes))
 
 
-def errors_text(error: FieldError) -> str:
-    """``field: message; field: message`` of every part an error names."""
-    return "; ".join(f"{name}: {message}" for name, message in error.errors)
+def errors_message(error: FieldError) -> dict[str, Any]:
+    """Every part an error names, as one message (``field: message; field: message`` when worded)."""
+    parts = [Message("routing.part", field=e.field, error=Message(e.code, **e.params)) for e in error.field_errors]
+    return Message("routing.parts", parts=parts).as_data()
 
 
 def rules_references(rows: Sequence[tuple[Any, Any]]) -> set[str]:
@@ -417,12 +432,12 @@ def condition_check(condition: Condition, facts: Facts) -> tuple[bool, Any]:
             return set(value) <= have, list(facts.tags)
         return not (have & set(value)), list(facts.tags)
     if name in ("emotion", "repeat") and op in _NUMBER_OPS:
-        actual = facts.emotion if name == "emotion" else facts.repeat_count
-        if actual is None:
+        number = facts.emotion if name == "emotion" else facts.repeat_count
+        if number is None:
             return False, None
-        passed = {"gte": actual >= value, "gt": actual > value, "lte": actual <= value, "lt": actual < value,
-                  "eq": actual == value}[op]
-        return passed, actual
+        passed = {"gte": number >= value, "gt": number > value, "lte": number <= value, "lt": number < value,
+                  "eq": number == value}[op]
+        return passed, number
     if name == "repeat":  # is true / false
         return (facts.repeat_count > 0) == value, facts.repeat_count
     if name == "red_channel":
@@ -457,7 +472,7 @@ def rules_evaluate(rules: Sequence[Rule], facts: Facts) -> Evaluation:
     for rule in ordered:
         entry: dict[str, Any] = {**rule.ref(), "enabled": rule.enabled, "actions": rule.actions.as_dict()}
         if rule.problem:
-            entry.update(matched=False, applied=False, conditions=[], why=f"skipped: {rule.problem}")
+            entry.update(matched=False, applied=False, conditions=[], why=_m("routing.why.skipped", problem=rule.problem))
             explained.append(entry)
             continue
         checks = []
@@ -468,15 +483,18 @@ def rules_evaluate(rules: Sequence[Rule], facts: Facts) -> Evaluation:
         applied = holds and rule.enabled and matched is None
         if applied:
             matched = rule
-            why = "every condition holds" if checks else "no conditions: matches every complaint"
+            why = _m("routing.why.all_hold") if checks else _m("routing.why.no_conditions")
         elif not holds:
-            failed = [c for c in checks if not c["passed"]]
-            why = "; ".join(f"{c['field']} {c['op']} {c['value']!r} does not hold (actual {c['actual']!r})"
-                            for c in failed)
+            failed = [
+                Message("routing.why.fails", field=c["field"], op=c["op"], value=given(c["value"]),
+                        actual=given(c["actual"]))
+                for c in checks if not c["passed"]
+            ]
+            why = _m("routing.why.failed", conditions=failed)
         elif not rule.enabled:
-            why = "matches, but the rule is disabled"
+            why = _m("routing.why.disabled")
         else:
-            why = f"matches, but rule {matched.name!r} came first"
+            why = _m("routing.why.earlier", rule=matched.name if matched else "")
         entry.update(matched=holds, applied=applied, conditions=checks, why=why)
         if rule.notes:
             entry["notes"] = list(rule.notes)
@@ -491,7 +509,7 @@ class Decision:
     rule: Rule | None
     group: str  # group code, "" for none
     group_source: str  # rule | intake | default | none
-    group_note: str
+    group_note: dict[str, Any]  # a message ({"code", "params"})
     priority: str = ""  # override, "" to keep
     strategy: str = ""  # override of the group's strategy, "" to keep
     followers: tuple[str, ...] = ()
@@ -508,16 +526,17 @@ def decision_make(evaluation: Evaluation, *, intake_group: str, default_group: s
     rule = evaluation.matched
     actions = rule.actions if rule else RuleActions()
     if intake_group:
-        note = "chosen at intake"
         if actions.group and actions.group != intake_group:
-            note += f"; the rule's group {actions.group!r} is not applied"
+            note = _m("routing.group.intake_rule_ignored", group=actions.group)
+        else:
+            note = _m("routing.group.intake")
         group, source = intake_group, "intake"
     elif actions.group:
-        group, source, note = actions.group, "rule", f"set by rule {rule.name!r}"
+        group, source, note = actions.group, "rule", _m("routing.group.rule", rule=rule.name if rule else "")
     elif default_group:
-        why = "no rule matched" if rule is None else f"rule {rule.name!r} names no group"
-        group, source, note = default_group, "default", f"the default group ({why})"
+        note = _m("routing.group.default") if rule is None else _m("routing.group.default_rule", rule=rule.name)
+        group, source = default_group, "default"
     else:
-        group, source, note = "", "none", "no rule names a group and no default group is set"
+        group, source, note = "", "none", _m("routing.group.none")
     return Decision(rule=rule, group=group, group_source=source, group_note=note, priority=actions.priority,
                     strategy=actions.strategy, followers=actions.followers)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kesu.complaints.models import Category, Complaint, ComplaintEvent, EventKind
+from kesu.core.messages import Message, message_render
 from kesu.core.models import Group, User
 from kesu.routing.models import GroupRouting, RoutingRule
 from kesu.routing.rules import (
@@ -47,7 +48,7 @@ def rules_stored(*, enabled_only: bool, strict: bool = True) -> tuple[list[Rule]
     rows = RoutingRule.objects.order_by("position", "id")
     if enabled_only:
         rows = rows.filter(enabled=True)
-    rows = list(rows.values_list("id", "name", "position", "enabled", "conditions", "actions"))
+    rows = list(rows.values_list("id", "name", "position", "enabled", "conditions", "actions", "name_en"))
     if not strict:
         catalog = Catalog(parents=triage_context().parents, strict=False)
     elif not rows:
@@ -55,8 +56,8 @@ def rules_stored(*, enabled_only: bool, strict: bool = True) -> tuple[list[Rule]
     else:
         catalog = routing_catalog(usernames=rules_references([(r[4], r[5]) for r in rows]))
     rules = [
-        rule_load(rule_id=i, name=n, position=p, enabled=e, conditions=c, actions=a, catalog=catalog)
-        for i, n, p, e, c, a in rows
+        rule_load(rule_id=i, name=n, name_en=n_en, position=p, enabled=e, conditions=c, actions=a, catalog=catalog)
+        for i, n, p, e, c, a, n_en in rows
     ]
     return rules, catalog
 
@@ -102,11 +103,13 @@ def intake_group_code(complaint: Complaint) -> str:
     return group.get("code", "") if isinstance(group, dict) else ""
 
 
-def rule_dict(rule: RoutingRule, *, problem: str = "") -> dict[str, Any]:
+def rule_dict(rule: RoutingRule, *, problem: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A rule for the API; ``problem`` (a message) is worded in the caller's language."""
     return {
-        "id": rule.pk, "name": rule.name, "position": rule.position, "enabled": rule.enabled,
+        "id": rule.pk, "name": rule.name, "name_en": rule.name_en, "position": rule.position, "enabled": rule.enabled,
         "conditions": rule.conditions, "actions": rule.actions, "updated_at": rule.updated_at,
-        "updated_by": rule.updated_by.username if rule.updated_by_id else None, "problem": problem,
+        "updated_by": rule.updated_by.username if rule.updated_by_id else None,
+        "problem": message_render(problem["code"], problem["params"]) if problem else "", "problem_message": problem,
     }
 
 
@@ -118,5 +121,6 @@ def rules_listed() -> list[dict[str, Any]]:
     for row in rows:
         parsed = rule_load(rule_id=row.pk, name=row.name, position=row.position, enabled=row.enabled,
                            conditions=row.conditions, actions=row.actions, catalog=catalog)
-        listed.append(rule_dict(row, problem=parsed.problem or "; ".join(parsed.notes)))
+        problem = parsed.problem or (Message("routing.parts", parts=list(parsed.notes)).as_data() if parsed.notes else None)
+        listed.append(rule_dict(row, problem=problem))
     return listed

@@ -15,6 +15,7 @@ from django.db.models import F
 from kesu.channels.webhooks_out import webhook_sla_due
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
 from kesu.core.errors import FieldError, FieldErrors
+from kesu.core.messages import given
 from kesu.sla.calendar import CalendarError, calendar_always
 from kesu.sla.calendars import calendar_cache_reset, calendar_load
 from kesu.sla.clocks import Calendars, ClockReport, Fact, clocks_compute, snapshot_marks
@@ -44,7 +45,7 @@ class ImportResult:
 def _calendar_get(name: str | None) -> Calendar:
     row = Calendar.objects.filter(name=name).first() if name else Calendar.objects.filter(is_default=True).first()
     if row is None:
-        raise CalendarError(f"unknown calendar {name!r}" if name else "no default calendar")
+        raise CalendarError("calendar.unknown", name=name) if name else CalendarError("calendar.no_default")
     return row
 
 
@@ -60,7 +61,7 @@ def calendar_save(*, calendar: Calendar, now: datetime) -> Calendar:
         calendar.full_clean()
     except ValidationError as error:
         raise FieldErrors(
-            [FieldError(name, " ".join(messages)) for name, messages in error.message_dict.items()]
+            [FieldError(name, "field.invalid", text=" ".join(messages)) for name, messages in error.message_dict.items()]
         ) from error
     with transaction.atomic():
         if calendar.is_default:
@@ -97,9 +98,9 @@ def calendar_day_set(
 ) -> CalendarDay:
     """Enter ``day`` by hand as a holiday or a make-up working day; a later import keeps it."""
     if kind not in DayKind.values:
-        raise FieldError("kind", f"unknown kind {kind!r}; choose one of {', '.join(DayKind.values)}")
+        raise FieldError("kind", "field.unknown", value=given(kind), choices=list(DayKind.values))
     if len(name) > 64:
-        raise FieldError("name", f"must be at most 64 characters (got {len(name)})")
+        raise FieldError("name", "field.too_long", limit=64, got=len(name))
     with transaction.atomic():
         calendar = _calendar_get(calendar_name)
         row, _created = CalendarDay.objects.update_or_create(
@@ -122,7 +123,7 @@ def calendar_day_clear(*, calendar_name: str | None, day: date, now: datetime) -
 def calendar_year_cover(*, calendar_name: str | None, year: int, now: datetime) -> CalendarYear:
     """Declare ``year`` covered after entering its days by hand (no package import)."""
     if not 1950 <= year <= 2100:
-        raise FieldError("year", f"{year} is not between 1950 and 2100")
+        raise FieldError("year", "field.out_of_range", low=1950, high=2100, got=given(year))
     with transaction.atomic():
         calendar = _calendar_get(calendar_name)
         row, _created = CalendarYear.objects.update_or_create(
@@ -132,7 +133,7 @@ def calendar_year_cover(*, calendar_name: str | None, year: int, now: datetime) 
     return row
 
 
-# clocks: recomputed on every change of a complaint and by the sweep (DESIGN rule 4)
+# clocks: recomputed on every change of a complaint and by the sweep (docs/architecture.md, "Deadlines are stored")
 
 SWEEP_CHUNK = 500
 RETRY_AFTER = timedelta(hours=1)  # a complaint whose calendar is not covered is looked at again
@@ -253,14 +254,14 @@ def sla_refresh(
         if previous.get("policy") != policy.spec.name:
             written.append(_event(
                 complaint, EventKind.SLA_APPLIED, now, policy=policy.spec.name, previous=previous.get("policy"),
-                calendar=policy.calendar or "",
+                title=policy.titles[0], title_en=policy.titles[1], calendar=policy.calendar or "",
                 targets={name: t.minutes for name, t in policy.spec.targets.items()},
             ))
         try:
             report = _record(complaint, policy, events, written, previous, now)
         except CalendarError as error:
             logger.warning("SLA of %s not computed: %s", complaint.number, error)
-            complaint.sla = {"policy": policy.spec.name, "error": str(error), "clocks": [],
+            complaint.sla = {"policy": policy.spec.name, "error": error.message_obj.as_data(), "clocks": [],
                              "paused": bool(previous.get("paused"))}
             complaint.next_due_at = now + RETRY_AFTER
     for event in written:

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class SlaConfig(AppConfig):
     name = "kesu.sla"
+    verbose_name = _("Time limits (SLA)")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

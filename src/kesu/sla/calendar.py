@@ -23,8 +23,18 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from kesu.core.errors import DomainError
+from kesu.core.messages import Message, given
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _where(where) -> Message | str:
+    """Where in a calendar a problem is — a weekday or the make-up day — as a message (worded when shown)."""
+    if where in WEEKDAYS:
+        return Message(f"calendar.day.{WEEKDAYS.index(where)}")
+    if where == "make-up day":
+        return Message("calendar.makeup_day")
+    return where
 DAY_MINUTES = 24 * 60
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -45,10 +55,9 @@ class CalendarNotCovered(CalendarError):
 
     def __init__(self, *, calendar: str, year: int, country: str = "") -> None:
         if country:
-            how = f"import them with `kesu calendar import --country {country} --year {year} --calendar {calendar}`"
+            super().__init__("calendar.not_covered_import", calendar=calendar, year=year, country=country)
         else:
-            how = "enter them in the calendar's admin page"
-        super().__init__(f"calendar {calendar!r} has no holidays entered for {year}; {how}")
+            super().__init__("calendar.not_covered", calendar=calendar, year=year)
         self.calendar = calendar
         self.year = year
 
@@ -62,25 +71,26 @@ def _periods_check(periods, where: str) -> Periods:
     try:
         pairs = tuple((int(start), int(end)) for start, end in periods)
     except (TypeError, ValueError) as error:
-        raise CalendarError(f"{where}: give pairs of (start_minute, end_minute), got {periods!r}") from error
+        raise CalendarError("calendar.minute_pairs", where=_where(where), got=given(periods)) from error
     previous_end = 0
     for number, (start, end) in enumerate(pairs, 1):
-        label = f"{where} period {number} ({minutes_hhmm(start)}–{minutes_hhmm(end)})"
+        label = Message("calendar.period", where=_where(where), number=number,
+                        period=f"{minutes_hhmm(start)}–{minutes_hhmm(end)}")
         if not (0 <= start < DAY_MINUTES and 0 < end <= DAY_MINUTES):
-            raise CalendarError(f"{label}: times must lie between 00:00 and 24:00")
+            raise CalendarError("calendar.period_bounds", label=label)
         if start >= end:
-            raise CalendarError(f"{label}: the start must be before the end")
+            raise CalendarError("calendar.period_order", label=label)
         if start < previous_end:
-            raise CalendarError(f"{label}: overlaps or comes before the previous period; list periods in order")
+            raise CalendarError("calendar.period_overlap", label=label)
         previous_end = end
     return pairs
 
 
 def _aware(value, name: str) -> datetime:
     if not isinstance(value, datetime):
-        raise CalendarError(f"{name}: expected an aware datetime, got {value!r}")
+        raise CalendarError("calendar.not_datetime", name=name, got=given(value))
     if value.tzinfo is None or value.utcoffset() is None:
-        raise CalendarError(f"{name}: {value.isoformat()} is a naive datetime; give a time zone (an offset)")
+        raise CalendarError("calendar.naive", name=name, value=value.isoformat())
     return value
 
 
@@ -102,20 +112,18 @@ class WorkCalendar:
 
     def __post_init__(self) -> None:
         if not isinstance(self.tz, tzinfo):
-            raise CalendarError(f"calendar {self.name!r}: tz must be a time zone, got {self.tz!r}")
+            raise CalendarError("calendar.tz", calendar=self.name, got=given(self.tz))
         if len(self.week) != 7:
-            raise CalendarError(f"calendar {self.name!r}: week must have 7 days (Monday to Sunday), got {len(self.week)}")
+            raise CalendarError("calendar.week_days", calendar=self.name, got=len(self.week))
         week = tuple(_periods_check(periods, WEEKDAYS[i]) for i, periods in enumerate(self.week))
         if not any(week):
-            raise CalendarError(
-                f"calendar {self.name!r} has no working period in its week; give at least one day working hours"
-            )
+            raise CalendarError("calendar.no_working_period", calendar=self.name)
         makeup = _periods_check(self.makeup_periods, "make-up day") or next(p for p in week if p)
         holidays, workdays = frozenset(self.holidays), frozenset(self.workdays)
         both = holidays & workdays
         if both:
-            listed = ", ".join(d.isoformat() for d in sorted(both))
-            raise CalendarError(f"calendar {self.name!r}: {listed} cannot be both a holiday and a make-up working day")
+            listed = [d.isoformat() for d in sorted(both)]
+            raise CalendarError("calendar.holiday_and_workday", calendar=self.name, days=listed)
         object.__setattr__(self, "week", week)
         object.__setattr__(self, "makeup_periods", makeup)
         object.__setattr__(self, "holidays", holidays)
@@ -136,7 +144,7 @@ def _covered(cal: WorkCalendar, day: date) -> None:
 def periods_on(cal: WorkCalendar, day: date) -> tuple[tuple[int, int], ...]:
     """The working periods of ``day`` in local minutes; ``()`` on a day off."""
     if isinstance(day, datetime) or not isinstance(day, date):
-        raise CalendarError(f"day: expected a date, got {day!r}")
+        raise CalendarError("calendar.not_date", got=given(day))
     if cal.around_the_clock:
         return ((0, DAY_MINUTES),)
     _covered(cal, day)
@@ -219,9 +227,9 @@ def working_add(cal: WorkCalendar, start: datetime, seconds: int) -> datetime:
     """
     _aware(start, "start")
     if isinstance(seconds, bool) or not isinstance(seconds, int):
-        raise CalendarError(f"seconds: expected a whole number of seconds, got {seconds!r}")
+        raise CalendarError("calendar.seconds", got=given(seconds))
     if seconds < 0:
-        raise CalendarError(f"seconds: must be 0 or more, got {seconds}")
+        raise CalendarError("calendar.seconds", got=seconds)
     tz = cal.tz
     if cal.around_the_clock:
         return (start.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(tz)  # real time, not wall time
@@ -280,28 +288,27 @@ def working_seconds(cal: WorkCalendar, start: datetime, end: datetime) -> int:
 # --- the stored form: "HH:MM" pairs -------------------------------------------------------------
 
 
-def hhmm_minutes(value, where: str) -> int:
+def hhmm_minutes(value, where: str | Message) -> int:
     """``"09:30"`` → 570; ``"24:00"`` is the end of the day."""
     match = _HHMM.match(value) if isinstance(value, str) else None
     if match is None:
-        raise CalendarError(f"{where}: {value!r} is not a time like 09:30")
+        raise CalendarError("calendar.not_time", where=_where(where), value=given(value))
     hours, minutes = int(match[1]), int(match[2])
     if minutes > 59 or hours > 24 or (hours == 24 and minutes):
-        raise CalendarError(f"{where}: {value!r} is not a time between 00:00 and 24:00")
+        raise CalendarError("calendar.time_bounds", where=_where(where), value=given(value))
     return hours * 60 + minutes
 
 
 def periods_parse(value, where: str) -> Periods:
     """A list of ``["HH:MM", "HH:MM"]`` pairs → ``((start, end), …)``; errors name ``where`` and the pair."""
     if not isinstance(value, list | tuple):
-        raise CalendarError(f"{where}: expected a list of [\"HH:MM\", \"HH:MM\"] pairs, got {value!r}")
+        raise CalendarError("calendar.pairs", where=_where(where), got=given(value))
     pairs = []
     for number, pair in enumerate(value, 1):
-        label = f"{where} period {number} {pair!r}" if not isinstance(pair, list | tuple) else (
-            f"{where} period {number} ({'–'.join(map(str, pair))})"
-        )
+        shown = "–".join(map(str, pair)) if isinstance(pair, list | tuple) else given(pair)
+        label = Message("calendar.period", where=_where(where), number=number, period=shown)
         if not isinstance(pair, list | tuple) or len(pair) != 2:
-            raise CalendarError(f"{label}: expected a pair [\"HH:MM\", \"HH:MM\"]")
+            raise CalendarError("calendar.pair", label=label)
         pairs.append((hhmm_minutes(pair[0], label), hhmm_minutes(pair[1], label)))
     return _periods_check(pairs, where)
 
@@ -309,10 +316,10 @@ def periods_parse(value, where: str) -> Periods:
 def week_parse(value) -> tuple[Periods, ...]:
     """The stored week (7 lists of ``["HH:MM", "HH:MM"]`` pairs, Monday first) as minutes."""
     if not isinstance(value, list | tuple) or len(value) != 7:
-        raise CalendarError("week: expected 7 lists of working periods, Monday to Sunday")
+        raise CalendarError("calendar.week_shape")
     week = tuple(periods_parse(periods, WEEKDAYS[i]) for i, periods in enumerate(value))
     if not any(week):
-        raise CalendarError("week: no working period on any day; give at least one day working hours")
+        raise CalendarError("calendar.week_empty")
     return week
 
 

@@ -57,7 +57,7 @@ def work_calendar_build(row: Calendar) -> WorkCalendar:
     try:
         tz = ZoneInfo(row.time_zone)
     except Exception as error:
-        raise CalendarError(f"calendar {row.name!r}: time zone {row.time_zone!r} is not known") from error
+        raise CalendarError("calendar.zone_unknown", calendar=row.name, zone=row.time_zone) from error
     holidays, workdays = set(), set()
     for day, kind in CalendarDay.objects.filter(calendar=row).values_list("date", "kind"):
         (holidays if kind == DayKind.HOLIDAY else workdays).add(day)
@@ -70,7 +70,7 @@ def work_calendar_build(row: Calendar) -> WorkCalendar:
             country=row.country,
         )
     except CalendarError as error:
-        raise CalendarError(f"calendar {row.name!r}: {error}") from error
+        raise CalendarError("calendar.in", calendar=row.name, error=error.message_obj) from error
 
 
 def calendar_load(name: str | None = None) -> WorkCalendar:
@@ -78,12 +78,12 @@ def calendar_load(name: str | None = None) -> WorkCalendar:
     cache = _current()
     key = name or cache.default
     if key is None:
-        raise CalendarError("no default calendar; mark one calendar as the default")
+        raise CalendarError("calendar.no_default")
     calendar = cache.calendars.get(key)
     if calendar is None:
         row = Calendar.objects.filter(name=key).first()
         if row is None:
-            raise CalendarError(f"unknown calendar {key!r}")
+            raise CalendarError("calendar.unknown", name=key)
         calendar = cache.calendars[key] = work_calendar_build(row)
     return calendar
 

@@ -1,6 +1,6 @@
-"""SLA clocks of one complaint, computed from its events: a pure function (DESIGN rule 4).
+"""SLA clocks of one complaint, computed from its events: a pure function (docs/architecture.md, "Deadlines are stored").
 
-Eight monitored nodes from creation to follow-up (REQUIREMENTS §4):
+Eight monitored nodes from creation to follow-up (docs/architecture.md, "Time limits"):
 
     assignment           runs while the complaint waits unassigned (status ``new``)           派单
     acceptance           from each assignment until the handler starts handling               接单
@@ -286,8 +286,14 @@ def _seconds(run: _Run, calendars: Calendars, until: datetime) -> int:
     calendar = calendars.pick(run.target)
     total = 0
     for start, end in run.segments:
-        total += working_seconds(calendar, start, end or until)
+        total += working_seconds(calendar, _at(start), end or until)
     return total
+
+
+def _at(moment: datetime | None) -> datetime:
+    """A segment's start (never None: only its end may be open)."""
+    assert moment is not None
+    return moment
 
 
 @dataclass(frozen=True)
@@ -317,9 +323,12 @@ def _view(node: str, run: _Run, runs: list[_Run], calendars: Calendars, policy: 
         due_at = warn_at = None
         overdue = 0 if run.cancelled else max(0, elapsed - target)
     else:
-        closed = sum(working_seconds(calendar, s, e) for s, e in run.segments if e is not None)
+        closed = 0
+        for start, end in run.segments:
+            if end is not None:
+                closed += working_seconds(calendar, _at(start), end)
         if run.running:
-            resumed = run.segments[-1][0]
+            resumed = _at(run.segments[-1][0])
             due_at = working_add(calendar, resumed, max(0, target - closed))
             warn_at = working_add(calendar, resumed, max(0, warn - closed)) if warn > closed else None
             elapsed = closed + working_seconds(calendar, resumed, now)

@@ -6,6 +6,7 @@ most ``TTL`` seconds old in the others.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -25,14 +26,13 @@ def _build() -> tuple[Policy, ...]:
     policies = []
     for row in SlaPolicy.objects.filter(enabled=True).select_related("calendar").order_by("position", "id"):
         try:
-            policies.append(
-                policy_parse(
-                    id=row.pk, name=row.name, conditions=row.conditions, targets=row.targets, levels=row.levels,
-                    warn_percent=row.warn_percent, specialist_after_minutes=row.specialist_after_minutes,
-                    remind_every_minutes=row.remind_every_minutes,
-                    calendar=row.calendar.name if row.calendar_id else None,
-                )
+            policy = policy_parse(
+                id=row.pk, name=row.name, conditions=row.conditions, targets=row.targets, levels=row.levels,
+                warn_percent=row.warn_percent, specialist_after_minutes=row.specialist_after_minutes,
+                remind_every_minutes=row.remind_every_minutes,
+                calendar=row.calendar.name if row.calendar_id else None,
             )
+            policies.append(dataclasses.replace(policy, titles=(row.title, row.title_en)))
         except FieldError as error:  # saved around the validation (e.g. by SQL): skip it, loudly
             logger.error("SLA policy %s is invalid and is skipped: %s", row.name, error)
     return tuple(policies)

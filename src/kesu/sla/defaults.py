@@ -1,4 +1,4 @@
-"""The shipped SLA policies (REQUIREMENTS §4), seeded by a migration; the management layer edits them.
+"""The shipped SLA policies (docs/architecture.md, "Time limits"), seeded by a migration; the management layer edits them.
 
 Working minutes on the default calendar (09:00–12:00, 13:30–18:00 = 450 a day): first response
 24 working hours, resolution 5 working days, the 48-hour escalation to a senior specialist; the
@@ -17,7 +17,8 @@ LADDER = [
 DEFAULT_POLICIES = [
     {
         "name": "red-channel",
-        "title": "红色预警 / Red channel",
+        "title": "红色预警",
+        "title_en": "Red channel",
         "position": 10,
         "conditions": {"red_channel": True},
         "targets": {
@@ -61,7 +62,8 @@ DEFAULT_POLICIES = [
     },
     {
         "name": "standard",
-        "title": "标准 / Standard",
+        "title": "标准",
+        "title_en": "Standard",
         "position": 100,
         "conditions": {},
         "targets": {

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kesu.core.errors import FieldError
+from kesu.core.messages import localized
 from kesu.sla.calendar import CalendarError, periods_parse, week_parse
 
 SOURCE_MANUAL = "manual"  # package-sourced rows say "holidays package CN"
@@ -145,6 +146,7 @@ class SlaPolicy(models.Model):
 
     name = models.SlugField(_("name"), max_length=48, unique=True)
     title = models.CharField(_("title"), max_length=100, blank=True)
+    title_en = models.CharField(_("English title"), max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=100)
     enabled = models.BooleanField(_("enabled"), default=True)
     conditions = models.JSONField(
@@ -179,7 +181,12 @@ class SlaPolicy(models.Model):
         verbose_name_plural = _("SLA policies")
 
     def __str__(self) -> str:
-        return self.title or self.name
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (the slug when there is none)."""
+        return localized(self.title, self.title_en) or self.name
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -1,6 +1,6 @@
 """Who hears of an SLA warning, breach, escalation or reminder, and what they are told.
 
-The three responsible people of a complaint (REQUIREMENTS §4): level 1 its handler, level 2 the
+The three responsible people of a complaint (docs/architecture.md, "Time limits"): level 1 its handler, level 2 the
 team lead of its group, level 3 the manager of its department. Red channel notices are urgent
 (sent at once, not held for the recipient's working time).
 """
@@ -11,12 +11,10 @@ import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.conf import settings
-from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kesu.complaints.models import Complaint
+from kesu.core.messages import Message
 from kesu.core.models import HandlerProfile, User
 from kesu.core.roles import Role
 from kesu.notifications.actions import notify
@@ -67,27 +65,23 @@ def senior_specialists() -> list[User]:
 RECIPIENTS = {"handler": handler_of, "team_lead": team_lead_of, "manager": manager_of}
 
 
-def _clock(name: str) -> str:
-    return _(CLOCK_NAMES.get(name, name))
+def _clock(name: str) -> Message:
+    return Message(f"sla.clock.{name}")
 
 
-def _message(complaint: Complaint, due: Due, notify_level: str) -> tuple[str, str]:
+def _message(complaint: Complaint, due: Due, notify_level: str) -> tuple[Message, Message]:
+    """The title and the body line of a notice about ``due`` (message ids, worded when shown)."""
     number = complaint.number
-    if due.kind == "warned":
-        return (_("%(number)s: %(clock)s time limit is close") % {"number": number, "clock": _clock(due.clock)},
-                _("The %(clock)s time limit of %(number)s falls due soon.") % {"number": number, "clock": _clock(due.clock)})
-    if due.kind == "breached":
-        return (_("%(number)s: %(clock)s time limit breached") % {"number": number, "clock": _clock(due.clock)},
-                _("The %(clock)s time limit of %(number)s has passed.") % {"number": number, "clock": _clock(due.clock)})
+    if due.kind in ("warned", "breached"):
+        clock = _clock(due.clock)
+        return (Message(f"notice.sla_{due.kind}", number=number, clock=clock),
+                Message(f"notice.sla_{due.kind}_body", number=number, clock=clock))
     if due.kind == "escalated":
-        return (_("%(number)s escalated to level %(level)s") % {"number": number, "level": due.level},
-                _("%(number)s is overdue and has reached escalation level %(level)s.") % {"number": number, "level": due.level})
+        return (Message("notice.sla_escalated", number=number, level=due.level),
+                Message("notice.sla_escalated_body", number=number, level=due.level))
     if due.kind == "specialist":
-        return (_("%(number)s: unresolved after 48 hours") % {"number": number},
-                _("%(number)s is still unresolved: a senior specialist should call the customer back and pre-review "
-                  "compensation.") % {"number": number})
-    return (_("%(number)s (red channel): progress reminder") % {"number": number},
-            _("Red channel complaint %(number)s is still open: report progress.") % {"number": number})
+        return Message("notice.sla_specialist", number=number), Message("notice.sla_specialist_body", number=number)
+    return Message("notice.sla_reminded", number=number), Message("notice.sla_reminded_body", number=number)
 
 
 def due_recipients(complaint: Complaint, due: Due, levels: dict[int, str]) -> tuple[list[User], str]:
@@ -128,21 +122,19 @@ def sla_notify(complaint: Complaint, dues: Iterable[Due], *, levels: dict[int, s
     groups: dict[tuple, list[User]] = {}
     for user, items in per_person.values():
         groups.setdefault(tuple(d.key for d in items), []).append(user)
-    with translation.override(settings.LANGUAGE_CODE):
-        for keys, users in groups.items():
-            items = [d for d in dues if d.key in keys]
-            worst = max(items, key=lambda d: SEVERITY.index(d.kind))
-            role = levels.get(worst.level, "manager") if worst.kind == "escalated" else "handler"
-            title, _body = _message(complaint, worst, role)
-            body = "\n".join(_message(complaint, d, role)[1] for d in items)
-            notify(
-                recipients=users,
-                kind=f"sla_{worst.kind}",
-                title=title,
-                body=body,
-                key=f"sla:{complaint.pk}:{worst.kind}:" + hashlib.sha1(repr(keys).encode()).hexdigest()[:24],
-                now=now,
-                complaint=complaint,
-                urgent=complaint.red_channel,
-            )
+    for keys, users in groups.items():
+        items = [d for d in dues if d.key in keys]
+        worst = max(items, key=lambda d: SEVERITY.index(d.kind))
+        role = levels.get(worst.level, "manager") if worst.kind == "escalated" else "handler"
+        title, _body = _message(complaint, worst, role)
+        notify(
+            recipients=users,
+            kind=f"sla_{worst.kind}",
+            title=title,
+            body=[_message(complaint, d, role)[1] for d in items],
+            key=f"sla:{complaint.pk}:{worst.kind}:" + hashlib.sha1(repr(keys).encode()).hexdigest()[:24],
+            now=now,
+            complaint=complaint,
+            urgent=complaint.red_channel,
+        )
     return told

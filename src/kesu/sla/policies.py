@@ -1,4 +1,4 @@
-"""SLA policies as validated data (DESIGN rule 7): parsing, and choosing the policy of a complaint.
+"""SLA policies as validated data (docs/architecture.md, "Configuration is data"): parsing, and choosing the policy of a complaint.
 
 A policy row holds JSON: ``conditions`` (all must hold), ``targets`` (per clock), ``levels`` (the
 escalation ladder). :func:`policy_parse` turns it into a :class:`~kesu.sla.clocks.PolicySpec` or
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kesu.core.errors import FieldError, FieldErrors
+from kesu.core.messages import given
 from kesu.sla.clocks import NODES, ClockTarget, EscalationLevel, PolicySpec
 
 CONDITION_FIELDS = {
@@ -49,6 +50,7 @@ class Policy:
     spec: PolicySpec
     conditions: PolicyConditions
     calendar: str | None  # calendar name; None = the default calendar
+    titles: tuple[str, str] = ("", "")  # the policy's title in Chinese and in English (for people)
 
     def matches(self, facts: ComplaintFacts) -> bool:
         c = self.conditions
@@ -63,11 +65,11 @@ class Policy:
 
 def _minutes(errors: list, where: str, value: Any, *, allow_zero: bool = False) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
-        errors.append(FieldError(where, f"must be a whole number of minutes (got {value!r})"))
+        errors.append(FieldError(where, "field.not_minutes", got=given(value)))
         return None
     if value < 0 or (value == 0 and not allow_zero) or value > MAX_MINUTES:
         low = 0 if allow_zero else 1
-        errors.append(FieldError(where, f"must be between {low} and {MAX_MINUTES} minutes (got {value})"))
+        errors.append(FieldError(where, "sla.minutes_range", low=low, high=MAX_MINUTES, got=value))
         return None
     return value
 
@@ -77,27 +79,27 @@ def conditions_parse(raw: Any, *, known_categories: frozenset[str] | None = None
     if raw in (None, ""):
         raw = {}
     if not isinstance(raw, Mapping):
-        raise FieldError("conditions", "must be an object such as {\"priority\": [\"P1\"]}")
+        raise FieldError("conditions", "sla.conditions_shape")
     parsed: dict[str, Any] = {}
     for name, value in raw.items():
         where = f"conditions.{name}"
         if name not in CONDITION_FIELDS:
-            errors.append(FieldError(where, f"unknown condition (known: {', '.join(CONDITION_FIELDS)})"))
+            errors.append(FieldError(where, "field.unknown_key", key=name, known=list(CONDITION_FIELDS)))
             continue
         if name == "red_channel":
             if not isinstance(value, bool):
-                errors.append(FieldError(where, f"must be true or false (got {value!r})"))
+                errors.append(FieldError(where, "field.not_boolean", got=given(value)))
             else:
                 parsed[name] = value
             continue
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            errors.append(FieldError(where, f"must be a non-empty list of codes (got {value!r})"))
+            errors.append(FieldError(where, "field.not_list", got=given(value)))
             continue
         allowed = CONDITION_FIELDS[name] or known_categories
         if allowed is not None:
             bad = [v for v in value if v not in allowed]
             if bad:
-                errors.append(FieldError(where, f"unknown {name} {', '.join(map(repr, bad))}"))
+                errors.append(FieldError(where, "field.unknown", value=[given(b) for b in bad], choices=sorted(allowed)))
                 continue
         parsed[name] = frozenset(value)
     if errors:
@@ -108,26 +110,26 @@ def conditions_parse(raw: Any, *, known_categories: frozenset[str] | None = None
 def targets_parse(raw: Any) -> dict[str, ClockTarget]:
     errors: list[FieldError] = []
     if not isinstance(raw, Mapping) or not raw:
-        raise FieldError("targets", "must be an object with at least one clock, e.g. {\"resolution\": {\"minutes\": 2250}}")
+        raise FieldError("targets", "sla.targets_shape")
     targets: dict[str, ClockTarget] = {}
     for clock, value in raw.items():
         where = f"targets.{clock}"
         if clock not in NODES:
-            errors.append(FieldError(where, f"unknown clock (known: {', '.join(NODES)})"))
+            errors.append(FieldError(where, "field.unknown_key", key=clock, known=list(NODES)))
             continue
         if isinstance(value, int) and not isinstance(value, bool):
             value = {"minutes": value}
         if not isinstance(value, Mapping):
-            errors.append(FieldError(where, "must be {\"minutes\": N} or {\"minutes\": N, \"around_the_clock\": true}"))
+            errors.append(FieldError(where, "sla.target_shape"))
             continue
         extra = set(value) - {"minutes", "around_the_clock"}
         if extra:
-            errors.append(FieldError(where, f"unknown key {', '.join(sorted(extra))}"))
+            errors.append(FieldError(where, "field.unknown_key", key=sorted(extra), known=["minutes", "around_the_clock"]))
             continue
         minutes = _minutes(errors, f"{where}.minutes", value.get("minutes"))
         always = value.get("around_the_clock", False)
         if not isinstance(always, bool):
-            errors.append(FieldError(f"{where}.around_the_clock", f"must be true or false (got {always!r})"))
+            errors.append(FieldError(f"{where}.around_the_clock", "field.not_boolean", got=given(always)))
             continue
         if minutes is not None:
             targets[clock] = ClockTarget(minutes, always)
@@ -140,29 +142,29 @@ def levels_parse(raw: Any) -> tuple[EscalationLevel, ...]:
     if raw in (None, ""):
         return ()
     if not isinstance(raw, list):
-        raise FieldError("levels", "must be a list such as [{\"level\": 1, \"after_minutes\": 0, \"notify\": \"handler\"}]")
+        raise FieldError("levels", "sla.levels_shape")
     errors: list[FieldError] = []
     levels = []
     for index, item in enumerate(raw):
         where = f"levels[{index}]"
         if not isinstance(item, Mapping):
-            errors.append(FieldError(where, "must be an object"))
+            errors.append(FieldError(where, "field.not_object"))
             continue
         level = item.get("level")
         if level not in (1, 2, 3):
-            errors.append(FieldError(f"{where}.level", f"must be 1, 2 or 3 (got {level!r})"))
+            errors.append(FieldError(f"{where}.level", "field.choice", choices=[1, 2, 3], got=given(level)))
         notify = item.get("notify")
         if notify not in NOTIFY:
-            errors.append(FieldError(f"{where}.notify", f"must be one of {', '.join(NOTIFY)} (got {notify!r})"))
+            errors.append(FieldError(f"{where}.notify", "field.choice", choices=list(NOTIFY), got=given(notify)))
         after = _minutes(errors, f"{where}.after_minutes", item.get("after_minutes"), allow_zero=True)
         if level in (1, 2, 3) and notify in NOTIFY and after is not None:
             levels.append(EscalationLevel(level, after, notify))
     numbers = [lv.level for lv in levels]
     if len(set(numbers)) != len(numbers):
-        errors.append(FieldError("levels", "each level may appear once"))
+        errors.append(FieldError("levels", "sla.level_twice"))
     ordered = sorted(levels, key=lambda lv: lv.level)
     if [lv.after_minutes for lv in ordered] != sorted(lv.after_minutes for lv in ordered):
-        errors.append(FieldError("levels", "a higher level must not come sooner than a lower one"))
+        errors.append(FieldError("levels", "sla.level_order"))
     if errors:
         raise FieldErrors(errors)
     return tuple(ordered)
@@ -195,7 +197,7 @@ def policy_parse(
     parsed_targets = attempt(lambda: targets_parse(targets))
     parsed_levels = attempt(lambda: levels_parse(levels))
     if isinstance(warn_percent, bool) or not isinstance(warn_percent, int) or not 1 <= warn_percent <= 99:
-        errors.append(FieldError("warn_percent", f"must be a whole percentage between 1 and 99 (got {warn_percent!r})"))
+        errors.append(FieldError("warn_percent", "field.out_of_range", low=1, high=99, got=given(warn_percent)))
     specialist = remind = None
     if specialist_after_minutes is not None:
         specialist = _minutes(errors, "specialist_after_minutes", specialist_after_minutes)

@@ -37,9 +37,9 @@ def schedule_read(country: str, year: int) -> Schedule:
     country = (country or "").strip().upper()
     supported = holidays.list_supported_countries()
     if country not in supported:
-        raise CalendarError(f"country: unknown country {country!r}; give an ISO code such as CN")
+        raise CalendarError("calendar.country", country=country)
     if not 1950 <= year <= 2100:
-        raise CalendarError(f"year: {year} is outside the years the holidays package knows (1950–2100)")
+        raise CalendarError("calendar.year", year=year)
     language = holidays.country_holidays(country).default_language
     entity = holidays.country_holidays(country, years=range(max(1950, year - HISTORY_YEARS), year + 1),
                                        language=language)

@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 
 def overdue_text(view: ClockView) -> str:
-    """"normal" or "overdue N hours" (REQUIREMENTS §4), in working hours of the clock's calendar."""
+    """"normal" or "overdue N hours" (docs/architecture.md, "Time limits"), in working hours of the clock's calendar."""
     if view.overdue_minutes <= 0:
         return "normal"
     hours = view.overdue_minutes // 60

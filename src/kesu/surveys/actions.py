@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from kesu.channels.webhooks_out import webhook_emit
 from kesu.complaints.actions import complaint_follow_up, complaint_reopen
 from kesu.complaints.models import Channel, Complaint, Status
-from kesu.core.errors import Conflict, DomainError, FieldError, FieldErrors, NotPermitted
+from kesu.core.errors import Conflict, DomainError, FieldError, FieldErrors, permission_require
+from kesu.core.messages import Message, given
 from kesu.core.models import User
 from kesu.core.roles import Permission
 from kesu.notifications.actions import notify
@@ -175,16 +176,16 @@ def aftercare_start(*, complaint: Complaint, now: datetime) -> tuple[Survey, Fol
 def _whole(field: str, value, low: int, high: int, errors: list[FieldError], *, required: bool = True):
     if value is None or value == "":
         if required:
-            errors.append(FieldError(field, "is required"))
+            errors.append(FieldError(field, "field.required"))
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         try:
             value = int(str(value).strip())
         except ValueError:
-            errors.append(FieldError(field, f"must be a whole number from {low} to {high} (got {value!r})"))
+            errors.append(FieldError(field, "field.out_of_range", low=low, high=high, got=given(value)))
             return None
     if not low <= value <= high:
-        errors.append(FieldError(field, f"must be from {low} to {high} (got {value})"))
+        errors.append(FieldError(field, "field.out_of_range", low=low, high=high, got=value))
         return None
     return value
 
@@ -199,11 +200,11 @@ def answer_validate(*, satisfaction, nps, solved, comment: str) -> dict:
         "comment": (comment or "").strip(),
     }
     if not isinstance(solved, bool):
-        errors.append(FieldError("solved", "is required: answer yes (true) or no (false)"))
+        errors.append(FieldError("solved", "survey.solved_missing"))
     if len(clean["comment"]) > MAX_COMMENT:
-        errors.append(FieldError("comment", f"must be at most {MAX_COMMENT} characters (got {len(clean['comment'])})"))
+        errors.append(FieldError("comment", "field.too_long", limit=MAX_COMMENT, got=len(clean["comment"])))
     if "\x00" in clean["comment"]:
-        errors.append(FieldError("comment", "must not contain NUL characters"))
+        errors.append(FieldError("comment", "field.nul"))
     if errors:
         raise FieldErrors(errors)
     return clean
@@ -225,7 +226,7 @@ def survey_answer(*, token: str, satisfaction, nps, solved, comment: str = "", n
     handler who resolved it, in the same transaction, and tells that handler."""
     digest = token_digest(token or "")
     if not Survey.objects.filter(digest=digest).exists():
-        raise SurveyNotFound("no survey has this link")
+        raise SurveyNotFound("survey.not_found")
     clean = answer_validate(satisfaction=satisfaction, nps=nps, solved=solved, comment=comment)
     threshold = survey_settings().reopen_at_or_below
     with transaction.atomic():
@@ -234,9 +235,9 @@ def survey_answer(*, token: str, satisfaction, nps, solved, comment: str = "", n
         complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint_id)
         survey = Survey.objects.select_for_update().get(digest=digest)
         if survey.answered_at is not None:
-            raise Conflict(f"this survey was answered already, at {survey.answered_at.isoformat()}")
+            raise Conflict("survey.answered", at=survey.answered_at.isoformat())
         if survey.superseded_at is not None:
-            raise Conflict("this survey was replaced by a newer one after the complaint was closed again")
+            raise Conflict("survey.superseded")
         survey.answered_at = now
         for name, value in clean.items():
             setattr(survey, name, value)
@@ -259,18 +260,11 @@ def _reopen_notify(complaint: Complaint, survey: Survey, now: datetime) -> None:
     recipient = complaint.assignee
     if recipient is None:
         return
-    with translation.override(settings.LANGUAGE_CODE):  # the desk's language, not the customer's
-        _reopen_notify_send(recipient, complaint, survey, now)
-
-
-def _reopen_notify_send(recipient: User, complaint: Complaint, survey: Survey, now: datetime) -> None:
     notify(
         recipients=[recipient], kind="survey_reopened",
-        title=_("%(number)s reopened: the customer is not satisfied") % {"number": complaint.number},
-        body=_("Satisfaction %(score)s/5, problem solved: %(solved)s. %(comment)s") % {
-            "score": survey.satisfaction, "solved": _("yes") if survey.solved else _("no"),
-            "comment": survey.comment[:500],
-        },
+        title=Message("notice.survey_reopened", number=complaint.number),
+        body=Message("notice.survey_reopened_body", score=survey.satisfaction,
+                     solved=Message("word.yes" if survey.solved else "word.no"), comment=survey.comment[:500]),
         key=f"survey_reopened:{survey.pk}", now=now, complaint=complaint,
     )
 
@@ -319,11 +313,11 @@ def follow_up_record(*, task: FollowUpTask, by: User | None, outcome: str, text:
     """Record the follow-up visit of ``task`` (a ``followed_up`` event, which stops the SLA's follow-up
     clock) and close the task."""
     if by is not None and not by.can(Permission.COMPLAINT_HANDLE):
-        raise NotPermitted(f"role {by.role} may not {Permission.COMPLAINT_HANDLE}")
+        permission_require(by, Permission.COMPLAINT_HANDLE)
     with transaction.atomic():
         current = FollowUpTask.objects.select_for_update().select_related("complaint").get(pk=task.pk)
         if current.done_at is not None:
-            raise Conflict(f"this follow-up was recorded already, at {current.done_at.isoformat()}")
+            raise Conflict("follow_up.done", at=current.done_at.isoformat())
         complaint_follow_up(complaint=current.complaint, by=by, now=now, outcome=outcome, text=text)
         current.done_at, current.done_by, current.outcome, current.text = now, by, outcome, (text or "").strip()
         current.save(update_fields=["done_at", "done_by", "outcome", "text"])

@@ -65,6 +65,8 @@ class Survey(models.Model):
     reopened = models.BooleanField(_("reopened the complaint"), default=False)
 
     class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
         constraints = [models.UniqueConstraint(fields=["complaint", "cycle"], name="survey_one_per_closing")]
         indexes = [models.Index(fields=["answered_at", "reminded_at", "sent_at"], name="survey_remind_due")]
 
@@ -96,6 +98,8 @@ class FollowUpTask(models.Model):
     text = models.TextField(_("notes"), blank=True)
 
     class Meta:
+        verbose_name = _("follow-up task")
+        verbose_name_plural = _("follow-up tasks")
         constraints = [models.UniqueConstraint(fields=["complaint", "cycle"], name="follow_up_one_per_closing")]
         indexes = [models.Index(fields=["assignee", "done_at"], name="follow_up_open")]
 

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class TriageConfig(AppConfig):
     name = "kesu.triage"
+    verbose_name = _("Triage")
     label = "triage"
 
     def ready(self) -> None:

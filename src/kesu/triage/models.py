@@ -25,7 +25,8 @@ class TriageSettings(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = "triage settings"
+        verbose_name = _("triage settings")
+        verbose_name_plural = _("triage settings")
 
     def __str__(self) -> str:
         return "triage settings"
@@ -43,6 +44,8 @@ class Keyword(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("keyword")
+        verbose_name_plural = _("keywords")
         ordering = ["tag"]
 
     def __str__(self) -> str:
@@ -61,6 +64,8 @@ class PriorityRule(models.Model):
     priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
 
     class Meta:
+        verbose_name = _("priority matrix rule")
+        verbose_name_plural = _("priority matrix rules")
         constraints = [
             models.UniqueConstraint(fields=["category", "tier", "severity"], name="priority_rule_unique_cell")
         ]
@@ -86,6 +91,8 @@ class ModelVersion(models.Model):
     is_active = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("model version")
+        verbose_name_plural = _("model versions")
         ordering = ["kind", "-version"]
         constraints = [models.UniqueConstraint(fields=["kind", "version"], name="model_version_unique_per_kind")]
 
@@ -101,6 +108,8 @@ class RepeatLink(models.Model):
     similarity = models.FloatField()
 
     class Meta:
+        verbose_name = _("repeat complaint link")
+        verbose_name_plural = _("repeat complaint links")
         constraints = [models.UniqueConstraint(fields=["complaint", "earlier"], name="repeat_link_unique")]
 
     def __str__(self) -> str:

@@ -19,12 +19,11 @@ from kesu.complaints.drafts import ComplaintDraft
 from kesu.complaints.models import Category, Channel, Priority, RootCause, Severity, Status
 from kesu.complaints.selectors import ComplaintFilters
 from kesu.core.actions import HANDLING_ROLES
-from kesu.core.errors import FieldError
+from kesu.core.forms import DomainForm  # noqa: F401  (used by the forms below and other apps)
 from kesu.core.models import Group, User
 from kesu.customers.actions import CustomerHandles
 from kesu.customers.models import Tier
 from kesu.queues.definitions import QUEUES, SORT_LABELS
-from kesu.web.domain_text import domain_message
 
 ANY = ("", _("All"))
 TRIAGE_DECIDES = ("", _("(triage decides)"))  # empty: the intake leaves it to triage
@@ -77,22 +76,6 @@ def handler_choices() -> list[tuple[str, str]]:
     """Active users who handle complaints, for the assign select."""
     users = User.objects.filter(is_active=True, role__in=list(HANDLING_ROLES)).order_by("username")
     return [(user.username, f"{user} ({user.username})") for user in users]
-
-
-class DomainForm(forms.Form):
-    """A form that shows an action's ``FieldError`` next to the field it names."""
-
-    # the action's field names that this form shows under another name
-    domain_fields: dict[str, str] = {}
-
-    def add_domain_error(self, error: FieldError) -> None:
-        self.is_valid()  # add_error needs cleaned_data
-        for field, message in error.errors:
-            name = self.domain_fields.get(field, field)
-            name = name if name in self.fields else None
-            self.add_error(name, domain_message(message))
-            if name:
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
 
 
 def _text(label, *, max_length: int | None = None, placeholder=None, **kwargs) -> forms.CharField:

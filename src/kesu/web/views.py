@@ -16,6 +16,7 @@ from kesu.calls.panel import calls_context
 from kesu.compensation.panel import compensation_context
 from kesu.complaints import lifecycle
 from kesu.complaints.actions import attachment_add, complaint_create
+from kesu.complaints.messages import ACTION_LABELS
 from kesu.complaints.models import Attachment, Category, Complaint
 from kesu.complaints.selectors import complaint_detail
 from kesu.complaints.transitions import complaint_transition
@@ -32,7 +33,6 @@ from kesu.triage.actions import complaint_correct
 from kesu.triage.models import TriageSettings
 from kesu.triage.panel import triage_panel
 from kesu.triage.selectors import repeat_links, triage_latest
-from kesu.web.domain_text import ACTION_LABELS, transition_refused
 from kesu.web.forms import (
     TRANSITION_FORMS,
     AttachmentForm,
@@ -184,11 +184,8 @@ def complaint_transition_view(request: HttpRequest, complaint_id: int) -> HttpRe
         form.add_domain_error(error)
         return _detail_page(request, complaint_id, bound=form, bound_action=action, status=422)
     except InvalidTransition as error:
-        refused = transition_refused(
-            action=action, merged=bool(error.detail), current_status=error.current_status
-        )
         return _detail_page(
-            request, complaint_id, bound=form, bound_action=action, refused=refused, status=409
+            request, complaint_id, bound=form, bound_action=action, refused=error.message, status=409
         )
     except NotPermitted:
         return forbidden(request, _("Your role may not do this."))

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from kesu.compensation.wording import approver_label, audit_line, yuan
+from kesu.compensation.messages import approver_label, audit_line, yuan
 
 register = template.Library()
 

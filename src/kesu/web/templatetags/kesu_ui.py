@@ -5,9 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext, gettext_noop
 
-from kesu.complaints.models import Channel, RootCause
+from kesu.complaints.models import Channel, RootCause, Status
 from kesu.triage import panel as triage_panel
-from kesu.web.domain_text import status_label as _status_label
 
 register = template.Library()
 
@@ -20,7 +19,10 @@ def can(user, permission: str) -> bool:
 
 @register.filter
 def status_label(value: str) -> str:
-    return _status_label(value or "")
+    try:
+        return str(Status(value).label)
+    except ValueError:
+        return value or ""
 
 
 @register.filter
@@ -109,3 +111,42 @@ def follow_up_label(code: str) -> str:
     from kesu.web.forms import FOLLOW_UP_LABELS
 
     return str(FOLLOW_UP_LABELS.get(code, code))
+
+
+@register.filter
+def rule_name(ref) -> str:
+    """A routing rule named in an event (``{"id", "name", "name_en"}``), in the reader's language. An
+    event stored before rules had English names reads the rule's current names."""
+    from kesu.core.messages import localized
+    from kesu.routing.models import RoutingRule
+
+    if not isinstance(ref, dict):
+        return str(ref or "")
+    name, name_en = ref.get("name", ""), ref.get("name_en")
+    if name_en is None and ref.get("id"):
+        row = RoutingRule.objects.filter(pk=ref["id"]).values_list("name", "name_en").first()
+        if row is not None and row[1]:
+            name, name_en = row
+    return localized(name, name_en or "")
+
+
+@register.filter
+def sla_policy_title(data) -> str:
+    """The SLA policy an ``sla_applied`` event names: its title in the reader's language (stored with
+    the event), else its name."""
+    from kesu.core.messages import localized
+
+    if not isinstance(data, dict):
+        return str(data or "")
+    return localized(data.get("title") or "", data.get("title_en") or "") or str(data.get("policy") or "")
+
+
+@register.filter
+def message(value) -> str:
+    """A stored message (``{"code", "params"}``) in the reader's language; text stored before message
+    ids is shown as it is."""
+    from kesu.core.messages import message_render
+
+    if isinstance(value, dict) and "code" in value:
+        return message_render(str(value["code"]), value.get("params") or {})
+    return str(value or "")
