@@ -155,7 +155,33 @@ def _parser() -> argparse.ArgumentParser:
         "failed", help="list the messages that could not be taken in, with the reason"
     )
     channels_failed.add_argument("--limit", type=int, default=50, help="newest first (default 50)")
+    for module in _command_modules():
+        module.register(commands)
     return parser
+
+
+# Apps that bring their own commands: each module has ``register(commands)`` (adds its subparsers;
+# no Django import at module level) and ``COMMANDS`` (name -> handler(args) -> int), and is listed
+# here once. A listed module that does not exist (an app not built yet) is skipped.
+COMMAND_MODULES = (
+    "kesu.analytics.commands",
+    "kesu.incidents.commands",
+    "kesu.workforce.commands",
+    "kesu.privacy.commands",
+    "kesu.customers.commands",
+)
+
+
+def _command_modules() -> list:
+    import importlib
+    import importlib.util
+
+    found = []
+    for name in COMMAND_MODULES:
+        if importlib.util.find_spec(name.rsplit(".", 1)[0]) is None or importlib.util.find_spec(name) is None:
+            continue
+        found.append(importlib.import_module(name))
+    return found
 
 
 def _date(value: str) -> datetime:
@@ -187,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(error), EXIT_USAGE)
     from kesu.core.errors import DomainError
 
-    handler = COMMANDS[args.command]
+    handler = COMMANDS.get(args.command) or _plugin_commands()[args.command]
     try:
         return handler(args) or 0
     except DomainError as error:
@@ -197,6 +223,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # --- commands -------------------------------------------------------------------------------
+
+
+def _plugin_commands() -> dict:
+    handlers: dict = {}
+    for module in _command_modules():
+        handlers.update(module.COMMANDS)
+    return handlers
 
 
 def cmd_migrate(args) -> int:
@@ -317,6 +350,28 @@ def _demo_hot_share() -> None:
               f"({100 * hot / total:.1f} %)")
 
 
+# Apps that add to the demo: each module has ``demo_populate(*, seed, complaints, now)``, which does
+# nothing when its data is already there and prints its own progress; run in this order.
+DEMO_MODULES = (
+    "kesu.analytics.demo",
+    "kesu.incidents.demo",
+    "kesu.workforce.demo",
+    "kesu.privacy.demo",
+)
+
+
+def _demo_app_steps(*, seed: int, complaints: int) -> None:
+    import importlib
+    import importlib.util
+
+    from kesu.core.clock import clock_now
+
+    for name in DEMO_MODULES:
+        if importlib.util.find_spec(name.rsplit(".", 1)[0]) is None or importlib.util.find_spec(name) is None:
+            continue
+        importlib.import_module(name).demo_populate(seed=seed, complaints=complaints, now=clock_now())
+
+
 def cmd_demo(args) -> int:
     from django.core.management import call_command
 
@@ -349,6 +404,7 @@ def cmd_demo(args) -> int:
     compensation_demo_seed(clock_now())
     compensation_demo_proposals(clock_now())
     calls_demo_seed(clock_now())
+    _demo_app_steps(seed=args.seed, complaints=args.complaints)
     print("\nLogins (role, username, password):")
     for username, password, role in logins:
         print(f"  {role:<11} {username:<12} {password}")

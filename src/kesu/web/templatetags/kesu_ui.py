@@ -150,3 +150,20 @@ def message(value) -> str:
     if isinstance(value, dict) and "code" in value:
         return message_render(str(value["code"]), value.get("params") or {})
     return str(value or "")
+
+
+@register.simple_tag(takes_context=True)
+def app_nav(context) -> str:
+    """The main menu's entries that other apps bring: an app whose AppConfig has ``nav_template``
+    (a template of ``<a>`` links, each guarded by its own role check) is rendered here, in the
+    order of INSTALLED_APPS. Keeps base.html free of every app's menu."""
+    from django.apps import apps
+    from django.template.loader import get_template
+    from django.utils.safestring import mark_safe
+
+    parts = []
+    for config in apps.get_app_configs():
+        name = getattr(config, "nav_template", None)
+        if name:
+            parts.append(get_template(name).render(context.flatten(), context.get("request")))
+    return mark_safe("".join(parts))
