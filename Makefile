@@ -29,6 +29,7 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## make messages: refresh the zh-hans / en catalogues from the code and compile them
 messages: install-dev

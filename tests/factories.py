@@ -5,13 +5,13 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 
-from kesu.complaints.actions import complaint_create
 from kesu.complaints.drafts import ComplaintDraft
 from kesu.complaints.models import ComplaintEvent, EventKind
 from kesu.core.actions import token_create, user_create
 from kesu.core.models import Department, Group
 from kesu.core.roles import Role
 from kesu.customers.actions import CustomerHandles
+from kesu.pipeline.intake import complaint_create
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
 # events the SLA clocks (sla/actions.py) and routing (routing/actions.py) write next to the domain events

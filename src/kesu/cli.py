@@ -464,8 +464,8 @@ def _user_or_none(username: str):
 
 
 def cmd_import(args) -> int:
-    from kesu.complaints.importing import complaints_import
     from kesu.core.clock import clock_now
+    from kesu.pipeline.importing import complaints_import
 
     if not args.file.exists():
         return _fail(f"{args.file}: no such file")

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from django.test import Client
 
-from kesu.complaints import actions
 from kesu.complaints.models import Complaint, Status
+from kesu.pipeline import transitions as actions
 from tests.factories import T0, make_complaint, make_token
 
 MINUTE = timedelta(minutes=1)

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from kesu.complaints import actions
+from kesu.complaints.actions import attachment_add
 from kesu.complaints.models import EventKind, Status
+from kesu.pipeline import transitions as actions
 from tests.api.builders import complaint_in
 from tests.factories import T0, domain_timeline, make_complaint
 
@@ -80,7 +81,7 @@ def test_events_at_the_same_instant_keep_the_order_they_happened_in(handler, han
 
 def test_detail_lists_attachments(handler, handler_client):
     complaint = make_complaint(now=T0)
-    actions.attachment_add(
+    attachment_add(
         complaint=complaint,
         upload=SimpleUploadedFile("现场照片.png", PNG),
         by=handler,

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kesu.complaints import actions
 from kesu.complaints.models import Status
 from kesu.customers.actions import CustomerHandles
+from kesu.pipeline import transitions as actions
 from tests.api.builders import complaint_in, error_fields
 from tests.factories import T0, make_complaint
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kesu.complaints import actions
 from kesu.complaints.models import Complaint, Status
 from kesu.core.roles import Role
+from kesu.pipeline import transitions as actions
 from tests.api.builders import complaint_in, error_fields, post_json
 from tests.factories import T0, make_complaint, make_user
 

@@ -12,10 +12,10 @@ import re
 from playwright.sync_api import expect
 
 from kesu.channels.models import OutboundMessage
-from kesu.complaints.transitions import complaint_transition
 from kesu.core.roles import Role
 from kesu.customers.actions import CustomerHandles
 from kesu.desk.models import ResponseTemplate
+from kesu.pipeline.transitions import complaint_transition
 from tests.factories import T0, make_complaint, make_group, make_user
 
 

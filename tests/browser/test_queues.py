@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
-from kesu.complaints.transitions import complaint_transition
 from kesu.core.roles import Role
+from kesu.pipeline.transitions import complaint_transition
 from tests.factories import T0, make_complaint, make_group, make_user
 
 

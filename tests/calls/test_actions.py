@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from kesu.calls.actions import CallComplaint, call_log
 from kesu.calls.models import Call
 from kesu.calls.selectors import calls_for_complaint, calls_for_customer, customer_by_number
-from kesu.complaints.actions import complaint_merge
 from kesu.complaints.models import Complaint, EventKind, Status
 from kesu.core.errors import FieldError, NotPermitted
 from kesu.customers.actions import CustomerHandles
 from kesu.customers.models import Customer
+from kesu.pipeline.transitions import complaint_merge
 from kesu.sla.selectors import complaint_clocks
 from tests.api.builders import complaint_in
 from tests.factories import T0, domain_kinds, make_complaint

@@ -12,11 +12,11 @@ import pytest
 from kesu.channels.actions import channels_poll, mailbox_poll
 from kesu.channels.models import InboundMessage
 from kesu.channels.selectors import failed_intakes
-from kesu.complaints.actions import complaint_assign, complaint_pend, complaint_start
 from kesu.complaints.models import Complaint, EventKind
 from kesu.core.roles import Role
 from kesu.customers.actions import CustomerHandles, customer_find_or_create
 from kesu.notifications.models import Notification
+from kesu.pipeline.transitions import complaint_assign, complaint_pend, complaint_start
 from tests.channels.conftest import mailbox_make
 from tests.channels.messages import CUSTOMER, JPEG, mail, message_id, sender
 from tests.factories import T0, make_complaint, make_group, make_user

@@ -19,12 +19,12 @@ from kesu.channels.actions import (
     outbound_send_due,
 )
 from kesu.channels.models import OutboundMessage
-from kesu.complaints.actions import complaint_assign, complaint_merge, complaint_pend, complaint_start
 from kesu.complaints.models import Complaint, EventKind
 from kesu.core.errors import FieldError, InvalidTransition, NotPermitted
 from kesu.core.roles import Role
 from kesu.customers.actions import CustomerHandles
 from kesu.notifications.models import Notification
+from kesu.pipeline.transitions import complaint_assign, complaint_merge, complaint_pend, complaint_start
 from tests.channels.conftest import use_smtp
 from tests.channels.messages import CUSTOMER, mail, sender
 from tests.channels.servers import SmtpServer, free_port

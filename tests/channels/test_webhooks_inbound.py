@@ -17,13 +17,13 @@ from django.test import Client
 
 from kesu.channels.models import WebhookMessage
 from kesu.channels.webhooks_in import source_save
-from kesu.complaints.actions import complaint_assign, complaint_pend, complaint_start
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, Status
 from kesu.core.errors import FieldError
 from kesu.core.roles import Role
 from kesu.customers.actions import CustomerHandles
 from kesu.customers.models import Customer
 from kesu.notifications.models import Notification
+from kesu.pipeline.transitions import complaint_assign, complaint_pend, complaint_start
 from tests.factories import T0, make_complaint, make_user
 
 NOW = T0 + timedelta(hours=1)

@@ -22,9 +22,9 @@ from kesu.channels.webhooks_out import (
     webhook_emit,
     webhooks_send_due,
 )
-from kesu.complaints.actions import complaint_assign
 from kesu.core.errors import FieldError
 from kesu.core.roles import Role
+from kesu.pipeline.transitions import complaint_assign
 from kesu.sla.actions import sla_sweep
 from tests.channels.servers import free_port
 from tests.factories import T0, make_complaint, make_group, make_user

@@ -214,7 +214,7 @@ def test_the_demo_matrix_suggests_for_every_default_category_and_severity(db):
 
 def test_the_demo_proposes_through_the_action_some_waiting_for_a_manager(db, handler, manager):
     from kesu.compensation.demo import compensation_demo_proposals
-    from kesu.complaints.transitions import complaint_transition
+    from kesu.pipeline.transitions import complaint_transition
 
     for code in ("logistics-delay", "logistics-damage", "product-quality"):
         complaint = make_complaint(category=code)

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from kesu.complaints import actions
+from kesu.complaints.actions import attachment_add
 from kesu.complaints.drafts import ComplaintDraft
 from kesu.complaints.models import (
     Attachment,
@@ -23,6 +23,8 @@ from kesu.core.errors import Conflict, FieldError, FieldErrors, InvalidTransitio
 from kesu.core.roles import Role
 from kesu.customers.actions import CustomerHandles
 from kesu.customers.models import Customer
+from kesu.pipeline import intake
+from kesu.pipeline import transitions as actions
 from tests.api.builders import complaint_in
 from tests.factories import (
     BOOKKEEPING_KINDS,
@@ -48,7 +50,7 @@ def other_group(db):
 
 
 def test_create_writes_the_complaint_and_its_created_event(handler, group):
-    complaint = actions.complaint_create(
+    complaint = intake.complaint_create(
         draft=make_draft(group=group.code, category="logistics-delay", amount_claimed="99.9"),
         by=handler,
         now=T0,
@@ -100,7 +102,7 @@ def test_create_collects_every_bad_field_before_writing(handler):
     )
 
     with pytest.raises(FieldErrors) as raised:
-        actions.complaint_create(draft=draft, by=handler, now=T0)
+        intake.complaint_create(draft=draft, by=handler, now=T0)
 
     assert {field for field, _ in raised.value.errors} == {
         "channel",
@@ -120,13 +122,13 @@ def test_an_inactive_category_is_unknown(handler):
     Category.objects.filter(code="policy").update(is_active=False)
 
     with pytest.raises(FieldError) as raised:
-        actions.complaint_create(draft=make_draft(category="policy"), by=handler, now=T0)
+        intake.complaint_create(draft=make_draft(category="policy"), by=handler, now=T0)
     assert raised.value.field == "category"
 
 
 def test_create_for_an_unknown_customer_id_is_refused(handler):
     with pytest.raises(FieldError) as raised:
-        actions.complaint_create(draft=make_draft(customer_id=98765), by=handler, now=T0)
+        intake.complaint_create(draft=make_draft(customer_id=98765), by=handler, now=T0)
 
     assert raised.value.field == "customer_id"
     assert Complaint.objects.count() == 0
@@ -134,7 +136,7 @@ def test_create_for_an_unknown_customer_id_is_refused(handler):
 
 def test_read_only_roles_may_not_create(analyst):
     with pytest.raises(NotPermitted):
-        actions.complaint_create(draft=make_draft(), by=analyst, now=T0)
+        intake.complaint_create(draft=make_draft(), by=analyst, now=T0)
     assert Complaint.objects.count() == 0
 
 
@@ -330,8 +332,8 @@ def test_transfer_to_the_same_group_is_refused(handler, group):
 
 
 def test_intake_with_a_key_creates_once(handler):
-    first, created = actions.complaint_intake(draft=make_draft(), by=handler, now=T0, idempotency_key="k1")
-    again, created_again = actions.complaint_intake(
+    first, created = intake.complaint_intake(draft=make_draft(), by=handler, now=T0, idempotency_key="k1")
+    again, created_again = intake.complaint_intake(
         draft=make_draft(), by=handler, now=LATER, idempotency_key="k1"
     )
 
@@ -339,15 +341,15 @@ def test_intake_with_a_key_creates_once(handler):
     assert again.pk == first.pk
     assert Complaint.objects.count() == IdempotencyKey.objects.count() == 1
     with pytest.raises(Conflict):
-        actions.complaint_intake(
+        intake.complaint_intake(
             draft=make_draft(content="别的"), by=handler, now=LATER, idempotency_key="k1"
         )
 
 
 def test_intake_inside_an_outer_transaction(handler):
     with transaction.atomic():
-        actions.complaint_intake(draft=make_draft(), by=handler, now=T0, idempotency_key="k2")
-        _, created = actions.complaint_intake(draft=make_draft(), by=handler, now=T0, idempotency_key="k2")
+        intake.complaint_intake(draft=make_draft(), by=handler, now=T0, idempotency_key="k2")
+        _, created = intake.complaint_intake(draft=make_draft(), by=handler, now=T0, idempotency_key="k2")
     assert created is False
 
 
@@ -385,7 +387,7 @@ def test_a_new_event_with_a_chosen_id_is_refused(handler):
 def test_attachment_is_stored_under_media_root_with_an_event(handler, settings):
     complaint = make_complaint()
 
-    attachment = actions.attachment_add(
+    attachment = attachment_add(
         complaint=complaint, upload=SimpleUploadedFile("照片.PNG", PNG), by=handler, now=LATER
     )
 
@@ -413,7 +415,7 @@ def test_a_refused_attachment_says_why_and_stores_nothing(name, content, message
     events = list(complaint.events.values_list("pk", "kind"))
 
     with pytest.raises(FieldError) as raised:
-        actions.attachment_add(
+        attachment_add(
             complaint=complaint, upload=SimpleUploadedFile(name, content), by=handler, now=LATER
         )
     assert raised.value.code == message
@@ -428,7 +430,7 @@ def test_an_oversize_attachment_is_refused(handler, settings):
     settings.KESU_MAX_ATTACHMENT_BYTES = 100
 
     with pytest.raises(FieldError, match="上限"):
-        actions.attachment_add(
+        attachment_add(
             complaint=make_complaint(), upload=SimpleUploadedFile("a.png", PNG * 10), by=handler, now=LATER
         )
     assert Attachment.objects.count() == 0
@@ -436,7 +438,7 @@ def test_an_oversize_attachment_is_refused(handler, settings):
 
 def test_read_only_roles_may_not_attach(analyst):
     with pytest.raises(NotPermitted):
-        actions.attachment_add(
+        attachment_add(
             complaint=make_complaint(), upload=SimpleUploadedFile("a.png", PNG), by=analyst, now=LATER
         )
 
@@ -446,7 +448,7 @@ def test_a_failing_triage_never_loses_the_complaint(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("model file unreadable")
 
-    monkeypatch.setattr("kesu.complaints.actions.triage_prepare", broken)
+    monkeypatch.setattr("kesu.pipeline.intake.triage_prepare", broken)
     complaint = make_complaint(content="冰箱不制冷")
 
     stored = Complaint.objects.get(pk=complaint.pk)

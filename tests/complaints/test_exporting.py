@@ -12,14 +12,14 @@ import openpyxl
 import pytest
 
 from kesu.complaints import exporting
-from kesu.complaints.actions import complaint_assign, complaint_resolve, complaint_start
 from kesu.complaints.exporting import complaints_export
-from kesu.complaints.importing import complaints_import
 from kesu.complaints.models import Complaint, ComplaintSequence
 from kesu.complaints.selectors import ComplaintFilters
 from kesu.core.errors import FieldError
 from kesu.customers.actions import CustomerHandles
 from kesu.customers.models import Customer
+from kesu.pipeline.importing import complaints_import
+from kesu.pipeline.transitions import complaint_assign, complaint_resolve, complaint_start
 from tests.factories import T0, make_complaint
 
 HEADER = [

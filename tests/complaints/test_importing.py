@@ -10,10 +10,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kesu.complaints.importing import complaints_import
 from kesu.complaints.models import Complaint, EventKind
 from kesu.core.errors import FieldError, NotPermitted
 from kesu.customers.models import CustomerIdentity
+from kesu.pipeline.importing import complaints_import
 from tests.factories import T0, domain_events, make_complaint
 
 NOW = T0 + timedelta(days=1)

@@ -11,11 +11,11 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from kesu.complaints.actions import complaint_assign, complaint_reopen
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, Status
 from kesu.core.models import User
 from kesu.customers.models import Customer, CustomerIdentity, IdentityKind, Tier
 from kesu.demo.generator import demo_generate
+from kesu.pipeline.transitions import complaint_assign, complaint_reopen
 from tests.demo.conftest import NOW
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from kesu.complaints.transitions import complaint_transition
 from kesu.customers.actions import CustomerHandles
 from kesu.desk.selectors import customer_history
-from kesu.surveys.actions import survey_answer, survey_token
+from kesu.pipeline.aftercare import survey_answer
+from kesu.pipeline.transitions import complaint_transition
+from kesu.surveys.actions import survey_token
 from kesu.surveys.models import Survey
 from tests.factories import T0, make_complaint
 

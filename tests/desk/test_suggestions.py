@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from kesu.complaints.transitions import complaint_transition
 from kesu.customers.actions import CustomerHandles
 from kesu.desk.models import SuggestionFeedback
 from kesu.desk.selectors import similar_resolved, suggestions
 from kesu.knowledge.actions import article_save
 from kesu.knowledge.models import Article
+from kesu.pipeline.transitions import complaint_transition
 from tests.factories import T0, make_complaint
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from kesu.complaints.actions import complaint_create
 from kesu.complaints.models import Attachment, Category, Complaint, EventKind
 from kesu.customers.models import Customer
+from kesu.pipeline.intake import complaint_create
 from kesu.portal.models import PortalSubmission, TrackingLink
 from kesu.portal.selectors import tracking_find
 from tests.factories import T0, make_draft

@@ -13,7 +13,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from kesu.channels.actions import complaint_reply_send
-from kesu.complaints.actions import (
+from kesu.complaints.models import Attachment, Complaint, EventKind
+from kesu.core.roles import Role
+from kesu.pipeline.transitions import (
     complaint_assign,
     complaint_close,
     complaint_note_add,
@@ -21,8 +23,6 @@ from kesu.complaints.actions import (
     complaint_resolve,
     complaint_start,
 )
-from kesu.complaints.models import Attachment, Complaint, EventKind
-from kesu.core.roles import Role
 from kesu.portal.actions import tracking_link_create
 from kesu.portal.models import TrackingLink
 from tests.factories import T0, make_complaint, make_user
@@ -269,7 +269,7 @@ def test_one_customers_token_never_reveals_another_complaint(client, at_t0):
 
 
 def test_merging_tells_the_customer_without_naming_the_other_complaint(client, at_t0, officer):
-    from kesu.complaints.actions import complaint_merge
+    from kesu.pipeline.transitions import complaint_merge
 
     primary = make_complaint(content="别人的投诉内容")
     duplicate, url = _submit(client)
@@ -348,7 +348,7 @@ def test_a_flood_of_messages_on_one_link_is_held_back(client, at_t0):
 
 
 def test_information_on_a_merged_complaint_lands_on_its_primary(client, at_t0, officer):
-    from kesu.complaints.actions import complaint_merge
+    from kesu.pipeline.transitions import complaint_merge
 
     duplicate, url = _submit(client)
     primary = _handle(make_complaint(content="同一事项"), officer)

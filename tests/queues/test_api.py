@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kesu.complaints.models import Complaint, Status
-from kesu.complaints.transitions import complaint_transition
 from kesu.core.roles import Role
+from kesu.pipeline.transitions import complaint_transition
 from tests.factories import T0, make_complaint, make_token, make_user
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kesu.complaints.models import Complaint, EventKind, Status
-from kesu.complaints.transitions import complaint_transition
 from kesu.core.errors import FieldError, InvalidTransition
 from kesu.core.roles import Role
+from kesu.pipeline.transitions import complaint_transition
 from kesu.queues.actions import complaints_bulk
 from tests.factories import T0, make_complaint, make_group, make_user
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from kesu.complaints.models import Complaint
-from kesu.complaints.transitions import complaint_transition
 from kesu.core.roles import Role
+from kesu.pipeline.transitions import complaint_transition
 from kesu.queues.definitions import QUEUES, Scope, queue_condition, queues_available
 from kesu.queues.selectors import queue_counts, scope_of
 from tests.factories import T0, make_complaint, make_group, make_user

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from kesu.complaints import actions
 from kesu.complaints.models import ComplaintEvent, EventKind, Status
 from kesu.core.roles import Role
+from kesu.pipeline import transitions as actions
 from kesu.routing.actions import complaint_reassign_waiting, group_routing_set, waiting_assign_all
 from kesu.routing.models import GroupRouting
 from tests.api.builders import complaint_in

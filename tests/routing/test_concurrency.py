@@ -13,8 +13,8 @@ from datetime import timedelta
 
 import pytest
 
-from kesu.complaints.actions import complaint_create
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, Status
+from kesu.pipeline.intake import complaint_create
 from kesu.routing.actions import complaint_reassign_waiting, group_routing_set
 from tests.concurrency import postgresql_only, together
 from tests.factories import T0, make_draft, make_group

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
-from kesu.complaints import actions
 from kesu.complaints.models import Complaint, EventKind
 from kesu.core.errors import FieldError
 from kesu.core.roles import Role
 from kesu.notifications.models import Notification
+from kesu.pipeline import transitions as actions
 from kesu.sla.actions import sla_sweep
 from kesu.sla.models import SlaPolicy
 from kesu.sla.policies import policy_parse

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from huey.contrib.djhuey import HUEY
 
-from kesu.complaints import actions
 from kesu.customers.actions import CustomerHandles
+from kesu.pipeline import transitions as actions
 from tests.channels.conftest import smtp  # noqa: F401  (the real SMTP server fixture)
 from tests.factories import T0, make_complaint
 

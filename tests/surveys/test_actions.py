@@ -10,18 +10,17 @@ import pytest
 from django.utils import translation
 
 from kesu.channels.models import OutboundMessage
-from kesu.complaints import actions
 from kesu.complaints.models import Complaint, EventKind
 from kesu.core.errors import Conflict, FieldError, FieldErrors, InvalidTransition
 from kesu.core.roles import Role
 from kesu.notifications.models import Notification
+from kesu.pipeline import transitions as actions
+from kesu.pipeline.aftercare import follow_up_record, survey_answer
 from kesu.portal.actions import tracking_link_create
 from kesu.sla.selectors import complaint_clocks
 from kesu.surveys.actions import (
     SurveyNotFound,
-    follow_up_record,
     follow_up_sampled,
-    survey_answer,
     survey_settings,
     survey_token,
     surveys_remind_due,

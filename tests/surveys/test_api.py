@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from kesu.surveys.actions import follow_up_record
+from kesu.pipeline.aftercare import follow_up_record
 from kesu.surveys.models import FollowUpTask
 from kesu.surveys.selectors import survey_url
 from tests.factories import T0

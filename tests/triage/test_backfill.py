@@ -78,7 +78,7 @@ def test_backfill_sets_again_only_what_triage_owns():
 def test_backfill_from_a_date_and_only_open_complaints(capsys):
     swollen, calm, parcel = _complaints()
     Keyword.objects.create(tag="营业", words=["营业时间", "三天没到"])
-    from kesu.complaints.transitions import complaint_transition
+    from kesu.pipeline.transitions import complaint_transition
     from tests.factories import make_user
 
     handler = make_user("handler", "closer")

@@ -196,7 +196,7 @@ def test_a_calm_question_is_cool_unflagged_and_low_priority():
 
 
 def test_triaging_again_never_undoes_a_concurrent_action(handler):
-    from kesu.complaints import actions
+    from kesu.pipeline import transitions as actions
     from kesu.triage.actions import complaint_triage
 
     stale = make_complaint(content="冰箱不制冷了")

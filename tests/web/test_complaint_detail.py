@@ -9,9 +9,9 @@ import time_machine
 
 from kesu.complaints.lifecycle import ACTIONS
 from kesu.complaints.models import Complaint, ComplaintEvent, Status
-from kesu.complaints.transitions import complaint_transition
 from kesu.core.roles import Role
 from kesu.customers.actions import CustomerHandles
+from kesu.pipeline.transitions import complaint_transition
 from tests.factories import T0, domain_kinds, make_complaint, make_group, make_user
 
 

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kesu.complaints.transitions import complaint_transition
 from kesu.core.roles import Role
 from kesu.customers.actions import CustomerHandles
+from kesu.pipeline.transitions import complaint_transition
 from tests.factories import T0, make_complaint, make_group, make_user
 
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
-from kesu.complaints.transitions import complaint_transition
 from kesu.customers.actions import CustomerHandles
+from kesu.pipeline.transitions import complaint_transition
 from kesu.triage.actions import complaint_triage
 from tests.factories import T0, make_complaint
 from tests.web.test_complaint_detail import DETAIL_QUERIES

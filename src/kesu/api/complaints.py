@@ -24,14 +24,15 @@ from kesu.api.schemas import (
     TransitionIn,
 )
 from kesu.api.serializers import complaint_detail_dict, complaint_dict
-from kesu.complaints.actions import attachment_add, complaint_intake
+from kesu.complaints.actions import attachment_add
 from kesu.complaints.drafts import ComplaintDraft
 from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import ComplaintFilters, complaint_detail, complaint_list
-from kesu.complaints.transitions import complaint_transition
 from kesu.core.clock import clock_now
 from kesu.core.roles import Permission
 from kesu.customers.actions import CustomerHandles
+from kesu.pipeline.intake import complaint_intake
+from kesu.pipeline.transitions import complaint_transition
 from kesu.triage.actions import complaint_correct
 
 router = Router(tags=["complaints"])

@@ -16,7 +16,8 @@ from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError
 from kesu.core.messages import given
 from kesu.core.roles import Permission
-from kesu.surveys.actions import SurveyNotFound, survey_answer
+from kesu.pipeline.aftercare import survey_answer
+from kesu.surveys.actions import SurveyNotFound
 from kesu.surveys.selectors import follow_up_coverage, satisfaction_summary
 
 router = Router(tags=["surveys"])

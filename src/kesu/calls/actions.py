@@ -23,13 +23,7 @@ from kesu.calls.parsing import duration_parse, moment_parse
 from kesu.calls.recordings import recording_check
 from kesu.calls.selectors import customer_by_number
 from kesu.complaints import lifecycle
-from kesu.complaints.actions import (
-    category_resolve,
-    complaint_contact,
-    complaint_create,
-    complaint_event_record,
-    complaint_resume,
-)
+from kesu.complaints.actions import category_resolve, complaint_event_record
 from kesu.complaints.drafts import ComplaintDraft, draft_clean
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind, Status
 from kesu.core.errors import FieldError, FieldErrors, raise_not_permitted
@@ -39,6 +33,8 @@ from kesu.core.roles import Permission
 from kesu.customers.actions import CustomerHandles, customer_find_or_create
 from kesu.customers.identities import phone_normalise
 from kesu.customers.models import Customer
+from kesu.pipeline.intake import complaint_create
+from kesu.pipeline.transitions import complaint_contact, complaint_resume
 
 MAX_TRANSCRIPT = 50_000
 MAX_NOTES = 5_000

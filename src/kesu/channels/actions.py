@@ -43,7 +43,7 @@ from kesu.channels.outbound import (
     references_for,
     reply_subject,
 )
-from kesu.complaints.actions import attachment_add, complaint_create, complaint_resume
+from kesu.complaints.actions import attachment_add
 from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import MAX_CONTENT, ComplaintDraft
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind, Status
@@ -61,6 +61,8 @@ from kesu.core.roles import Permission, Role
 from kesu.customers.actions import CustomerHandles
 from kesu.customers.models import CustomerIdentity, IdentityKind
 from kesu.notifications.actions import notify
+from kesu.pipeline.intake import complaint_create
+from kesu.pipeline.transitions import complaint_resume
 from kesu.sla.actions import sla_refresh
 
 logger = logging.getLogger(__name__)

@@ -25,7 +25,6 @@ from django.db import IntegrityError, transaction
 from kesu.channels.actions import complaint_primary, customer_message_landed
 from kesu.channels.models import WebhookChannel, WebhookMessage, WebhookOutcome, WebhookSource
 from kesu.channels.webhooks_out import SECRET_ENV, signature, webhook_editor_check
-from kesu.complaints.actions import complaint_create
 from kesu.complaints.drafts import MAX_CONTENT, ComplaintDraft
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
 from kesu.core.errors import Conflict, DomainError, FieldError, FieldErrors
@@ -34,6 +33,7 @@ from kesu.core.models import Group, User
 from kesu.customers.actions import CustomerHandles
 from kesu.customers.identities import identity_normalise
 from kesu.customers.models import CustomerIdentity, IdentityKind
+from kesu.pipeline.intake import complaint_create
 
 TOLERANCE = timedelta(minutes=5)
 MAX_ID = 200

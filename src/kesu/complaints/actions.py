@@ -1,35 +1,30 @@
-"""The only writers of complaints. Each action: keyword-only, takes ``now``, one transaction, events.
+"""The only writers of complaints: build and insert a new one, apply a lifecycle step, merge, record
+another app's timeline line, attach a file.
 
-Views, the API, the CLI, imports and jobs call these; nothing else saves a complaint.
+These write the complaint and its events, nothing more. What follows a write (triage, incidents,
+routing, SLA, notices, webhooks, the survey) is the intake and transition pipeline's job
+(``kesu.pipeline``, ADR 0012): views, the API, the CLI, imports and jobs call the pipeline.
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 from datetime import datetime
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
-from kesu.channels.webhooks_out import webhook_complaint_created, webhook_status_changed
 from kesu.complaints import lifecycle
 from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import ComplaintDraft, draft_clean
-from kesu.complaints.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, IdempotencyKey
-from kesu.complaints.notices import transfer_notify
+from kesu.complaints.models import Attachment, Category, Complaint, ComplaintEvent, EventKind
 from kesu.complaints.numbering import number_format, number_year, numbers_reserve
-from kesu.core.errors import Conflict, FieldError, FieldErrors, permission_require
+from kesu.core.errors import FieldError, FieldErrors, permission_require
 from kesu.core.models import Group, User
 from kesu.core.roles import Permission
 from kesu.customers.actions import customer_find_or_create
 from kesu.customers.models import Customer
-from kesu.routing.actions import complaint_route
-from kesu.sla.actions import sla_refresh
-from kesu.triage.actions import repeat_links_save, triage_prepare
-
-logger = logging.getLogger(__name__)
 
 
 def _check(by: User | None, permission: str) -> None:
@@ -55,7 +50,7 @@ def group_resolve(code: str, *, field: str = "group") -> Group | None:
     return group
 
 
-def _draft_check(draft: ComplaintDraft) -> tuple[dict, Category | None, Group | None]:
+def draft_check(draft: ComplaintDraft) -> tuple[dict, Category | None, Group | None]:
     """Validate the whole draft before writing: every bad field is named at once, not just the first."""
     errors: list[FieldError] = []
 
@@ -76,96 +71,43 @@ def _draft_check(draft: ComplaintDraft) -> tuple[dict, Category | None, Group | 
     return fields, category, group
 
 
-def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -> Complaint:
-    """Record a new complaint from any channel (status ``new``)."""
-    _check(by, Permission.COMPLAINT_CREATE)
-    fields, category, group = _draft_check(draft)
-    with transaction.atomic():
-        if draft.customer_id is not None:
-            customer = Customer.objects.filter(pk=draft.customer_id).first()
-            if customer is None:
-                raise FieldError("customer_id", "customer.unknown", value=draft.customer_id)
-        else:
-            customer = customer_find_or_create(handles=draft.customer, now=now)
-        year = number_year(now)
-        (sequence,) = numbers_reserve(year=year)
-        # severity / priority left open keep the model's defaults until triage decides them
-        given = {name: value for name, value in fields.items() if not (name in draft.open_fields() and value == "")}
-        complaint = Complaint(
-            **given,
-            number=number_format(year, sequence),
-            customer=customer,
-            category=category,
-            category_confirmed=category is not None,
-            group=group,
-            created_by=by,
-            created_at=now,
-            updated_at=now,
-        )
-        triaged, links = _triage(complaint, open_fields=draft.open_fields(), now=now,
-                                 has_contact=True if draft.customer_id is None and draft.customer.identities() else None)
-        complaint.save()
-        lifecycle.created(complaint, by=by, now=now).save()
-        triaged.save()
-        repeat_links_save(links)
-        complaint_route(complaint, now=now)
-        sla_refresh(complaint, now=now)
-        webhook_complaint_created(complaint, now=now)
-    return complaint
+def complaint_build(*, draft: ComplaintDraft, fields: dict, category: Category | None, group: Group | None,
+                    by: User | None, now: datetime) -> Complaint:
+    """The new complaint of a checked draft, not yet saved: its customer found or created and its
+    number reserved (so call it inside the intake's transaction)."""
+    if draft.customer_id is not None:
+        customer = Customer.objects.filter(pk=draft.customer_id).first()
+        if customer is None:
+            raise FieldError("customer_id", "customer.unknown", value=draft.customer_id)
+    else:
+        customer = customer_find_or_create(handles=draft.customer, now=now)
+    year = number_year(now)
+    (sequence,) = numbers_reserve(year=year)
+    # severity / priority left open keep the model's defaults until triage decides them
+    given = {name: value for name, value in fields.items() if not (name in draft.open_fields() and value == "")}
+    return Complaint(
+        **given,
+        number=number_format(year, sequence),
+        customer=customer,
+        category=category,
+        category_confirmed=category is not None,
+        group=group,
+        created_by=by,
+        created_at=now,
+        updated_at=now,
+    )
 
 
-def _triage(complaint: Complaint, *, open_fields: frozenset[str], now: datetime, has_contact: bool | None):
-    """Triage at intake, before the complaint is written (ADR 0003). A failing triage never loses
-    the complaint: it is kept, with an event that records the error, and default severity/priority."""
-    try:
-        with transaction.atomic():  # a savepoint: a database error in triage must not abort the intake
-            _result, event, links = triage_prepare(
-                complaint, by=None, now=now, open_fields=open_fields, has_contact=has_contact
-            )
-        return event, links
-    except Exception as error:  # the complaint matters more than its triage
-        logger.exception("triage of %s failed", complaint.number)
-        event = ComplaintEvent(
-            complaint=complaint, kind=EventKind.TRIAGED, at=now, from_status=complaint.status,
-            to_status=complaint.status, data={"error": f"{type(error).__name__}: {error}"},
-        )
-        return event, []
+def complaint_insert(complaint: Complaint, *, by: User | None, now: datetime) -> ComplaintEvent:
+    """Write a built complaint (status ``new``) and its ``created`` event."""
+    complaint.save()
+    event = lifecycle.created(complaint, by=by, now=now)
+    event.save()
+    return event
 
 
-def complaint_intake(
-    *, draft: ComplaintDraft, by: User, now: datetime, idempotency_key: str | None
-) -> tuple[Complaint, bool]:
-    """Create a complaint once per idempotency key. Returns ``(complaint, created)``.
-
-    The same key with the same draft returns the first complaint; with another draft it is a
-    Conflict. Without a key every call creates.
-    """
-    if not idempotency_key:
-        return complaint_create(draft=draft, by=by, now=now), True
-    if len(idempotency_key) > 255:
-        raise FieldError("Idempotency-Key", "field.too_long", limit=255, got=len(idempotency_key))
-    fingerprint = draft.fingerprint()
-    for _attempt in range(2):
-        existing = (
-            IdempotencyKey.objects.select_related("complaint").filter(user=by, key=idempotency_key).first()
-        )
-        if existing:
-            if existing.fingerprint != fingerprint:
-                raise Conflict("idempotency.reused", key=idempotency_key)
-            return existing.complaint, False
-        try:
-            with transaction.atomic():
-                complaint = complaint_create(draft=draft, by=by, now=now)
-                IdempotencyKey.objects.create(
-                    user=by, key=idempotency_key, fingerprint=fingerprint, complaint=complaint, created_at=now
-                )
-            return complaint, True
-        except IntegrityError:
-            continue  # a concurrent request with the same key won; read its result
-    raise Conflict("idempotency.concurrent", key=idempotency_key)
-
-
-def _locked(complaint: Complaint) -> Complaint:
+def complaint_locked(complaint: Complaint) -> Complaint:
+    """The complaint's row, locked for this transaction."""
     # lock the complaint row only: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins
     return (
         Complaint.objects.select_for_update(of=("self",))
@@ -174,103 +116,22 @@ def _locked(complaint: Complaint) -> Complaint:
     )
 
 
-def _apply(complaint: Complaint, by: User | None, step, **params) -> Complaint:
+def complaint_step(complaint: Complaint, by: User | None, step, **params) -> tuple[Complaint, ComplaintEvent]:
+    """Apply one lifecycle step (``kesu.complaints.lifecycle``) to the locked row and write the
+    complaint and its event. The caller (the pipeline) holds the transaction and runs what follows."""
     _check(by, Permission.COMPLAINT_HANDLE)
     with transaction.atomic():
-        current = _locked(complaint)
+        current = complaint_locked(complaint)
         event = step(current, by=by, **params)
         current.save()
         event.save()
-        sla_refresh(current, now=params["now"])
-        webhook_status_changed(event, now=params["now"])
-    return current
-
-
-def complaint_assign(*, complaint: Complaint, assignee: User, by: User | None, now: datetime) -> Complaint:
-    return _apply(complaint, by, lifecycle.assign, assignee=assignee, now=now)
-
-
-def complaint_start(*, complaint: Complaint, by: User | None, now: datetime) -> Complaint:
-    return _apply(complaint, by, lifecycle.start, now=now)
-
-
-def complaint_pend(*, complaint: Complaint, by: User | None, now: datetime, reason: str = "") -> Complaint:
-    return _apply(complaint, by, lifecycle.pend, now=now, reason=reason)
-
-
-def complaint_resume(*, complaint: Complaint, by: User | None, now: datetime, note: str = "") -> Complaint:
-    return _apply(complaint, by, lifecycle.resume, now=now, note=note)
-
-
-def complaint_resolve(
-    *,
-    complaint: Complaint,
-    by: User | None,
-    now: datetime,
-    resolution: str,
-    root_cause: str = "",
-    root_cause_required: bool = False,
-) -> Complaint:
-    """Resolve with a summary and a root-cause tag (required where a person resolves: UI and API)."""
-    return _apply(complaint, by, lifecycle.resolve, now=now, resolution=resolution, root_cause=root_cause,
-                  root_cause_required=root_cause_required)
-
-
-def complaint_close(*, complaint: Complaint, by: User | None, now: datetime, note: str = "") -> Complaint:
-    from kesu.surveys.actions import aftercare_start  # the survey and follow-up visit of this closing
-
-    with transaction.atomic():
-        closed = _apply(complaint, by, lifecycle.close, now=now, note=note)
-        aftercare_start(complaint=closed, now=now)
-    return closed
-
-
-def complaint_reopen(*, complaint: Complaint, by: User | None, now: datetime, reason: str) -> Complaint:
-    return _apply(complaint, by, lifecycle.reopen, now=now, reason=reason)
-
-
-def complaint_transfer(
-    *,
-    complaint: Complaint,
-    to_group: Group,
-    by: User | None,
-    now: datetime,
-    reason: str,
-    assignee: User | None = None,
-    done: str = "",
-    needed: str = "",
-    coordinator: User | None = None,
-    accept_minutes: int | None = None,
-) -> Complaint:
-    """Transfer with the standard form; the coordinator gets a copy (a notification), in the same
-    transaction: a transfer nobody heard of is not saved."""
-    with transaction.atomic():
-        transferred = _apply(
-            complaint, by, lifecycle.transfer, to_group=to_group, now=now, reason=reason, assignee=assignee,
-            done=done, needed=needed, coordinator=coordinator, accept_minutes=accept_minutes,
-        )
-        transfer_notify(transferred, coordinator=coordinator, by=by, reason=reason, now=now)
-    return transferred
-
-
-def complaint_contact(*, complaint: Complaint, by: User | None, now: datetime, channel: str, text: str) -> Complaint:
-    return _apply(complaint, by, lifecycle.contact, now=now, channel=channel, text=text)
-
-
-def complaint_follow_up(
-    *, complaint: Complaint, by: User | None, now: datetime, outcome: str, text: str = ""
-) -> Complaint:
-    return _apply(complaint, by, lifecycle.follow_up, now=now, outcome=outcome, text=text)
-
-
-def complaint_note_add(*, complaint: Complaint, by: User | None, now: datetime, text: str) -> Complaint:
-    return _apply(complaint, by, lifecycle.note, now=now, text=text)
+    return current, event
 
 
 def complaint_event_record(*, complaint_id: int, kind: str, by: User | None, now: datetime, **data) -> ComplaintEvent:
     """A timeline line written by another app (a call, a compensation step) inside its transaction:
     the complaint is locked and marked updated, as for any step of its own."""
-    current = _locked(Complaint(pk=complaint_id))
+    current = complaint_locked(Complaint(pk=complaint_id))
     current.updated_at = now
     current.save(update_fields=["updated_at"])
     return ComplaintEvent.objects.create(
@@ -279,10 +140,10 @@ def complaint_event_record(*, complaint_id: int, kind: str, by: User | None, now
     )
 
 
-def complaint_merge(
+def complaint_merge_write(
     *, duplicate: Complaint, primary: Complaint, by: User | None, now: datetime, reason: str = ""
-) -> Complaint:
-    """Close ``duplicate`` into ``primary``; returns the duplicate."""
+) -> tuple[Complaint, Complaint, ComplaintEvent]:
+    """Close ``duplicate`` into ``primary``: returns the duplicate, the primary and the duplicate's event."""
     _check(by, Permission.COMPLAINT_MERGE)
     with transaction.atomic():
         # lock both rows in id order so two opposite merges cannot deadlock
@@ -303,10 +164,7 @@ def complaint_merge(
         prim.save(update_fields=["updated_at"])
         into.save()
         received.save()
-        webhook_status_changed(into, now=now)
-        sla_refresh(dup, now=now)
-        sla_refresh(prim, now=now)
-    return dup
+    return dup, prim, into
 
 
 def attachment_add(

@@ -7,6 +7,9 @@ consultation, solution / compensation) and the [S0] types (product quality, logi
 
 from __future__ import annotations
 
+import threading
+import time
+
 # (code, Chinese, English, parent code)
 DEFAULT_CATEGORIES: tuple[tuple[str, str, str, str | None], ...] = (
     ("service", "服务问题", "Service", None),
@@ -63,3 +66,30 @@ def service_type_of(category) -> str:
             return category.service_type
         category = category.parent
     return FALLBACK_SERVICE_TYPE
+
+
+# the category tree as {code: parent code}, cached per process: read on every SLA refresh
+_PARENTS_TTL = 30.0
+_parents_lock = threading.Lock()
+_parents: tuple[float, dict[str, str]] | None = None
+
+
+def category_parents() -> dict[str, str]:
+    """Each active category's parent code, at most ``_PARENTS_TTL`` seconds old in other processes
+    (dropped in this one when a category is saved: ``apps.py``)."""
+    global _parents
+    cached = _parents
+    if cached is None or time.monotonic() - cached[0] > _PARENTS_TTL:
+        from kesu.complaints.models import Category
+
+        rows = Category.objects.filter(is_active=True, parent__isnull=False).values_list("code", "parent__code")
+        cached = (time.monotonic(), dict(rows))
+        with _parents_lock:
+            _parents = cached
+    return cached[1]
+
+
+def category_parents_reset(**_kwargs) -> None:
+    global _parents
+    with _parents_lock:
+        _parents = None

@@ -21,12 +21,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from kesu.channels.actions import complaint_primary, customer_message_landed
-from kesu.complaints.actions import attachment_add, complaint_create
+from kesu.complaints.actions import attachment_add
 from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import ComplaintDraft
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind
 from kesu.core.errors import DomainError, FieldError, FieldErrors
 from kesu.customers.actions import CustomerHandles
+from kesu.pipeline.intake import complaint_create
 from kesu.portal.models import PortalSender, PortalSubmission, TrackingLink
 
 logger = logging.getLogger(__name__)

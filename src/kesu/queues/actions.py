@@ -18,10 +18,10 @@ from django.http import QueryDict
 from kesu.complaints.actions import group_resolve
 from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import SORTS
-from kesu.complaints.transitions import complaint_transition
 from kesu.core.errors import DomainError, FieldError, InvalidTransition, NotPermitted
 from kesu.core.messages import given
 from kesu.core.models import User
+from kesu.pipeline.transitions import complaint_transition
 from kesu.queues.definitions import QUEUES
 from kesu.queues.models import SavedView
 

@@ -14,6 +14,7 @@ from django.db.models import F
 
 from kesu.channels.webhooks_out import webhook_sla_due
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
+from kesu.complaints.taxonomy import category_parents
 from kesu.core.errors import FieldError, FieldErrors
 from kesu.core.messages import given
 from kesu.sla.calendar import CalendarError, calendar_always
@@ -24,7 +25,6 @@ from kesu.sla.models import SOURCE_MANUAL, Calendar, CalendarDay, CalendarYear, 
 from kesu.sla.notices import sla_notify
 from kesu.sla.policies import ComplaintFacts, Policy, policy_select
 from kesu.sla.schedules import schedule_read, schedule_store
-from kesu.triage.context import triage_context
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ RETRY_AFTER = timedelta(hours=1)  # a complaint whose calendar is not covered is
 
 
 def complaint_facts(complaint: Complaint, *, tier: str | None = None) -> ComplaintFacts:
-    parents = triage_context().parents
+    parents = category_parents()
     codes: set[str] = set()
     code = complaint.category.code if complaint.category_id else ""
     while code and code not in codes:

@@ -24,12 +24,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from kesu.channels.webhooks_out import webhook_emit
-from kesu.complaints.actions import complaint_follow_up, complaint_reopen
 from kesu.complaints.models import Channel, Complaint, Status
-from kesu.core.errors import Conflict, DomainError, FieldError, FieldErrors, permission_require
+from kesu.core.errors import DomainError, FieldError, FieldErrors
 from kesu.core.messages import Message, given
-from kesu.core.models import User
-from kesu.core.roles import Permission
 from kesu.notifications.actions import notify
 from kesu.surveys.models import FollowUpTask, Survey, SurveySettings
 
@@ -221,42 +218,7 @@ def reopen_reason(*, satisfaction: int, solved: bool, comment: str) -> str:
     return reason
 
 
-def survey_answer(*, token: str, satisfaction, nps, solved, comment: str = "", now: datetime) -> Survey:
-    """Record the customer's answer (once). A dissatisfied answer reopens the complaint, back to the
-    handler who resolved it, in the same transaction, and tells that handler."""
-    digest = token_digest(token or "")
-    if not Survey.objects.filter(digest=digest).exists():
-        raise SurveyNotFound("survey.not_found")
-    clean = answer_validate(satisfaction=satisfaction, nps=nps, solved=solved, comment=comment)
-    threshold = survey_settings().reopen_at_or_below
-    with transaction.atomic():
-        # the complaint first, then the survey: the order closing takes them in
-        complaint_id = Survey.objects.filter(digest=digest).values_list("complaint_id", flat=True).get()
-        complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint_id)
-        survey = Survey.objects.select_for_update().get(digest=digest)
-        if survey.answered_at is not None:
-            raise Conflict("survey.answered", at=survey.answered_at.isoformat())
-        if survey.superseded_at is not None:
-            raise Conflict("survey.superseded")
-        survey.answered_at = now
-        for name, value in clean.items():
-            setattr(survey, name, value)
-        if (
-            dissatisfied(satisfaction=clean["satisfaction"], solved=clean["solved"], reopen_at_or_below=threshold)
-            and complaint.status in FINISHED
-            and complaint.reopen_count == survey.cycle
-        ):
-            reopened = complaint_reopen(complaint=complaint, by=None, now=now, reason=reopen_reason(**{
-                k: clean[k] for k in ("satisfaction", "solved", "comment")
-            }))
-            survey.reopened = True
-            _reopen_notify(reopened, survey, now)
-        survey.save()
-        _webhook(survey, now)
-    return survey
-
-
-def _reopen_notify(complaint: Complaint, survey: Survey, now: datetime) -> None:
+def survey_reopen_notify(complaint: Complaint, survey: Survey, now: datetime) -> None:
     recipient = complaint.assignee
     if recipient is None:
         return
@@ -269,7 +231,7 @@ def _reopen_notify(complaint: Complaint, survey: Survey, now: datetime) -> None:
     )
 
 
-def _webhook(survey: Survey, now: datetime) -> None:
+def survey_webhook(survey: Survey, now: datetime) -> None:
     webhook_emit(
         event_type="survey.answered", complaint=survey.complaint, now=now,
         payload={
@@ -304,22 +266,3 @@ def surveys_remind_due(*, now: datetime, limit: int = REMIND_CHUNK) -> int:
             if _email_send(survey.complaint, survey, _invitation(survey.complaint, reminder=True), now):
                 sent += 1
     return sent
-
-
-# ---- follow-up visits -------------------------------------------------------------------------
-
-
-def follow_up_record(*, task: FollowUpTask, by: User | None, outcome: str, text: str = "", now: datetime) -> FollowUpTask:
-    """Record the follow-up visit of ``task`` (a ``followed_up`` event, which stops the SLA's follow-up
-    clock) and close the task."""
-    if by is not None and not by.can(Permission.COMPLAINT_HANDLE):
-        permission_require(by, Permission.COMPLAINT_HANDLE)
-    with transaction.atomic():
-        current = FollowUpTask.objects.select_for_update().select_related("complaint").get(pk=task.pk)
-        if current.done_at is not None:
-            raise Conflict("follow_up.done", at=current.done_at.isoformat())
-        complaint_follow_up(complaint=current.complaint, by=by, now=now, outcome=outcome, text=text)
-        current.done_at, current.done_by, current.outcome, current.text = now, by, outcome, (text or "").strip()
-        current.save(update_fields=["done_at", "done_by", "outcome", "text"])
-    return current
-

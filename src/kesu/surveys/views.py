@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kesu.core.clock import clock_now
 from kesu.core.errors import Conflict, FieldError, InvalidTransition, NotPermitted
 from kesu.core.roles import Permission
-from kesu.surveys.actions import follow_up_record, survey_answer
+from kesu.pipeline.aftercare import follow_up_record, survey_answer
 from kesu.surveys.forms import FollowUpForm, SurveyForm
 from kesu.surveys.selectors import follow_up_tasks_for, survey_for_token
 

@@ -15,16 +15,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kesu.calls.panel import calls_context
 from kesu.compensation.panel import compensation_context
 from kesu.complaints import lifecycle
-from kesu.complaints.actions import attachment_add, complaint_create
+from kesu.complaints.actions import attachment_add
 from kesu.complaints.messages import ACTION_LABELS
 from kesu.complaints.models import Attachment, Category, Complaint
 from kesu.complaints.selectors import complaint_detail
-from kesu.complaints.transitions import complaint_transition
 from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError, InvalidTransition, NotPermitted
 from kesu.core.roles import Permission, Role
 from kesu.desk.attachments import attachment_previews
 from kesu.desk.panels import desk_context
+from kesu.pipeline.intake import complaint_create
+from kesu.pipeline.transitions import complaint_transition
 from kesu.queues.forms import SavedViewForm
 from kesu.queues.page import list_context
 from kesu.sla.calendars import calendar_coverage_gaps

@@ -45,7 +45,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 
-from kesu.complaints.actions import complaint_create
 from kesu.complaints.columns import (
     BY_NAME,
     CUSTOMER_COLUMNS,
@@ -65,6 +64,7 @@ from kesu.core.roles import Permission
 from kesu.customers.actions import CustomerHandles
 from kesu.customers.identities import identity_normalise
 from kesu.customers.models import IdentityKind
+from kesu.pipeline.intake import complaint_create
 
 SUFFIXES = (".csv", ".xlsx")
 

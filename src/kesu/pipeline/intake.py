@@ -1,0 +1,99 @@
+"""Intake: a new complaint from any channel, in one transaction, step by step.
+
+1. check the draft (every bad field named at once)
+2. build the complaint: its customer found or created, its number reserved (``complaints.actions``)
+3. triage it before it is written (ADR 0003; a failing triage never loses the complaint)
+4. write it and its ``created`` event, then the triage event and the repeat links
+5. route it (group, assignee)
+6. compute its SLA deadlines
+7. the outbound ``complaint.created`` webhook
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from kesu.channels.webhooks_out import webhook_complaint_created
+from kesu.complaints.actions import complaint_build, complaint_insert, draft_check
+from kesu.complaints.drafts import ComplaintDraft
+from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, IdempotencyKey
+from kesu.core.errors import Conflict, FieldError, permission_require
+from kesu.core.models import User
+from kesu.core.roles import Permission
+from kesu.routing.actions import complaint_route
+from kesu.sla.actions import sla_refresh
+from kesu.triage.actions import repeat_links_save, triage_prepare
+
+logger = logging.getLogger(__name__)
+
+
+def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -> Complaint:
+    """Record a new complaint from any channel (status ``new``) and run its intake."""
+    if by is not None:
+        permission_require(by, Permission.COMPLAINT_CREATE)
+    fields, category, group = draft_check(draft)
+    with transaction.atomic():
+        complaint = complaint_build(draft=draft, fields=fields, category=category, group=group, by=by, now=now)
+        has_contact = True if draft.customer_id is None and draft.customer.identities() else None
+        triaged, links = _triage(complaint, open_fields=draft.open_fields(), now=now, has_contact=has_contact)
+        complaint_insert(complaint, by=by, now=now)
+        triaged.save()
+        repeat_links_save(links)
+        complaint_route(complaint, now=now)
+        sla_refresh(complaint, now=now)
+        webhook_complaint_created(complaint, now=now)
+    return complaint
+
+
+def _triage(complaint: Complaint, *, open_fields: frozenset[str], now: datetime, has_contact: bool | None):
+    """Triage at intake, before the complaint is written (ADR 0003). A failing triage never loses
+    the complaint: it is kept, with an event that records the error, and default severity/priority."""
+    try:
+        with transaction.atomic():  # a savepoint: a database error in triage must not abort the intake
+            _result, event, links = triage_prepare(
+                complaint, by=None, now=now, open_fields=open_fields, has_contact=has_contact
+            )
+        return event, links
+    except Exception as error:  # the complaint matters more than its triage
+        logger.exception("triage of %s failed", complaint.number)
+        event = ComplaintEvent(
+            complaint=complaint, kind=EventKind.TRIAGED, at=now, from_status=complaint.status,
+            to_status=complaint.status, data={"error": f"{type(error).__name__}: {error}"},
+        )
+        return event, []
+
+
+def complaint_intake(
+    *, draft: ComplaintDraft, by: User, now: datetime, idempotency_key: str | None
+) -> tuple[Complaint, bool]:
+    """Create a complaint once per idempotency key. Returns ``(complaint, created)``.
+
+    The same key with the same draft returns the first complaint; with another draft it is a
+    Conflict. Without a key every call creates.
+    """
+    if not idempotency_key:
+        return complaint_create(draft=draft, by=by, now=now), True
+    if len(idempotency_key) > 255:
+        raise FieldError("Idempotency-Key", "field.too_long", limit=255, got=len(idempotency_key))
+    fingerprint = draft.fingerprint()
+    for _attempt in range(2):
+        existing = (
+            IdempotencyKey.objects.select_related("complaint").filter(user=by, key=idempotency_key).first()
+        )
+        if existing:
+            if existing.fingerprint != fingerprint:
+                raise Conflict("idempotency.reused", key=idempotency_key)
+            return existing.complaint, False
+        try:
+            with transaction.atomic():
+                complaint = complaint_create(draft=draft, by=by, now=now)
+                IdempotencyKey.objects.create(
+                    user=by, key=idempotency_key, fingerprint=fingerprint, complaint=complaint, created_at=now
+                )
+            return complaint, True
+        except IntegrityError:
+            continue  # a concurrent request with the same key won; read its result
+    raise Conflict("idempotency.concurrent", key=idempotency_key)
