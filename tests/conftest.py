@@ -82,3 +82,17 @@ def api_client(client, handler):
     """A Django test client that sends the handler's bearer token."""
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {make_token(handler)}"
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_incident_scopes():
+    """The active incidents' scopes and the category tree are cached per process; a test's rows must
+    not leak into the next."""
+    from kesu.complaints.taxonomy import category_parents_reset
+    from kesu.incidents.matching import scopes_reset
+
+    scopes_reset()
+    category_parents_reset()
+    yield
+    scopes_reset()
+    category_parents_reset()

@@ -10,15 +10,9 @@ import time_machine
 from django.utils import translation
 from huey.contrib.djhuey import HUEY
 
-from kesu.channels.actions import (
-    MAX_SEND_ATTEMPTS,
-    complaint_reply_send,
-    customer_message_landed,
-    mailbox_poll,
-    outbound_attempt,
-    outbound_send_due,
-)
+from kesu.channels.actions import customer_message_landed, mailbox_poll
 from kesu.channels.models import OutboundMessage
+from kesu.channels.replies import MAX_SEND_ATTEMPTS, complaint_reply_send, outbound_attempt, outbound_send_due
 from kesu.complaints.models import Complaint, EventKind
 from kesu.core.errors import FieldError, InvalidTransition, NotPermitted
 from kesu.core.roles import Role

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from kesu.channels.actions import complaint_reply_send
+from kesu.channels.replies import complaint_reply_send
 from kesu.complaints.models import Attachment, Complaint, EventKind
 from kesu.core.roles import Role
 from kesu.pipeline.transitions import (

@@ -12,8 +12,8 @@ from ninja.responses import Status as HttpStatus
 from kesu.api.auth import permission_require
 from kesu.api.errors import not_found_body
 from kesu.api.schemas import ErrorOut, TextIn, TransitionErrorOut
-from kesu.channels.actions import complaint_reply_send
 from kesu.channels.models import OutboundMessage
+from kesu.channels.replies import complaint_reply_send
 from kesu.complaints.models import Complaint
 from kesu.core.clock import clock_now
 from kesu.core.roles import Permission

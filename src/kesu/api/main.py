@@ -14,6 +14,7 @@ from kesu.api.compensation import router as compensation_router
 from kesu.api.complaints import router as complaints_router
 from kesu.api.customers import router as customers_router
 from kesu.api.errors import domain_error_body, field_error_body, pydantic_field_error
+from kesu.api.incidents import router as incidents_router
 from kesu.api.knowledge import router as knowledge_router
 from kesu.api.notifications import router as notifications_router
 from kesu.api.queues import router as queues_router
@@ -49,6 +50,7 @@ api.add_router("/knowledge", knowledge_router)
 api.add_router("", compensation_router)  # /complaints/{id}/compensation, /compensation/...
 api.add_router("", calls_router)  # /calls, /customers/lookup
 api.add_router("/queues", queues_router)
+api.add_router("/incidents", incidents_router)
 
 
 @api.exception_handler(HttpError)

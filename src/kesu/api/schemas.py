@@ -214,6 +214,9 @@ class ComplaintDetailOut(ComplaintOut):
         "priority, emotion, needs_senior, red_channel (evidence), repeat, quality — each with its reasons"
     )
     repeats: RepeatsOut
+    incident: dict[str, Any] | None = Field(
+        None, description="the mass incident this complaint is linked to: id, title, state, how it was matched "
+        "(how, score, reasons), whether it waits on the incident or a handler has it (exception)")
     timeline: list[EventOut]
     attachments: list[AttachmentOut]
 

@@ -8,6 +8,7 @@ from typing import Any
 from kesu.complaints.models import Complaint
 from kesu.core.clock import clock_now
 from kesu.core.messages import messages_worded
+from kesu.incidents.selectors import complaint_incident
 from kesu.sla.selectors import complaint_clocks
 from kesu.triage.selectors import repeat_links, triage_latest
 
@@ -74,6 +75,7 @@ def complaint_detail_dict(
     else:
         body["repeats"] = repeat_links(c)
     body["sla"] = complaint_clocks(c, now=now or clock_now(), events=events)
+    body["incident"] = complaint_incident(c.pk)
     body["timeline"] = [
         {
             "kind": e.kind,

@@ -272,6 +272,7 @@ class WebhookEvent(models.TextChoices):
     SLA_WARNED = "sla.warned", _("Time limit warning")
     SLA_BREACHED = "sla.breached", _("Time limit breached")
     SURVEY_ANSWERED = "survey.answered", _("Survey answered")
+    INCIDENT_MESSAGE = "incident.message", _("Incident message to a customer")
 
 
 class WebhookSubscriber(models.Model):

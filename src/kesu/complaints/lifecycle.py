@@ -36,6 +36,7 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     "merge": OPEN,
     "contact": (Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_CUSTOMER),
     "follow_up": (Status.RESOLVED, Status.CLOSED),
+    "resolve_by_incident": OPEN,
 }
 MAX_ACCEPT_MINUTES = 60 * 24 * 30
 ACTIONS = tuple(ALLOWED_FROM)
@@ -190,6 +191,24 @@ def resolve(
     complaint.last_handler = complaint.assignee or by
     return _event(complaint, EventKind.RESOLVED, by=by, now=now, before=before, resolution=resolution,
                   root_cause=root_cause)
+
+
+def resolve_by_incident(
+    complaint: Complaint, *, by: User | None, now: datetime, resolution: str, root_cause: str, incident: dict
+) -> ComplaintEvent:
+    """Resolved because the mass incident that explains it was resolved (ADR 0011): from any open
+    status, with the incident's closing message and root cause; the event names the incident."""
+    _require(complaint, "resolve_by_incident")
+    resolution = _text("resolution", resolution)
+    root_cause = _root_cause(root_cause, required=True)
+    before = complaint.status
+    complaint.status = Status.RESOLVED
+    complaint.resolution = resolution
+    complaint.root_cause = root_cause
+    complaint.resolved_at = now
+    complaint.last_handler = complaint.assignee or by
+    return _event(complaint, EventKind.RESOLVED, by=by, now=now, before=before, resolution=resolution,
+                  root_cause=root_cause, incident=incident)
 
 
 def close(complaint: Complaint, *, by: User | None, now: datetime, note: str = "") -> ComplaintEvent:

@@ -261,6 +261,8 @@ class EventKind(models.TextChoices):
     REPLY_SENT = "reply_sent", _("Reply sent to the customer")
     CALL = "call", _("Phone call")
     COMPENSATION = "compensation", _("Compensation")
+    INCIDENT_LINKED = "incident_linked", _("Linked to an incident")
+    INCIDENT_UNLINKED = "incident_unlinked", _("Unlinked from an incident")
 
 
 class ComplaintEvent(AppendOnlyModel):

@@ -24,10 +24,14 @@ class Permission(models.TextChoices):
     DATA_IMPORT = "data.import"
     ROUTING_MANAGE = "routing.manage"
     KNOWLEDGE_MANAGE = "knowledge.manage"
+    INCIDENT_MANAGE = "incident.manage"
 
 
 _EVERY_READ = {Permission.COMPLAINT_READ, Permission.CUSTOMER_READ}
 _HANDLING = _EVERY_READ | {Permission.COMPLAINT_CREATE, Permission.COMPLAINT_HANDLE}
+
+# incidents (declare, update, resolve, decide burst suggestions): the management layer
+_INCIDENTS = {Permission.INCIDENT_MANAGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DECISION: frozenset(_EVERY_READ),
@@ -36,11 +40,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SPECIALIST: frozenset(_HANDLING),
     Role.MANAGER: frozenset(
         _HANDLING | {Permission.COMPLAINT_MERGE, Permission.DATA_IMPORT, Permission.ROUTING_MANAGE,
-         Permission.KNOWLEDGE_MANAGE}
+         Permission.KNOWLEDGE_MANAGE} | _INCIDENTS
     ),
     Role.ADMIN: frozenset(
         _HANDLING | {Permission.COMPLAINT_MERGE, Permission.DATA_IMPORT, Permission.ROUTING_MANAGE,
-         Permission.KNOWLEDGE_MANAGE}
+         Permission.KNOWLEDGE_MANAGE} | _INCIDENTS
     ),
 }
 

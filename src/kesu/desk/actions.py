@@ -96,9 +96,9 @@ def template_resolve(template_id: str | int | None) -> ResponseTemplate | None:
 
 def reply_with_template(*, complaint: Complaint, by: User | None, text: str, now: datetime,
                         template: ResponseTemplate | None = None):
-    """Send ``text`` on the complaint's channel (``channels.actions.complaint_reply_send``) and count
+    """Send ``text`` on the complaint's channel (``channels.replies.complaint_reply_send``) and count
     one use of the template it was written from, in one transaction."""
-    from kesu.channels.actions import complaint_reply_send
+    from kesu.channels.replies import complaint_reply_send
 
     with transaction.atomic():
         reply = complaint_reply_send(complaint=complaint, by=by, text=text, now=now)

@@ -4,9 +4,11 @@
 2. build the complaint: its customer found or created, its number reserved (``complaints.actions``)
 3. triage it before it is written (ADR 0003; a failing triage never loses the complaint)
 4. write it and its ``created`` event, then the triage event and the repeat links
-5. route it (group, assignee)
-6. compute its SLA deadlines
-7. the outbound ``complaint.created`` webhook
+5. incidents: link it to the active incident whose scope it matches and answer the customer with
+   the announcement; a complaint that waits on the incident enters no handler's queue (ADR 0011)
+6. route it (group, assignee), unless it waits on an incident
+7. compute its SLA deadlines
+8. the outbound ``complaint.created`` webhook
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, Idempot
 from kesu.core.errors import Conflict, FieldError, permission_require
 from kesu.core.models import User
 from kesu.core.roles import Permission
+from kesu.incidents.actions import incident_intake_step
 from kesu.routing.actions import complaint_route
 from kesu.sla.actions import sla_refresh
 from kesu.triage.actions import repeat_links_save, triage_prepare
@@ -42,7 +45,9 @@ def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -
         complaint_insert(complaint, by=by, now=now)
         triaged.save()
         repeat_links_save(links)
-        complaint_route(complaint, now=now)
+        waits = incident_intake_step(complaint, now=now)
+        if not waits:
+            complaint_route(complaint, now=now)
         sla_refresh(complaint, now=now)
         webhook_complaint_created(complaint, now=now)
     return complaint

@@ -22,7 +22,7 @@ from kesu.sla.actions import sla_refresh
 from kesu.surveys.actions import aftercare_start
 
 
-def _apply(complaint: Complaint, by: User | None, step, **params) -> Complaint:
+def transition_apply(complaint: Complaint, by: User | None, step, **params) -> Complaint:
     with transaction.atomic():
         current, event = complaint_step(complaint, by, step, **params)
         sla_refresh(current, now=params["now"])
@@ -31,19 +31,19 @@ def _apply(complaint: Complaint, by: User | None, step, **params) -> Complaint:
 
 
 def complaint_assign(*, complaint: Complaint, assignee: User, by: User | None, now: datetime) -> Complaint:
-    return _apply(complaint, by, lifecycle.assign, assignee=assignee, now=now)
+    return transition_apply(complaint, by, lifecycle.assign, assignee=assignee, now=now)
 
 
 def complaint_start(*, complaint: Complaint, by: User | None, now: datetime) -> Complaint:
-    return _apply(complaint, by, lifecycle.start, now=now)
+    return transition_apply(complaint, by, lifecycle.start, now=now)
 
 
 def complaint_pend(*, complaint: Complaint, by: User | None, now: datetime, reason: str = "") -> Complaint:
-    return _apply(complaint, by, lifecycle.pend, now=now, reason=reason)
+    return transition_apply(complaint, by, lifecycle.pend, now=now, reason=reason)
 
 
 def complaint_resume(*, complaint: Complaint, by: User | None, now: datetime, note: str = "") -> Complaint:
-    return _apply(complaint, by, lifecycle.resume, now=now, note=note)
+    return transition_apply(complaint, by, lifecycle.resume, now=now, note=note)
 
 
 def complaint_resolve(
@@ -56,20 +56,20 @@ def complaint_resolve(
     root_cause_required: bool = False,
 ) -> Complaint:
     """Resolve with a summary and a root-cause tag (required where a person resolves: UI and API)."""
-    return _apply(complaint, by, lifecycle.resolve, now=now, resolution=resolution, root_cause=root_cause,
+    return transition_apply(complaint, by, lifecycle.resolve, now=now, resolution=resolution, root_cause=root_cause,
                   root_cause_required=root_cause_required)
 
 
 def complaint_close(*, complaint: Complaint, by: User | None, now: datetime, note: str = "") -> Complaint:
     """Close, then start the survey and follow-up visit of this closing (same transaction)."""
     with transaction.atomic():
-        closed = _apply(complaint, by, lifecycle.close, now=now, note=note)
+        closed = transition_apply(complaint, by, lifecycle.close, now=now, note=note)
         aftercare_start(complaint=closed, now=now)
     return closed
 
 
 def complaint_reopen(*, complaint: Complaint, by: User | None, now: datetime, reason: str) -> Complaint:
-    return _apply(complaint, by, lifecycle.reopen, now=now, reason=reason)
+    return transition_apply(complaint, by, lifecycle.reopen, now=now, reason=reason)
 
 
 def complaint_transfer(
@@ -88,7 +88,7 @@ def complaint_transfer(
     """Transfer with the standard form; the coordinator gets a copy (a notification), in the same
     transaction: a transfer nobody heard of is not saved."""
     with transaction.atomic():
-        transferred = _apply(
+        transferred = transition_apply(
             complaint, by, lifecycle.transfer, to_group=to_group, now=now, reason=reason, assignee=assignee,
             done=done, needed=needed, coordinator=coordinator, accept_minutes=accept_minutes,
         )
@@ -97,17 +97,17 @@ def complaint_transfer(
 
 
 def complaint_contact(*, complaint: Complaint, by: User | None, now: datetime, channel: str, text: str) -> Complaint:
-    return _apply(complaint, by, lifecycle.contact, now=now, channel=channel, text=text)
+    return transition_apply(complaint, by, lifecycle.contact, now=now, channel=channel, text=text)
 
 
 def complaint_follow_up(
     *, complaint: Complaint, by: User | None, now: datetime, outcome: str, text: str = ""
 ) -> Complaint:
-    return _apply(complaint, by, lifecycle.follow_up, now=now, outcome=outcome, text=text)
+    return transition_apply(complaint, by, lifecycle.follow_up, now=now, outcome=outcome, text=text)
 
 
 def complaint_note_add(*, complaint: Complaint, by: User | None, now: datetime, text: str) -> Complaint:
-    return _apply(complaint, by, lifecycle.note, now=now, text=text)
+    return transition_apply(complaint, by, lifecycle.note, now=now, text=text)
 
 
 def complaint_merge(

@@ -102,7 +102,7 @@ def _invitation(complaint: Complaint, *, reminder: bool, link: str = LINK_PLACEH
 def _email_send(complaint: Complaint, survey: Survey, text: str, now: datetime) -> str:
     """Send ``text`` (with the link placeholder) to the customer of an e-mail complaint; return the
     address, or "" when there is none."""
-    from kesu.channels.actions import complaint_reply_send
+    from kesu.channels.replies import complaint_reply_send
 
     if complaint.channel != Channel.EMAIL:
         return ""

@@ -1,0 +1,225 @@
+"""Replies to customers: recorded as a ``reply_sent`` event and an ``OutboundMessage`` in one
+transaction; the SMTP send is a job enqueued after the commit, retried with back-off; the minute
+sweep sends what a lost job left."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from kesu.channels.models import (
+    InboundMessage,
+    OutboundMessage,
+    OutboundState,
+    Outcome,
+)
+from kesu.channels.outbound import (
+    SendFailed,
+    email_build,
+    email_deliver,
+    message_id_new,
+    references_for,
+    reply_subject,
+)
+from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind
+from kesu.core.errors import (
+    FieldError,
+    InvalidTransition,
+    permission_require,
+)
+from kesu.core.messages import Message
+from kesu.core.models import User
+from kesu.core.retry import MAX_ATTEMPTS, backoff
+from kesu.core.roles import Permission
+from kesu.customers.models import CustomerIdentity, IdentityKind
+from kesu.notifications.actions import notify
+from kesu.sla.actions import sla_refresh
+
+logger = logging.getLogger(__name__)
+
+SEND_LEASE = timedelta(minutes=5)
+MAX_SEND_ATTEMPTS = MAX_ATTEMPTS
+SEND_SWEEP_CHUNK = 200
+MAX_REPLY = 20_000
+
+
+# ---- replies ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reply:
+    event: ComplaintEvent
+    outbound: OutboundMessage | None  # None: the channel is not one kesu sends on
+    note: str = ""  # why it was not sent
+
+
+def _reply_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise FieldError("text", "field.required")
+    if len(text) > MAX_REPLY:
+        raise FieldError("text", "field.too_long", limit=MAX_REPLY, got=len(text))
+    return text
+
+
+def _customer_address(complaint: Complaint, last: InboundMessage | None) -> str:
+    if last is not None and last.from_address:
+        return last.from_address
+    identity = CustomerIdentity.objects.filter(customer_id=complaint.customer_id, kind=IdentityKind.EMAIL) \
+        .order_by("id").first()
+    return identity.value if identity else ""
+
+
+def inbound_last(complaint: Complaint) -> InboundMessage | None:
+    """The customer's latest message on the complaint (what a reply answers): from one of the
+    customer's own addresses only, so that a stranger writing on the thread never receives the reply."""
+    known = CustomerIdentity.objects.filter(customer_id=complaint.customer_id, kind=IdentityKind.EMAIL) \
+        .values("value")
+    return (
+        InboundMessage.objects.filter(complaint=complaint, outcome__in=(Outcome.CREATED, Outcome.REPLIED),
+                                      from_address__in=known)
+        .select_related("mailbox").order_by("-received_at", "-id").first()
+    )
+
+
+def complaint_reply_send(*, complaint: Complaint, by: User | None, text: str, now: datetime,
+                         survey=None) -> Reply:
+    """Reply to the customer on the complaint's channel.
+
+    E-mail: a ``reply_sent`` event and an ``OutboundMessage`` answering the customer's latest
+    message (In-Reply-To / References, ``Re: [KS-…] subject``), sent by a job after the commit.
+    Other channels: kesu cannot send there; the reply is recorded (``sent: false``) for the handler
+    to pass on by phone, chat …, and the result says so.
+
+    ``survey``: the text is that survey's invitation or reminder; its link placeholder is replaced by
+    the real link only in the e-mail sent (the event and the stored message keep the placeholder).
+    """
+    if by is not None and not by.can(Permission.COMPLAINT_HANDLE):
+        permission_require(by, Permission.COMPLAINT_HANDLE)
+    text = _reply_text(text)
+    with transaction.atomic():
+        current = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+        if current.merged_into_id:
+            primary = current.merged_into.number
+            raise InvalidTransition(
+                action="reply", current_status=current.status,
+                code="transition.merged_reply", number=current.number, primary=primary,
+            )
+        data: dict = {"channel": current.channel, "text": text}
+        outbound = None
+        note = ""
+        if current.channel == Channel.EMAIL:
+            last = inbound_last(current)
+            to = _customer_address(current, last)
+            if not to:
+                raise FieldError("to", "reply.no_email", number=current.number)
+            mailbox = last.mailbox if last is not None else None
+            sender = (mailbox.address if mailbox is not None else "") or settings.DEFAULT_FROM_EMAIL
+            outbound = OutboundMessage(
+                complaint=current, mailbox=mailbox, from_address=sender, to=to,
+                subject=reply_subject(current.number, last.subject if last is not None else current.subject)[:500],
+                body=text, message_id=message_id_new(sender, number=current.number),
+                in_reply_to=last.message_id if last is not None else "",
+                references=references_for(last.references, last.message_id) if last is not None else [],
+                next_attempt_at=now, created_at=now, created_by=by, survey=survey,
+            )
+            outbound.save()
+            data.update(sent=True, to=to, subject=outbound.subject, message_id=outbound.message_id,
+                        outbound_id=outbound.pk)
+        else:
+            note = (f"replies on the {current.channel} channel are not sent by kesu: the reply is recorded; "
+                    f"pass it on to the customer on that channel")
+            data.update(sent=False, note=note)
+        current.updated_at = now
+        current.save(update_fields=["updated_at"])
+        event = ComplaintEvent.objects.create(
+            complaint=current, kind=EventKind.REPLY_SENT, actor=by, at=now,
+            from_status=current.status, to_status=current.status, data=data,
+        )
+        sla_refresh(current, now=now)
+        if outbound is not None:
+            outbound_id = outbound.pk
+            transaction.on_commit(lambda: _enqueue(outbound_id))
+    return Reply(event=event, outbound=outbound, note=note)
+
+
+def _enqueue(outbound_id: int) -> None:
+    """Hand the send to the job queue. A job lost here is sent by the minute sweep."""
+    from kesu.channels.tasks import outbound_send
+
+    try:
+        outbound_send(outbound_id)
+    except Exception:
+        logger.exception("could not enqueue outbound message %s; the minute sweep will send it", outbound_id)
+
+
+
+def outbound_attempt(*, outbound_id: int, now: datetime) -> str | None:
+    """Claim a due outbound message and try to send it; return its state after the attempt (None:
+    it was not due, done already, or another worker has it)."""
+    claimed = OutboundMessage.objects.filter(
+        pk=outbound_id, state=OutboundState.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=now + SEND_LEASE, attempts=F("attempts") + 1)
+    if claimed != 1:
+        return None
+    outbound = OutboundMessage.objects.select_related("complaint", "created_by", "survey").get(pk=outbound_id)
+    body = outbound.body
+    if outbound.survey is not None:
+        from kesu.surveys.actions import survey_text
+
+        body = survey_text(outbound.survey, body)
+    message = email_build(
+        from_address=outbound.from_address, to=outbound.to, subject=outbound.subject, body=body,
+        message_id=outbound.message_id, in_reply_to=outbound.in_reply_to, references=list(outbound.references),
+    )
+    try:
+        email_deliver(message)
+    except SendFailed as error:
+        return _send_failed(outbound, str(error), now)
+    except Exception as error:  # a bug must not stop the sweep; keep it for the record
+        logger.exception("outbound message %s failed unexpectedly", outbound.pk)
+        return _send_failed(outbound, f"{type(error).__name__}: {error}", now)
+    OutboundMessage.objects.filter(pk=outbound.pk).update(state=OutboundState.SENT, sent_at=now, last_error="")
+    return OutboundState.SENT
+
+
+def _send_failed(outbound: OutboundMessage, error: str, now: datetime) -> str:
+    if outbound.attempts >= MAX_SEND_ATTEMPTS:
+        logger.warning("outbound message %s gave up after %s attempts: %s", outbound.pk, outbound.attempts, error)
+        OutboundMessage.objects.filter(pk=outbound.pk).update(state=OutboundState.FAILED, last_error=error)
+        if outbound.created_by is not None:
+            number = outbound.complaint.number
+            notify(
+                recipients=[outbound.created_by], kind="reply_failed",
+                title=Message("notice.reply_failed", number=number),
+                body=Message("notice.reply_failed_body", to=outbound.to, attempts=outbound.attempts,
+                             error=error[:300]),
+                key=f"reply_failed:{outbound.pk}", now=now, complaint=outbound.complaint,
+            )
+        return OutboundState.FAILED
+    retry_at = now + backoff(outbound.attempts)
+    logger.info("outbound message %s failed (attempt %s), next try at %s: %s", outbound.pk, outbound.attempts,
+                retry_at, error)
+    OutboundMessage.objects.filter(pk=outbound.pk).update(next_attempt_at=retry_at, last_error=error)
+    return OutboundState.PENDING
+
+
+def outbound_send_due(*, now: datetime, limit: int = SEND_SWEEP_CHUNK) -> Counter:
+    """Send the replies whose time has come (retries, and any whose job was lost), oldest first.
+    Returns how many ended in each state."""
+    due = list(
+        OutboundMessage.objects.filter(state=OutboundState.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
+    )
+    counts: Counter = Counter()
+    for outbound_id in due:
+        state = outbound_attempt(outbound_id=outbound_id, now=now)
+        if state is not None:
+            counts[state] += 1
+    return counts
