@@ -9,6 +9,7 @@ from kesu.core.messages import messages_define
 messages_define(
     {
         "api.kind.incident": _("incident"),
+        "permission.incident.manage": _("declare and resolve mass incidents"),
         "incident.scope_not_object": _("Give the scope as an object with regions, products, categories, tags and keywords."),
         "incident.scope_unknown": _("Unknown scope entry “%(name)s”: use regions, products, categories, tags or keywords."),
         "incident.scope_not_list": _("Give a list of texts."),
@@ -25,6 +26,8 @@ messages_define(
         "incident.not_found": _("No incident %(id)s."),
         "incident.suggestion_not_found": _("No suggestion %(id)s."),
         "incident.suggestion_decided": _("This suggestion was decided already."),
+        "incident.window.hour": _("hour"),
+        "incident.window.day": _("24 hours"),
         "incident.expected": _("Expected recovery: %(at)s"),
         "incident.query_missing": _("Give phone, region or product."),
         "notice.burst": _("Possible incident: %(count)s complaints about %(value)s in %(region)s"),

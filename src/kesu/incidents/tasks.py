@@ -10,6 +10,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from kesu.core.clock import clock_now
 from kesu.incidents.actions import incident_push
+from kesu.incidents.bursts import bursts_detect
 from kesu.incidents.models import Incident, IncidentLink, State
 from kesu.pipeline.incidents import incident_resolve_run
 
@@ -38,3 +39,11 @@ def incidents_sweep() -> None:
                                        answered_version__lt=Incident.objects.filter(pk=incident_id)
                                        .values("version")[:1]).exists():
             incident_push(incident_id=incident_id, now=now)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def bursts_detect_job() -> None:
+    """Burst detection every 5 minutes (the same as `kesu incidents detect`)."""
+    result = bursts_detect(now=clock_now())
+    if result.created:
+        logger.info("burst detection: %s new suggestions", len(result.created))
