@@ -15,6 +15,7 @@ KIND_LABELS = {
     "reply_failed": _("Reply could not be sent"),
     "survey_reopened": _("Reopened by the customer's survey"),
     "compensation_pending": _("Compensation awaiting approval"),
+    "kpi_alert": _("KPI off target"),
 }
 
 
