@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from kesu.analytics import rollup
 from kesu.analytics.models import (
+    AgeDaily,
     FACT_COUNTERS,
     HANDLER_COUNTERS,
     CauseDaily,
@@ -39,7 +40,8 @@ ANSWER_GRACE = timedelta(seconds=5)  # answers younger than this wait for the ne
 TABLES: dict[str, tuple[type, tuple[str, ...], tuple[str, ...]]] = {
     rollup.FACTS: (DailyFacts, ("day", "category_id", "channel", "group_id"), FACT_COUNTERS),
     rollup.HOURLY: (HourlyCreated, ("day", "hour"), ("created",)),
-    rollup.PLACE: (PlaceDaily, ("day", "region"), ("created",)),
+    rollup.PLACE: (PlaceDaily, ("day", "region", "category_id"), ("created",)),
+    rollup.AGE: (AgeDaily, ("day", "age_group"), ("created",)),
     rollup.PRODUCT: (ProductDaily, ("day", "product", "batch"), ("created",)),
     rollup.CAUSE: (CauseDaily, ("day", "category_id", "root_cause"), ("resolved",)),
     rollup.SLA: (SlaDaily, ("day", "clock"), ("met", "breached")),
@@ -92,7 +94,7 @@ def deltas_apply(deltas: rollup.Deltas) -> int:
 def _complaint_rows(ids) -> dict[int, rollup.ComplaintRow]:
     rows = Complaint.objects.filter(pk__in=ids).values_list(
         "id", "created_at", "category_id", "channel", "group_id", "region", "product", "batch", "repeat_count",
-        "last_handler_id",
+        "last_handler_id", "customer__birth_year",
     )
     return {row[0]: rollup.ComplaintRow(*row) for row in rows}
 

@@ -32,3 +32,14 @@ messages_define(
         "kpi.state.no_target": _("no target"),
     }
 )
+
+KPI_LABELS = {
+    "first_response_timeliness": _("First-response timeliness"),
+    "first_contact_resolution": _("First-contact resolution"),
+    "closure_within_5_working_days": _("Closed within 5 working days"),
+    "repeat_rate": _("Repeat rate"),
+    "satisfaction": _("Satisfaction"),
+    "survey_response_rate": _("Survey response rate"),
+    "nps": _("NPS"),
+    "reopen_rate": _("Reopen rate"),
+}

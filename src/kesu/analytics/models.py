@@ -94,14 +94,27 @@ class HourlyCreated(models.Model):
 
 
 class PlaceDaily(models.Model):
-    """Complaints created per local day × region (the region text: province + city + district)."""
+    """Complaints created per local day × region (the region text: province + city + district) ×
+    category."""
 
     day = models.DateField()
     region = models.CharField(max_length=64, default="")
+    category_id = models.BigIntegerField(default=0)
     created = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "region"], name="place_bucket")]
+        constraints = [models.UniqueConstraint(fields=["day", "region", "category_id"], name="place_bucket")]
+
+
+class AgeDaily(models.Model):
+    """Complaints created per local day × the customer's age group (``unknown`` without a birth year)."""
+
+    day = models.DateField()
+    age_group = models.CharField(max_length=8)
+    created = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "age_group"], name="age_bucket")]
 
 
 class ProductDaily(models.Model):
@@ -201,3 +214,40 @@ class KpiAlert(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kpi", "period", "state"], name="kpi_alert_once")]
+
+
+class MetricKind(models.TextChoices):
+    VOLUME = "volume", _("Complaints (volume)")
+    REOPEN_RATE = "reopen_rate", _("Reopen rate")
+    FCR = "first_contact_resolution", _("First-contact resolution")
+    CLOSURE = "closure_within_5_working_days", _("Closed within 5 working days")
+    RESOLUTION_HOURS = "resolution_hours", _("Hours to resolve")
+
+
+class ImprovementMeasure(models.Model):
+    """An improvement measure to verify (seed 004): what, who, from when, where, which metric it
+    should move and by how much, what it cost. ``scope`` / ``control_scope``: ``{"category": code,
+    "channel": …, "group": code, "region": prefix}`` (region only for the volume)."""
+
+    title = models.CharField(_("measure"), max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    start = models.DateField(_("start date"))
+    window_days = models.PositiveSmallIntegerField(_("window (days)"), default=56)
+    scope = models.JSONField(_("scope"), default=dict)
+    control_scope = models.JSONField(_("control scope"), default=dict, blank=True)
+    metric = models.CharField(_("metric"), max_length=40, choices=MetricKind.choices, default=MetricKind.VOLUME)
+    expected_effect = models.FloatField(_("expected effect"), default=-0.2,
+                                        help_text="e.g. −0.25: a quarter fewer; for shares, a difference")
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2, default=0)
+    handling_cost = models.DecimalField(_("handling cost per complaint"), max_digits=10, decimal_places=2, default=60)
+    compensation_saved = models.DecimalField(_("compensation saved"), max_digits=12, decimal_places=2, default=0)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("improvement measure")
+        verbose_name_plural = _("improvement measures")
+        ordering = ["-start", "id"]
+
+    def __str__(self) -> str:
+        return self.title

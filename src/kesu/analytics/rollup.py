@@ -35,7 +35,8 @@ CLOSURE_WORKING_DAYS = 5
 # bucket keys: (table, key tuple)
 FACTS = "facts"  # (day, category_id, channel, group_id)
 HOURLY = "hourly"  # (day, hour)
-PLACE = "place"  # (day, region)
+PLACE = "place"  # (day, region, category_id)
+AGE = "age"  # (day, age_group)
 PRODUCT = "product"  # (day, product, batch)
 CAUSE = "cause"  # (day, category_id, root_cause)
 SLA = "sla"  # (day, clock)
@@ -58,6 +59,7 @@ class ComplaintRow:
     batch: str
     repeat_count: int
     last_handler_id: int | None = None
+    birth_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,16 @@ def _add(deltas: Deltas, table: str, key: tuple, **counts: int) -> None:
             bucket[name] += value
 
 
+AGE_GROUPS = ((25, "<25"), (35, "25-34"), (45, "35-44"), (55, "45-54"), (65, "55-64"), (200, "65+"))
+
+
+def age_group(birth_year: int | None, year: int) -> str:
+    if not birth_year:
+        return "unknown"
+    age = year - birth_year
+    return next(label for limit, label in AGE_GROUPS if age < limit)
+
+
 def working_days_after(is_working_day: Callable[[date], bool], start: date, end: date) -> int:
     """Working days in ``(start, end]``."""
     days, day = 0, start
@@ -158,7 +170,8 @@ def event_deltas(
         if kind == "created" and counted:
             out.append((FACTS, (day, *facts_key), {"created": 1, "repeat": int(complaint.repeat_count > 0)}))
             out.append((HOURLY, (day, local(event.at).hour), {"created": 1}))
-            out.append((PLACE, (day, complaint.region), {"created": 1}))
+            out.append((PLACE, (day, complaint.region, complaint.category_id or 0), {"created": 1}))
+            out.append((AGE, (day, age_group(complaint.birth_year, day.year)), {"created": 1}))
             out.append((PRODUCT, (day, complaint.product, complaint.batch), {"created": 1}))
         elif kind == "assigned":
             pair = event.data.get("assignee") or [None, None]

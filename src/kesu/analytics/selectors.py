@@ -15,6 +15,7 @@ from django.db.models import Q, Sum
 
 from kesu.analytics.kpis import kpis_compute
 from kesu.analytics.models import (
+    AgeDaily,
     FACT_COUNTERS,
     Batch,
     CauseDaily,
@@ -142,8 +143,12 @@ def province_of(region: str) -> str:
 
 def places(scope: Scope, *, province: str = "") -> list[dict[str, Any]]:
     """Drill-down: provinces, or the cities / districts (the rest of the region text) of one province."""
-    rows = PlaceDaily.objects.filter(day__gte=scope.date_from, day__lte=scope.date_to).values("region").annotate(
-        n=Sum("created"))
+    q = Q(day__gte=scope.date_from, day__lte=scope.date_to)
+    if scope.category_id:
+        q &= Q(category_id=scope.category_id)
+    if province:
+        q &= Q(region__startswith=province)
+    rows = PlaceDaily.objects.filter(q).values("region").annotate(n=Sum("created"))
     out: dict[str, int] = defaultdict(int)
     for row in rows:
         top = province_of(row["region"])
@@ -169,6 +174,16 @@ def products(scope: Scope, *, product: str = "", batch: str = "") -> list[dict[s
         for row in out:
             row["supplier"] = suppliers.get(row["key"], "")
     return out
+
+
+def age_groups(scope: Scope) -> list[dict[str, Any]]:
+    """Complaints created by the customer's age group (youngest first, unknown last)."""
+    from kesu.analytics.rollup import AGE_GROUPS
+
+    rows = dict(AgeDaily.objects.filter(day__gte=scope.date_from, day__lte=scope.date_to).values("age_group")
+                .annotate(n=Sum("created")).values_list("age_group", "n"))
+    order = [label for _limit, label in AGE_GROUPS] + ["unknown"]
+    return [{"key": label, "created": int(rows.get(label) or 0)} for label in order]
 
 
 def backlog_series(scope: Scope) -> list[dict[str, Any]]:
@@ -239,6 +254,7 @@ def dashboard(scope: Scope, *, grain: str = "day", now: datetime) -> dict[str, A
         "pareto_root_causes": pareto_root_causes(scope),
         "provinces": places(scope),
         "products": products(scope),
+        "age_groups": age_groups(scope),
         "backlog": backlog_series(scope),
         "ageing": ageing(now=now, group_id=scope.group_id),
         "sla": sla_attainment(scope),
