@@ -8,6 +8,7 @@ from ninja.renderers import JSONRenderer
 
 from kesu import __version__
 from kesu.api.auth import BearerToken
+from kesu.api.analytics import router as analytics_router
 from kesu.api.calls import router as calls_router
 from kesu.api.channels import router as channels_router
 from kesu.api.compensation import router as compensation_router
@@ -51,6 +52,7 @@ api.add_router("", compensation_router)  # /complaints/{id}/compensation, /compe
 api.add_router("", calls_router)  # /calls, /customers/lookup
 api.add_router("/queues", queues_router)
 api.add_router("/incidents", incidents_router)
+api.add_router("/analytics", analytics_router)
 
 
 @api.exception_handler(HttpError)

@@ -25,6 +25,10 @@ class ComplaintFilters:
     created_to: datetime | None = None
     q: str = ""
     sort: str = ""  # a key of SORTS; empty: newest first
+    # the analytics pages' click-through (issue 12): a region prefix (province), product, root cause
+    region: str = ""
+    product: str = ""
+    root_cause: str = ""
 
 
 # the orders a list can take: name → ORDER BY (the last term makes the order total, for paging).
@@ -94,6 +98,12 @@ def complaint_list(*, filters: ComplaintFilters, within: Q | None = None) -> Que
         complaints = complaints.filter(created_at__gte=filters.created_from)
     if filters.created_to:
         complaints = complaints.filter(created_at__lt=filters.created_to)
+    if filters.region:
+        complaints = complaints.filter(region__startswith=filters.region)
+    if filters.product:
+        complaints = complaints.filter(product=filters.product)
+    if filters.root_cause:
+        complaints = complaints.filter(root_cause=filters.root_cause)
     q = filters.q.strip()
     if q:
         handles = CustomerIdentity.objects.filter(value__in=_handle_forms(q)).values("customer_id")

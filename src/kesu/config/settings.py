@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kesu.calls",
     "kesu.web",
     "kesu.incidents",
+    "kesu.analytics",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +108,10 @@ if DATABASES["default"]["ENGINE"] in ("django.db.backends.sqlite3", "kesu.config
     }
     DATABASES["default"]["TEST"] = {"NAME": str(ENV.data_dir / "test-kesu.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Analytics reads may go to a PostgreSQL read replica (docs/adr/0010-analytics-rollups.md).
+if ENV.database_replica_url:
+    DATABASES["replica"] = dj_database_url.parse(ENV.database_replica_url, conn_max_age=60)
+    DATABASE_ROUTERS = ["kesu.analytics.routers.AnalyticsReplicaRouter"]
 
 # Jobs: Huey on Redis when REDIS_URL is set, else a SQLite job store in the data folder.
 if ENV.redis_url:

@@ -26,4 +26,5 @@ urlpatterns = [
     path("compensation/", include("kesu.compensation.urls")),
     path("calls/", include("kesu.calls.urls")),
     path("", include("kesu.web.urls")),
+    path("analytics/", include("kesu.analytics.urls")),
 ]

@@ -25,6 +25,10 @@ class Permission(models.TextChoices):
     ROUTING_MANAGE = "routing.manage"
     KNOWLEDGE_MANAGE = "knowledge.manage"
     INCIDENT_MANAGE = "incident.manage"
+    # analytics (issue 12): dashboards and KPIs; targets (decision layer); scorecard weights (management)
+    ANALYTICS_READ = "analytics.read"
+    KPI_TARGET_SET = "analytics.target"
+    SCORECARD_MANAGE = "analytics.scorecard"
 
 
 _EVERY_READ = {Permission.COMPLAINT_READ, Permission.CUSTOMER_READ}
@@ -46,6 +50,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _HANDLING | {Permission.COMPLAINT_MERGE, Permission.DATA_IMPORT, Permission.ROUTING_MANAGE,
          Permission.KNOWLEDGE_MANAGE} | _INCIDENTS
     ),
+}
+
+
+# analytics (issue 12)
+ROLE_PERMISSIONS = {
+    **ROLE_PERMISSIONS,
+    Role.DECISION: ROLE_PERMISSIONS[Role.DECISION] | {Permission.ANALYTICS_READ, Permission.KPI_TARGET_SET},
+    Role.ANALYST: ROLE_PERMISSIONS[Role.ANALYST] | {Permission.ANALYTICS_READ},
+    Role.MANAGER: ROLE_PERMISSIONS[Role.MANAGER] | {Permission.ANALYTICS_READ, Permission.SCORECARD_MANAGE},
+    Role.ADMIN: ROLE_PERMISSIONS[Role.ADMIN] | {Permission.ANALYTICS_READ, Permission.KPI_TARGET_SET,
+                                                Permission.SCORECARD_MANAGE},
 }
 
 

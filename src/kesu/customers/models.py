@@ -21,6 +21,9 @@ class Customer(models.Model):
     name = models.CharField(_("name"), max_length=128)
     tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, default=Tier.REGULAR)
     region = models.CharField(_("region"), max_length=64, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"), null=True, blank=True, help_text="optional; the analytics pages group customers by age"
+    )
     created_at = models.DateTimeField(_("created at"))
 
     class Meta:

@@ -117,6 +117,10 @@ class ComplaintFilterForm(DomainForm):
         label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     customer_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # from the analytics pages' click-through (issue 12)
+    region = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    product = forms.CharField(required=False, max_length=128, widget=forms.HiddenInput)
+    root_cause = forms.CharField(required=False, max_length=24, widget=forms.HiddenInput)
     # the queue (queues/definitions.py) the filters narrow; chosen in the sidebar
     queue = forms.ChoiceField(required=False, choices=[("", ""), *QUEUES.items()], widget=forms.HiddenInput)
     sort = forms.ChoiceField(
@@ -147,6 +151,9 @@ class ComplaintFilterForm(DomainForm):
             created_to=_day_start(created_to + timedelta(days=1)) if created_to else None,
             q=data.get("q", ""),
             sort=data.get("sort", ""),
+            region=data.get("region", ""),
+            product=data.get("product", ""),
+            root_cause=data.get("root_cause", ""),
         )
 
     def queue_name(self) -> str:

@@ -1,0 +1,326 @@
+"""The writers of the analytics app: bring the rollups up to date, rebuild them, set KPI targets and
+tell the owners of a KPI that crossed a threshold (once per period)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+
+from kesu.analytics import rollup
+from kesu.analytics.models import (
+    AgeDaily,
+    FACT_COUNTERS,
+    HANDLER_COUNTERS,
+    CauseDaily,
+    DailyFacts,
+    HandlerDaily,
+    HourlyCreated,
+    KpiAlert,
+    KpiTarget,
+    PlaceDaily,
+    ProductDaily,
+    SlaDaily,
+    Watermark,
+)
+from kesu.complaints.models import Complaint, ComplaintEvent
+from kesu.core.errors import FieldError
+from kesu.core.models import User
+from kesu.surveys.models import Survey
+
+BATCH = 5000
+ANSWER_GRACE = timedelta(seconds=5)  # answers younger than this wait for the next run (late commits)
+
+TABLES: dict[str, tuple[type, tuple[str, ...], tuple[str, ...]]] = {
+    rollup.FACTS: (DailyFacts, ("day", "category_id", "channel", "group_id"), FACT_COUNTERS),
+    rollup.HOURLY: (HourlyCreated, ("day", "hour"), ("created",)),
+    rollup.PLACE: (PlaceDaily, ("day", "region", "category_id"), ("created",)),
+    rollup.AGE: (AgeDaily, ("day", "age_group"), ("created",)),
+    rollup.PRODUCT: (ProductDaily, ("day", "product", "batch"), ("created",)),
+    rollup.CAUSE: (CauseDaily, ("day", "category_id", "root_cause"), ("resolved",)),
+    rollup.SLA: (SlaDaily, ("day", "clock"), ("met", "breached")),
+    rollup.HANDLER: (HandlerDaily, ("day", "handler_id", "group_id"), HANDLER_COUNTERS),
+}
+ROLLUP_MODELS = tuple(model for model, _keys, _counters in TABLES.values())
+
+
+def centre_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def working_day_test() -> Callable[[date], bool]:
+    """Is a day a working day on the default calendar (a day outside its years: Monday–Friday)."""
+    from kesu.sla.calendar import CalendarNotCovered, periods_on
+    from kesu.sla.calendars import calendar_load
+
+    cal = calendar_load()
+
+    @cache
+    def working(day: date) -> bool:
+        try:
+            return bool(periods_on(cal, day))
+        except CalendarNotCovered:
+            return day.weekday() < 5
+
+    return working
+
+
+def deltas_apply(deltas: rollup.Deltas) -> int:
+    """Add the deltas to the rollup rows (insert or add), in the caller's transaction."""
+    by_table: dict[str, list[tuple[tuple, rollup.Counter]]] = {}
+    for (table, key), counts in deltas.items():
+        if any(counts.values()):
+            by_table.setdefault(table, []).append((key, counts))
+    with connection.cursor() as cursor:
+        for table, rows in by_table.items():
+            model, keys, counters = TABLES[table]
+            name = model._meta.db_table
+            columns = (*keys, *counters)
+            sql = (
+                f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+                + ", ".join(f"{c} = {name}.{c} + excluded.{c}" for c in counters)
+            )
+            cursor.executemany(sql, [(*key, *(counts.get(c, 0) for c in counters)) for key, counts in rows])
+    return sum(len(rows) for rows in by_table.values())
+
+
+def _complaint_rows(ids) -> dict[int, rollup.ComplaintRow]:
+    rows = Complaint.objects.filter(pk__in=ids).values_list(
+        "id", "created_at", "category_id", "channel", "group_id", "region", "product", "batch", "repeat_count",
+        "last_handler_id", "customer__birth_year",
+    )
+    return {row[0]: rollup.ComplaintRow(*row) for row in rows}
+
+
+def _event_rows(queryset) -> list[rollup.EventRow]:
+    return [
+        rollup.EventRow(*row)
+        for row in queryset.values_list("id", "complaint_id", "kind", "actor_id", "at", "from_status", "to_status", "data")
+    ]
+
+
+def _watermark(name: str) -> Watermark:
+    Watermark.objects.get_or_create(name=name)
+    return Watermark.objects.select_for_update().get(name=name)
+
+
+def _events_step(*, now: datetime, batch: int, day_from: date | None = None, upto: int | None = None,
+                 after: int | None = None) -> tuple[int, int]:
+    """Count one batch of events after the watermark (or, for a partial rebuild, after ``after`` up to
+    ``upto`` without moving the watermark). Returns (events counted, last id)."""
+    mark = None
+    if after is None:
+        mark = _watermark("events")
+        after = mark.last_id
+    queryset = ComplaintEvent.objects.filter(id__gt=after).order_by("id")
+    if upto is not None:
+        queryset = queryset.filter(id__lte=upto)
+    events = _event_rows(queryset[:batch])
+    if not events:
+        return 0, after
+    ids = {event.complaint_id for event in events}
+    earlier = _event_rows(
+        ComplaintEvent.objects.filter(complaint_id__in=ids, id__lte=after, kind__in=rollup.HISTORY_KINDS).order_by("id")
+    )
+    deltas = rollup.event_deltas(
+        earlier + events, complaints=_complaint_rows(ids), history={}, tz=centre_zone(),
+        is_working_day=working_day_test(), count_from_id=after, day_from=day_from,
+    )
+    deltas_apply(deltas)
+    last = events[-1].id
+    if mark is not None:
+        mark.last_id, mark.updated_at = last, now
+        mark.save(update_fields=["last_id", "updated_at"])
+    return len(events), last
+
+
+def _survey_rows(queryset) -> list[rollup.SurveyRow]:
+    return [
+        rollup.SurveyRow(*row)
+        for row in queryset.values_list("id", "complaint_id", "sent_at", "answered_at", "satisfaction", "nps")
+    ]
+
+
+def _surveys_sent_step(*, now: datetime, batch: int) -> int:
+    mark = _watermark("surveys")
+    surveys = _survey_rows(Survey.objects.filter(id__gt=mark.last_id).order_by("id")[:batch])
+    if not surveys:
+        return 0
+    complaints = _complaint_rows({s.complaint_id for s in surveys})
+    deltas_apply(rollup.survey_sent_deltas(surveys, complaints=complaints, tz=centre_zone()))
+    mark.last_id, mark.updated_at = surveys[-1].id, now
+    mark.save(update_fields=["last_id", "updated_at"])
+    return len(surveys)
+
+
+def _answers_after(mark_at: datetime | None, mark_id: int) -> Q:
+    if mark_at is None:
+        return Q(answered_at__isnull=False)
+    return Q(answered_at__gt=mark_at) | Q(answered_at=mark_at, id__gt=mark_id)
+
+
+def _surveys_answered_step(*, now: datetime, batch: int) -> int:
+    mark = _watermark("answers")
+    queryset = Survey.objects.filter(_answers_after(mark.last_at, mark.last_id), answered_at__lte=now - ANSWER_GRACE)
+    surveys = _survey_rows(queryset.order_by("answered_at", "id")[:batch])
+    if not surveys:
+        return 0
+    complaints = _complaint_rows({s.complaint_id for s in surveys})
+    deltas_apply(rollup.survey_answer_deltas(surveys, complaints=complaints, tz=centre_zone()))
+    mark.last_at, mark.last_id, mark.updated_at = surveys[-1].answered_at, surveys[-1].id, now
+    mark.save(update_fields=["last_at", "last_id", "updated_at"])
+    return len(surveys)
+
+
+@dataclass
+class UpdateResult:
+    events: int = 0
+    surveys_sent: int = 0
+    surveys_answered: int = 0
+
+
+def rollup_update(*, now: datetime, batch: int = BATCH, max_batches: int | None = None,
+                  progress: Callable[[int], None] | None = None) -> UpdateResult:
+    """Bring the rollups up to date. Each batch counts its deltas and moves its watermark in one
+    transaction (the watermark row locked), so a crash loses nothing and a re-run counts nothing twice."""
+    result = UpdateResult()
+    done = 0
+    while max_batches is None or done < max_batches:
+        with transaction.atomic():
+            counted, _last = _events_step(now=now, batch=batch)
+        result.events += counted
+        done += 1
+        if progress and counted:
+            progress(counted)
+        if counted < batch:
+            break
+    while True:
+        with transaction.atomic():
+            counted = _surveys_sent_step(now=now, batch=batch)
+        result.surveys_sent += counted
+        if counted < batch:
+            break
+    while True:
+        with transaction.atomic():
+            counted = _surveys_answered_step(now=now, batch=batch)
+        result.surveys_answered += counted
+        if counted < batch:
+            break
+    return result
+
+
+def rollup_rebuild(*, now: datetime, day_from: date | None = None, batch: int = BATCH,
+                   progress: Callable[[int], None] | None = None) -> UpdateResult:
+    """Rebuild the rollups: all of them, or (``day_from``) the buckets of that day and later.
+
+    A full rebuild empties the rollups and resets the watermarks in one transaction, then counts
+    everything again batch by batch (the periodic job may help; the watermark keeps them apart).
+    A partial rebuild holds the watermark rows locked while it deletes and recounts the days from
+    ``day_from`` up to the watermark, then the usual update continues from there."""
+    if day_from is None:
+        with transaction.atomic():
+            for name in ("events", "surveys", "answers"):
+                _watermark(name)
+            for model in ROLLUP_MODELS:
+                model.objects.all().delete()
+            Watermark.objects.update(last_id=0, last_at=None, updated_at=now)
+        return rollup_update(now=now, batch=batch, progress=progress)
+    result = UpdateResult()
+    tz = centre_zone()
+    with transaction.atomic():
+        marks = {name: _watermark(name) for name in ("events", "surveys", "answers")}
+        for model in ROLLUP_MODELS:
+            model.objects.filter(day__gte=day_from).delete()
+        start = datetime.combine(day_from, datetime.min.time(), tzinfo=tz)
+        first = ComplaintEvent.objects.filter(at__gte=start).order_by("id").values_list("id", flat=True).first()
+        after = (first - 1) if first else marks["events"].last_id
+        while after < marks["events"].last_id:
+            counted, after = _events_step(now=now, batch=batch, day_from=day_from, after=after,
+                                          upto=marks["events"].last_id)
+            result.events += counted
+            if progress and counted:
+                progress(counted)
+            if not counted:
+                break
+        sent = _survey_rows(Survey.objects.filter(id__lte=marks["surveys"].last_id, sent_at__gte=start))
+        answered = _survey_rows(Survey.objects.filter(answered_at__gte=start).exclude(
+            _answers_after(marks["answers"].last_at, marks["answers"].last_id)))
+        complaints = _complaint_rows({s.complaint_id for s in sent + answered})
+        deltas_apply(rollup.survey_sent_deltas(sent, complaints=complaints, tz=tz, day_from=day_from))
+        deltas_apply(rollup.survey_answer_deltas(answered, complaints=complaints, tz=tz, day_from=day_from))
+        result.surveys_sent, result.surveys_answered = len(sent), len(answered)
+    more = rollup_update(now=now, batch=batch, progress=progress)
+    result.events += more.events
+    return result
+
+
+def kpi_target_set(*, kpi: str, target: float, amber: float, red: float, by: User | None, now: datetime,
+                   owners: list[User] | None = None) -> KpiTarget:
+    """Set a KPI's target and thresholds. Higher-is-better KPIs need red ≤ amber ≤ target; the
+    lower-is-better ones (repeat rate, reopen rate) target ≤ amber ≤ red."""
+    from kesu.analytics.kpis import KPIS
+
+    definition = KPIS.get(kpi)
+    if definition is None:
+        raise FieldError("kpi", "analytics.kpi_unknown", kpi=kpi, known=", ".join(KPIS))
+    for field, value in (("target", target), ("amber", amber), ("red", red)):
+        if value is None or not definition.low <= value <= definition.high:
+            raise FieldError(field, "field.out_of_range", low=definition.low, high=definition.high, got=value)
+    ordered = (red <= amber <= target) if definition.higher_is_better else (target <= amber <= red)
+    if not ordered:
+        raise FieldError("amber", "analytics.thresholds_order", kpi=kpi)
+    with transaction.atomic():
+        row, _created = KpiTarget.objects.update_or_create(
+            kpi=kpi, defaults={"target": target, "amber": amber, "red": red, "updated_at": now, "updated_by": by}
+        )
+        if owners is not None:
+            row.owners.set(owners)
+    return row
+
+
+def kpi_alerts_send(*, period: str, kpis: dict, now: datetime) -> list[KpiAlert]:
+    """Tell the owners of each KPI in amber or red, once per period and state."""
+    from kesu.core.messages import Message
+    from kesu.notifications.actions import notify
+
+    sent = []
+    for name, kpi in kpis.items():
+        if kpi["state"] not in ("amber", "red"):
+            continue
+        with transaction.atomic():
+            alert, created = KpiAlert.objects.get_or_create(
+                kpi=name, period=period, state=kpi["state"], defaults={"value": kpi["value"], "created_at": now}
+            )
+            if not created:
+                continue
+            target = KpiTarget.objects.filter(kpi=name).first()
+            owners = list(target.owners.all()) if target else []
+            if not owners:
+                owners = list(User.objects.filter(role="decision", is_active=True))
+            notify(
+                recipients=owners, kind="kpi_alert",
+                title=Message("notice.kpi_alert", kpi=Message(f"kpi.{name}"), state=Message(f"kpi.state.{kpi['state']}"),
+                              period=period),
+                body=Message("notice.kpi_alert_body", value=kpi["value"], target=kpi["target"]),
+                key=f"kpi_alert:{name}:{period}:{kpi['state']}", now=now,
+            )
+            sent.append(alert)
+    return sent
+
+
+def kpi_alerts_check(*, now: datetime) -> list[KpiAlert]:
+    """The current month's KPIs (up to today) against their targets; owners told once per month."""
+    from kesu.analytics.selectors import kpis_for_period
+
+    if not KpiTarget.objects.exists():
+        return []
+    today = now.astimezone(centre_zone()).date()
+    kpis = kpis_for_period(date_from=today.replace(day=1), date_to=today)
+    return kpi_alerts_send(period=f"{today:%Y-%m}", kpis=kpis, now=now)

@@ -1,0 +1,253 @@
+"""Rollups (counters kept up to date from ``ComplaintEvent`` and surveys by an id watermark), KPI
+targets and the record of which KPI alerts were sent.
+
+Every rollup row is a bucket of additive counters; the job adds deltas to them in the same
+transaction that moves the watermark (``analytics/actions.py``), so a crash and a re-run never count
+twice. Dashboards read only these tables (and the few open complaints for ageing).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# The counters of the main rollup, in order; each is documented in docs/kpis.md.
+FACT_COUNTERS = (
+    "created",  # complaints created
+    "repeat",  # created complaints that repeat an earlier one (repeat_count > 0)
+    "open_delta",  # + opened (created, reopened after closing) − closed: the backlog is the running sum
+    "first_resolved",  # complaints resolved for the first time
+    "fcr",  # of those: first-contact resolutions (definition in analytics/kpis.py)
+    "reopened_first",  # complaints reopened for the first time
+    "closed_first",  # complaints closed for the first time
+    "closed_5wd",  # of those: closed within 5 working days of creation
+    "transferred",  # transfers
+    "fr_met",  # first-response clocks met
+    "fr_breached",  # first-response clocks breached
+    "surveys_sent",  # surveys sent (by the day sent)
+    "surveys_answered",  # surveys answered (by the day answered)
+    "sat_answers",  # answers with a satisfaction score
+    "sat_sum",  # the sum of those scores
+    "nps_answers",  # answers with a recommendation score
+    "nps_promoters",  # 9–10
+    "nps_detractors",  # 0–6
+)
+
+HANDLER_COUNTERS = (
+    "resolved",  # resolutions by the handler (assignee when resolved)
+    "res_met",  # resolution clocks met while the handler held the complaint
+    "res_breached",
+    "reopened",  # reopenings of complaints the handler had resolved
+    "praise",  # survey answers of 5 on complaints the handler resolved
+    "sat_answers",
+)
+
+
+def _counters(names: tuple[str, ...]) -> dict[str, models.Field]:
+    return {name: models.BigIntegerField(default=0) for name in names}
+
+
+class Watermark(models.Model):
+    """How far a feed has been counted: the last event / survey id, or the last answered instant."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    last_id = models.BigIntegerField(default=0)
+    last_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rollup watermark")
+        verbose_name_plural = _("rollup watermarks")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_id}"
+
+
+class DailyFacts(models.Model):
+    """Counters per local day × category × channel × group (a fixed number of buckets a day,
+    whatever the volume)."""
+
+    day = models.DateField()
+    category_id = models.BigIntegerField(default=0)  # 0: none
+    channel = models.CharField(max_length=16, default="")
+    group_id = models.BigIntegerField(default=0)
+    locals().update(_counters(FACT_COUNTERS))
+
+    class Meta:
+        verbose_name = _("daily rollup")
+        verbose_name_plural = _("daily rollups")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "category_id", "channel", "group_id"], name="facts_bucket")
+        ]
+
+
+class HourlyCreated(models.Model):
+    """Complaints created per local day and hour (the weekday × hour heat map)."""
+
+    day = models.DateField()
+    hour = models.PositiveSmallIntegerField()
+    created = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "hour"], name="hourly_bucket")]
+
+
+class PlaceDaily(models.Model):
+    """Complaints created per local day × region (the region text: province + city + district) ×
+    category."""
+
+    day = models.DateField()
+    region = models.CharField(max_length=64, default="")
+    category_id = models.BigIntegerField(default=0)
+    created = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "region", "category_id"], name="place_bucket")]
+
+
+class AgeDaily(models.Model):
+    """Complaints created per local day × the customer's age group (``unknown`` without a birth year)."""
+
+    day = models.DateField()
+    age_group = models.CharField(max_length=8)
+    created = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "age_group"], name="age_bucket")]
+
+
+class ProductDaily(models.Model):
+    """Complaints created per local day × product × batch (supplier is the batch's, see ``Batch``)."""
+
+    day = models.DateField()
+    product = models.CharField(max_length=128, default="")
+    batch = models.CharField(max_length=64, default="")
+    created = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "product", "batch"], name="product_bucket")]
+
+
+class CauseDaily(models.Model):
+    """First resolutions per local day × category × root cause (the Pareto of root causes)."""
+
+    day = models.DateField()
+    category_id = models.BigIntegerField(default=0)
+    root_cause = models.CharField(max_length=24, default="")
+    resolved = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "category_id", "root_cause"], name="cause_bucket")]
+
+
+class SlaDaily(models.Model):
+    """SLA clocks met and breached per local day × node."""
+
+    day = models.DateField()
+    clock = models.CharField(max_length=32)
+    met = models.BigIntegerField(default=0)
+    breached = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "clock"], name="sla_bucket")]
+
+
+class HandlerDaily(models.Model):
+    """The scorecard's counters per local day × handler × group."""
+
+    day = models.DateField()
+    handler_id = models.BigIntegerField()
+    group_id = models.BigIntegerField(default=0)
+    locals().update(_counters(HANDLER_COUNTERS))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "handler_id", "group_id"], name="handler_bucket")]
+
+
+class Batch(models.Model):
+    """A product batch and its supplier (the drill-down product → batch → supplier)."""
+
+    product = models.CharField(max_length=128)
+    code = models.CharField(max_length=64)
+    supplier = models.CharField(max_length=128)
+
+    class Meta:
+        verbose_name = _("product batch")
+        verbose_name_plural = _("product batches")
+        constraints = [models.UniqueConstraint(fields=["product", "code"], name="batch_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.product} {self.code}"
+
+
+class KpiTarget(models.Model):
+    """The target of a KPI and its amber / red thresholds, set by the decision layer (one row per
+    KPI; for a KPI where lower is better the thresholds lie above the target)."""
+
+    kpi = models.CharField(max_length=40, primary_key=True)
+    target = models.FloatField()
+    amber = models.FloatField()
+    red = models.FloatField()
+    owners = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("KPI target")
+        verbose_name_plural = _("KPI targets")
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.target}"
+
+
+class KpiAlert(models.Model):
+    """A KPI that crossed a threshold in a period, recorded once (the owners are told once per period)."""
+
+    kpi = models.CharField(max_length=40)
+    period = models.CharField(max_length=16)  # e.g. 2026-W49 or 2026-12
+    state = models.CharField(max_length=8)
+    value = models.FloatField(null=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kpi", "period", "state"], name="kpi_alert_once")]
+
+
+class MetricKind(models.TextChoices):
+    VOLUME = "volume", _("Complaints (volume)")
+    REOPEN_RATE = "reopen_rate", _("Reopen rate")
+    FCR = "first_contact_resolution", _("First-contact resolution")
+    CLOSURE = "closure_within_5_working_days", _("Closed within 5 working days")
+    RESOLUTION_HOURS = "resolution_hours", _("Hours to resolve")
+
+
+class ImprovementMeasure(models.Model):
+    """An improvement measure to verify (seed 004): what, who, from when, where, which metric it
+    should move and by how much, what it cost. ``scope`` / ``control_scope``: ``{"category": code,
+    "channel": …, "group": code, "region": prefix}`` (region only for the volume)."""
+
+    title = models.CharField(_("measure"), max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    start = models.DateField(_("start date"))
+    window_days = models.PositiveSmallIntegerField(_("window (days)"), default=56)
+    scope = models.JSONField(_("scope"), default=dict)
+    control_scope = models.JSONField(_("control scope"), default=dict, blank=True)
+    metric = models.CharField(_("metric"), max_length=40, choices=MetricKind.choices, default=MetricKind.VOLUME)
+    expected_effect = models.FloatField(_("expected effect"), default=-0.2,
+                                        help_text="e.g. −0.25: a quarter fewer; for shares, a difference")
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2, default=0)
+    handling_cost = models.DecimalField(_("handling cost per complaint"), max_digits=10, decimal_places=2, default=60)
+    compensation_saved = models.DecimalField(_("compensation saved"), max_digits=12, decimal_places=2, default=0)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("improvement measure")
+        verbose_name_plural = _("improvement measures")
+        ordering = ["-start", "id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,264 @@
+"""The reads of the analytics app: KPIs and chart series for a period and a scope, from the rollups
+only (plus the open complaints for the ageing buckets). Other apps (workforce, incidents) read
+complaint history through these functions.
+
+With ``DATABASE_REPLICA_URL`` set, every read here goes to the replica (``analytics/routers.py``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Q, Sum
+
+from kesu.analytics.kpis import kpis_compute
+from kesu.analytics.models import (
+    AgeDaily,
+    FACT_COUNTERS,
+    Batch,
+    CauseDaily,
+    DailyFacts,
+    HourlyCreated,
+    KpiTarget,
+    PlaceDaily,
+    ProductDaily,
+    SlaDaily,
+    Watermark,
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A dashboard's period (local days, both included) and scope."""
+
+    date_from: date
+    date_to: date
+    group_id: int | None = None
+    channel: str = ""
+    category_id: int | None = None
+
+    def facts_filter(self) -> Q:
+        q = Q(day__gte=self.date_from, day__lte=self.date_to)
+        if self.group_id:
+            q &= Q(group_id=self.group_id)
+        if self.channel:
+            q &= Q(channel=self.channel)
+        if self.category_id:
+            q &= Q(category_id=self.category_id)
+        return q
+
+    def shifted(self, days: int) -> Scope:
+        return Scope(self.date_from - timedelta(days=days), self.date_to - timedelta(days=days),
+                     self.group_id, self.channel, self.category_id)
+
+
+def targets_map() -> dict[str, dict[str, float]]:
+    return {row.kpi: {"target": row.target, "amber": row.amber, "red": row.red} for row in KpiTarget.objects.all()}
+
+
+def facts_counters(scope: Scope) -> dict[str, int]:
+    totals = DailyFacts.objects.filter(scope.facts_filter()).aggregate(**{name: Sum(name) for name in FACT_COUNTERS})
+    return {name: int(value or 0) for name, value in totals.items()}
+
+
+def kpis_for_period(*, date_from: date, date_to: date, group_id: int | None = None) -> dict[str, dict[str, Any]]:
+    """Every KPI of the period (``kesu analytics kpis``, ``GET /api/v1/analytics/kpis``)."""
+    return kpis_compute(facts_counters(Scope(date_from, date_to, group_id)), targets_map())
+
+
+def _bucket(day: date, grain: str) -> date:
+    if grain == "week":
+        return day - timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    return day
+
+
+def volume_trend(scope: Scope, *, grain: str = "day") -> list[dict[str, Any]]:
+    """Complaints created per day / week / month, with the same period a year earlier."""
+    def series(s: Scope) -> dict[date, int]:
+        out: dict[date, int] = defaultdict(int)
+        rows = DailyFacts.objects.filter(s.facts_filter()).values("day").annotate(n=Sum("created"))
+        for row in rows:
+            out[_bucket(row["day"], grain)] += int(row["n"] or 0)
+        return out
+
+    now_series, year_ago = series(scope), series(scope.shifted(364))
+    keys = sorted(now_series)
+    return [
+        {"period": key.isoformat(), "created": now_series[key],
+         "year_earlier": year_ago.get(_bucket(key - timedelta(days=364), grain), 0)}
+        for key in keys
+    ]
+
+
+def mix(scope: Scope, field: str) -> list[dict[str, Any]]:
+    """Created complaints by ``category_id`` or ``channel``, largest first."""
+    rows = DailyFacts.objects.filter(scope.facts_filter()).values(field).annotate(n=Sum("created")).order_by("-n")
+    return [{"key": row[field], "created": int(row["n"] or 0)} for row in rows if row["n"]]
+
+
+def heat_map(scope: Scope) -> list[list[int]]:
+    """[weekday 0–6][hour 0–23] complaints created (whole centre: the hours are not split by scope)."""
+    grid = [[0] * 24 for _ in range(7)]
+    rows = HourlyCreated.objects.filter(day__gte=scope.date_from, day__lte=scope.date_to).values_list("day", "hour", "created")
+    for day, hour, created in rows:
+        grid[day.weekday()][hour] += created
+    return grid
+
+
+def pareto(items: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    """Largest first, each with its cumulative share (the 80 % line)."""
+    items = sorted(((k, n) for k, n in items if n), key=lambda item: -item[1])
+    total = sum(n for _k, n in items) or 1
+    running, out = 0, []
+    for key, n in items:
+        running += n
+        out.append({"key": key, "count": n, "cumulative": round(running / total, 4)})
+    return out
+
+
+def pareto_categories(scope: Scope) -> list[dict[str, Any]]:
+    return pareto([(row["key"], row["created"]) for row in mix(scope, "category_id")])
+
+
+def pareto_root_causes(scope: Scope) -> list[dict[str, Any]]:
+    q = Q(day__gte=scope.date_from, day__lte=scope.date_to)
+    if scope.category_id:
+        q &= Q(category_id=scope.category_id)
+    rows = CauseDaily.objects.filter(q).values("root_cause").annotate(n=Sum("resolved"))
+    return pareto([(row["root_cause"], int(row["n"] or 0)) for row in rows])
+
+
+def province_of(region: str) -> str:
+    """The province part of a region text (广东省广州市 → 广东省; 北京市朝阳区 → 北京市)."""
+    for mark in ("自治区", "省", "市"):
+        at = region.find(mark)
+        if at > 0:
+            return region[: at + len(mark)]
+    return region
+
+
+def places(scope: Scope, *, province: str = "") -> list[dict[str, Any]]:
+    """Drill-down: provinces, or the cities / districts (the rest of the region text) of one province."""
+    q = Q(day__gte=scope.date_from, day__lte=scope.date_to)
+    if scope.category_id:
+        q &= Q(category_id=scope.category_id)
+    if province:
+        q &= Q(region__startswith=province)
+    rows = PlaceDaily.objects.filter(q).values("region").annotate(n=Sum("created"))
+    out: dict[str, int] = defaultdict(int)
+    for row in rows:
+        top = province_of(row["region"])
+        if not province:
+            out[top] += int(row["n"] or 0)
+        elif top == province:
+            out[row["region"][len(top):] or top] += int(row["n"] or 0)
+    return [{"key": k, "created": n} for k, n in sorted(out.items(), key=lambda kv: -kv[1])]
+
+
+def products(scope: Scope, *, product: str = "", batch: str = "") -> list[dict[str, Any]]:
+    """Drill-down: products, the batches of one product, or the supplier of one batch."""
+    q = Q(day__gte=scope.date_from, day__lte=scope.date_to)
+    if product:
+        q &= Q(product=product)
+    if batch:
+        q &= Q(batch=batch)
+    field = "batch" if product else "product"
+    rows = ProductDaily.objects.filter(q).values(field).annotate(n=Sum("created")).order_by("-n")
+    out = [{"key": row[field], "created": int(row["n"] or 0)} for row in rows if row["n"]]
+    if product:
+        suppliers = dict(Batch.objects.filter(product=product).values_list("code", "supplier"))
+        for row in out:
+            row["supplier"] = suppliers.get(row["key"], "")
+    return out
+
+
+def age_groups(scope: Scope) -> list[dict[str, Any]]:
+    """Complaints created by the customer's age group (youngest first, unknown last)."""
+    from kesu.analytics.rollup import AGE_GROUPS
+
+    rows = dict(AgeDaily.objects.filter(day__gte=scope.date_from, day__lte=scope.date_to).values("age_group")
+                .annotate(n=Sum("created")).values_list("age_group", "n"))
+    order = [label for _limit, label in AGE_GROUPS] + ["unknown"]
+    return [{"key": label, "created": int(rows.get(label) or 0)} for label in order]
+
+
+def backlog_series(scope: Scope) -> list[dict[str, Any]]:
+    """Open complaints at the end of each day of the period (the running sum of ``open_delta``)."""
+    base_q = Q(day__lt=scope.date_from)
+    if scope.group_id:
+        base_q &= Q(group_id=scope.group_id)
+    start = DailyFacts.objects.filter(base_q).aggregate(n=Sum("open_delta"))["n"] or 0
+    rows = DailyFacts.objects.filter(scope.facts_filter()).values("day").annotate(n=Sum("open_delta")).order_by("day")
+    out, running = [], int(start)
+    for row in rows:
+        running += int(row["n"] or 0)
+        out.append({"day": row["day"].isoformat(), "open": running})
+    return out
+
+
+AGE_BUCKETS = ((1, "<1d"), (3, "1-3d"), (7, "3-7d"), (30, "7-30d"), (None, ">30d"))
+
+
+def ageing(*, now: datetime, group_id: int | None = None) -> list[dict[str, Any]]:
+    """Open complaints by age (read from the open complaints only: a partial index keeps it small)."""
+    from kesu.complaints.models import Complaint, Status
+
+    open_q = Q(status=Status.NEW) | Q(status=Status.ASSIGNED) | Q(status=Status.IN_PROGRESS) | Q(
+        status=Status.PENDING_CUSTOMER)
+    queryset = Complaint.objects.filter(open_q)
+    if group_id:
+        queryset = queryset.filter(group_id=group_id)
+    counts = dict.fromkeys((label for _d, label in AGE_BUCKETS), 0)
+    for created_at in queryset.values_list("created_at", flat=True).iterator():
+        age = (now - created_at).total_seconds() / 86400
+        for days, label in AGE_BUCKETS:
+            if days is None or age < days:
+                counts[label] += 1
+                break
+    return [{"key": label, "open": n} for label, n in counts.items()]
+
+
+def sla_attainment(scope: Scope) -> list[dict[str, Any]]:
+    rows = SlaDaily.objects.filter(day__gte=scope.date_from, day__lte=scope.date_to).values("clock").annotate(
+        met=Sum("met"), breached=Sum("breached")).order_by("clock")
+    out = []
+    for row in rows:
+        decided = int(row["met"] or 0) + int(row["breached"] or 0)
+        out.append({"key": row["clock"], "met": int(row["met"] or 0), "breached": int(row["breached"] or 0),
+                    "rate": round(int(row["met"] or 0) / decided, 4) if decided else None})
+    return out
+
+
+def rollup_lag(*, now: datetime) -> dict[str, Any]:
+    """How far the rollups are behind: events not yet counted and the last update."""
+    from kesu.complaints.models import ComplaintEvent
+
+    mark = Watermark.objects.filter(name="events").first()
+    last_id = mark.last_id if mark else 0
+    behind = ComplaintEvent.objects.filter(id__gt=last_id).count()
+    return {"events_behind": behind, "updated_at": mark.updated_at.isoformat() if mark and mark.updated_at else None}
+
+
+def dashboard(scope: Scope, *, grain: str = "day", now: datetime) -> dict[str, Any]:
+    """Everything the dashboard shows, from the rollups."""
+    return {
+        "trend": volume_trend(scope, grain=grain),
+        "categories": mix(scope, "category_id"),
+        "channels": mix(scope, "channel"),
+        "heat_map": heat_map(scope),
+        "pareto_categories": pareto_categories(scope),
+        "pareto_root_causes": pareto_root_causes(scope),
+        "provinces": places(scope),
+        "products": products(scope),
+        "age_groups": age_groups(scope),
+        "backlog": backlog_series(scope),
+        "ageing": ageing(now=now, group_id=scope.group_id),
+        "sla": sla_attainment(scope),
+        "kpis": kpis_compute(facts_counters(scope), targets_map()),
+    }
+
+

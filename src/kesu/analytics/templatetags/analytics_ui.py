@@ -1,0 +1,53 @@
+"""Template filters of the analytics pages: KPI values, states, verdicts."""
+
+from __future__ import annotations
+
+from django import template
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+
+from kesu.core.messages import Message
+
+register = template.Library()
+
+
+def _shown(value, row) -> str:
+    if value is None:
+        return "—"
+    if row.get("percent"):
+        return f"{100 * value:.1f} %"
+    return f"{value:.2f}" if row.get("name") == "satisfaction" else f"{value:.1f}"
+
+
+@register.filter
+def kpi_value(row: dict) -> str:
+    return _shown(row.get("value"), row)
+
+
+@register.filter
+def kpi_target(row: dict) -> str:
+    return _shown(row.get("target"), row)
+
+
+@register.filter
+def kpi_state(state: str) -> str:
+    return str(Message(f"kpi.state.{state}"))
+
+
+@register.filter
+def verdict_label(verdict: str) -> str:
+    return {"worked": _("Worked"), "not_significant": _("Not significant"), "worse": _("Worse")}.get(verdict, verdict)
+
+
+@register.filter
+def test_label(test: str) -> str:
+    return {"poisson_rate": _("Poisson rate test"), "poisson_did": _("Poisson rate test"),
+            "two_proportion_z": _("Two-proportion z test"), "proportion_did": _("Two-proportion z test"),
+            "mann_whitney": _("Mann–Whitney U test")}.get(test, test)
+
+
+@register.simple_tag
+def static_analytics() -> str:
+    return static("analytics/analytics.css")
+
+

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from kesu.analytics import views
+
+app_name = "analytics"
+
+urlpatterns = [
+    path("", views.dashboard_view, name="dashboard"),
+    path("kpis/", views.kpis_view, name="kpis"),
+    path("executive/", views.executive_view, name="executive"),
+    path("measures/", views.measures_view, name="measures"),
+    path("measures/<int:measure_id>/", views.measure_view, name="measure"),
+]

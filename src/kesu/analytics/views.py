@@ -1,0 +1,271 @@
+"""The analytics pages: dashboard, KPIs and targets, the executive page, verification of
+improvement measures. Thin: parse the period and scope, call the selectors, build the charts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kesu.analytics import selectors
+from kesu.analytics.kpis import KPIS
+from kesu.analytics.messages import KPI_LABELS
+from kesu.core.clock import clock_now
+from kesu.core.errors import FieldError
+from kesu.core.roles import Permission
+from kesu.web.charts import Cell, Chart, Mark, Series, chart_xlsx_response, complaint_list_link
+from kesu.web.responses import forbidden
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _today() -> date:
+    from kesu.analytics.actions import centre_zone
+
+    return clock_now().astimezone(centre_zone()).date()
+
+
+def _scope(request: HttpRequest) -> tuple[selectors.Scope, dict, list[str]]:
+    """The period (default: the last 90 days) and scope from the query; bad values are named."""
+    from kesu.analytics.queries import group_resolve, period_check
+    from kesu.complaints.models import Category
+
+    errors: list[str] = []
+    today = _today()
+
+    def day(name: str, default: date) -> date:
+        value = request.GET.get(name, "")
+        if not value:
+            return default
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            errors.append(_("%(field)s: %(value)s is not a date like 2026-03-31") % {"field": name, "value": value})
+            return default
+
+    date_to = day("to", today)
+    date_from = day("from", date_to - timedelta(days=89))
+    try:
+        period_check(date_from, date_to)
+    except FieldError as error:
+        errors.append(str(error))
+        date_from, date_to = date_to - timedelta(days=89), date_to
+    group = request.GET.get("group", "")
+    try:
+        group_id = group_resolve(group)
+    except FieldError as error:
+        errors.append(str(error))
+        group, group_id = "", None
+    category = request.GET.get("category", "")
+    category_id = Category.objects.filter(code=category).values_list("pk", flat=True).first() if category else None
+    channel = request.GET.get("channel", "")
+    params = {"from": date_from, "to": date_to, "group": group, "category": category, "channel": channel,
+              "grain": request.GET.get("grain", "day"),
+              "grains": [("day", _("day")), ("week", _("week")), ("month", _("month"))]}
+    return selectors.Scope(date_from, date_to, group_id, channel, category_id), params, errors
+
+
+def _allowed(request: HttpRequest) -> bool:
+    return request.user.can(Permission.ANALYTICS_READ)
+
+
+def _labels():
+    from kesu.complaints.models import Category, Channel, RootCause
+
+    categories = {c.pk: c for c in Category.objects.all()}
+    return categories, dict(Channel.choices), dict(RootCause.choices)
+
+
+def dashboard_charts(scope: selectors.Scope, params: dict, *, now) -> list[Chart]:
+    categories, channels, causes = _labels()
+    period = {"created_from": scope.date_from, "created_to": scope.date_to, "group": params["group"] or None,
+              "channel": params["channel"] or None}
+    grain = params["grain"] if params["grain"] in ("day", "week", "month") else "day"
+    trend = selectors.volume_trend(scope, grain=grain)
+    by_category = selectors.mix(scope, "category_id")
+    by_channel = selectors.mix(scope, "channel")
+    pareto = selectors.pareto_categories(scope)
+    root = selectors.pareto_root_causes(scope)
+    grid = selectors.heat_map(scope)
+    provinces = selectors.places(scope)
+    products = selectors.products(scope)
+    ages = selectors.age_groups(scope)
+    backlog = selectors.backlog_series(scope)
+    ageing = selectors.ageing(now=now, group_id=scope.group_id)
+    sla = selectors.sla_attainment(scope)
+
+    def category_code(pk):
+        return categories[pk].code if pk in categories else None
+
+    def category_name(pk):
+        return str(categories[pk]) if pk in categories else _("No category")
+
+    def trend_link(period_start: str) -> str:
+        start = date.fromisoformat(period_start)
+        end = {"day": start, "week": start + timedelta(days=6)}.get(
+            grain, (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1))
+        return complaint_list_link(**{**period, "created_from": start, "created_to": min(end, scope.date_to)})
+
+    return [
+        Chart(id="trend", kind="line", title=_("Complaints per %(grain)s") % {"grain": _(grain)},
+              categories=[row["period"] for row in trend],
+              series=[Series(_("This period"), [row["created"] for row in trend],
+                             links=[trend_link(row["period"]) for row in trend]),
+                      Series(_("A year earlier"), [row["year_earlier"] for row in trend], style="muted")],
+              category_label=_("Period")),
+        Chart(id="pareto", kind="pareto", title=_("Top issues by category (Pareto)"),
+              categories=[category_name(row["key"]) for row in pareto],
+              series=[Series(_("Complaints"), [row["count"] for row in pareto],
+                             links=[complaint_list_link(**{**period, "category": category_code(row["key"])})
+                                    for row in pareto])],
+              category_label=_("Category")),
+        Chart(id="channels", kind="pie", title=_("Channel mix"),
+              categories=[str(channels.get(row["key"], row["key"])) for row in by_channel],
+              series=[Series(_("Complaints"), [row["created"] for row in by_channel],
+                             links=[complaint_list_link(**{**period, "channel": row["key"]}) for row in by_channel])],
+              category_label=_("Channel")),
+        Chart(id="categories", kind="pie", title=_("Category mix"),
+              categories=[category_name(row["key"]) for row in by_category],
+              series=[Series(_("Complaints"), [row["created"] for row in by_category],
+                             links=[complaint_list_link(**{**period, "category": category_code(row["key"])})
+                                    for row in by_category])],
+              category_label=_("Category")),
+        Chart(id="heat", kind="heatmap", title=_("Weekday × hour"), categories=[f"{h:02d}" for h in range(24)],
+              y_categories=[_(d) for d in WEEKDAYS],
+              cells=[Cell(h, d, grid[d][h]) for d in range(7) for h in range(24)], category_label=_("Weekday")),
+        Chart(id="root-causes", kind="pareto", title=_("Root causes of first resolutions (Pareto)"),
+              categories=[str(causes.get(row["key"], row["key"] or _("Not given"))) for row in root],
+              series=[Series(_("Resolutions"), [row["count"] for row in root],
+                             links=[complaint_list_link(**{**period, "root_cause": row["key"]}) for row in root])],
+              category_label=_("Root cause")),
+        Chart(id="provinces", kind="hbar", title=_("By province"), categories=[row["key"] for row in provinces[:15]],
+              series=[Series(_("Complaints"), [row["created"] for row in provinces[:15]],
+                             links=[complaint_list_link(**{**period, "region": row["key"]}) for row in provinces[:15]])],
+              category_label=_("Province"), height="l",
+              note=_("Click a province's row in the table of the drill-down page for its cities.")),
+        Chart(id="products", kind="hbar", title=_("By product"), categories=[row["key"] or _("None") for row in products[:15]],
+              series=[Series(_("Complaints"), [row["created"] for row in products[:15]],
+                             links=[complaint_list_link(**{**period, "product": row["key"]}) for row in products[:15]])],
+              category_label=_("Product"), height="l"),
+        Chart(id="ages", kind="bar", title=_("Customers' age groups"),
+              categories=[row["key"] if row["key"] != "unknown" else _("Unknown") for row in ages],
+              series=[Series(_("Complaints"), [row["created"] for row in ages])], category_label=_("Age group")),
+        Chart(id="backlog", kind="area", title=_("Backlog (open at the end of the day)"),
+              categories=[row["day"] for row in backlog], series=[Series(_("Open"), [row["open"] for row in backlog])],
+              category_label=_("Day")),
+        Chart(id="ageing", kind="bar", title=_("Open complaints by age"), categories=[row["key"] for row in ageing],
+              series=[Series(_("Open"), [row["open"] for row in ageing])], category_label=_("Age")),
+        Chart(id="sla", kind="bar", title=_("SLA attainment per node"), categories=[row["key"] for row in sla],
+              series=[Series(_("Met"), [row["met"] for row in sla], stack="s"),
+                      Series(_("Breached"), [row["breached"] for row in sla], stack="s")],
+              category_label=_("Node")),
+    ]
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    if not _allowed(request):
+        return forbidden(request, _("Your role has no analytics pages."))
+    scope, params, errors = _scope(request)
+    charts = dashboard_charts(scope, params, now=clock_now())
+    from kesu.complaints.models import Category
+    from kesu.core.models import Group
+
+    return chart_xlsx_response(request, charts) or render(request, "analytics/dashboard.html", {
+        "charts": charts, "params": params, "errors": errors, "kpis": _kpi_rows(scope),
+        "groups": Group.objects.order_by("code"), "categories": Category.objects.all(),
+    })
+
+
+def _kpi_rows(scope: selectors.Scope) -> list[dict]:
+    from kesu.analytics.kpis import kpis_compute
+
+    kpis = kpis_compute(selectors.facts_counters(scope), selectors.targets_map())
+    return [{"name": name, "label": KPI_LABELS[name], **kpi, "higher": KPIS[name].higher_is_better,
+             "percent": KPIS[name].scale == 1} for name, kpi in kpis.items()]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpis_view(request: HttpRequest) -> HttpResponse:
+    """The KPIs against their targets; the decision layer sets targets and thresholds here."""
+    if not _allowed(request):
+        return forbidden(request, _("Your role has no analytics pages."))
+    form_errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not request.user.can(Permission.KPI_TARGET_SET):
+            return forbidden(request, _("Only the decision layer sets KPI targets."))
+        from kesu.analytics.actions import kpi_target_set
+
+        kpi = request.POST.get("kpi", "")
+        try:
+            values = {}
+            for name in ("target", "amber", "red"):
+                try:
+                    values[name] = float(request.POST.get(name, ""))
+                except ValueError:
+                    raise FieldError(name, "field.required") from None
+            kpi_target_set(kpi=kpi, by=request.user, now=clock_now(), **values)
+        except FieldError as error:
+            form_errors = {"kpi": kpi, "message": str(error)}
+        else:
+            messages.success(request, _("Target saved."))
+            return redirect(f"{request.path}?{request.GET.urlencode()}")
+    scope, params, errors = _scope(request)
+    rows = _kpi_rows(scope)
+    chart = Chart(id="kpis", kind="hbar", title=_("KPIs against target"), categories=[str(r["label"]) for r in rows
+                                                                                      if r["percent"]],
+                  series=[Series(_("Value %"), [round(100 * r["value"], 1) if r["value"] is not None else None
+                                                 for r in rows if r["percent"]]),
+                          Series(_("Target %"), [round(100 * r["target"], 1) if r["target"] is not None else None
+                                                  for r in rows if r["percent"]], style="muted")],
+                  units=("%", ""), decimals=1, category_label=_("KPI"))
+    return chart_xlsx_response(request, [chart]) or render(request, "analytics/kpis.html", {
+        "rows": rows, "params": params, "errors": errors, "chart": chart, "form_errors": form_errors,
+        "can_set": request.user.can(Permission.KPI_TARGET_SET),
+    })
+
+
+@login_required
+def executive_view(request: HttpRequest) -> HttpResponse:
+    """One screen for the decision layer: KPIs against target, the trend, the top 5 issues, open red-channel complaints."""
+    if not _allowed(request):
+        return forbidden(request, _("Your role has no analytics pages."))
+    from kesu.complaints.models import Complaint, Status
+
+    scope, params, errors = _scope(request)
+    params["grain"] = "week"
+    charts = [c for c in dashboard_charts(scope, params, now=clock_now()) if c.id in ("trend", "pareto")]
+    red = (Complaint.objects.filter(red_channel=True).exclude(status__in=[Status.CLOSED, Status.RESOLVED])
+           .select_related("category").order_by("created_at")[:20])
+    return chart_xlsx_response(request, charts) or render(request, "analytics/executive.html", {
+        "charts": charts, "params": params, "errors": errors, "kpis": _kpi_rows(scope), "red": red,
+    })
+
+
+@login_required
+def measures_view(request: HttpRequest) -> HttpResponse:
+    if not _allowed(request):
+        return forbidden(request, _("Your role has no analytics pages."))
+    from kesu.analytics.models import ImprovementMeasure
+
+    return render(request, "analytics/measures.html", {"measures": ImprovementMeasure.objects.select_related("owner")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_view(request: HttpRequest, measure_id: int) -> HttpResponse:
+    """One measure; "Verify" runs the test and shows the verdict."""
+    if not _allowed(request):
+        return forbidden(request, _("Your role has no analytics pages."))
+    from kesu.analytics.measures import measure_verify
+    from kesu.analytics.models import ImprovementMeasure
+
+    measure = get_object_or_404(ImprovementMeasure, pk=measure_id)
+    result = measure_verify(measure, today=_today()) if request.method == "POST" else None
+    return render(request, "analytics/measure.html", {"measure": measure, "result": result})
