@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    name = "kesu.privacy"
+    verbose_name = _("Data protection")
+    label = "privacy"
+    default_auto_field = "django.db.models.BigAutoField"

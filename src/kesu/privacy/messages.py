@@ -1,0 +1,13 @@
+"""The wordings of the privacy app's message ids (rendered in the reader's language when shown)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from kesu.core.messages import messages_define
+
+messages_define(
+    {
+        "privacy.not_your_complaint": _("Complaint %(number)s is handled by someone else's group; you may not act on it."),
+    }
+)
