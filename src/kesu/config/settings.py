@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 
 from kesu.config.environment import ConfigurationError, environment_read
+from kesu.config.hardening import hardening_read
 
 ENV = environment_read()
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -188,3 +189,7 @@ LOGGING = {
 # collectstatic step on an intranet install.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Data protection and hardening (issue 15, ADR 0014; kesu.config.hardening).
+HARDENING = hardening_read()
+KESU_COMPLAINT_ACTORS = HARDENING.complaint_actors
