@@ -11,7 +11,13 @@ from django.db import transaction
 from kesu.compensation.authority import APPROVER_ORDER, approver_for, authority_of, covers
 from kesu.compensation.messages import yuan
 from kesu.compensation.models import CompensationEvent, CompensationEventKind, Proposal, ProposalStatus
-from kesu.compensation.selectors import approvers_for, complaint_committed, limits_map, prereview_flagged, user_authority
+from kesu.compensation.selectors import (
+    approvers_for,
+    complaint_committed,
+    limits_map,
+    prereview_flagged,
+    user_authority,
+)
 from kesu.complaints.actions import complaint_event_record
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
 from kesu.core.errors import Conflict, FieldError, NotPermitted
