@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kesu.privacy.middleware.DatabaseRetryMiddleware",
 ]
 
 ROOT_URLCONF = "kesu.config.urls"
@@ -193,3 +194,6 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Data protection and hardening (issue 15, ADR 0014; kesu.config.hardening).
 HARDENING = hardening_read()
 KESU_COMPLAINT_ACTORS = HARDENING.complaint_actors
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # after a server restart a pooled connection is dead: check it before reuse (issue 15, defect 4)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
