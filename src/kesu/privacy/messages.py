@@ -9,5 +9,7 @@ from kesu.core.messages import messages_define
 messages_define(
     {
         "privacy.not_your_complaint": _("Complaint %(number)s is handled by someone else's group; you may not act on it."),
+        "import.nul": _("%(name)s contains NUL bytes and is not UTF-16 text; save it as UTF-8 CSV."),
+        "import.shift_jis": _("%(name)s looks like Japanese Shift-JIS text, which kesu does not import; save it as UTF-8 CSV."),
     }
 )
