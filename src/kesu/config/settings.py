@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kesu.privacy.middleware.DatabaseRetryMiddleware",
+    "kesu.privacy.middleware.ApiJsonErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "kesu.config.urls"

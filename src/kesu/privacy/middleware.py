@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import JsonResponse
 
 log = logging.getLogger(__name__)
 
@@ -48,3 +50,46 @@ class DatabaseRetryMiddleware:
                     request.method, request.path)
         connection.close()
         return self.get_response(request)
+
+
+API_PREFIX = "/api/"
+
+
+class ApiJsonErrorsMiddleware:
+    """Under ``/api/`` every error is JSON in the API's shape (``detail``, ``code``, ``params``,
+    ``message``), never one of Django's HTML pages (issue 15, defect 7):
+
+    - a body longer than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is refused with 413 before anything reads it;
+    - a path no endpoint matches (``/api/v1/complaints/-1``) is 404 ``api.no_endpoint``;
+    - any other HTML error (405, 400 from a suspicious request, 500) gets a JSON body of its status.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is not None and length > limit:
+            return _json_error(request, 413, "api.too_large", limit=limit, got=length)
+        response = self.get_response(request)
+        if response.status_code < 400 or response.get("Content-Type", "").startswith("application/json"):
+            return response
+        if response.status_code == 404:
+            return _json_error(request, 404, "api.no_endpoint", path=request.path)
+        return _json_error(request, response.status_code, "api.http_error", headers=response,
+                           status=response.status_code)
+
+
+def _json_error(request, http_status: int, message_id: str, *, headers=None, **params):
+    from kesu.api.errors import error_body
+
+    response = JsonResponse(error_body(message_id, **params), status=http_status, json_dumps_params={"ensure_ascii": False})
+    if headers is not None and headers.has_header("Allow"):
+        response["Allow"] = headers["Allow"]
+    return response
