@@ -260,7 +260,9 @@ class ConsumerProcess:
 
     @staticmethod
     def _start() -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "kesu", "worker"], env=os.environ.copy())
+        # the worker dies with this process, even after kill -9 (kesu.privacy.lifeline)
+        env = {**os.environ, "KESU_PARENT_PID": str(os.getpid())}
+        return subprocess.Popen([sys.executable, "-m", "kesu", "worker"], env=env)
 
     def _watch(self) -> None:
         while not self._stopping.wait(self.CHECK_EVERY):
@@ -306,8 +308,10 @@ def cmd_serve(args) -> int:
 def cmd_worker(args) -> int:
     from django.core.management import call_command
 
+    from kesu.privacy.lifeline import parent_lifeline
     from kesu.triage.warmup import triage_warm
 
+    parent_lifeline()
     triage_warm()
     call_command("run_huey", workers=args.workers, worker_type="thread")
     return 0

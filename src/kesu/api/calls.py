@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from kesu.api.auth import permission_require
 from kesu.api.errors import error_body, not_found_body, pydantic_field_error
 from kesu.api.pagination import page_slice
+from kesu.api.parsing import UnstorableText, text_check
 from kesu.api.schemas import CustomerRef, ErrorOut, TextIn
 from kesu.calls.actions import NEW, CallComplaint, call_log
 from kesu.calls.models import Call
@@ -126,6 +127,10 @@ def _body(request: HttpRequest) -> tuple[CallIn, object]:
             data = json.loads(request.body or b"{}")
         except ValueError as error:
             raise FieldError("body", "api.not_json") from error
+        try:
+            text_check(data)
+        except UnstorableText as error:
+            raise FieldError(error.field, error.code, **error.params) from error
         if not isinstance(data, dict):
             raise FieldError("body", "field.not_object")
         recording = None

@@ -18,6 +18,7 @@ from kesu.api.errors import domain_error_body, field_error_body, pydantic_field_
 from kesu.api.incidents import router as incidents_router
 from kesu.api.knowledge import router as knowledge_router
 from kesu.api.notifications import router as notifications_router
+from kesu.api.parsing import StorableJSONParser, UnstorableText
 from kesu.api.queues import router as queues_router
 from kesu.api.routing import router as routing_router
 from kesu.api.surveys import router as surveys_router
@@ -39,6 +40,7 @@ api = NinjaAPI(
     "(create one with `kesu token create USERNAME`).",
     auth=BearerToken(),
     urls_namespace="api",
+    parser=StorableJSONParser(),
 )
 api.add_router("/complaints", complaints_router)
 api.add_router("/customers", customers_router)
@@ -58,6 +60,10 @@ api.add_router("/analytics", analytics_router)
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     # ninja answers a body it cannot parse with 400; the contract says bad input is 422 naming the field
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnstorableText):
+        field = exc.__cause__.field
+        (error,) = field_error_body(FieldError(field, exc.__cause__.code, **exc.__cause__.params))["detail"]
+        return api.create_response(request, {"detail": [{**error, "loc": ["body", *field.split(".")]}]}, status=422)
     if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
         (error,) = field_error_body(FieldError("body", "api.not_json"))["detail"]
         return api.create_response(request, {"detail": [{**error, "loc": ["body"]}]}, status=422)

@@ -13,6 +13,7 @@ from ninja.responses import Status as HttpStatus
 
 from kesu.api.auth import permission_require
 from kesu.api.errors import error_body
+from kesu.api.pagination import page_check
 from kesu.api.schemas import ComplaintOut, ErrorOut, TextIn
 from kesu.api.serializers import complaint_dict
 from kesu.complaints.selectors import SORTS, ComplaintFilters, complaint_list
@@ -118,10 +119,7 @@ def queue_page_view(request: HttpRequest, name: str, params: Query[QueuePagePara
     user = permission_require(request, Permission.COMPLAINT_READ)
     if name not in QUEUES:
         return HttpStatus(404, error_body("field.unknown", value=name, choices=list(QUEUES)))
-    if params.page < 1:
-        raise FieldError("page", "api.page")
-    if not 1 <= params.page_size <= 100:
-        raise FieldError("page_size", "field.out_of_range", low=1, high=100, got=params.page_size)
+    page_check(params.page, params.page_size)
     condition = queue_condition(name, scope=scope_of(user), now=clock_now())
     complaints = complaint_list(filters=ComplaintFilters(sort=params.sort), within=condition)
     count = capped_counts([None if condition is None else complaints])[0]

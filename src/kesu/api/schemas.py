@@ -11,6 +11,7 @@ from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from kesu.complaints.lifecycle import ACTIONS
+from kesu.core.storable import text_problem
 
 Action = Literal[ACTIONS + ("note",)]  # type: ignore[valid-type]
 
@@ -22,8 +23,11 @@ class TextIn(Schema):
     @field_validator("*")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise PydanticCustomError("field.nul", "must not contain NUL characters")
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                code, params = problem
+                raise PydanticCustomError(code, "cannot be stored", params)
         return value
 
 

@@ -30,6 +30,7 @@ from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
 from kesu.core.errors import Conflict, DomainError, FieldError, FieldErrors
 from kesu.core.messages import Message, given
 from kesu.core.models import Group, User
+from kesu.core.storable import text_problem
 from kesu.customers.actions import CustomerHandles
 from kesu.customers.identities import identity_normalise
 from kesu.customers.models import CustomerIdentity, IdentityKind
@@ -134,8 +135,9 @@ def _text(body: dict, name: str, errors: list[FieldError], *, required: bool, li
         errors.append(FieldError(label, "field.not_text", got=given(value)))
         return ""
     value = value.strip()
-    if "\x00" in value:  # PostgreSQL cannot store NUL characters
-        errors.append(FieldError(label, "field.nul"))
+    problem = text_problem(value)  # NUL (PostgreSQL cannot store it) or a lone surrogate (UTF-8 cannot)
+    if problem:
+        errors.append(FieldError(label, problem[0], **problem[1]))
         return ""
     if required and not value:
         errors.append(FieldError(label, "field.required"))

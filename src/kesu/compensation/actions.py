@@ -11,7 +11,13 @@ from django.db import transaction
 from kesu.compensation.authority import APPROVER_ORDER, approver_for, authority_of, covers
 from kesu.compensation.messages import yuan
 from kesu.compensation.models import CompensationEvent, CompensationEventKind, Proposal, ProposalStatus
-from kesu.compensation.selectors import approvers_for, limits_map, prereview_flagged, user_authority
+from kesu.compensation.selectors import (
+    approvers_for,
+    complaint_committed,
+    limits_map,
+    prereview_flagged,
+    user_authority,
+)
 from kesu.complaints.actions import complaint_event_record
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
 from kesu.core.errors import Conflict, FieldError, NotPermitted
@@ -97,9 +103,13 @@ def proposal_create(
     limits = limits_map()
     own = user_authority(by, limits)
     with transaction.atomic():
+        # one proposal at a time per complaint: authority covers the complaint's total (approved and
+        # pending proposals and this one), so two racing proposals must not both see the old total
+        Complaint.objects.select_for_update().filter(pk=complaint.pk).values_list("pk").first()
+        total = complaint_committed(complaint.pk) + amount
         prereview = prereview_flagged(complaint)
-        auto = covers(own, amount)
-        approver = "" if auto else _approver_present(amount, limits, by)
+        auto = covers(own, total)
+        approver = "" if auto else _approver_present(total, limits, by)
         if not auto and not approver:
             raise FieldError("amount", "compensation.no_approver", amount=yuan(amount))
         proposal = Proposal.objects.create(
@@ -114,7 +124,7 @@ def proposal_create(
                   needs_approval_by=approver)
         if auto:
             _event(proposal, CompensationEventKind.AUTO_APPROVED, by, now, amount=str(amount),
-                   authority=None if own is None else str(own))
+                   authority=None if own is None else str(own), complaint_total=str(total))
         else:
             people = [u for u in approvers_for(approver, limits) if u.pk != by.pk]
             body = [Message("notification.text", text=remedy)]
@@ -147,9 +157,10 @@ def proposal_decide(*, proposal: Proposal, by: User, approve: bool, reason: str 
         current = _locked(proposal)
         if current.status != ProposalStatus.PENDING:
             raise Conflict("compensation.decided", status=Message(f"proposal.{current.status}"))
-        if not covers(own, current.amount):
+        total = complaint_committed(current.complaint_id, pending=False, exclude=current.pk) + current.amount
+        if not covers(own, total):
             raise NotPermitted(
-                "compensation.over_limit", limit=_limit_text(own), amount=yuan(current.amount),
+                "compensation.over_limit", limit=_limit_text(own), amount=yuan(total),
                 approver=Message(f"approver.{current.needs_approval_by}"),
             )
         if current.proposed_by_id == by.pk:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from kesu.compensation.authority import SENIOR, Rule, Suggestion, authority_of, covers, suggest
 from kesu.compensation.models import ApprovalLimit, CompensationRule, Proposal, ProposalStatus
@@ -48,6 +48,17 @@ def prereview_flagged(complaint: Complaint) -> bool:
 _UNKNOWN = object()
 
 
+def complaint_committed(complaint_id: int, *, pending: bool = True, exclude: int | None = None) -> Decimal:
+    """What the complaint's proposals already commit: approved ones, and pending ones when ``pending``
+    (``exclude``: a proposal id left out). Authority applies to the complaint's total, not to one
+    proposal: four proposals of 500 CNY are 2,000 CNY for one complaint (issue 15, defect 2)."""
+    statuses = [ProposalStatus.APPROVED, *([ProposalStatus.PENDING] if pending else [])]
+    rows = Proposal.objects.filter(complaint_id=complaint_id, status__in=statuses)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    return rows.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
 def approval_queue(user: User, *, authority: Decimal | None | object = _UNKNOWN) -> list[Proposal]:
     """Pending proposals ``user`` may decide (their authority covers the amount), oldest first.
     ``authority``: the user's, when the caller has it already (``None`` = no limit)."""
@@ -55,7 +66,14 @@ def approval_queue(user: User, *, authority: Decimal | None | object = _UNKNOWN)
     pending = Proposal.objects.filter(status=ProposalStatus.PENDING).exclude(proposed_by=user)
     if own is not None:
         pending = pending.filter(amount__lte=own)
-    return list(pending.select_related("complaint", "proposed_by").order_by("created_at", "id"))
+    found = list(pending.select_related("complaint", "proposed_by").order_by("created_at", "id"))
+    if own is None or not found:
+        return found
+    approved = dict(
+        Proposal.objects.filter(complaint_id__in={p.complaint_id for p in found}, status=ProposalStatus.APPROVED)
+        .values("complaint_id").annotate(total=Sum("amount")).values_list("complaint_id", "total")
+    )
+    return [p for p in found if covers(own, approved.get(p.complaint_id, Decimal(0)) + p.amount)]
 
 
 def complaint_proposals(complaint: Complaint) -> list[Proposal]:
@@ -95,4 +113,4 @@ def complaint_suggestions(complaint: Complaint) -> list[Suggestion]:
     return suggest(code, parents, complaint.severity, rules)
 
 
-__all__ = ["approval_queue", "complaint_proposals", "complaint_suggestions", "covers", "user_authority"]
+__all__ = ["approval_queue", "complaint_committed", "complaint_proposals", "complaint_suggestions", "covers", "user_authority"]

@@ -16,12 +16,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from kesu.complaints import lifecycle
+from kesu.complaints.actors import ComplaintHolders, may_act
 from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import ComplaintDraft, draft_clean
 from kesu.complaints.models import Attachment, Category, Complaint, ComplaintEvent, EventKind
 from kesu.complaints.numbering import number_format, number_year, numbers_reserve
-from kesu.core.errors import FieldError, FieldErrors, permission_require
-from kesu.core.models import Group, User
+from kesu.core.errors import FieldError, FieldErrors, NotPermitted, permission_require
+from kesu.core.models import Department, Group, HandlerProfile, User
 from kesu.core.roles import Permission
 from kesu.customers.actions import customer_find_or_create
 from kesu.customers.models import Customer
@@ -116,12 +117,42 @@ def complaint_locked(complaint: Complaint) -> Complaint:
     )
 
 
+def complaint_holders(complaint: Complaint) -> ComplaintHolders:
+    """Who holds ``complaint`` now (assignee, group members, lead, department manager)."""
+    group = complaint.group
+    members: frozenset[int] = frozenset()
+    lead_id = manager_id = None
+    if group is not None:
+        members = frozenset(
+            HandlerProfile.objects.filter(groups=group).values_list("user_id", flat=True)
+        )
+        lead_id = group.lead_id
+        manager_id = Department.objects.filter(pk=group.department_id).values_list("manager_id", flat=True).first()
+    return ComplaintHolders(
+        assignee_id=complaint.assignee_id, group_member_ids=members, lead_id=lead_id, manager_id=manager_id
+    )
+
+
+def complaint_actor_check(complaint: Complaint, by: User | None) -> None:
+    """Refuse (403) someone who may handle complaints but not this one (``complaints/actors.py``)."""
+    if by is None:
+        return
+    if not may_act(by.pk, by.role, complaint_holders(complaint), settings.KESU_COMPLAINT_ACTORS):
+        raise NotPermitted("privacy.not_your_complaint", number=complaint.number)
+
+
+# a note is a colleague's remark on the timeline: anyone who may handle complaints may add one
+_OPEN_STEPS = frozenset({lifecycle.note})
+
+
 def complaint_step(complaint: Complaint, by: User | None, step, **params) -> tuple[Complaint, ComplaintEvent]:
     """Apply one lifecycle step (``kesu.complaints.lifecycle``) to the locked row and write the
     complaint and its event. The caller (the pipeline) holds the transaction and runs what follows."""
     _check(by, Permission.COMPLAINT_HANDLE)
     with transaction.atomic():
         current = complaint_locked(complaint)
+        if step not in _OPEN_STEPS:
+            complaint_actor_check(current, by)
         event = step(current, by=by, **params)
         current.save()
         event.save()

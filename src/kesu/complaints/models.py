@@ -328,3 +328,16 @@ class IdempotencyKey(models.Model):
         verbose_name = _("idempotency key")
         verbose_name_plural = _("idempotency keys")
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_key")]
+
+
+class ImportedRow(models.Model):
+    """A row of an import file that became a complaint, by the digest of its cells: importing the same
+    row again (the same file twice, or a corrected file after a break) never creates it twice."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("imported row")
+        verbose_name_plural = _("imported rows")

@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 
 from kesu.config.environment import ConfigurationError, environment_read
+from kesu.config.hardening import hardening_read
 
 ENV = environment_read()
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "kesu.web",
     "kesu.incidents",
     "kesu.analytics",
+    "kesu.privacy",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kesu.privacy.middleware.DatabaseRetryMiddleware",
+    "kesu.privacy.middleware.ApiJsonErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "kesu.config.urls"
@@ -193,3 +197,10 @@ LOGGING = {
 # collectstatic step on an intranet install.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Data protection and hardening (issue 15, ADR 0014; kesu.config.hardening).
+HARDENING = hardening_read()
+KESU_COMPLAINT_ACTORS = HARDENING.complaint_actors
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # after a server restart a pooled connection is dead: check it before reuse (issue 15, defect 4)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 
 from kesu.complaints.models import Category
-from kesu.core.errors import FieldError, FieldErrors, raise_not_permitted
+from kesu.core.errors import FieldError, FieldErrors, permission_require, raise_not_permitted
 from kesu.core.messages import given
 from kesu.core.models import User
 from kesu.core.roles import Permission
@@ -108,7 +108,10 @@ def article_save(
 
 
 def article_used(*, article: Article, by: User | None, now: datetime) -> None:
-    """A handler used the article on a complaint (counts towards the top list)."""
+    """A handler used the article on a complaint (counts towards the top list). Only people who handle
+    complaints use articles: analysts and the decision layer reading them must not change the counts."""
+    if by is not None:
+        permission_require(by, Permission.COMPLAINT_HANDLE)
     Article.objects.filter(pk=article.pk).update(use_count=F("use_count") + 1)
 
 

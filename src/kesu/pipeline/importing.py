@@ -26,8 +26,16 @@ Decisions:
   ``imported`` then counts the rows that would be imported.
 - ``by`` needs the ``data.import`` permission (``None`` is the system, e.g. the CLI without
   ``--as``).
-- CSV: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030; the delimiter (comma, tab
-  or semicolon) is the one the header line uses most. A cell that the export protected against
+- Idempotent per row (issue 15): each imported row is remembered by the SHA-256 of its cells
+  (``ImportedRow``); the same row imported again is skipped and counted in ``skipped``. A file
+  that breaks off half-way keeps the rows before the break; importing the corrected file then
+  adds only the rest. Two identical rows in one file are one complaint.
+- A cell may be long (the CSV reader's 128 KiB field limit is raised to 16 MiB); a text over the
+  field's limit rejects its row, naming the column, instead of aborting the file.
+- CSV: UTF-8 (with or without BOM), UTF-16 with BOM or without (told by its NUL bytes), else
+  GB18030; a file that reads as Japanese Shift-JIS is refused naming that encoding, and NUL
+  bytes in a file that is not UTF-16 are refused (PostgreSQL cannot store them); the delimiter
+  (comma, tab or semicolon) is the one the header line uses most. A cell that the export protected against
   formula injection (``'=…``) loses that apostrophe. XLSX: the first worksheet.
 """
 
@@ -35,6 +43,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
+import json
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -56,11 +66,12 @@ from kesu.complaints.columns import (
     value_key,
 )
 from kesu.complaints.drafts import ComplaintDraft, draft_clean
-from kesu.complaints.models import Category, Complaint
+from kesu.complaints.models import Category, Complaint, ImportedRow
 from kesu.core.errors import FieldError, FieldErrors, permission_require
 from kesu.core.messages import Message
 from kesu.core.models import Group, User
 from kesu.core.roles import Permission
+from kesu.core.storable import text_problem
 from kesu.customers.actions import CustomerHandles
 from kesu.customers.identities import identity_normalise
 from kesu.customers.models import IdentityKind
@@ -91,6 +102,8 @@ class ImportReport:
     """File header → the field it was read into."""
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
+    skipped: int = 0
+    """Rows imported before (by an earlier import of the same rows), not imported again."""
 
 
 def complaints_import(*, path: Path, by: User | None, now: datetime, dry_run: bool = False) -> ImportReport:
@@ -109,12 +122,18 @@ def complaints_import(*, path: Path, by: User | None, now: datetime, dry_run: bo
             if _blank(cells):
                 continue
             values = {name: (cells[i] if i < len(cells) else None) for name, i in positions.items()}
+            fingerprint = row_fingerprint(values)
+            if ImportedRow.objects.filter(fingerprint=fingerprint).exists() or fingerprint in reader.fingerprints:
+                report.skipped += 1
+                continue
             try:
                 draft, created_at, file_number = reader.parse(values)
                 with transaction.atomic():
                     complaint = complaint_create(draft=draft, by=by, now=created_at or now)
+                    ImportedRow.objects.create(fingerprint=fingerprint, complaint=complaint, imported_at=now)
                     if dry_run:
                         transaction.set_rollback(True)
+                reader.fingerprints.add(fingerprint)
             except FieldError as error:
                 report.rejected.append(_rejected(number, error, report.columns))
                 continue
@@ -127,7 +146,16 @@ def complaints_import(*, path: Path, by: User | None, now: datetime, dry_run: bo
     return report
 
 
+def row_fingerprint(values: dict[str, object]) -> str:
+    """The SHA-256 of a row's cells by field name (blank cells left out; text stripped)."""
+    cells = {name: _text(value).strip() for name, value in values.items()}
+    canonical = json.dumps({k: v for k, v in sorted(cells.items()) if v}, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 # --- reading the file ------------------------------------------------------------------------
+
+CSV_FIELD_LIMIT = 16 * 1024 * 1024  # characters; Python's default (128 KiB) aborted the file on a long cell
 
 
 class _Unreadable(Exception):
@@ -148,13 +176,43 @@ def _file_rows(path: Path) -> Iterator[Sequence[object]]:
     return _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path)
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 without a byte order mark: text whose every other byte is mostly NUL."""
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > len(odd) * 0.6:
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.6:
+        return "utf-16-be"
+    return None
+
+
+def _looks_japanese(data: bytes) -> bool:
+    """Shift-JIS that GB18030 would read as garbled Chinese: it decodes as Shift-JIS with kana."""
+    try:
+        text = data.decode("shift_jis")
+    except UnicodeDecodeError:
+        return False
+    kana = sum(1 for ch in text if "\u3040" <= ch <= "\u30ff")
+    wide = sum(1 for ch in text if ord(ch) > 0x7F)
+    return wide > 0 and kana >= wide * 0.2
+
+
 def _csv_encoding(path: Path) -> str:
     with path.open("rb") as file:
-        head = file.read(4)
+        head = file.read(1 << 16)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    utf16 = _utf16_without_bom(head)
+    if utf16:
+        return utf16
+    if b"\x00" in head or _nul_anywhere(path):
+        raise FieldError("file", "import.nul", name=path.name)
+    if _looks_japanese(head):
+        raise FieldError("file", "import.shift_jis", name=path.name)
     for encoding in ("utf-8", "gb18030"):  # GB18030: what Chinese Excel writes for "CSV"
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
@@ -168,8 +226,16 @@ def _csv_encoding(path: Path) -> str:
     raise FieldError("file", "import.encoding", name=path.name)
 
 
+def _nul_anywhere(path: Path) -> bool:
+    with path.open("rb") as file:
+        return any(b"\x00" in chunk for chunk in iter(lambda: file.read(1 << 20), b""))
+
+
 def _csv_rows(path: Path) -> Iterator[list[str]]:
-    with path.open(encoding=_csv_encoding(path), newline="") as file:
+    encoding = _csv_encoding(path)
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+    with path.open(encoding=encoding, newline="") as file:
         first_line = file.readline()
         file.seek(0)
         delimiter = max(",\t;", key=first_line.count)  # ties: comma
@@ -264,6 +330,7 @@ class _RowReader:
         self.groups.update({value_key(code): code for code in Group.objects.values_list("code", flat=True)})
         self.numbers_seen: dict[str, int] = {}  # file number → row that imported it
         self.numbers_given: set[str] = set()  # numbers complaint_create gave during this import
+        self.fingerprints: set[str] = set()  # rows imported (or, dry run, that would be) by this import
 
     def imported(self, *, file_number: str, row: int, number: str) -> None:
         if file_number:
@@ -272,6 +339,10 @@ class _RowReader:
 
     def parse(self, values: dict[str, object]) -> tuple[ComplaintDraft, datetime | None, str]:
         errors: dict[str, FieldError] = {}
+        for name, value in values.items():
+            problem = text_problem(value) if isinstance(value, str) else None
+            if problem:  # NUL (PostgreSQL cannot store it) or text UTF-8 cannot encode
+                errors[name] = FieldError(name, problem[0], **problem[1])
 
         def text(name: str) -> str:
             return _text(values.get(name)).strip()

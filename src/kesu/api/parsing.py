@@ -1,0 +1,51 @@
+"""The API's body parser: JSON that holds text PostgreSQL and UTF-8 cannot store is refused here,
+at the edge, naming the field — before any schema, action or row sees it.
+
+A lone surrogate (``"\\udfff"`` in JSON) decodes to a Python ``str`` that cannot be encoded as
+UTF-8: saved, it breaks every later read of the row (a 500 for ever). NUL characters are refused
+by the schemas (``TextIn``) and here as well, so schemas that do not inherit ``TextIn`` are covered.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ninja.parser import Parser
+
+from kesu.core.storable import text_problem
+
+
+class UnstorableText(ValueError):
+    """A string in the body cannot be stored; ``field`` is its dotted path (``text``, ``customer.name``)."""
+
+    def __init__(self, field: str, code: str, params: dict[str, int]) -> None:
+        super().__init__(f"{field}: {code}")
+        self.field = field
+        self.code = code
+        self.params = params
+
+
+def text_check(data: Any, path: str = "") -> None:
+    """Raise :class:`UnstorableText` for the first key or string in ``data`` that cannot be stored."""
+    if isinstance(data, str):
+        problem = text_problem(data)
+        if problem:
+            raise UnstorableText(path or "body", *problem)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            name = f"{path}.{key}" if path else str(key)
+            problem = text_problem(key) if isinstance(key, str) else None
+            if problem:
+                raise UnstorableText(path or "body", *problem)
+            text_check(value, name)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            text_check(value, f"{path}.{index}" if path else str(index))
+
+
+class StorableJSONParser(Parser):
+    def parse_body(self, request):  # type: ignore[no-untyped-def]
+        data = json.loads(request.body)
+        text_check(data)
+        return data

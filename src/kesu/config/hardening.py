@@ -1,0 +1,49 @@
+"""Settings of data protection and hardening (issue 15, ADR 0014), read from the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kesu.config.environment import ConfigurationError
+
+ACTOR_SCOPES = frozenset({"group", "lead", "manager", "management"})
+
+
+@dataclass(frozen=True)
+class Hardening:
+    complaint_actors: frozenset[str]
+    https: bool
+    session_idle_minutes: int
+    session_absolute_hours: int
+    webhook_allowed_hosts: tuple[str, ...]
+
+
+def _whole(environ: Mapping[str, str], name: str, default: str) -> int:
+    try:
+        value = int(environ.get(name, default))
+    except ValueError as error:
+        raise ConfigurationError(f"{name} must be a whole number") from error
+    if value < 1:
+        raise ConfigurationError(f"{name} must be 1 or more")
+    return value
+
+
+def hardening_read(environ: Mapping[str, str] = os.environ) -> Hardening:
+    actors = frozenset(
+        p.strip() for p in environ.get("KESU_COMPLAINT_ACTORS", "group,lead,manager,management").split(",") if p.strip()
+    )
+    if actors - ACTOR_SCOPES:
+        raise ConfigurationError(
+            f"KESU_COMPLAINT_ACTORS may list {', '.join(sorted(ACTOR_SCOPES))}, not {', '.join(sorted(actors - ACTOR_SCOPES))}"
+        )
+    return Hardening(
+        complaint_actors=actors,
+        https=environ.get("KESU_HTTPS", "") in {"1", "true", "yes"},
+        session_idle_minutes=_whole(environ, "KESU_SESSION_IDLE_MINUTES", "30"),
+        session_absolute_hours=_whole(environ, "KESU_SESSION_ABSOLUTE_HOURS", "12"),
+        webhook_allowed_hosts=tuple(
+            h.strip().lower() for h in environ.get("KESU_WEBHOOK_ALLOWED_HOSTS", "").split(",") if h.strip()
+        ),
+    )

@@ -1,0 +1,18 @@
+"""The wordings of the privacy app's message ids (rendered in the reader's language when shown)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from kesu.core.messages import messages_define
+
+messages_define(
+    {
+        "privacy.not_your_complaint": _("Complaint %(number)s is handled by someone else's group; you may not act on it."),
+        "import.nul": _("%(name)s contains NUL bytes and is not UTF-16 text; save it as UTF-8 CSV."),
+        "import.shift_jis": _("%(name)s looks like Japanese Shift-JIS text, which kesu does not import; save it as UTF-8 CSV."),
+        "api.no_endpoint": _("There is no API endpoint at %(path)s."),
+        "api.too_large": _("The request body has %(got)s bytes; at most %(limit)s are accepted."),
+        "api.http_error": _("The request was refused (HTTP %(status)s)."),
+    }
+)
