@@ -261,6 +261,7 @@ class EventKind(models.TextChoices):
     REPLY_SENT = "reply_sent", _("Reply sent to the customer")
     CALL = "call", _("Phone call")
     COMPENSATION = "compensation", _("Compensation")
+    CUSTOMER_VERDICT = "customer_verdict", _("Customer's verdict on the resolution")
 
 
 class ComplaintEvent(AppendOnlyModel):

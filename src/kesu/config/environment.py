@@ -40,6 +40,7 @@ class Environment:
     notify_decay_minutes: int = 60
     portal_max_per_hour: int = 5
     trusted_proxies: tuple[str, ...] = ()
+    customer_brand: str = ""
 
 
 def _secret_key(data_dir: Path, value: str | None) -> str:
@@ -116,4 +117,5 @@ def environment_read(environ: os._Environ[str] | dict[str, str] = os.environ) ->
         trusted_proxies=tuple(
             p.strip() for p in environ.get("KESU_TRUSTED_PROXIES", "").split(",") if p.strip()
         ),
+        customer_brand=environ.get("KESU_CUSTOMER_BRAND", "").strip()[:64],
     )

@@ -244,3 +244,45 @@ def portal_message_add(
         )
     return event
 
+
+
+MAX_VERDICT = 2_000
+
+
+def portal_resolution_answer(*, complaint: Complaint, solved: bool, text: str = "", now: datetime) -> Complaint:
+    """The customer accepts the resolution, or says the problem is not solved, on their tracking page,
+    before the complaint closes: a ``customer_verdict`` event, once per resolution. "Not solved"
+    reopens the complaint to the handler who resolved it (counted in ``reopen_count``), who is told."""
+    from kesu.complaints.actions import complaint_reopen
+    from kesu.complaints.models import Status
+    from kesu.core.errors import Conflict
+    from kesu.core.messages import Message
+    from kesu.notifications.actions import notify
+
+    text = (text or "").strip()
+    if len(text) > MAX_VERDICT:
+        raise FieldError("text", "field.too_long", limit=MAX_VERDICT, got=len(text))
+    with transaction.atomic():
+        current = Complaint.objects.select_for_update(of=("self",)).select_related("last_handler").get(pk=complaint.pk)
+        if current.status != Status.RESOLVED:
+            raise Conflict("portal.verdict_not_resolved", status=current.status)
+        if ComplaintEvent.objects.filter(
+            complaint=current, kind=EventKind.CUSTOMER_VERDICT, data__cycle=current.reopen_count
+        ).exists():
+            raise Conflict("portal.verdict_given")
+        ComplaintEvent.objects.create(
+            complaint=current, kind=EventKind.CUSTOMER_VERDICT, actor=None, at=now,
+            from_status=current.status, to_status=current.status,
+            data={"solved": bool(solved), "text": text, "cycle": current.reopen_count, "via": "portal"},
+        )
+        if solved:
+            return current
+        reason = "customer on the portal: not solved" + (f"; {text[:300]}" if text else "")
+        reopened = complaint_reopen(complaint=current, by=None, now=now, reason=reason)
+        notify(
+            recipients=[reopened.assignee], kind="portal_not_solved",
+            title=Message("notice.portal_not_solved", number=reopened.number),
+            body=Message("notice.portal_not_solved_body", comment=text[:500]) if text else None,
+            key=f"portal_not_solved:{reopened.pk}:{reopened.reopen_count}", now=now, complaint=reopened,
+        )
+    return reopened
