@@ -36,7 +36,6 @@ from kesu.portal.actions import (
 from kesu.portal.forms import ComplaintForm, MessageForm
 from kesu.portal.selectors import portal_categories, tracking_find, tracking_view
 
-
 RECEIPT_KEY = "portal_receipt"
 
 
