@@ -26,4 +26,5 @@ urlpatterns = [
     path("compensation/", include("kesu.compensation.urls")),
     path("calls/", include("kesu.calls.urls")),
     path("", include("kesu.web.urls")),
+    path("customers/", include("kesu.desk.customer_urls")),
 ]
