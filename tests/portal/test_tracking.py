@@ -440,3 +440,76 @@ def test_a_verdict_needs_a_resolved_complaint_and_a_choice(client, at_t0, office
     response = client.post(url + "verdict/", {"solved": "no"}, follow=True, headers=EN)
     assert "Only a resolved complaint" in response.content.decode()
     assert not complaint.events.filter(kind=EventKind.CUSTOMER_VERDICT).exists()
+
+
+def _lookup(client, number, contact, **headers):
+    return client.post("/portal/find/", {"number": number, "contact": contact}, REMOTE_ADDR="198.51.100.4",
+                       headers=headers)
+
+
+def _code(mailbox) -> str:
+    return re.findall(r"\b(\d{6})\b", mailbox[-1].body)[-1]  # after the number's digits
+
+
+def test_a_customer_who_lost_the_link_gets_a_new_one_with_a_code_sent_by_email(
+    client, at_t0, mailoutbox, django_capture_on_commit_callbacks
+):
+    complaint, old_url = _submit(client, phone="", email="li.na@example.cn")
+
+    # when they give the number and their e-mail
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _lookup(client, complaint.number.lower(), "Li.Na@example.cn", **EN)
+    assert (response.status_code, response["Location"]) == (303, "/portal/find/code/")
+    page = client.get("/portal/find/code/", headers=EN).content.decode()
+    assert "l***@example.cn" in page and "li.na@example.cn" not in page
+
+    # then a code arrives by e-mail, and the right code opens a new private link
+    assert mailoutbox[-1].to == ["li.na@example.cn"] and complaint.number in mailoutbox[-1].body
+    response = client.post("/portal/find/code/", {"code": _code(mailoutbox)}, follow=True, headers=EN)
+    page = response.content.decode()
+    assert "Here is a new link to your complaint" in page
+    new_url = re.search(r'href="http://testserver(/portal/t/[A-Za-z0-9_-]+/)"', page).group(1)
+    assert new_url != old_url and complaint.number in client.get(new_url).content.decode()
+    assert TrackingLink.objects.filter(complaint=complaint).count() == 2
+    # and the code is used up
+    assert client.post("/portal/find/code/", {"code": _code(mailoutbox)}).status_code == 302
+
+
+def test_a_wrong_code_or_a_contact_that_does_not_match_opens_nothing(
+    client, at_t0, mailoutbox, django_capture_on_commit_callbacks
+):
+    complaint, _ = _submit(client)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _lookup(client, complaint.number, "13900000000")  # not the customer's phone
+    assert mailoutbox == []  # nothing sent, and the page reads the same
+    response = client.post("/portal/find/code/", {"code": "123456"}, headers=EN)
+    assert response.status_code == 422 and "The code is wrong or has expired" in response.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _lookup(client, complaint.number, "+86 138-0013-8000")
+    assert len(mailoutbox) == 0  # the phone's code goes by SMS (not configured here: logged)
+    for _attempt in range(5):
+        assert client.post("/portal/find/code/", {"code": "000000"}).status_code == 422
+    assert TrackingLink.objects.filter(complaint=complaint).count() == 1
+
+
+def test_the_lookup_names_bad_fields_and_is_limited_per_address(client, at_t0, settings):
+    response = _lookup(client, "", "not a phone", **EN)
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "This field must not be empty." in page or "required" in page.lower()
+
+    for _attempt in range(5):
+        assert _lookup(client, "KS-2026-000001", "13800138000").status_code == 303
+    response = _lookup(client, "KS-2026-000001", "13800138000")
+    assert response.status_code == 429 and response["Retry-After"]
+
+
+def test_the_code_expires(client, at_t0, mailoutbox, django_capture_on_commit_callbacks):
+    complaint, _ = _submit(client, email="zhang@example.cn")
+    with django_capture_on_commit_callbacks(execute=True):
+        _lookup(client, complaint.number, "zhang@example.cn")
+    at_t0.move_to(T0 + timedelta(minutes=16))
+
+    assert client.post("/portal/find/code/", {"code": _code(mailoutbox)}).status_code == 422

@@ -29,14 +29,17 @@ from kesu.portal.actions import (
     RateLimited,
     client_address,
     portal_complaint_submit,
+    portal_lookup_request,
+    portal_lookup_verify,
     portal_message_add,
     portal_resolution_answer,
     tracking_link_seen,
 )
-from kesu.portal.forms import ComplaintForm, MessageForm
+from kesu.portal.forms import CodeForm, ComplaintForm, LookupForm, MessageForm
 from kesu.portal.selectors import portal_categories, tracking_find, tracking_view
 
 RECEIPT_KEY = "portal_receipt"
+LOOKUP_KEY = "portal_lookup"
 
 
 def _private(response: HttpResponse, *, token: bool = False) -> HttpResponse:
@@ -101,6 +104,7 @@ def received_view(request: HttpRequest) -> HttpResponse:
     # switching the language from here leads to the tracking page, so the link is not lost
     page = render(request, "portal/submitted.html", {
         "number": receipt["number"], "link": request.build_absolute_uri(tracking), "lang_next": tracking,
+        "found": receipt.get("found", False),
     })
     return _private(page, token=True)
 
@@ -171,6 +175,56 @@ def verdict_view(request: HttpRequest, token: str) -> HttpResponse:
     else:
         messages.success(request, _("We are sorry. Your complaint is reopened and goes back to the person who handled it."))
     return _private(HttpResponseRedirect(reverse("portal:tracking", args=[token])), token=True)
+
+
+def _lookup_page(request, form, *, status: int = 200, limited: str = "") -> HttpResponse:
+    return _private(render(request, "portal/find.html", {"form": form, "limited": limited}, status=status))
+
+
+@require_http_methods(["GET", "POST"])
+def find_view(request: HttpRequest) -> HttpResponse:
+    """A customer who lost the link: the complaint's number and their phone or e-mail."""
+    if request.method == "GET":
+        return _lookup_page(request, LookupForm())
+    form = LookupForm(request.POST)
+    form.is_valid()
+    try:
+        lookup = portal_lookup_request(number=form.cleaned_data.get("number", ""),
+                                       contact=form.cleaned_data.get("contact", ""),
+                                       address=_address(request), now=clock_now())
+    except RateLimited as error:
+        response = _lookup_page(request, form, status=429, limited=error.message)
+        response["Retry-After"] = str(int(error.retry_after.total_seconds()) + 1)
+        return response
+    except FieldError as error:
+        form.add_domain_error(error)
+        return _lookup_page(request, form, status=422)
+    request.session[LOOKUP_KEY] = {"id": lookup.pk, "sent_to": lookup.sent_to}
+    return _private(HttpResponseRedirect(reverse("portal:find_code"), status=303))
+
+
+@require_http_methods(["GET", "POST"])
+def find_code_view(request: HttpRequest) -> HttpResponse:
+    """The one-time code; right, it opens a new private link (the old ones keep working)."""
+    lookup = request.session.get(LOOKUP_KEY)
+    if not lookup:
+        return _private(HttpResponseRedirect(reverse("portal:find")))
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        form.is_valid()
+        try:
+            found = portal_lookup_verify(lookup_id=lookup["id"], code=form.cleaned_data.get("code", ""),
+                                         now=clock_now())
+        except FieldError as error:
+            form.add_domain_error(error)
+            status = 422
+        else:
+            del request.session[LOOKUP_KEY]
+            request.session[RECEIPT_KEY] = {"number": found.complaint.number, "token": found.token, "found": True}
+            return _private(HttpResponseRedirect(reverse("portal:received"), status=303), token=True)
+    page = render(request, "portal/find_code.html", {"form": form, "sent_to": lookup["sent_to"]}, status=status)
+    return _private(page)
 
 
 @require_GET
