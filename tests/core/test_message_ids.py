@@ -78,3 +78,28 @@ def test_the_catalogues_are_complete(language):
     assert "#, fuzzy" not in po
     assert untranslated == []
     assert (LOCALE / language / "LC_MESSAGES" / "django.mo").exists()
+
+
+def test_every_translatable_string_in_the_code_and_templates_is_in_both_catalogues(tmp_path):
+    """Issue 17 §4.12: extract the strings as `make messages` does (on a copy of the source) and fail
+    on any that is new (untranslated) or only fuzzily matched in either catalogue."""
+    import shutil
+    import subprocess
+    import sys
+
+    import polib
+
+    if shutil.which("xgettext") is None:
+        pytest.skip("gettext's xgettext is not installed (apt-get install gettext)")
+    copy = tmp_path / "kesu"
+    shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("static", "__pycache__", "*.mo"))
+    django_admin = [sys.executable, "-m", "django"]
+    subprocess.run(
+        [*django_admin, "makemessages", "-l", "zh_Hans", "-l", "en", "--no-obsolete", "--ignore", "static/*",
+         "--settings", "kesu.config.settings"],
+        cwd=copy, check=True, capture_output=True,
+    )
+    for language in ("zh_Hans", "en"):
+        po = polib.pofile(str(copy / "locale" / language / "LC_MESSAGES" / "django.po"))
+        missing = [e.msgid for e in po if "fuzzy" in e.flags or not (e.msgstr or any(e.msgstr_plural.values()))]
+        assert missing == [], language

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -139,3 +140,27 @@ def test_an_analyst_sees_no_composer_and_may_not_reply(analyst, client, handler)
 
     assert 'id="reply-text"' not in client.get(f"/complaints/{complaint.pk}/").content.decode()
     assert _reply(client, complaint, text="hi").status_code == 403
+
+
+@pytest.mark.parametrize(("email", "said", "mailed"), [
+    ("li.na@example.cn", "Reply shown on the customer's tracking page and sent by e-mail to li.na@example.cn.", True),
+    ("", "Reply shown on the customer's tracking page (the customer gave no e-mail address).", False),
+])
+def test_a_reply_on_a_portal_complaint_says_where_it_went_and_uses_the_customers_email(
+    handler_client, handler, email, said, mailed
+):
+    # given a complaint from the portal (web form), with or without an e-mail address
+    complaint = make_complaint(by=handler, channel="web", customer=CustomerHandles(
+        name="李娜", phone="13900139000", email=email))
+    handler_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    response = _reply(handler_client, complaint, template="", text="您好，退款已处理。")
+
+    # then the desk says what actually happened: shown on the tracking page, and e-mailed when it can be
+    assert response.status_code == 302
+    page = html.unescape(handler_client.get(f"/complaints/{complaint.pk}/").content.decode())
+    assert said in page
+    assert "cannot send" not in page
+    assert OutboundMessage.objects.filter(complaint=complaint, to=email or "-").exists() is mailed
+    event = ComplaintEvent.objects.get(complaint=complaint, kind=EventKind.REPLY_SENT)
+    assert event.data["portal"] is True and event.data["sent"] is mailed

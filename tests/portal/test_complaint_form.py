@@ -27,7 +27,7 @@ def _post(client, *, address="203.0.113.7", headers=None, **fields):
     data = {"name": "张伟", "phone": "13800138000", "email": "", "content": "快递三天没到，要求退款。",
             "category": "", "order_number": ""}
     data.update(fields)
-    return client.post("/portal/", data, REMOTE_ADDR=address, headers=headers or {})
+    return client.post("/portal/", data, REMOTE_ADDR=address, headers=headers or {}, follow=True)
 
 
 def test_the_form_is_public_and_chinese_by_default(client):
@@ -78,6 +78,28 @@ def test_a_complaint_is_recorded_for_the_customer_found_by_phone_and_gets_a_numb
     assert response["Referrer-Policy"] == "no-referrer"
     assert f"next=/portal/t/{token}/" in page  # switching the language keeps the link in view
     assert client.get(link).status_code == 200
+
+
+def test_reloading_the_receipt_files_nothing_again(client, at_t0):
+    # given a complaint just sent: the form's answer is a redirect to the receipt (post / redirect / get)
+    response = client.post("/portal/", {"name": "张伟", "phone": "13800138000", "content": "快递三天没到。"})
+    assert response.status_code == 303
+    assert response["Location"] == "/portal/received/"
+
+    # when the customer reloads the receipt twice
+    first = client.get("/portal/received/").content.decode()
+    again = client.get("/portal/received/").content.decode()
+
+    # then there is still one complaint, and the receipt shows the same number and link
+    complaint = Complaint.objects.get()
+    assert complaint.number in first and complaint.number in again
+    assert LINK.search(first).group(1) == LINK.search(again).group(1)
+
+
+def test_the_receipt_without_a_complaint_leads_back_to_the_form(client):
+    response = client.get("/portal/received/")
+
+    assert (response.status_code, response["Location"]) == (302, "/portal/")
 
 
 def test_an_email_address_is_enough_to_reach_the_customer(client, at_t0):

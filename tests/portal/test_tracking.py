@@ -41,7 +41,7 @@ def officer(group):
 def _submit(client, **fields) -> tuple[Complaint, str]:
     data = {"name": "张伟", "phone": "13800138000", "content": "快递三天没到，要求退款。"}
     data.update(fields)
-    page = client.post("/portal/", data).content.decode()
+    page = client.post("/portal/", data, follow=True).content.decode()
     token = re.search(r"/portal/t/([A-Za-z0-9_-]+)/", page).group(1)
     return Complaint.objects.get(number=re.search(r"KS-\d{4}-\d{6}", page).group(0)), f"/portal/t/{token}/"
 
@@ -371,3 +371,145 @@ def test_the_handlers_notice_is_in_the_desks_language_not_the_visitors(client, a
 
     notice = officer.notifications.get(kind="customer_message")
     assert notice.title == f"{complaint.number}：客户来信"
+
+
+def test_the_next_step_follows_the_handling_and_the_original_text_is_shown(client, at_t0, officer):
+    # given a complaint assigned to a handler who replied before pressing "start"
+    complaint, url = _submit(client, content="快递三天没到，要求退款。订单 A-77。")
+    complaint = complaint_assign(complaint=complaint, assignee=officer, by=officer, now=T0 + timedelta(minutes=10))
+    complaint_reply_send(complaint=complaint, by=officer, text="您好，我们已联系快递公司。", now=T0 + timedelta(minutes=12))
+    at_t0.move_to(T0 + timedelta(minutes=310))
+
+    page = client.get(url, headers=EN).content.decode()
+
+    # then the next step is the resolution, not "a handler takes up your complaint"
+    assert "Your complaint is resolved" in page
+    assert "A handler takes up your complaint" not in page
+    assert "We contact you" not in page
+    # and the customer sees what they wrote
+    assert "What you wrote" in page
+    assert "快递三天没到，要求退款。订单 A-77。" in page
+
+
+def _resolved(client, officer):
+    complaint, url = _submit(client)
+    complaint = _handle(complaint, officer)
+    complaint = complaint_resolve(complaint=complaint, by=officer, now=T0 + timedelta(hours=1),
+                                  resolution="已为您全额退款 58 元。")
+    return complaint, url
+
+
+def test_the_customer_accepts_the_resolution_before_it_closes(client, at_t0, officer):
+    complaint, url = _resolved(client, officer)
+    at_t0.move_to(T0 + timedelta(hours=2))
+    assert "Is the problem solved?" in client.get(url, headers=EN).content.decode()
+
+    response = client.post(url + "verdict/", {"solved": "yes"}, headers=EN)
+
+    assert response.status_code == 302 and response["Location"] == url
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.reopen_count) == ("resolved", 0)
+    verdict = complaint.events.get(kind=EventKind.CUSTOMER_VERDICT)
+    assert verdict.data["solved"] is True
+    page = client.get(url, headers=EN).content.decode()
+    assert "You confirmed that the problem is solved." in page
+    assert "Is the problem solved?" not in page  # answered once
+    assert client.post(url + "verdict/", {"solved": "no"}).status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.reopen_count == 0  # a second answer changes nothing
+
+
+def test_not_solved_reopens_to_the_same_handler_and_is_counted(client, at_t0, officer):
+    complaint, url = _resolved(client, officer)
+    at_t0.move_to(T0 + timedelta(hours=2))
+
+    client.post(url + "verdict/", {"solved": "no", "text": "钱还没到账"})
+
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.assignee, complaint.reopen_count) == ("assigned", officer, 1)
+    assert complaint.events.filter(kind=EventKind.REOPENED).count() == 1
+    assert officer.notifications.filter(kind="portal_not_solved").exists()
+    page = client.get(url).content.decode()
+    assert "钱还没到账" in page
+
+
+def test_a_verdict_needs_a_resolved_complaint_and_a_choice(client, at_t0, officer):
+    complaint, url = _submit(client)
+
+    assert client.post(url + "verdict/", {"solved": "maybe"}).status_code == 422
+    response = client.post(url + "verdict/", {"solved": "no"}, follow=True, headers=EN)
+    assert "Only a resolved complaint" in response.content.decode()
+    assert not complaint.events.filter(kind=EventKind.CUSTOMER_VERDICT).exists()
+
+
+def _lookup(client, number, contact, **headers):
+    return client.post("/portal/find/", {"number": number, "contact": contact}, REMOTE_ADDR="198.51.100.4",
+                       headers=headers)
+
+
+def _code(mailbox) -> str:
+    return re.findall(r"\b(\d{6})\b", mailbox[-1].body)[-1]  # after the number's digits
+
+
+def test_a_customer_who_lost_the_link_gets_a_new_one_with_a_code_sent_by_email(
+    client, at_t0, mailoutbox, django_capture_on_commit_callbacks
+):
+    complaint, old_url = _submit(client, phone="", email="li.na@example.cn")
+
+    # when they give the number and their e-mail
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _lookup(client, complaint.number.lower(), "Li.Na@example.cn", **EN)
+    assert (response.status_code, response["Location"]) == (303, "/portal/find/code/")
+    page = client.get("/portal/find/code/", headers=EN).content.decode()
+    assert "l***@example.cn" in page and "li.na@example.cn" not in page
+
+    # then a code arrives by e-mail, and the right code opens a new private link
+    assert mailoutbox[-1].to == ["li.na@example.cn"] and complaint.number in mailoutbox[-1].body
+    response = client.post("/portal/find/code/", {"code": _code(mailoutbox)}, follow=True, headers=EN)
+    page = response.content.decode()
+    assert "Here is a new link to your complaint" in page
+    new_url = re.search(r'href="http://testserver(/portal/t/[A-Za-z0-9_-]+/)"', page).group(1)
+    assert new_url != old_url and complaint.number in client.get(new_url).content.decode()
+    assert TrackingLink.objects.filter(complaint=complaint).count() == 2
+    # and the code is used up
+    assert client.post("/portal/find/code/", {"code": _code(mailoutbox)}).status_code == 302
+
+
+def test_a_wrong_code_or_a_contact_that_does_not_match_opens_nothing(
+    client, at_t0, mailoutbox, django_capture_on_commit_callbacks
+):
+    complaint, _ = _submit(client)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _lookup(client, complaint.number, "13900000000")  # not the customer's phone
+    assert mailoutbox == []  # nothing sent, and the page reads the same
+    response = client.post("/portal/find/code/", {"code": "123456"}, headers=EN)
+    assert response.status_code == 422 and "The code is wrong or has expired" in response.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _lookup(client, complaint.number, "+86 138-0013-8000")
+    assert len(mailoutbox) == 0  # the phone's code goes by SMS (not configured here: logged)
+    for _attempt in range(5):
+        assert client.post("/portal/find/code/", {"code": "000000"}).status_code == 422
+    assert TrackingLink.objects.filter(complaint=complaint).count() == 1
+
+
+def test_the_lookup_names_bad_fields_and_is_limited_per_address(client, at_t0, settings):
+    response = _lookup(client, "", "not a phone", **EN)
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "This field must not be empty." in page or "required" in page.lower()
+
+    for _attempt in range(5):
+        assert _lookup(client, "KS-2026-000001", "13800138000").status_code == 303
+    response = _lookup(client, "KS-2026-000001", "13800138000")
+    assert response.status_code == 429 and response["Retry-After"]
+
+
+def test_the_code_expires(client, at_t0, mailoutbox, django_capture_on_commit_callbacks):
+    complaint, _ = _submit(client, email="zhang@example.cn")
+    with django_capture_on_commit_callbacks(execute=True):
+        _lookup(client, complaint.number, "zhang@example.cn")
+    at_t0.move_to(T0 + timedelta(minutes=16))
+
+    assert client.post("/portal/find/code/", {"code": _code(mailoutbox)}).status_code == 422

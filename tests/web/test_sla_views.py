@@ -39,3 +39,29 @@ def test_managers_are_warned_when_the_calendar_lacks_the_coming_year(db, client)
         assert "has no holidays for 2027 (needed from 2027-01-01)" in page
         client.force_login(handler)
         assert "has no holidays for 2027" not in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_the_sla_panel_labels_working_and_clock_time_and_shows_due_and_met_apart(db, client):
+    # given a complaint whose assignment ran late, then first response was met at 10:00 on Wednesday
+    from kesu.complaints.actions import complaint_assign, complaint_start
+
+    group = make_group("front")
+    handler = make_user(Role.HANDLER, "desk2", groups=[group])
+    complaint = make_complaint(now=datetime(2026, 4, 7, 9, 0, tzinfo=SH), group=group.code,
+                               content="请问订单什么时候发货", priority="P3", severity="general")
+    complaint = complaint_assign(complaint=complaint, assignee=handler, by=handler,
+                                 now=datetime(2026, 4, 8, 9, 30, tzinfo=SH))
+    complaint_start(complaint=complaint, by=handler, now=datetime(2026, 4, 8, 10, 0, tzinfo=SH))
+    client.force_login(handler)
+    with time_machine.travel(datetime(2026, 4, 8, 10, 5, tzinfo=SH), tick=False):
+        zh = client.get(f"/complaints/{complaint.pk}/").content.decode()
+        en = client.get(f"/complaints/{complaint.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    # then every overdue figure says whether it is working or clock time
+    assert "Met / stopped" in en and "working time:" in en
+    assert "工作时间：" in zh and "达成/停止时间" in zh
+    # and a met clock shows its due time and the time it was met in their own columns
+    row = en[en.index('<td class="sla-node">First response'):]
+    row = row[: row.index("</tr>")]
+    due, stopped = row.split('class="num sla-due">')[1], row.split('class="num sla-stopped">')[1]
+    assert "04-08 10:00" in stopped and "04-08 10:00" not in due.split("</td>")[0]

@@ -57,6 +57,7 @@ class Reply:
     event: ComplaintEvent
     outbound: OutboundMessage | None  # None: the channel is not one kesu sends on
     note: str = ""  # why it was not sent
+    portal: bool = False  # shown on the customer's tracking page (a web-form complaint)
 
 
 def _reply_text(text: str) -> str:
@@ -94,6 +95,8 @@ def complaint_reply_send(*, complaint: Complaint, by: User | None, text: str, no
 
     E-mail: a ``reply_sent`` event and an ``OutboundMessage`` answering the customer's latest
     message (In-Reply-To / References, ``Re: [KS-…] subject``), sent by a job after the commit.
+    Web form (portal): the reply is shown on the customer's tracking page (``portal: true``) and, when
+    the customer gave an e-mail address, sent there too as above.
     Other channels: kesu cannot send there; the reply is recorded (``sent: false``) for the handler
     to pass on by phone, chat …, and the result says so.
 
@@ -114,7 +117,10 @@ def complaint_reply_send(*, complaint: Complaint, by: User | None, text: str, no
         data: dict = {"channel": current.channel, "text": text}
         outbound = None
         note = ""
-        if current.channel == Channel.EMAIL:
+        portal = current.channel == Channel.WEB
+        if portal:
+            data["portal"] = True
+        if current.channel == Channel.EMAIL or (portal and _customer_address(current, None)):
             last = inbound_last(current)
             to = _customer_address(current, last)
             if not to:
@@ -132,6 +138,8 @@ def complaint_reply_send(*, complaint: Complaint, by: User | None, text: str, no
             outbound.save()
             data.update(sent=True, to=to, subject=outbound.subject, message_id=outbound.message_id,
                         outbound_id=outbound.pk)
+        elif portal:
+            data.update(sent=False)
         else:
             note = (f"replies on the {current.channel} channel are not sent by kesu: the reply is recorded; "
                     f"pass it on to the customer on that channel")
@@ -146,7 +154,7 @@ def complaint_reply_send(*, complaint: Complaint, by: User | None, text: str, no
         if outbound is not None:
             outbound_id = outbound.pk
             transaction.on_commit(lambda: _enqueue(outbound_id))
-    return Reply(event=event, outbound=outbound, note=note)
+    return Reply(event=event, outbound=outbound, note=note, portal=portal)
 
 
 def _enqueue(outbound_id: int) -> None:

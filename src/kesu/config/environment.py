@@ -41,6 +41,7 @@ class Environment:
     portal_max_per_hour: int = 5
     trusted_proxies: tuple[str, ...] = ()
     database_replica_url: str | None = None
+    customer_brand: str = ""
 
 
 def _secret_key(data_dir: Path, value: str | None) -> str:
@@ -118,4 +119,5 @@ def environment_read(environ: os._Environ[str] | dict[str, str] = os.environ) ->
             p.strip() for p in environ.get("KESU_TRUSTED_PROXIES", "").split(",") if p.strip()
         ),
         database_replica_url=environ.get("DATABASE_REPLICA_URL") or None,
+        customer_brand=environ.get("KESU_CUSTOMER_BRAND", "").strip()[:64],
     )

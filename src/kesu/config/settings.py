@@ -161,6 +161,8 @@ KESU_NOTIFY_DECAY_MINUTES = ENV.notify_decay_minutes
 KESU_PORTAL_MAX_PER_HOUR = ENV.portal_max_per_hour
 # Reverse proxies whose X-Forwarded-For is believed (their REMOTE_ADDR); none by default.
 KESU_TRUSTED_PROXIES = ENV.trusted_proxies
+# the one name customers see on the portal, the survey and e-mails to them ("" = "Customer service")
+KESU_CUSTOMER_BRAND = ENV.customer_brand
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

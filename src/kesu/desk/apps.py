@@ -7,3 +7,4 @@ class DeskConfig(AppConfig):
     verbose_name = _("Desk")
     label = "desk"
     default_auto_field = "django.db.models.BigAutoField"
+    nav_template = "desk/nav.html"  # the customer list

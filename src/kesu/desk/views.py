@@ -52,7 +52,13 @@ def reply_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
         return _detail_page(request, complaint_id, reply_form=form, refused=refused, status=409)
     except NotPermitted:
         return forbidden(request, _("Your role may not do this."))
-    if reply.outbound is not None:
+    if reply.portal and reply.outbound is not None:
+        messages.success(request, _("Reply shown on the customer's tracking page and sent by e-mail to %(to)s.")
+                         % {"to": reply.outbound.to})
+    elif reply.portal:
+        messages.success(request, _("Reply shown on the customer's tracking page (the customer gave no e-mail "
+                                    "address)."))
+    elif reply.outbound is not None:
         messages.success(request, _("Reply sent by e-mail to %(to)s.") % {"to": reply.outbound.to})
     else:
         messages.warning(

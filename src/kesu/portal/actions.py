@@ -44,7 +44,8 @@ class RateLimited(DomainError):
 
     def __init__(self, *, limit: int, retry_after: timedelta, what: str = "complaints") -> None:
         minutes = max(1, int(retry_after.total_seconds() // 60) + (1 if retry_after.total_seconds() % 60 else 0))
-        code = "portal.rate_limited" if what == "complaints" else "portal.rate_limited_messages"
+        code = {"complaints": "portal.rate_limited", "lookups": "portal.rate_limited_lookups"}.get(
+            what, "portal.rate_limited_messages")
         super().__init__(code, limit=limit, minutes=minutes)
         self.what = what
         self.limit = limit
@@ -245,3 +246,158 @@ def portal_message_add(
         )
     return event
 
+
+
+MAX_VERDICT = 2_000
+
+
+def portal_resolution_answer(*, complaint: Complaint, solved: bool, text: str = "", now: datetime) -> Complaint:
+    """The customer accepts the resolution, or says the problem is not solved, on their tracking page,
+    before the complaint closes: a ``customer_verdict`` event, once per resolution. "Not solved"
+    reopens the complaint to the handler who resolved it (counted in ``reopen_count``), who is told."""
+    from kesu.complaints.actions import complaint_reopen
+    from kesu.complaints.models import Status
+    from kesu.core.errors import Conflict
+    from kesu.core.messages import Message
+    from kesu.notifications.actions import notify
+
+    text = (text or "").strip()
+    if len(text) > MAX_VERDICT:
+        raise FieldError("text", "field.too_long", limit=MAX_VERDICT, got=len(text))
+    with transaction.atomic():
+        current = Complaint.objects.select_for_update(of=("self",)).select_related("last_handler").get(pk=complaint.pk)
+        if current.status != Status.RESOLVED:
+            raise Conflict("portal.verdict_not_resolved", status=current.status)
+        if ComplaintEvent.objects.filter(
+            complaint=current, kind=EventKind.CUSTOMER_VERDICT, data__cycle=current.reopen_count
+        ).exists():
+            raise Conflict("portal.verdict_given")
+        ComplaintEvent.objects.create(
+            complaint=current, kind=EventKind.CUSTOMER_VERDICT, actor=None, at=now,
+            from_status=current.status, to_status=current.status,
+            data={"solved": bool(solved), "text": text, "cycle": current.reopen_count, "via": "portal"},
+        )
+        if solved:
+            return current
+        reason = "customer on the portal: not solved" + (f"; {text[:300]}" if text else "")
+        reopened = complaint_reopen(complaint=current, by=None, now=now, reason=reason)
+        notify(
+            recipients=[reopened.assignee], kind="portal_not_solved",
+            title=Message("notice.portal_not_solved", number=reopened.number),
+            body=Message("notice.portal_not_solved_body", comment=text[:500]) if text else None,
+            key=f"portal_not_solved:{reopened.pk}:{reopened.reopen_count}", now=now, complaint=reopened,
+        )
+    return reopened
+
+
+# ---- a new link for a customer who lost theirs: number + phone or e-mail, then a one-time code ----
+
+CODE_LIFETIME = timedelta(minutes=15)
+CODE_TRIES = 5
+LOOKUPS_PER_HOUR = 5  # per network address: a stranger cannot try many numbers
+
+
+def _code_digest(lookup_created: datetime, code: str) -> str:
+    message = f"{lookup_created.isoformat()}:{code}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def contact_mask(kind: str, value: str) -> str:
+    """A phone or e-mail address as the page may show it: enough to recognise, not to copy."""
+    if kind == "email":
+        name, _, domain = value.partition("@")
+        return f"{name[:1]}***@{domain}"
+    return f"{value[:3]}****{value[-4:]}" if len(value) > 7 else "****" + value[-2:]
+
+
+def _contact_parse(contact: str) -> tuple[str, str]:
+    """(kind, normalised value) of what the customer typed: an e-mail address or a phone number."""
+    from kesu.customers.identities import identity_normalise
+
+    contact = (contact or "").strip()
+    if not contact:
+        raise FieldError("contact", "field.required")
+    kind = "email" if "@" in contact else "phone"
+    try:
+        return kind, identity_normalise(kind, contact)
+    except FieldError as error:
+        raise FieldError("contact", error.code, **error.params) from None
+
+
+def _code_send(*, kind: str, to: str, code: str, number: str) -> None:
+    """Send the code by e-mail or SMS (after the commit; a failure is logged, the customer can ask again)."""
+    from django.utils.translation import gettext as _
+
+    from kesu.notifications.transports import SendFailed, email_send, sms_send
+    from kesu.web.brand import brand_name
+
+    text = _("Your code for complaint %(number)s: %(code)s. It is valid for 15 minutes.") % {
+        "number": number, "code": code}
+    try:
+        if kind == "email":
+            email_send(to=to, subject=f"{brand_name()}: {number}", body=text)
+        else:
+            sms_send(payload={"to": to, "text": text, "kind": "portal_code", "complaint": number}, delivery_id=0)
+    except SendFailed as error:
+        logger.warning("portal: the code for %s could not be sent: %s", number, error)
+
+
+def portal_lookup_request(*, number: str, contact: str, address: str, now: datetime):
+    """Start a lookup: when ``number`` is a complaint of the customer reached at ``contact`` (a
+    phone or e-mail on record), send them a one-time code there. Returns the lookup row either way
+    (the page reads the same whether or not they matched)."""
+    from kesu.customers.models import CustomerIdentity
+    from kesu.portal.models import LookupCode
+
+    errors: list[FieldError] = []
+    number = (number or "").strip().upper()
+    if not number:
+        errors.append(FieldError("number", "field.required"))
+    try:
+        kind, value = _contact_parse(contact)
+    except FieldError as error:
+        errors.append(error)
+    if errors:
+        raise FieldErrors(errors)
+    digest = address_digest(address)
+    with transaction.atomic():
+        recent = list(
+            LookupCode.objects.filter(address_digest=digest, created_at__gt=now - RATE_WINDOW)
+            .order_by("created_at").values_list("created_at", flat=True)
+        )
+        if len(recent) >= LOOKUPS_PER_HOUR:
+            raise RateLimited(limit=LOOKUPS_PER_HOUR, what="lookups",
+                              retry_after=recent[len(recent) - LOOKUPS_PER_HOUR] + RATE_WINDOW - now)
+        complaint = Complaint.objects.filter(
+            number=number,
+            customer__in=CustomerIdentity.objects.filter(kind=kind, value=value).values("customer_id"),
+        ).first()
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        lookup = LookupCode.objects.create(
+            complaint=complaint, address_digest=digest, code_digest=_code_digest(now, code),
+            sent_to=contact_mask(kind, value), created_at=now, expires_at=now + CODE_LIFETIME,
+        )
+        if complaint is not None:
+            transaction.on_commit(lambda: _code_send(kind=kind, to=value, code=code, number=complaint.number))
+    return lookup
+
+
+def portal_lookup_verify(*, lookup_id: int, code: str, now: datetime) -> Submitted:
+    """Check the code; when right (and in time, within the tries), make a new tracking link."""
+    from kesu.portal.models import LookupCode
+
+    code = (code or "").strip()
+    with transaction.atomic():
+        lookup = LookupCode.objects.select_for_update().filter(pk=lookup_id).first()
+        usable = (
+            lookup is not None and lookup.complaint_id is not None and lookup.used_at is None
+            and lookup.expires_at > now and lookup.attempts < CODE_TRIES
+        )
+        if usable and hmac.compare_digest(lookup.code_digest, _code_digest(lookup.created_at, code)):
+            lookup.used_at = now
+            lookup.save(update_fields=["used_at"])
+            token = tracking_link_create(complaint=lookup.complaint, now=now)
+            return Submitted(complaint=lookup.complaint, token=token)
+        if lookup is not None:
+            LookupCode.objects.filter(pk=lookup.pk).update(attempts=lookup.attempts + 1)
+    raise FieldError("code", "portal.code_wrong")

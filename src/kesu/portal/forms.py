@@ -67,3 +67,12 @@ class MessageForm(PortalForm):
     def upload(self):
         self.is_valid()
         return self.cleaned_data.get("file")
+
+
+class LookupForm(PortalForm):
+    number = _text(gettext_lazy("Complaint number"), placeholder="KS-2026-000123", autocomplete="off")
+    contact = _text(gettext_lazy("The phone number or e-mail you gave us"), autocomplete="tel")
+
+
+class CodeForm(PortalForm):
+    code = _text(gettext_lazy("Code"), inputmode="numeric", autocomplete="one-time-code", maxlength="6")

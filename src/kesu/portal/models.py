@@ -69,3 +69,30 @@ class PortalSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address_digest[:8]}… {self.at:%Y-%m-%d %H:%M}"
+
+
+class LookupCode(models.Model):
+    """A one-time code sent to a customer who lost their tracking link and asked for a new one with
+    the complaint's number and their phone or e-mail.
+
+    A request that matches nothing gets a row too (``complaint`` empty, nothing sent), so the answer
+    never tells a stranger whether a number and a contact belong together. Only a keyed digest of
+    the code is stored; it expires, and a few wrong tries use it up.
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    address_digest = models.CharField(max_length=64)
+    code_digest = models.CharField(max_length=64)
+    sent_to = models.CharField(max_length=254, blank=True)  # masked, as the page shows it
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tracking-link code")
+        verbose_name_plural = _("tracking-link codes")
+        indexes = [models.Index(fields=["address_digest", "created_at"], name="portal_lookup_address_at")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.created_at:%Y-%m-%d %H:%M}"

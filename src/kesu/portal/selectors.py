@@ -45,8 +45,14 @@ EVENT_TITLES = {
     EventKind.CUSTOMER_MESSAGE: _("Your message"),
     EventKind.REPLY_SENT: _("Our reply"),
     EventKind.ATTACHMENT: _("File received"),
+    EventKind.CUSTOMER_VERDICT: _("Your answer to the resolution"),
 }
+VERDICT_WORDS = {True: _("You confirmed that the problem is solved."),
+                 False: _("You told us that the problem is not solved; we reopened your complaint.")}
 RUNNING = ("ok", "warning", "breached")
+# the centre's internal hand-over clocks: the customer's next step only while nobody has answered them
+HAND_OVER = ("assignment", "acceptance", "transfer_acceptance")
+ANSWERED = (EventKind.REPLY_SENT, EventKind.CONTACTED, EventKind.STARTED)
 # each SLA clock's end, as the customer would say what happens next
 STEP_WORDS = {
     "assignment": _("A handler takes up your complaint"),
@@ -97,6 +103,9 @@ def _public(event: ComplaintEvent) -> PublicEvent | None:
         EventKind.RESOLVED: d.get("resolution", ""),
         EventKind.CUSTOMER_MESSAGE: d.get("text", ""),
         EventKind.REPLY_SENT: d.get("text", ""),
+        EventKind.CUSTOMER_VERDICT: " ".join(
+            part for part in (str(VERDICT_WORDS[bool(d.get("solved"))]), d.get("text", "")) if part
+        ),
     }.get(kind, "")
     return PublicEvent(kind=kind, at=event.at, title=str(title), text=text or "")
 
@@ -120,12 +129,25 @@ def _next_step(complaint: Complaint, events: list[ComplaintEvent], now: datetime
         c for c in (clocks or {}).get("clocks", [])
         if c["state"] in RUNNING and c["due_at"] is not None and c["stopped_at"] is None
     ]
+    if complaint.status != Status.NEW and _answered_since_hand_over(events):
+        # a handler has taken it up and answered: "a handler takes up your complaint" is no longer true
+        running = [c for c in running if c["clock"] not in HAND_OVER]
     late = any(c["due_at"] <= now for c in running)
     ahead = sorted((c for c in running if c["due_at"] > now), key=lambda c: c["due_at"])
     if not ahead:
         return NextStep(late=late)
     step = ahead[0]
     return NextStep(due_at=step["due_at"], what=str(STEP_WORDS.get(step["clock"], "")), late=late)
+
+
+def _answered_since_hand_over(events: list[ComplaintEvent]) -> bool:
+    """A handler started, contacted or replied since the latest assignment or transfer."""
+    for event in reversed(events):
+        if event.kind in ANSWERED:
+            return True
+        if event.kind in (EventKind.ASSIGNED, EventKind.TRANSFERRED):
+            return False
+    return False
 
 
 @dataclass(frozen=True)
@@ -136,6 +158,7 @@ class TrackingView:
     next_step: NextStep
     waiting_for: str  # the reason of the latest request for information, while we wait for it
     survey_url: str | None
+    verdict_open: bool = False  # resolved, not closed, and the customer has not answered yet
 
 
 def _survey_url(complaint: Complaint) -> str | None:
@@ -165,4 +188,8 @@ def tracking_view(complaint: Complaint, *, now: datetime) -> TrackingView:
         next_step=_next_step(complaint, events, now),
         waiting_for=waiting_for,
         survey_url=_survey_url(complaint),
+        verdict_open=complaint.status == Status.RESOLVED and not any(
+            e.kind == EventKind.CUSTOMER_VERDICT and (e.data or {}).get("cycle") == complaint.reopen_count
+            for e in events
+        ),
     )

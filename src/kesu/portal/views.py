@@ -21,19 +21,25 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kesu.core.clock import clock_now
-from kesu.core.errors import FieldError
+from kesu.core.errors import Conflict, FieldError
 from kesu.portal.actions import (
     RateLimited,
     client_address,
     portal_complaint_submit,
+    portal_lookup_request,
+    portal_lookup_verify,
     portal_message_add,
+    portal_resolution_answer,
     tracking_link_seen,
 )
-from kesu.portal.forms import ComplaintForm, MessageForm
+from kesu.portal.forms import CodeForm, ComplaintForm, LookupForm, MessageForm
 from kesu.portal.selectors import portal_categories, tracking_find, tracking_view
+
+RECEIPT_KEY = "portal_receipt"
+LOOKUP_KEY = "portal_lookup"
 
 
 def _private(response: HttpResponse, *, token: bool = False) -> HttpResponse:
@@ -82,10 +88,24 @@ def complaint_form_view(request: HttpRequest) -> HttpResponse:
     except FieldError as error:
         form.add_domain_error(error)
         return _form_page(request, form, status=422)
-    link = request.build_absolute_uri(reverse("portal:tracking", args=[submitted.token]))
+    # post / redirect / get: the receipt is a page of its own, so reloading it files nothing again.
+    # The raw token exists only here (a digest is stored); the session keeps it for the receipt.
+    request.session[RECEIPT_KEY] = {"number": submitted.complaint.number, "token": submitted.token}
+    return _private(HttpResponseRedirect(reverse("portal:received"), status=303), token=True)
+
+
+@require_GET
+def received_view(request: HttpRequest) -> HttpResponse:
+    """The receipt of the complaint this browser just sent: its number and private link."""
+    receipt = request.session.get(RECEIPT_KEY)
+    if not receipt:
+        return _private(HttpResponseRedirect(reverse("portal:complaint_form")))
+    tracking = reverse("portal:tracking", args=[receipt["token"]])
     # switching the language from here leads to the tracking page, so the link is not lost
-    page = render(request, "portal/submitted.html", {"complaint": submitted.complaint, "link": link,
-                                                      "lang_next": reverse("portal:tracking", args=[submitted.token])})
+    page = render(request, "portal/submitted.html", {
+        "number": receipt["number"], "link": request.build_absolute_uri(tracking), "lang_next": tracking,
+        "found": receipt.get("found", False),
+    })
     return _private(page, token=True)
 
 
@@ -95,9 +115,12 @@ def _not_found(request: HttpRequest) -> HttpResponse:
     return _private(page, token=True)
 
 
-def _tracking_page(request, link, *, form: MessageForm | None = None, status: int = 200) -> HttpResponse:
+def _tracking_page(
+    request, link, *, form: MessageForm | None = None, status: int = 200, verdict_error: str = ""
+) -> HttpResponse:
     view = tracking_view(link.complaint, now=clock_now())
-    page = render(request, "portal/tracking.html", {"view": view, "form": form or MessageForm()}, status=status)
+    page = render(request, "portal/tracking.html",
+                  {"view": view, "form": form or MessageForm(), "verdict_error": verdict_error}, status=status)
     return _private(page, token=True)
 
 
@@ -129,6 +152,79 @@ def tracking_page_view(request: HttpRequest, token: str) -> HttpResponse:
         return _tracking_page(request, link, form=form, status=422)
     messages.success(request, _("Thank you. We have added your information to the complaint."))
     return _private(HttpResponseRedirect(request.path), token=True)
+
+
+@csrf_exempt  # the token in the URL is the proof (see the module's docstring)
+@require_POST
+def verdict_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The customer accepts the resolution ("solved" = yes) or says it is not solved ("no")."""
+    link = tracking_find(token)
+    if link is None:
+        return _not_found(request)
+    solved = request.POST.get("solved", "")
+    if solved not in ("yes", "no"):
+        return _tracking_page(request, link, status=422, verdict_error=_("Choose whether the problem is solved."))
+    try:
+        portal_resolution_answer(complaint=link.complaint, solved=solved == "yes",
+                                 text=request.POST.get("text", ""), now=clock_now())
+    except (Conflict, FieldError) as error:
+        messages.error(request, str(error.message))
+        return _private(HttpResponseRedirect(reverse("portal:tracking", args=[token])), token=True)
+    if solved == "yes":
+        messages.success(request, _("Thank you for confirming that the problem is solved."))
+    else:
+        messages.success(request, _("We are sorry. Your complaint is reopened and goes back to the person who handled it."))
+    return _private(HttpResponseRedirect(reverse("portal:tracking", args=[token])), token=True)
+
+
+def _lookup_page(request, form, *, status: int = 200, limited: str = "") -> HttpResponse:
+    return _private(render(request, "portal/find.html", {"form": form, "limited": limited}, status=status))
+
+
+@require_http_methods(["GET", "POST"])
+def find_view(request: HttpRequest) -> HttpResponse:
+    """A customer who lost the link: the complaint's number and their phone or e-mail."""
+    if request.method == "GET":
+        return _lookup_page(request, LookupForm())
+    form = LookupForm(request.POST)
+    form.is_valid()
+    try:
+        lookup = portal_lookup_request(number=form.cleaned_data.get("number", ""),
+                                       contact=form.cleaned_data.get("contact", ""),
+                                       address=_address(request), now=clock_now())
+    except RateLimited as error:
+        response = _lookup_page(request, form, status=429, limited=error.message)
+        response["Retry-After"] = str(int(error.retry_after.total_seconds()) + 1)
+        return response
+    except FieldError as error:
+        form.add_domain_error(error)
+        return _lookup_page(request, form, status=422)
+    request.session[LOOKUP_KEY] = {"id": lookup.pk, "sent_to": lookup.sent_to}
+    return _private(HttpResponseRedirect(reverse("portal:find_code"), status=303))
+
+
+@require_http_methods(["GET", "POST"])
+def find_code_view(request: HttpRequest) -> HttpResponse:
+    """The one-time code; right, it opens a new private link (the old ones keep working)."""
+    lookup = request.session.get(LOOKUP_KEY)
+    if not lookup:
+        return _private(HttpResponseRedirect(reverse("portal:find")))
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        form.is_valid()
+        try:
+            found = portal_lookup_verify(lookup_id=lookup["id"], code=form.cleaned_data.get("code", ""),
+                                         now=clock_now())
+        except FieldError as error:
+            form.add_domain_error(error)
+            status = 422
+        else:
+            del request.session[LOOKUP_KEY]
+            request.session[RECEIPT_KEY] = {"number": found.complaint.number, "token": found.token, "found": True}
+            return _private(HttpResponseRedirect(reverse("portal:received"), status=303), token=True)
+    page = render(request, "portal/find_code.html", {"form": form, "sent_to": lookup["sent_to"]}, status=status)
+    return _private(page)
 
 
 @require_GET

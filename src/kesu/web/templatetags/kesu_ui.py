@@ -167,3 +167,12 @@ def app_nav(context) -> str:
         if name:
             parts.append(get_template(name).render(context.flatten(), context.get("request")))
     return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def customer_brand() -> str:
+    """The one name customers see (portal, survey): ``KESU_CUSTOMER_BRAND``, else "Customer service"
+    in the reader's language."""
+    from kesu.web.brand import brand_name
+
+    return brand_name()
