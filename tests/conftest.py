@@ -82,3 +82,14 @@ def api_client(client, handler):
     """A Django test client that sends the handler's bearer token."""
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {make_token(handler)}"
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_config_caches():
+    """Configuration caches invalidated by version (kesu.core.configcache): a rolled-back test's
+    rows and versions must not leak into the next."""
+    from kesu.core.configcache import config_cache_reset
+
+    config_cache_reset()
+    yield
+    config_cache_reset()

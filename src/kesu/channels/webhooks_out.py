@@ -29,11 +29,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from kesu.channels.models import DeliveryState, WebhookDelivery, WebhookEvent, WebhookSubscriber
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
+from kesu.core.configcache import config_cached
 from kesu.core.errors import FieldError, FieldErrors, raise_not_permitted
 from kesu.core.messages import given
 from kesu.core.models import User
@@ -147,14 +148,20 @@ def complaint_summary(complaint: Complaint) -> dict:
     }
 
 
+def _subscribers_read() -> tuple[tuple[int, frozenset[str]], ...]:
+    """The enabled subscribers and their events (cached per process, version "webhooks")."""
+    return tuple((pk, frozenset(events or ())) for pk, events in
+                 WebhookSubscriber.objects.filter(enabled=True).order_by("name").values_list("pk", "events"))
+
+
 def webhook_emit(*, event_type: str, complaint: Complaint | None, payload: dict, now: datetime) -> list[int]:
     """Record a delivery of ``event_type`` for each enabled subscriber of it, in the caller's
     transaction; the sends are enqueued after the commit. ``payload``: what the event adds (JSON).
     Returns the deliveries' ids (none when nobody subscribed)."""
     if event_type not in WebhookEvent.values:
         raise ValueError(f"unknown webhook event {event_type!r}")
-    subscribers = [s for s in WebhookSubscriber.objects.filter(enabled=True).only("pk", "events")
-                   if event_type in (s.events or ())]
+    subscribers = [pk for pk, events in config_cached("webhooks", _subscribers_read, part="subscribers")
+                   if event_type in events]
     if not subscribers:
         return []
     body_base = {"type": event_type, "occurred_at": _iso(now),
@@ -163,12 +170,15 @@ def webhook_emit(*, event_type: str, complaint: Complaint | None, payload: dict,
     for subscriber in subscribers:
         delivery_uuid = uuid.uuid4()
         deliveries.append(WebhookDelivery(
-            subscriber=subscriber, uuid=delivery_uuid, event_type=event_type, complaint=complaint,
+            subscriber_id=subscriber, uuid=delivery_uuid, event_type=event_type, complaint=complaint,
             payload={"id": str(delivery_uuid), **body_base}, next_attempt_at=now, created_at=now,
         ))
-    with transaction.atomic():
-        for delivery in deliveries:  # one by one: the ids are needed on every database
-            delivery.save()
+    if connection.features.can_return_rows_from_bulk_insert:  # PostgreSQL, SQLite ≥ 3.35: one INSERT
+        WebhookDelivery.objects.bulk_create(deliveries)
+    else:
+        with transaction.atomic():
+            for delivery in deliveries:  # one by one: the ids are needed
+                delivery.save()
     ids = [d.pk for d in deliveries]
     transaction.on_commit(lambda: _enqueue(ids))
     return ids

@@ -105,11 +105,11 @@ def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -
         triaged, links = _triage(complaint, open_fields=draft.open_fields(), now=now,
                                  has_contact=True if draft.customer_id is None and draft.customer.identities() else None)
         complaint.save()
-        lifecycle.created(complaint, by=by, now=now).save()
-        triaged.save()
+        events = [lifecycle.created(complaint, by=by, now=now), triaged]
+        ComplaintEvent.objects.bulk_create(events)  # one INSERT; the timeline is then held, not read back
         repeat_links_save(links)
-        complaint_route(complaint, now=now)
-        sla_refresh(complaint, now=now)
+        routed = complaint_route(complaint, now=now)
+        sla_refresh(complaint, now=now, events=[*events, *routed.events])
         webhook_complaint_created(complaint, now=now)
     return complaint
 

@@ -264,8 +264,8 @@ def sla_refresh(
             complaint.sla = {"policy": policy.spec.name, "error": error.message_obj.as_data(), "clocks": [],
                              "paused": bool(previous.get("paused"))}
             complaint.next_due_at = now + RETRY_AFTER
-    for event in written:
-        event.save()
+    if written:
+        ComplaintEvent.objects.bulk_create(written)  # one INSERT for all
     complaint.save(update_fields=["sla", "next_due_at", "escalation_level", "sla_deadline_at", "sla_breached"])
     return Refresh(report, tuple(event.kind for event in written))
 
