@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import secrets
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -48,6 +49,7 @@ SECRET_ENV = re.compile(r"^KESU_WEBHOOK_[A-Z0-9_]{1,50}$")
 SEND_LEASE = timedelta(minutes=5)
 SEND_TIMEOUT = 10.0  # seconds for the subscriber to answer
 SWEEP_CHUNK = 200
+SWEEP_BUDGET = 45.0  # seconds one sweep may send for; it runs every minute
 MAX_ERROR = 1000
 USER_AGENT = "kesu-webhooks/1"
 
@@ -293,15 +295,38 @@ def _failed(delivery: WebhookDelivery, error: str, status: int | None, now: date
     return DeliveryState.PENDING
 
 
-def webhooks_send_due(*, now: datetime, limit: int = SWEEP_CHUNK) -> Counter:
-    """Send the deliveries whose time has come, oldest first. Returns how many ended in each state."""
-    due = list(
-        WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
-    )
+def webhooks_send_due(*, now: datetime, limit: int = SWEEP_CHUNK, budget: float = SWEEP_BUDGET) -> Counter:
+    """Send the deliveries whose time has come, oldest first, ``limit`` at a time until none is left
+    or ``budget`` seconds have passed (the rest waits for the next minute). A subscriber that cannot
+    be reached (no answer, or a 5xx) is tried once per sweep: its other deliveries are left for the
+    next one (``deferred``), so 10,000 deliveries to a subscriber that is down cost one timeout, not
+    10,000. Returns how many ended in each state."""
     counts: Counter = Counter()
-    for delivery_id in due:
-        state = webhook_attempt(delivery_id=delivery_id, now=now)
-        if state is not None:
+    down: set[int] = set()
+    started = time.monotonic()
+    while time.monotonic() - started < budget:
+        due = list(
+            WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
+            .exclude(subscriber_id__in=down)
+            .order_by("next_attempt_at", "pk").values_list("pk", "subscriber_id")[:limit]
+        )
+        if not due:
+            break
+        for delivery_id, subscriber_id in due:
+            if subscriber_id in down:
+                counts["deferred"] += 1
+                continue
+            state = webhook_attempt(delivery_id=delivery_id, now=now)
+            if state is None:
+                continue
             counts[state] += 1
+            if state == DeliveryState.PENDING and _unreachable(delivery_id):
+                down.add(subscriber_id)
     return counts
+
+
+def _unreachable(delivery_id: int) -> bool:
+    """Whether the failed attempt found the subscriber down (no answer or a server error), rather
+    than refusing this one delivery."""
+    status = WebhookDelivery.objects.filter(pk=delivery_id).values_list("last_status_code", flat=True).first()
+    return status is None or status >= 500
