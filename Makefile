@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 KESU_DATA_DIR ?= var
 export KESU_DATA_DIR
 
-.PHONY: demo test install install-dev lint messages bench vendor clean
+.PHONY: demo test install install-dev lint messages bench vendor clean test-distributed
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "kesu needs $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -25,6 +25,11 @@ demo: install
 ## make test: install the dev dependencies and run the whole suite
 test: install-dev
 	$(BIN)/python -m pytest
+
+## make test-distributed: 2 gunicorn workers + 2 consumers on a private PostgreSQL and Redis, both restarted
+test-distributed: install-dev
+	$(BIN)/python -m pip install --quiet -e ".[dev,distributed]"
+	KESU_TEST_DISTRIBUTED=1 $(BIN)/python -m pytest tests/distributed -q -p no:randomly
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench

@@ -96,3 +96,14 @@ def _fresh_incident_scopes():
     yield
     scopes_reset()
     category_parents_reset()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_config_caches():
+    """Configuration caches invalidated by version (kesu.core.configcache): a rolled-back test's
+    rows and versions must not leak into the next."""
+    from kesu.core.configcache import config_cache_reset
+
+    config_cache_reset()
+    yield
+    config_cache_reset()

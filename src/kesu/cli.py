@@ -36,9 +36,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--threads", type=int, default=8, help="web server threads (default 8)")
     serve.add_argument("--no-worker", action="store_true", help="do not start the job consumer")
+    serve.add_argument("--workers", type=int, default=0,
+                       help="N gunicorn worker processes (PostgreSQL only; needs kesu[distributed]); default: waitress")
 
     worker = commands.add_parser("worker", help="run the job consumer (Huey) alone")
     worker.add_argument("--workers", type=int, default=2)
+    worker.add_argument("--no-periodic", action="store_true",
+                        help="do not schedule the periodic jobs (run exactly one consumer without this flag)")
 
     demo = commands.add_parser("demo", help="migrate, load a year of demo complaints, create users, serve")
     demo.add_argument("--complaints", type=int, default=20000, help="how many complaints (default 20000)")
@@ -282,23 +286,40 @@ class ConsumerProcess:
 
 def cmd_serve(args) -> int:
     from django.conf import settings
-    from waitress import serve
 
     pending = _unapplied_migrations()
     if pending:
         return _fail(f"the database needs {len(pending)} migration(s); run `kesu migrate` first")
+    workers = getattr(args, "workers", 0) or 0
+    if workers < 0:
+        return _fail("--workers must be 1 or more", EXIT_USAGE)
+    if workers:
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            return _fail("--workers needs PostgreSQL (set DATABASE_URL); on SQLite kesu serves from one process")
+        try:
+            import gunicorn  # noqa: F401
+        except ImportError:
+            return _fail('--workers needs gunicorn: pip install "kesu[distributed]"')
     from kesu.config.wsgi import application  # warms triage up (jieba, the model) before serving
 
     consumer = None if args.no_worker else ConsumerProcess()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     jobs = "Redis" if settings.HUEY["huey_class"] == "huey.RedisHuey" else "SQLite"
+    server = f"gunicorn, {workers} workers × {args.threads} threads" if workers else "waitress"
     print(
-        f"kesu serving http://{args.host}:{args.port}/ (database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
+        f"kesu serving http://{args.host}:{args.port}/ ({server}; database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
         f"jobs: {jobs}{', consumer running' if consumer else ', no consumer'}); Ctrl+C stops",
         flush=True,
     )
     try:
-        serve(application, host=args.host, port=args.port, threads=args.threads, ident="kesu", _quiet=True)
+        if workers:
+            from kesu.config.gunicorn import gunicorn_run
+
+            gunicorn_run(application, host=args.host, port=args.port, workers=workers, threads=args.threads)
+        else:
+            from waitress import serve
+
+            serve(application, host=args.host, port=args.port, threads=args.threads, ident="kesu", _quiet=True)
     finally:
         if consumer is not None:
             consumer.stop()
@@ -313,7 +334,9 @@ def cmd_worker(args) -> int:
 
     parent_lifeline()
     triage_warm()
-    call_command("run_huey", workers=args.workers, worker_type="thread")
+    # exactly one consumer of a deployment schedules the periodic jobs; the others run --no-periodic
+    call_command("run_huey", workers=args.workers, worker_type="thread",
+                 periodic=not getattr(args, "no_periodic", False))
     return 0
 
 

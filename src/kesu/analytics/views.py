@@ -18,7 +18,7 @@ from kesu.analytics.messages import KPI_LABELS
 from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError
 from kesu.core.roles import Permission
-from kesu.web.charts import Cell, Chart, Mark, Series, chart_xlsx_response, complaint_list_link
+from kesu.web.charts import Cell, Chart, Series, chart_xlsx_response, complaint_list_link
 from kesu.web.responses import forbidden
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import secrets
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -29,11 +30,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from kesu.channels.models import DeliveryState, WebhookDelivery, WebhookEvent, WebhookSubscriber
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
+from kesu.core.configcache import config_cached
 from kesu.core.errors import FieldError, FieldErrors, raise_not_permitted
 from kesu.core.messages import given
 from kesu.core.models import User
@@ -47,6 +49,7 @@ SECRET_ENV = re.compile(r"^KESU_WEBHOOK_[A-Z0-9_]{1,50}$")
 SEND_LEASE = timedelta(minutes=5)
 SEND_TIMEOUT = 10.0  # seconds for the subscriber to answer
 SWEEP_CHUNK = 200
+SWEEP_BUDGET = 45.0  # seconds one sweep may send for; it runs every minute
 MAX_ERROR = 1000
 USER_AGENT = "kesu-webhooks/1"
 
@@ -147,14 +150,20 @@ def complaint_summary(complaint: Complaint) -> dict:
     }
 
 
+def _subscribers_read() -> tuple[tuple[int, frozenset[str]], ...]:
+    """The enabled subscribers and their events (cached per process, version "webhooks")."""
+    return tuple((pk, frozenset(events or ())) for pk, events in
+                 WebhookSubscriber.objects.filter(enabled=True).order_by("name").values_list("pk", "events"))
+
+
 def webhook_emit(*, event_type: str, complaint: Complaint | None, payload: dict, now: datetime) -> list[int]:
     """Record a delivery of ``event_type`` for each enabled subscriber of it, in the caller's
     transaction; the sends are enqueued after the commit. ``payload``: what the event adds (JSON).
     Returns the deliveries' ids (none when nobody subscribed)."""
     if event_type not in WebhookEvent.values:
         raise ValueError(f"unknown webhook event {event_type!r}")
-    subscribers = [s for s in WebhookSubscriber.objects.filter(enabled=True).only("pk", "events")
-                   if event_type in (s.events or ())]
+    subscribers = [pk for pk, events in config_cached("webhooks", _subscribers_read, part="subscribers")
+                   if event_type in events]
     if not subscribers:
         return []
     body_base = {"type": event_type, "occurred_at": _iso(now),
@@ -163,12 +172,15 @@ def webhook_emit(*, event_type: str, complaint: Complaint | None, payload: dict,
     for subscriber in subscribers:
         delivery_uuid = uuid.uuid4()
         deliveries.append(WebhookDelivery(
-            subscriber=subscriber, uuid=delivery_uuid, event_type=event_type, complaint=complaint,
+            subscriber_id=subscriber, uuid=delivery_uuid, event_type=event_type, complaint=complaint,
             payload={"id": str(delivery_uuid), **body_base}, next_attempt_at=now, created_at=now,
         ))
-    with transaction.atomic():
-        for delivery in deliveries:  # one by one: the ids are needed on every database
-            delivery.save()
+    if connection.features.can_return_rows_from_bulk_insert:  # PostgreSQL, SQLite ≥ 3.35: one INSERT
+        WebhookDelivery.objects.bulk_create(deliveries)
+    else:
+        with transaction.atomic():
+            for delivery in deliveries:  # one by one: the ids are needed
+                delivery.save()
     ids = [d.pk for d in deliveries]
     transaction.on_commit(lambda: _enqueue(ids))
     return ids
@@ -283,15 +295,38 @@ def _failed(delivery: WebhookDelivery, error: str, status: int | None, now: date
     return DeliveryState.PENDING
 
 
-def webhooks_send_due(*, now: datetime, limit: int = SWEEP_CHUNK) -> Counter:
-    """Send the deliveries whose time has come, oldest first. Returns how many ended in each state."""
-    due = list(
-        WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
-    )
+def webhooks_send_due(*, now: datetime, limit: int = SWEEP_CHUNK, budget: float = SWEEP_BUDGET) -> Counter:
+    """Send the deliveries whose time has come, oldest first, ``limit`` at a time until none is left
+    or ``budget`` seconds have passed (the rest waits for the next minute). A subscriber that cannot
+    be reached (no answer, or a 5xx) is tried once per sweep: its other deliveries are left for the
+    next one (``deferred``), so 10,000 deliveries to a subscriber that is down cost one timeout, not
+    10,000. Returns how many ended in each state."""
     counts: Counter = Counter()
-    for delivery_id in due:
-        state = webhook_attempt(delivery_id=delivery_id, now=now)
-        if state is not None:
+    down: set[int] = set()
+    started = time.monotonic()
+    while time.monotonic() - started < budget:
+        due = list(
+            WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
+            .exclude(subscriber_id__in=down)
+            .order_by("next_attempt_at", "pk").values_list("pk", "subscriber_id")[:limit]
+        )
+        if not due:
+            break
+        for delivery_id, subscriber_id in due:
+            if subscriber_id in down:
+                counts["deferred"] += 1
+                continue
+            state = webhook_attempt(delivery_id=delivery_id, now=now)
+            if state is None:
+                continue
             counts[state] += 1
+            if state == DeliveryState.PENDING and _unreachable(delivery_id):
+                down.add(subscriber_id)
     return counts
+
+
+def _unreachable(delivery_id: int) -> bool:
+    """Whether the failed attempt found the subscriber down (no answer or a server error), rather
+    than refusing this one delivery."""
+    status = WebhookDelivery.objects.filter(pk=delivery_id).values_list("last_status_code", flat=True).first()
+    return status is None or status >= 500

@@ -9,6 +9,7 @@ routing, SLA, notices, webhooks, the survey) is the intake and transition pipeli
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.conf import settings
@@ -99,12 +100,15 @@ def complaint_build(*, draft: ComplaintDraft, fields: dict, category: Category |
     )
 
 
-def complaint_insert(complaint: Complaint, *, by: User | None, now: datetime) -> ComplaintEvent:
-    """Write a built complaint (status ``new``) and its ``created`` event."""
+def complaint_insert(
+    complaint: Complaint, *, by: User | None, now: datetime, also: Sequence[ComplaintEvent] = ()
+) -> list[ComplaintEvent]:
+    """Write a built complaint (status ``new``), its ``created`` event and the events ``also`` built
+    for it before it was written (triage), in one INSERT; returns the events in timeline order."""
     complaint.save()
-    event = lifecycle.created(complaint, by=by, now=now)
-    event.save()
-    return event
+    events = [lifecycle.created(complaint, by=by, now=now), *also]
+    ComplaintEvent.objects.bulk_create(events)  # the timeline is then held, not read back
+    return events
 
 
 def complaint_locked(complaint: Complaint) -> Complaint:

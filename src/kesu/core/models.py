@@ -121,3 +121,15 @@ class JobHeartbeat(models.Model):
         verbose_name_plural = _("job heartbeats")
 
 
+
+
+class ConfigVersion(models.Model):
+    """The version of one kind of configuration (routing rules, webhook subscribers, triage, SLA):
+    raised by whoever changes it, compared by every process's cache (``kesu.core.configcache``)."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("configuration version")
+        verbose_name_plural = _("configuration versions")

@@ -26,12 +26,14 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+import sys
 import time as timer
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -927,8 +929,53 @@ def demo_generate(
     Also makes sure the demo organisation (``organisation_ensure``) and one user per role exist
     (users it has to create get no usable password until ``demo_users_ensure`` sets one), so
     that the ``handler``, ``specialist`` and ``manager`` logins have complaints of their own.
-    ``progress`` is called with the number of complaints written after each chunk.
+    ``progress`` is called with the number of complaints written after each chunk; without one, a
+    progress bar is drawn on the standard error when there are at least ``PROGRESS_FROM`` complaints.
     """
     if complaints < 0:
         raise ValueError("complaints must be 0 or more")
-    return _Generator(complaints=complaints, seed=seed, now=now).run(progress)
+    bar = None
+    if progress is None and complaints >= PROGRESS_FROM:
+        bar = ProgressBar(total=complaints, stream=sys.stderr)
+        progress = bar.update
+    summary = _Generator(complaints=complaints, seed=seed, now=now).run(progress)
+    if bar is not None:
+        bar.close()
+    return summary
+
+
+PROGRESS_FROM = 50_000
+
+
+class ProgressBar:
+    """A one-line progress bar: share done, count, rate and time left (redrawn at most twice a second)."""
+
+    def __init__(self, *, total: int, stream: TextIO, width: int = 30) -> None:
+        self.total, self.stream, self.width = max(total, 1), stream, width
+        self.started = timer.perf_counter()
+        self.drawn_at = 0.0
+
+    def line(self, done: int, elapsed: float) -> str:
+        share = min(done / self.total, 1.0)
+        filled = int(share * self.width)
+        rate = done / elapsed if elapsed > 0 else 0.0
+        left = (self.total - done) / rate if rate > 0 else 0.0
+        return (f"[{'#' * filled}{'.' * (self.width - filled)}] {share:6.1%} {done:,}/{self.total:,} "
+                f"{rate:,.0f}/s, {_clock(elapsed)} elapsed, {_clock(left)} left")
+
+    def update(self, done: int) -> None:
+        now = timer.perf_counter()
+        if done < self.total and now - self.drawn_at < 0.5:
+            return
+        self.drawn_at = now
+        self.stream.write("\r" + self.line(done, now - self.started))
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}"

@@ -42,13 +42,13 @@ def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -
         complaint = complaint_build(draft=draft, fields=fields, category=category, group=group, by=by, now=now)
         has_contact = True if draft.customer_id is None and draft.customer.identities() else None
         triaged, links = _triage(complaint, open_fields=draft.open_fields(), now=now, has_contact=has_contact)
-        complaint_insert(complaint, by=by, now=now)
-        triaged.save()
+        events = complaint_insert(complaint, by=by, now=now, also=[triaged])
         repeat_links_save(links)
-        waits = incident_intake_step(complaint, now=now)
-        if not waits:
-            complaint_route(complaint, now=now)
-        sla_refresh(complaint, now=now)
+        if incident_intake_step(complaint, now=now):
+            sla_refresh(complaint, now=now)  # it waits on the incident: its timeline is read back
+        else:
+            routed = complaint_route(complaint, now=now)
+            sla_refresh(complaint, now=now, events=[*events, *routed.events])
         webhook_complaint_created(complaint, now=now)
     return complaint
 

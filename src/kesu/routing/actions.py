@@ -61,6 +61,7 @@ class RoutingResult:
     reason: dict[str, Any]  # a message id and its parameters ({"code", "params"}), worded when shown
     event: ComplaintEvent | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    events: tuple[ComplaintEvent, ...] = ()  # every event written (``routed``, then ``assigned``), in order
 
 
 def _user_ref(user: User | None) -> dict[str, Any] | None:
@@ -123,7 +124,7 @@ def complaint_route(complaint: Complaint, *, now: datetime) -> RoutingResult:
                                to_status=complaint.status, data=data)
         event.save()
         return RoutingResult(group=complaint.group, assignee=complaint.assignee, outcome="error",
-                             reason=data["reason"], event=event, data=data)
+                             reason=data["reason"], event=event, data=data, events=(event,))
 
 
 def _group_and_routing(complaint: Complaint, code: str, *, intake: bool) -> tuple[Group | None, GroupRouting | None]:
@@ -191,10 +192,10 @@ def _route(complaint: Complaint, *, now: datetime) -> RoutingResult:
     complaint.save(update_fields=["group", "priority", "assignee", "status", "assigned_at", "updated_at"])
     event = ComplaintEvent(complaint=complaint, kind=EventKind.ROUTED, at=now, from_status=before, to_status=before,
                            data=data)
-    event.save()
-    if assigned_event is not None:
-        assigned_event.save()
-    return RoutingResult(group=group, assignee=assignee, outcome=outcome, reason=reason, event=event, data=data)
+    written = (event,) if assigned_event is None else (event, assigned_event)
+    ComplaintEvent.objects.bulk_create(written)  # one INSERT for both
+    return RoutingResult(group=group, assignee=assignee, outcome=outcome, reason=reason, event=event, data=data,
+                         events=written)
 
 
 def complaint_reassign_waiting(*, group: Group, now: datetime, limit: int = WAITING_LIMIT) -> list[Complaint]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kesu.complaints.models import Category, Complaint, ComplaintEvent, EventKind
+from kesu.core.configcache import config_cached
 from kesu.core.messages import Message, message_render
 from kesu.core.models import Group, User
 from kesu.routing.models import GroupRouting, RoutingRule
@@ -43,12 +44,14 @@ def rules_stored(*, enabled_only: bool, strict: bool = True) -> tuple[list[Rule]
     """The stored rules in order, parsed against the current catalog (a rule that no longer
     validates carries its problem and is skipped by the evaluation).
 
-    ``strict=False`` (intake): one query; names are not checked again, category parents come from
-    triage's cached context."""
-    rows = RoutingRule.objects.order_by("position", "id")
-    if enabled_only:
-        rows = rows.filter(enabled=True)
-    rows = list(rows.values_list("id", "name", "position", "enabled", "conditions", "actions", "name_en"))
+    ``strict=False`` (intake): the enabled rules from this process's cache (version "routing",
+    ADR 0015), no query; names are not checked again, category parents come from triage's cached
+    context."""
+    if not strict and enabled_only:
+        parents = triage_context().parents
+        rows = config_cached("routing", _enabled_rule_rows, part="rules")
+        return _rules_parsed(rows, parents), Catalog(parents=parents, strict=False)
+    rows = _rule_rows(enabled_only=enabled_only)
     if not strict:
         catalog = Catalog(parents=triage_context().parents, strict=False)
     elif not rows:
@@ -62,7 +65,41 @@ def rules_stored(*, enabled_only: bool, strict: bool = True) -> tuple[list[Rule]
     return rules, catalog
 
 
+def _rule_rows(*, enabled_only: bool) -> tuple[tuple, ...]:
+    rows = RoutingRule.objects.order_by("position", "id")
+    if enabled_only:
+        rows = rows.filter(enabled=True)
+    return tuple(rows.values_list("id", "name", "position", "enabled", "conditions", "actions", "name_en"))
+
+
+def _enabled_rule_rows() -> tuple[tuple, ...]:
+    return _rule_rows(enabled_only=True)
+
+
+_parsed: dict[int, tuple[tuple, Any, list[Rule]]] = {}  # id(rows) -> (rows, parents, rules)
+
+
+def _rules_parsed(rows: tuple[tuple, ...], parents: Any) -> list[Rule]:
+    """The cached rows parsed once per (rows, parents) pair: both change only with a new version."""
+    held = _parsed.get(id(rows))
+    if held is not None and held[0] is rows and held[1] is parents:
+        return held[2]
+    catalog = Catalog(parents=parents, strict=False)
+    rules = [
+        rule_load(rule_id=i, name=n, name_en=n_en, position=p, enabled=e, conditions=c, actions=a, catalog=catalog)
+        for i, n, p, e, c, a, n_en in rows
+    ]
+    _parsed.clear()
+    _parsed[id(rows)] = (rows, parents, rules)
+    return rules
+
+
 def default_group_code() -> str:
+    """The default group's code, from this process's cache (version "routing")."""
+    return config_cached("routing", _default_group_read, part="default_group")
+
+
+def _default_group_read() -> str:
     return GroupRouting.objects.filter(is_default=True).values_list("group__code", flat=True).first() or ""
 
 

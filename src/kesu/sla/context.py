@@ -1,7 +1,7 @@
 """The SLA context of this process: the enabled policies, parsed once and cached.
 
-Like the triage context: dropped in this process when a policy is saved (signals in apps.py), at
-most ``TTL`` seconds old in the others.
+Like the triage context: dropped in this process when a policy is saved (signals in apps.py), which
+raises the version "sla" the other processes compare with (ADR 0015).
 """
 
 from __future__ import annotations
@@ -9,15 +9,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-import time
 
+from kesu.core.configcache import config_version
 from kesu.core.errors import FieldError
 from kesu.sla.policies import Policy, policy_parse
 
-TTL = 30.0
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
-_cached: tuple[float, tuple[Policy, ...]] | None = None
+_cached: tuple[int, tuple[Policy, ...]] | None = None
 
 
 def _build() -> tuple[Policy, ...]:
@@ -41,8 +40,9 @@ def _build() -> tuple[Policy, ...]:
 def sla_policies() -> tuple[Policy, ...]:
     global _cached
     cached = _cached
-    if cached is None or time.monotonic() - cached[0] > TTL:
-        cached = (time.monotonic(), _build())
+    version = config_version("sla")
+    if cached is None or cached[0] != version:
+        cached = (version, _build())
         with _lock:
             _cached = cached
     return cached[1]

@@ -341,9 +341,12 @@ def model_activate(*, version: int | None, kind: str = ModelKind.CATEGORY) -> Mo
     if kind not in ModelKind.values:
         raise FieldError("target", "triage.model.no_target", target=kind, choices=", ".join(ModelKind.values))
     if version is None and kind == ModelKind.ANGER:
-        ModelVersion.objects.filter(kind=kind, is_active=True).update(is_active=False)
+        from kesu.core.configcache import config_changed
         from kesu.triage.context import triage_context_reset
 
+        with transaction.atomic():
+            ModelVersion.objects.filter(kind=kind, is_active=True).update(is_active=False)
+            config_changed("triage")  # every process drops its cached model (ADR 0015)
         triage_context_reset()
         return None
     target = ModelVersion.objects.filter(kind=kind, version=version).first()

@@ -1,26 +1,26 @@
 """The triage context of this process: configuration rows and the active model, cached.
 
 Rows change rarely (the management layer edits them); the cache is dropped in this process when
-one is saved (signals in apps.py) and at most ``TTL`` seconds old in the others.
+one is saved (signals in apps.py), which also raises the version "triage" that the other processes
+compare with (``kesu.core.configcache``, ADR 0015).
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 from django.conf import settings
 
 from kesu.complaints.models import Category
+from kesu.core.configcache import config_version
 from kesu.triage.engine import TriageContext
 from kesu.triage.keywords import KeywordMatcher, KeywordRule
 from kesu.triage.models import Keyword, ModelKind, ModelVersion, PriorityRule, TriageSettings
 from kesu.triage.severity import MatrixCell
 
-TTL = 30.0
 _lock = threading.Lock()
-_cached: tuple[float, TriageContext, dict[str, Category]] | None = None
+_cached: tuple[int, TriageContext, dict[str, Category]] | None = None
 _models: dict[tuple[str, int, str], object] = {}
 
 
@@ -78,13 +78,14 @@ def _build() -> tuple[TriageContext, dict[str, Category]]:
     return context, {c.code: c for c in categories}
 
 
-def _current() -> tuple[float, TriageContext, dict[str, Category]]:
-    """The cached context, rebuilt when older than TTL. Built outside the lock: building saves the
+def _current() -> tuple[int, TriageContext, dict[str, Category]]:
+    """The cached context, rebuilt when the version "triage" moved (ADR 0015). Built outside the lock: building saves the
     settings row when it is missing, and its post_save signal resets this very cache."""
     global _cached
     cached = _cached
-    if cached is None or time.monotonic() - cached[0] > TTL:
-        cached = (time.monotonic(), *_build())
+    version = config_version("triage")
+    if cached is None or cached[0] != version:
+        cached = (version, *_build())
         with _lock:
             _cached = cached
     return cached
