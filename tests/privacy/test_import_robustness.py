@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from kesu.complaints.importing import complaints_import
+from kesu.pipeline.importing import complaints_import
 
 from kesu.complaints.models import Complaint
 from kesu.core.errors import FieldError
