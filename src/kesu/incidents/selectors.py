@@ -171,3 +171,9 @@ def incident_for_text(*, text: str, region: str = "", product: str = "") -> Inci
 def suggestions_open() -> list[BurstSuggestion]:
     return list(BurstSuggestion.objects.filter(state=SuggestionState.OPEN).order_by("-created_at"))
 
+
+
+def incident_panel(user, complaint_id: int) -> dict:
+    """What the complaint page (the handler's desk) shows of the complaint's incident."""
+    return {"incident_link": complaint_incident(complaint_id),
+            "incident_can_handle": bool(user.can("complaint.handle"))}
