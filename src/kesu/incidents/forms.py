@@ -30,9 +30,9 @@ class DeclareForm(DomainForm):
     tags = forms.CharField(label=_("Tags"), required=False, help_text=LIST_HELP)
     keywords = forms.CharField(label=_("Keywords"), required=False, help_text=LIST_HELP)
     starts_at = forms.DateTimeField(label=_("Start"), required=False,
-                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     expected_recovery_at = forms.DateTimeField(label=_("Expected recovery"), required=False,
-                                               widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+                                               widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     description = forms.CharField(label=_("Internal description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
     link_matching = forms.BooleanField(label=_("Link the matching open complaints now and answer them"),
@@ -69,7 +69,7 @@ class UpdateForm(DomainForm):
     announcement_en = forms.CharField(label=_("Announcement (English)"), widget=forms.Textarea(attrs={"rows": 3}),
                                       required=False)
     expected_recovery_at = forms.DateTimeField(label=_("Expected recovery"), required=False,
-                                               widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+                                               widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     domain_fields = {"announcement.zh-hans": "announcement_zh", "announcement.en": "announcement_en"}
 
 

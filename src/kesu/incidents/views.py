@@ -4,10 +4,13 @@ unlink, and the burst suggestions."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -82,7 +85,8 @@ def incident_declare_view(request: HttpRequest) -> HttpResponse:
     if not _manager(request):
         return _forbidden(request, _("Only the management layer may declare incidents."))
     if request.method == "GET":
-        initial: dict = {"link_matching": True}
+        # the start defaults to two hours ago: the first complaints usually came before the declaration
+        initial: dict = {"link_matching": True, "starts_at": timezone.localtime(clock_now() - timedelta(hours=2))}
         suggestion_id = request.GET.get("suggestion", "")
         if suggestion_id.isdigit():
             suggestion = BurstSuggestion.objects.filter(pk=int(suggestion_id)).first()
