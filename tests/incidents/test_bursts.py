@@ -98,3 +98,18 @@ def test_declare_from_a_suggestion_prefills_the_scope(manager):
     assert DISTRICT in prefill["scope"]["regions"] or prefill["scope"]["products"]
     assert prefill["starts_at"] <= T0 - HOUR + timedelta(minutes=1)
     assert prefill["matching"] >= 30
+
+
+def test_replaying_a_demo_year_with_its_weekday_peaks_suggests_at_most_one_false_burst_a_week():
+    """The demo year has business-hour and weekday peaks but no incident: every suggestion is false.
+    (A smaller year than `make demo`'s; bench/incidents.py replay measures the full one.)"""
+    from kesu.demo.generator import demo_generate
+    from tests.demo.conftest import NOW
+
+    demo_generate(complaints=2000, seed=7, now=NOW)
+    weeks = 2
+    at = NOW - timedelta(weeks=weeks)
+    while at < NOW:
+        bursts_detect(now=at, notify_managers=False)
+        at += timedelta(hours=1)
+    assert BurstSuggestion.objects.count() <= weeks
