@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db.models import Count, Min, Q
 
 from kesu.complaints.models import ComplaintEvent, EventKind
+from kesu.core.errors import FieldError
 from kesu.customers.identities import phone_normalise
 from kesu.customers.models import CustomerIdentity, IdentityKind
 from kesu.incidents.models import (
@@ -188,8 +189,11 @@ def portal_match(*, text: str, phone: str = "", email: str = "") -> Incident | N
     """Before a portal customer files: the active incident their text matches, using the region of the
     customer known by this phone or e-mail, and any region their text names."""
     region = ""
-    for kind, value in ((IdentityKind.PHONE, phone_normalise(phone) if phone else ""),
-                        (IdentityKind.EMAIL, (email or "").strip().lower())):
+    try:
+        phone = phone_normalise(phone) if phone else ""
+    except FieldError:  # not a phone number: the form says so when the complaint is filed
+        phone = ""
+    for kind, value in ((IdentityKind.PHONE, phone), (IdentityKind.EMAIL, (email or "").strip().lower())):
         if value:
             identity = CustomerIdentity.objects.select_related("customer").filter(kind=kind, value=value).first()
             if identity is not None and identity.customer.region:
