@@ -31,10 +31,10 @@ def declare(by, *, now=T0, scope=None, expected=None, **kwargs):
 
 
 def broadband(*, now=T0, region="广东省深圳市南山区", channel="web", tier="", email="", amount=None,
-              content="家里宽带从中午开始断网，一直上不了网"):
+              content="家里宽带从中午开始断网，一直上不了网", product=""):
     customer = CustomerHandles(name="李雷", phone=str(next(_phones)), email=email, region=region, tier=tier)
     return make_complaint(now=now, channel=channel, content=content, region=region, customer=customer,
-                          amount_claimed=amount)
+                          amount_claimed=amount, product=product)
 
 
 @pytest.fixture

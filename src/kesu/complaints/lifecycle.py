@@ -36,7 +36,6 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     "merge": OPEN,
     "contact": (Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_CUSTOMER),
     "follow_up": (Status.RESOLVED, Status.CLOSED),
-    "resolve_by_incident": OPEN,
 }
 MAX_ACCEPT_MINUTES = 60 * 24 * 30
 ACTIONS = tuple(ALLOWED_FROM)
@@ -198,7 +197,8 @@ def resolve_by_incident(
 ) -> ComplaintEvent:
     """Resolved because the mass incident that explains it was resolved (ADR 0011): from any open
     status, with the incident's closing message and root cause; the event names the incident."""
-    _require(complaint, "resolve_by_incident")
+    if complaint.status not in OPEN:  # not a person's action: not in ALLOWED_FROM (no button for it)
+        raise InvalidTransition(action="resolve", current_status=complaint.status, allowed_from=tuple(map(str, OPEN)))
     resolution = _text("resolution", resolution)
     root_cause = _root_cause(root_cause, required=True)
     before = complaint.status

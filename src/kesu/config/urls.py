@@ -25,6 +25,7 @@ urlpatterns = [
     path("library/", include("kesu.knowledge.urls")),
     path("compensation/", include("kesu.compensation.urls")),
     path("calls/", include("kesu.calls.urls")),
+    path("incidents/", include("kesu.incidents.urls")),
     path("", include("kesu.web.urls")),
     path("analytics/", include("kesu.analytics.urls")),
     path("customers/", include("kesu.desk.customer_urls")),

@@ -464,3 +464,22 @@ def suggestion_dismiss(*, suggestion: BurstSuggestion, by: User | None, now: dat
         current.state, current.decided_at, current.decided_by = SuggestionState.DISMISSED, now, by
         current.save(update_fields=["state", "decided_at", "decided_by"])
     return current
+
+
+def incident_link_confirm(*, incident: Incident, complaint: Complaint, by: User | None, now: datetime) -> IncidentLink:
+    """A handler confirms a low-score link (one click): an event; the link is then a confirmed one."""
+    if by is not None:
+        permission_require(by, Permission.COMPLAINT_HANDLE)
+    with transaction.atomic():
+        link = IncidentLink.objects.select_for_update().filter(incident=incident, complaint_id=complaint.pk).first()
+        if link is None:
+            raise FieldError("complaint_id", "incident.not_linked", number=complaint.number)
+        if link.exception == "low_score":
+            link.exception = "confirmed"
+            link.save(update_fields=["exception"])
+        complaint_event_record(
+            complaint_id=complaint.pk, kind=EventKind.INCIDENT_LINKED, by=by, now=now,
+            incident={"id": incident.pk, "title": incident.title}, how=link.how, score=link.score,
+            reasons=link.reasons, waits=link.waits, exception=link.exception, reason="confirmed", confirmed=True,
+        )
+    return link

@@ -9,7 +9,7 @@ past 8 weeks explain?
 - Test: the upper tail of a Poisson with the baseline mean (a negative binomial when the baseline
   varies more than a Poisson would), with a floor on the mean so that an empty baseline does not make
   every handful a burst, and a minimum count.
-- A burst becomes one suggestion: the most significant key first; a key whose complaints are mostly
+- A burst becomes one suggestion: the last hour before the last day, the most significant key first; a key whose complaints are mostly
   in a suggestion of this run or a recent one (open, dismissed or declared) is left out, so a
   dismissed burst does not return for the same window, and one burst notifies once.
 """
@@ -159,13 +159,13 @@ def bursts_detect(*, now: datetime, settings: BurstSettings | None = None, notif
             history = [b[window].get(key, 0) for b in baselines]
             expected, p = upper_tail(count, history, settings.mean_floor[window])
             if p < settings.alpha:
-                candidates.append((p, -count, window, key, count, expected))
+                candidates.append((window != "hour", p, -count, window, key, count, expected))
     if not candidates:
         return result
     candidates.sort()
     recent_taken = [set(s.complaint_ids) for s in BurstSuggestion.objects.filter(window_end__gt=now - day)]
     with transaction.atomic():
-        for p, _neg, window, (dimension, value, region), count, expected in candidates:
+        for _day, p, _neg, window, (dimension, value, region), count, expected in candidates:
             ids = recent["members"][window][(dimension, value, region)]
             idset = set(ids)
             if any(len(idset & taken) >= settings.overlap * len(idset) for taken in recent_taken):

@@ -36,6 +36,7 @@ messages_define(
         "incident.exception.vip": _("VIP customer"),
         "incident.exception.compensation": _("asks for compensation above the threshold"),
         "incident.exception.repeat_after_expected": _("wrote again after the expected recovery"),
+        "incident.exception.confirmed": _("confirmed by a handler"),
         "incident.exception.low_score": _("low match score: confirm or unlink"),
         "incident.how.intake": _("matched at intake"),
         "incident.how.declare": _("linked when declared"),

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db.models import Count, Min, Q
 
 from kesu.complaints.models import ComplaintEvent, EventKind
+from kesu.core.errors import FieldError
 from kesu.customers.identities import phone_normalise
 from kesu.customers.models import CustomerIdentity, IdentityKind
 from kesu.incidents.models import (
@@ -171,3 +172,31 @@ def incident_for_text(*, text: str, region: str = "", product: str = "") -> Inci
 def suggestions_open() -> list[BurstSuggestion]:
     return list(BurstSuggestion.objects.filter(state=SuggestionState.OPEN).order_by("-created_at"))
 
+
+
+def incident_panel(user, complaint_id: int) -> dict:
+    """What the complaint page (the handler's desk) shows of the complaint's incident."""
+    return {"incident_link": complaint_incident(complaint_id),
+            "incident_can_handle": bool(user.can("complaint.handle"))}
+
+
+def incidents_public() -> list[Incident]:
+    """The active incidents the portal shows (newest first)."""
+    return list(Incident.objects.filter(state__in=ACTIVE).order_by("-declared_at")[:10])
+
+
+def portal_match(*, text: str, phone: str = "", email: str = "") -> Incident | None:
+    """Before a portal customer files: the active incident their text matches, using the region of the
+    customer known by this phone or e-mail, and any region their text names."""
+    region = ""
+    try:
+        phone = phone_normalise(phone) if phone else ""
+    except FieldError:  # not a phone number: the form says so when the complaint is filed
+        phone = ""
+    for kind, value in ((IdentityKind.PHONE, phone), (IdentityKind.EMAIL, (email or "").strip().lower())):
+        if value:
+            identity = CustomerIdentity.objects.select_related("customer").filter(kind=kind, value=value).first()
+            if identity is not None and identity.customer.region:
+                region = identity.customer.region
+                break
+    return incident_for_text(text=text, region=region)

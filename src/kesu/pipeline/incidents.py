@@ -11,7 +11,9 @@ from datetime import datetime
 
 from django.db import transaction
 
+from kesu.channels.webhooks_out import webhook_status_changed
 from kesu.complaints import lifecycle
+from kesu.complaints.actions import complaint_step
 from kesu.complaints.models import Status
 from kesu.incidents.actions import (
     RESOLVE_CHUNK,
@@ -21,7 +23,7 @@ from kesu.incidents.actions import (
     closing_finish,
     closing_send,
 )
-from kesu.pipeline.transitions import complaint_close, transition_apply
+from kesu.pipeline.transitions import complaint_close
 
 OPEN = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_CUSTOMER)
 
@@ -40,9 +42,11 @@ def incident_resolve_run(*, incident_id: int, now: datetime, chunk: int = RESOLV
                 if complaint.status in OPEN:
                     closing_send(link, now=now)
                     incident = link.incident
-                    resolved = transition_apply(complaint, None, lifecycle.resolve_by_incident, now=now,
-                                      resolution=incident.closing_zh, root_cause=incident.root_cause,
-                                      incident={"id": incident.pk, "title": incident.title})
+                    # resolved and closed at the same instant: the SLA is recomputed once, by the closing
+                    resolved, event = complaint_step(complaint, None, lifecycle.resolve_by_incident, now=now,
+                                                     resolution=incident.closing_zh, root_cause=incident.root_cause,
+                                                     incident={"id": incident.pk, "title": incident.title})
+                    webhook_status_changed(event, now=now)
                     complaint_close(complaint=resolved, by=None, now=now)
                 closing_done(link, now=now)
                 done += 1

@@ -25,6 +25,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kesu.core.clock import clock_now
 from kesu.core.errors import Conflict, FieldError
+from kesu.incidents.actions import deflection_record
+from kesu.incidents.models import Source
+from kesu.incidents.selectors import incidents_public, portal_match
 from kesu.portal.actions import (
     RateLimited,
     client_address,
@@ -61,8 +64,10 @@ def _address(request: HttpRequest) -> str:
     )
 
 
-def _form_page(request: HttpRequest, form: ComplaintForm, *, status: int = 200, limited: str = "") -> HttpResponse:
-    return _private(render(request, "portal/complaint_form.html", {"form": form, "limited": limited}, status=status))
+def _form_page(request: HttpRequest, form: ComplaintForm, *, status: int = 200, limited: str = "",
+               known_incident=None) -> HttpResponse:
+    context = {"form": form, "limited": limited, "incidents": incidents_public(), "known_incident": known_incident}
+    return _private(render(request, "portal/complaint_form.html", context, status=status))
 
 
 @require_http_methods(["GET", "POST"])
@@ -73,6 +78,13 @@ def complaint_form_view(request: HttpRequest) -> HttpResponse:
     form = ComplaintForm(request.POST, request.FILES, categories=categories)
     if not form.is_valid():  # only a file the browser could not send cleanly gets here
         return _form_page(request, form, status=422)
+    if not request.POST.get("file_anyway"):
+        # a known incident explains it: say so before filing (filing anyway is allowed, and linked)
+        data = form.cleaned_data
+        known = portal_match(text=data.get("content", ""), phone=data.get("phone", ""), email=data.get("email", ""))
+        if known is not None:
+            deflection_record(incidents=[known], source=Source.PORTAL, query={"portal": True}, now=clock_now())
+            return _form_page(request, form, known_incident=known)
     try:
         submitted = portal_complaint_submit(
             form=form.submission(), upload=form.upload(), address=_address(request), now=clock_now()

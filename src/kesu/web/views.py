@@ -24,6 +24,7 @@ from kesu.core.errors import FieldError, InvalidTransition, NotPermitted
 from kesu.core.roles import Permission, Role
 from kesu.desk.attachments import attachment_previews
 from kesu.desk.panels import desk_context
+from kesu.incidents.selectors import incident_panel
 from kesu.pipeline.intake import complaint_create
 from kesu.pipeline.transitions import complaint_transition
 from kesu.queues.forms import SavedViewForm
@@ -154,6 +155,7 @@ def _detail_page(
     context.update(desk_context(request.user, complaint, events, categories=categories, reply_form=reply_form))
     context.update(compensation_context(request.user, complaint))
     context.update(calls_context(request.user, complaint))
+    context.update(incident_panel(request.user, complaint.pk))
     return render(request, "web/complaint_detail.html", context, status=status)
 
 
