@@ -227,7 +227,7 @@ class MetricKind(models.TextChoices):
 class ImprovementMeasure(models.Model):
     """An improvement measure to verify (seed 004): what, who, from when, where, which metric it
     should move and by how much, what it cost. ``scope`` / ``control_scope``: ``{"category": code,
-    "channel": …, "group": code, "region": prefix}`` (region only for the volume)."""
+    "channel": …, "group": code, "region": prefix, "region_not": prefix}`` (regions only for the volume)."""
 
     title = models.CharField(_("measure"), max_length=200)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
