@@ -15,9 +15,9 @@ from django.db.models import Q
 
 from kesu.analytics import rollup
 from kesu.analytics.models import (
-    AgeDaily,
     FACT_COUNTERS,
     HANDLER_COUNTERS,
+    AgeDaily,
     CauseDaily,
     DailyFacts,
     HandlerDaily,

@@ -15,8 +15,8 @@ from django.db.models import Q, Sum
 
 from kesu.analytics.kpis import kpis_compute
 from kesu.analytics.models import (
-    AgeDaily,
     FACT_COUNTERS,
+    AgeDaily,
     Batch,
     CauseDaily,
     DailyFacts,

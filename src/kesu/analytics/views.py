@@ -18,7 +18,7 @@ from kesu.analytics.messages import KPI_LABELS
 from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError
 from kesu.core.roles import Permission
-from kesu.web.charts import Cell, Chart, Mark, Series, chart_xlsx_response, complaint_list_link
+from kesu.web.charts import Cell, Chart, Series, chart_xlsx_response, complaint_list_link
 from kesu.web.responses import forbidden
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -65,6 +65,7 @@ def _scope(request: HttpRequest) -> tuple[selectors.Scope, dict, list[str]]:
     category_id = Category.objects.filter(code=category).values_list("pk", flat=True).first() if category else None
     channel = request.GET.get("channel", "")
     params = {"from": date_from, "to": date_to, "group": group, "category": category, "channel": channel,
+              "province": request.GET.get("province", "")[:64], "product": request.GET.get("product", "")[:128],
               "grain": request.GET.get("grain", "day"),
               "grains": [("day", _("day")), ("week", _("week")), ("month", _("month"))]}
     return selectors.Scope(date_from, date_to, group_id, channel, category_id), params, errors
@@ -92,8 +93,9 @@ def dashboard_charts(scope: selectors.Scope, params: dict, *, now) -> list[Chart
     pareto = selectors.pareto_categories(scope)
     root = selectors.pareto_root_causes(scope)
     grid = selectors.heat_map(scope)
-    provinces = selectors.places(scope)
-    products = selectors.products(scope)
+    province, product = params.get("province", ""), params.get("product", "")
+    provinces = selectors.places(scope, province=province)
+    products = selectors.products(scope, product=product)
     ages = selectors.age_groups(scope)
     backlog = selectors.backlog_series(scope)
     ageing = selectors.ageing(now=now, group_id=scope.group_id)
@@ -143,15 +145,22 @@ def dashboard_charts(scope: selectors.Scope, params: dict, *, now) -> list[Chart
               series=[Series(_("Resolutions"), [row["count"] for row in root],
                              links=[complaint_list_link(**{**period, "root_cause": row["key"]}) for row in root])],
               category_label=_("Root cause")),
-        Chart(id="provinces", kind="hbar", title=_("By province"), categories=[row["key"] for row in provinces[:15]],
+        Chart(id="provinces", kind="hbar",
+              title=(_("Cities and districts of %(province)s") % {"province": province}) if province else _("By province"),
+              categories=[row["key"] for row in provinces[:15]],
               series=[Series(_("Complaints"), [row["created"] for row in provinces[:15]],
-                             links=[complaint_list_link(**{**period, "region": row["key"]}) for row in provinces[:15]])],
-              category_label=_("Province"), height="l",
-              note=_("Click a province's row in the table of the drill-down page for its cities.")),
-        Chart(id="products", kind="hbar", title=_("By product"), categories=[row["key"] or _("None") for row in products[:15]],
+                             links=[complaint_list_link(**{**period, "region": province + row["key"] if province
+                                                           and row["key"] != province else row["key"]})
+                                    for row in provinces[:15]])],
+              category_label=_("City") if province else _("Province"), height="l"),
+        Chart(id="products", kind="hbar",
+              title=(_("Batches of %(product)s (supplier)") % {"product": product}) if product else _("By product"),
+              categories=[(f"{row['key'] or _('None')} · {row.get('supplier') or '—'}" if product else
+                           row["key"] or _("None")) for row in products[:15]],
               series=[Series(_("Complaints"), [row["created"] for row in products[:15]],
-                             links=[complaint_list_link(**{**period, "product": row["key"]}) for row in products[:15]])],
-              category_label=_("Product"), height="l"),
+                             links=[complaint_list_link(**{**period, "product": product or row["key"]})
+                                    for row in products[:15]])],
+              category_label=_("Batch") if product else _("Product"), height="l"),
         Chart(id="ages", kind="bar", title=_("Customers' age groups"),
               categories=[row["key"] if row["key"] != "unknown" else _("Unknown") for row in ages],
               series=[Series(_("Complaints"), [row["created"] for row in ages])], category_label=_("Age group")),
@@ -176,8 +185,10 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     from kesu.complaints.models import Category
     from kesu.core.models import Group
 
+    drill = {"provinces": [row["key"] for row in selectors.places(scope)[:8]],
+             "products": [row["key"] for row in selectors.products(scope)[:8] if row["key"]]}
     return chart_xlsx_response(request, charts) or render(request, "analytics/dashboard.html", {
-        "charts": charts, "params": params, "errors": errors, "kpis": _kpi_rows(scope),
+        "charts": charts, "params": params, "errors": errors, "kpis": _kpi_rows(scope), "drill": drill,
         "groups": Group.objects.order_by("code"), "categories": Category.objects.all(),
     })
 

@@ -7,8 +7,8 @@ from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from kesu import __version__
-from kesu.api.auth import BearerToken
 from kesu.api.analytics import router as analytics_router
+from kesu.api.auth import BearerToken
 from kesu.api.calls import router as calls_router
 from kesu.api.channels import router as channels_router
 from kesu.api.compensation import router as compensation_router
