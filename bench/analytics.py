@@ -95,7 +95,7 @@ def populate(n: int, seed: int = 1) -> int:
             for complaint, (handler, closed, draw) in zip(complaints, plans, strict=True):
                 at = complaint.created_at
 
-                def event(kind, minutes, before, after, actor=None, **data):
+                def event(kind, minutes, before, after, actor=None, complaint=complaint, at=at, **data):
                     return ComplaintEvent(complaint=complaint, kind=kind, at=at + timedelta(minutes=minutes),
                                           from_status=before, to_status=after, actor=actor, data=data)
 
@@ -189,7 +189,8 @@ def main() -> None:
             times = []
             for date_from, date_to in periods:
                 client.get(url.format(date_from, date_to))  # warm
-                times += timed(lambda u=url.format(date_from, date_to), c=client: c.get(u), args.runs)
+                address = url.format(date_from, date_to)
+                times += timed(lambda u=address, c=client: c.get(u), args.runs)
             results[name] = {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(p95(times), 1)}
         out(requests=results)
 

@@ -9,7 +9,6 @@ Django creates a second test database for the replica alias, so the two really a
 
 from __future__ import annotations
 
-
 import pytest
 from django.conf import settings
 

@@ -39,6 +39,7 @@ HANDLER_COUNTERS = (
     "res_met",  # resolution clocks met while the handler held the complaint
     "res_breached",
     "reopened",  # reopenings of complaints the handler had resolved
+    "repeat",  # repeat complaints (triage's repeat links) about a complaint the handler had resolved
     "praise",  # survey answers of 5 on complaints the handler resolved
     "sat_answers",
 )
@@ -251,3 +252,19 @@ class ImprovementMeasure(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ScorecardWeights(models.Model):
+    """The handler scorecard's weights (seed 000: 40 / 30 / 20 / 10) and the minimum number of
+    resolutions in the week before a handler is ranked; one row (id 1), edited by the management."""
+
+    timeliness = models.PositiveSmallIntegerField(_("closure timeliness"), default=40)
+    quality = models.PositiveSmallIntegerField(_("resolution quality"), default=30)
+    repeat = models.PositiveSmallIntegerField(_("repeat complaints"), default=20)
+    praise = models.PositiveSmallIntegerField(_("praise"), default=10)
+    min_volume = models.PositiveSmallIntegerField(_("minimum resolutions to be ranked"), default=5)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scorecard weights")
+        verbose_name_plural = _("scorecard weights")

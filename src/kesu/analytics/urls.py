@@ -9,5 +9,6 @@ urlpatterns = [
     path("kpis/", views.kpis_view, name="kpis"),
     path("executive/", views.executive_view, name="executive"),
     path("measures/", views.measures_view, name="measures"),
+    path("scorecard/", views.scorecard_view, name="scorecard"),
     path("measures/<int:measure_id>/", views.measure_view, name="measure"),
 ]

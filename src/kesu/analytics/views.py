@@ -280,3 +280,69 @@ def measure_view(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure = get_object_or_404(ImprovementMeasure, pk=measure_id)
     result = measure_verify(measure, today=_today()) if request.method == "POST" else None
     return render(request, "analytics/measure.html", {"measure": measure, "result": result})
+
+
+def _week(request: HttpRequest) -> tuple[date, date]:
+    """The ISO week ``?week=2026-W47`` (default: the last whole week)."""
+    value = request.GET.get("week", "")
+    try:
+        year, week = value.split("-W")
+        monday = date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        today = _today()
+        monday = today - timedelta(days=today.weekday() + 7)
+    return monday, monday + timedelta(days=6)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scorecard_view(request: HttpRequest) -> HttpResponse:
+    """The weekly handler scorecard: a handler sees their own; managers, analysts and the decision
+    layer everyone; the management edits the weights."""
+    from kesu.analytics.scorecard import COMPONENTS, scorecard, weights_current
+    from kesu.core.roles import Role
+
+    user = request.user
+    sees_all = user.can(Permission.ANALYTICS_READ)
+    if not sees_all and not user.can(Permission.COMPLAINT_HANDLE):
+        return forbidden(request, _("Your role has no analytics pages."))
+    if request.method == "POST":
+        if not user.can(Permission.SCORECARD_MANAGE):
+            return forbidden(request, _("Only the management edits the scorecard weights."))
+        weights = weights_current()
+        try:
+            for name in (*COMPONENTS, "min_volume"):
+                value = int(request.POST.get(name, ""))
+                if not 0 <= value <= 100:
+                    raise ValueError
+                setattr(weights, name, value)
+        except ValueError:
+            messages.error(request, _("Weights are whole numbers from 0 to 100."))
+        else:
+            weights.updated_at = clock_now()
+            weights.save()
+            messages.success(request, _("Weights saved."))
+        return redirect(f"{request.path}?{request.GET.urlencode()}")
+    monday, sunday = _week(request)
+    data = scorecard(date_from=monday, date_to=sunday, handler_ids=None if sees_all else [user.pk])
+    labels = [_("Closure timeliness"), _("Resolution quality"), _("Repeat complaints"), _("Praise")]
+    chosen_name = request.GET.get("handler", "" if sees_all else user.username)
+    chosen = next((h for h in data["handlers"] if h["user"] and h["user"].username == chosen_name), None)
+    if chosen is None and data["handlers"]:
+        chosen = data["handlers"][0]
+    chart = None
+    if chosen is not None:
+        average = data["group_averages"].get(chosen["group_id"], {})
+        chart = Chart(id="radar", kind="radar", title=_("%(handler)s against the group average") % {
+                          "handler": chosen["user"] or chosen["handler_id"]},
+                      categories=[str(label) for label in labels], maxima=[100],
+                      series=[Series(str(chosen["user"]), [None if chosen["components"][k] is None else
+                                                           round(100 * chosen["components"][k], 1) for k in COMPONENTS]),
+                              Series(_("Group average"), [None if average.get(k) is None else round(100 * average[k], 1)
+                                                          for k in COMPONENTS], style="muted")],
+                      decimals=1, category_label=_("Component"))
+    return chart_xlsx_response(request, [chart] if chart else []) or render(request, "analytics/scorecard.html", {
+        "data": data, "chart": chart, "week": f"{monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}",
+        "monday": monday, "sunday": sunday, "components": COMPONENTS, "labels": labels,
+        "can_edit": user.can(Permission.SCORECARD_MANAGE), "chosen": chosen, "Role": Role,
+    })
