@@ -66,9 +66,16 @@ def _scope(request: HttpRequest) -> tuple[selectors.Scope, dict, list[str]]:
     channel = request.GET.get("channel", "")
     params = {"from": date_from, "to": date_to, "group": group, "category": category, "channel": channel,
               "province": request.GET.get("province", "")[:64], "product": request.GET.get("product", "")[:128],
-              "grain": request.GET.get("grain", "day"),
+              "grain": request.GET.get("grain", "") or _grain_for(date_from, date_to),
               "grains": [("day", _("day")), ("week", _("week")), ("month", _("month"))]}
     return selectors.Scope(date_from, date_to, group_id, channel, category_id), params, errors
+
+
+def _grain_for(date_from: date, date_to: date) -> str:
+    """Day up to two months, week up to a year and a bit, else month (long tables cost more to draw
+    than the rollups cost to read)."""
+    days = (date_to - date_from).days
+    return "day" if days <= 62 else "week" if days <= 400 else "month"
 
 
 def _allowed(request: HttpRequest) -> bool:
@@ -82,24 +89,32 @@ def _labels():
     return categories, dict(Channel.choices), dict(RootCause.choices)
 
 
-def dashboard_charts(scope: selectors.Scope, params: dict, *, now) -> list[Chart]:
+def dashboard_charts(scope: selectors.Scope, params: dict, *, now, only: set[str] | None = None) -> list[Chart]:
     categories, channels, causes = _labels()
     period = {"created_from": scope.date_from, "created_to": scope.date_to, "group": params["group"] or None,
               "channel": params["channel"] or None}
     grain = params["grain"] if params["grain"] in ("day", "week", "month") else "day"
-    trend = selectors.volume_trend(scope, grain=grain)
-    by_category = selectors.mix(scope, "category_id")
-    by_channel = selectors.mix(scope, "channel")
-    pareto = selectors.pareto_categories(scope)
-    root = selectors.pareto_root_causes(scope)
-    grid = selectors.heat_map(scope)
+    def want(chart_id: str) -> bool:
+        return only is None or chart_id in only
+
+    trend = selectors.volume_trend(scope, grain=grain) if want("trend") else []
+    by_category = selectors.mix(scope, "category_id") if want("categories") else []
+    by_channel = selectors.mix(scope, "channel") if want("channels") else []
+    pareto = selectors.pareto_categories(scope) if want("pareto") else []
+    root = selectors.pareto_root_causes(scope) if want("root-causes") else []
+    grid = selectors.heat_map(scope) if want("heat") else [[0] * 24 for _ in range(7)]
     province, product = params.get("province", ""), params.get("product", "")
-    provinces = selectors.places(scope, province=province)
-    products = selectors.products(scope, product=product)
-    ages = selectors.age_groups(scope)
-    backlog = selectors.backlog_series(scope)
-    ageing = selectors.ageing(now=now, group_id=scope.group_id)
-    sla = selectors.sla_attainment(scope)
+    provinces = selectors.places(scope, province=province) if want("provinces") else []
+    products = selectors.products(scope, product=product) if want("products") else []
+    ages = selectors.age_groups(scope) if want("ages") else []
+    backlog = selectors.backlog_series(scope) if want("backlog") else []
+    if grain != "day":  # the backlog at the end of each week / month
+        ends: dict[str, dict] = {}
+        for row in backlog:
+            ends[selectors._bucket(date.fromisoformat(row["day"]), grain).isoformat()] = row
+        backlog = list(ends.values())
+    ageing = selectors.ageing(now=now, group_id=scope.group_id) if want("ageing") else []
+    sla = selectors.sla_attainment(scope) if want("sla") else []
 
     def category_code(pk):
         return categories[pk].code if pk in categories else None
@@ -113,7 +128,7 @@ def dashboard_charts(scope: selectors.Scope, params: dict, *, now) -> list[Chart
             grain, (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1))
         return complaint_list_link(**{**period, "created_from": start, "created_to": min(end, scope.date_to)})
 
-    return [
+    charts = [
         Chart(id="trend", kind="line", title=_("Complaints per %(grain)s") % {"grain": _(grain)},
               categories=[row["period"] for row in trend],
               series=[Series(_("This period"), [row["created"] for row in trend],
@@ -174,6 +189,7 @@ def dashboard_charts(scope: selectors.Scope, params: dict, *, now) -> list[Chart
                       Series(_("Breached"), [row["breached"] for row in sla], stack="s")],
               category_label=_("Node")),
     ]
+    return [chart for chart in charts if want(chart.id)]
 
 
 @login_required
@@ -251,7 +267,7 @@ def executive_view(request: HttpRequest) -> HttpResponse:
 
     scope, params, errors = _scope(request)
     params["grain"] = "week"
-    charts = [c for c in dashboard_charts(scope, params, now=clock_now()) if c.id in ("trend", "pareto")]
+    charts = dashboard_charts(scope, params, now=clock_now(), only={"trend", "pareto"})
     red = (Complaint.objects.filter(red_channel=True).exclude(status__in=[Status.CLOSED, Status.RESOLVED])
            .select_related("category").order_by("created_at")[:20])
     return chart_xlsx_response(request, charts) or render(request, "analytics/executive.html", {
