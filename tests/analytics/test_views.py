@@ -114,3 +114,29 @@ def test_scorecard_ranks_handlers_with_a_radar_and_a_handler_sees_only_their_own
     from kesu.analytics.scorecard import weights_current
 
     assert (weights_current().timeliness, weights_current().min_volume) == (50, 1)
+
+
+def test_the_analyst_exports_the_lists_filter_in_the_kesu_export_format(demo_year, tmp_path):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from kesu.complaints.exporting import complaints_export
+    from kesu.complaints.models import Complaint
+    from kesu.complaints.selectors import ComplaintFilters
+
+    client = _client(Role.ANALYST)
+    assert 'data-testid="list-export"' in client.get("/?channel=email").content.decode()
+    reply = client.get("/analytics/export/?channel=email")
+    assert reply.status_code == 200 and reply.streaming
+    streamed = b"".join(reply.streaming_content)
+    complaints_export(path=tmp_path / "cli.csv", filters=ComplaintFilters(channel="email"))
+    assert streamed == (tmp_path / "cli.csv").read_bytes()
+    rows = list(csv.reader(io.StringIO(streamed.decode("utf-8-sig"))))
+    assert len(rows) - 1 == Complaint.objects.filter(channel="email").count() > 0
+
+    xlsx = client.get("/analytics/export/?channel=email&format=xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert sheet.max_row == len(rows)
+    assert _client(Role.HANDLER).get("/analytics/export/").status_code == 403

@@ -10,5 +10,6 @@ urlpatterns = [
     path("executive/", views.executive_view, name="executive"),
     path("measures/", views.measures_view, name="measures"),
     path("scorecard/", views.scorecard_view, name="scorecard"),
+    path("export/", views.export_view, name="export"),
     path("measures/<int:measure_id>/", views.measure_view, name="measure"),
 ]

@@ -362,3 +362,25 @@ def scorecard_view(request: HttpRequest) -> HttpResponse:
         "monday": monday, "sunday": sunday, "components": COMPONENTS, "labels": labels,
         "can_edit": user.can(Permission.SCORECARD_MANAGE), "chosen": chosen, "Role": Role,
     })
+
+
+@login_required
+def export_view(request: HttpRequest) -> HttpResponse:
+    """The complaint list's current filter (the same query string) as CSV or XLSX, streamed."""
+    from django.http import FileResponse, StreamingHttpResponse
+
+    from kesu.analytics.exporting import csv_stream, xlsx_file
+    from kesu.web.forms import ComplaintFilterForm
+
+    if not _allowed(request):
+        return forbidden(request, _("Your role has no analytics pages."))
+    filters = ComplaintFilterForm(request.GET, with_choices=False).filters()
+    stamp = clock_now().strftime("%Y%m%d-%H%M")
+    if request.GET.get("format") == "xlsx":
+        path = xlsx_file(filters)
+        handle = path.open("rb")
+        path.unlink()  # the open handle keeps the data until the response is sent
+        return FileResponse(handle, as_attachment=True, filename=f"complaints-{stamp}.xlsx")
+    response = StreamingHttpResponse(csv_stream(filters), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="complaints-{stamp}.csv"'
+    return response
