@@ -268,3 +268,13 @@ class ScorecardWeights(models.Model):
     class Meta:
         verbose_name = _("scorecard weights")
         verbose_name_plural = _("scorecard weights")
+
+
+class ReportSubscription(models.Model):
+    """A person who wants the daily / weekly / monthly report (notified in the app and by e-mail)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="report_subscription_once")]

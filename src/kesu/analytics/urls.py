@@ -11,5 +11,7 @@ urlpatterns = [
     path("measures/", views.measures_view, name="measures"),
     path("scorecard/", views.scorecard_view, name="scorecard"),
     path("export/", views.export_view, name="export"),
+    path("reports/", views.reports_view, name="reports"),
+    path("reports/<str:kind>/<str:period>.<str:suffix>", views.report_file_view, name="report_file"),
     path("measures/<int:measure_id>/", views.measure_view, name="measure"),
 ]

@@ -384,3 +384,41 @@ def export_view(request: HttpRequest) -> HttpResponse:
     response = StreamingHttpResponse(csv_stream(filters), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="complaints-{stamp}.csv"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reports_view(request: HttpRequest) -> HttpResponse:
+    """The reports kept in the data folder; managers (and anyone with the analytics pages) subscribe."""
+    from kesu.analytics.models import ReportSubscription
+    from kesu.analytics.reports import KINDS, reports_list
+
+    if not _allowed(request):
+        return forbidden(request, _("Your role has no analytics pages."))
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        if kind in KINDS:
+            subscription = ReportSubscription.objects.filter(user=request.user, kind=kind)
+            if subscription.exists():
+                subscription.delete()
+            else:
+                ReportSubscription.objects.create(user=request.user, kind=kind)
+        return redirect(request.path)
+    mine = set(ReportSubscription.objects.filter(user=request.user).values_list("kind", flat=True))
+    return render(request, "analytics/reports.html", {"reports": reports_list(), "kinds": KINDS, "mine": mine})
+
+
+@login_required
+def report_file_view(request: HttpRequest, kind: str, period: str, suffix: str) -> HttpResponse:
+    from django.http import FileResponse, Http404
+
+    from kesu.analytics.reports import KINDS, report_folder
+
+    if not _allowed(request):
+        return forbidden(request, _("Your role has no analytics pages."))
+    path = report_folder() / kind / f"{period}.{suffix}"
+    if kind not in KINDS or suffix not in ("html", "xlsx") or "/" in period or not path.is_file():
+        raise Http404(_("No such report."))
+    if suffix == "html":
+        return HttpResponse(path.read_text(encoding="utf-8"))
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

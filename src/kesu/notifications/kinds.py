@@ -16,6 +16,7 @@ KIND_LABELS = {
     "survey_reopened": _("Reopened by the customer's survey"),
     "compensation_pending": _("Compensation awaiting approval"),
     "kpi_alert": _("KPI off target"),
+    "report_ready": _("Report ready"),
 }
 
 
