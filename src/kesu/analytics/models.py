@@ -278,3 +278,24 @@ class ReportSubscription(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="report_subscription_once")]
+
+
+class Theme(models.Model):
+    """An analyst's theme: a filter (category, product, batch, region, keyword) and a period; saved,
+    and shared with everyone who has the analytics pages when ``shared``."""
+
+    name = models.CharField(_("theme"), max_length=120)
+    filters = models.JSONField(_("filter"), default=dict)
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+    shared = models.BooleanField(_("shared"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -422,3 +422,75 @@ def report_file_view(request: HttpRequest, kind: str, period: str, suffix: str) 
     if suffix == "html":
         return HttpResponse(path.read_text(encoding="utf-8"))
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+THEME_FIELDS = ("category", "product", "batch", "region", "keyword")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def themes_view(request: HttpRequest) -> HttpResponse:
+    """The saved themes (one's own and the shared ones); a new one from a filter and a period."""
+    from django.db.models import Q
+
+    from kesu.analytics.models import Theme
+
+    if not _allowed(request):
+        return forbidden(request, _("Your role has no analytics pages."))
+    error = ""
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()[:120]
+        filters = {f: request.POST.get(f, "").strip()[:128] for f in THEME_FIELDS if request.POST.get(f, "").strip()}
+        try:
+            date_from = date.fromisoformat(request.POST.get("from", ""))
+            date_to = date.fromisoformat(request.POST.get("to", ""))
+        except ValueError:
+            error = _("from / to: enter dates like 2026-03-31")
+        else:
+            if not name:
+                error = _("name: give the theme a name")
+            elif not filters:
+                error = _("filter: give at least one of category, product, batch, region, keyword")
+            elif date_to < date_from:
+                error = str(FieldError("to", "analytics.period_order"))
+            else:
+                theme = Theme.objects.create(name=name, filters=filters, date_from=date_from, date_to=date_to,
+                                             shared=bool(request.POST.get("shared")), created_by=request.user,
+                                             created_at=clock_now())
+                return redirect("analytics:theme", theme_id=theme.pk)
+    themes = Theme.objects.filter(Q(shared=True) | Q(created_by=request.user)).select_related("created_by")
+    today = _today()
+    return render(request, "analytics/themes.html", {"themes": themes, "error": error, "fields": THEME_FIELDS,
+                                                     "default_from": today - timedelta(days=90), "default_to": today},
+                  status=422 if error else 200)
+
+
+@login_required
+def theme_view(request: HttpRequest, theme_id: int) -> HttpResponse:
+    from django.db.models import Q
+
+    from kesu.analytics.models import Theme
+    from kesu.analytics.themes import theme_analysis
+    from kesu.complaints.models import RootCause
+
+    if not _allowed(request):
+        return forbidden(request, _("Your role has no analytics pages."))
+    theme = get_object_or_404(Theme.objects.filter(Q(shared=True) | Q(created_by=request.user)), pk=theme_id)
+    result = theme_analysis(filters=theme.filters, date_from=theme.date_from, date_to=theme.date_to)
+    weeks = result["weeks"]
+    causes = dict(RootCause.choices)
+    charts = [
+        Chart(id="theme-trend", kind="line", title=_("The theme against the whole, per week"),
+              categories=[w["week"] for w in weeks],
+              series=[Series(theme.name, [w["theme"] for w in weeks]),
+                      Series(_("All complaints"), [w["whole"] for w in weeks], axis=1, style="muted")],
+              category_label=_("Week")),
+        Chart(id="theme-words", kind="hbar", title=_("Distinctive words (against all other complaints)"),
+              categories=[w for w, _z in result["words"]], series=[Series(_("z-score"), [z for _w, z in result["words"]])],
+              decimals=1, category_label=_("Word"), height="l"),
+        Chart(id="theme-causes", kind="pie", title=_("Root causes"),
+              categories=[str(causes.get(k, k)) for k, _n in result["root_causes"]],
+              series=[Series(_("Complaints"), [n for _k, n in result["root_causes"]])], category_label=_("Root cause")),
+    ]
+    return chart_xlsx_response(request, charts) or render(request, "analytics/theme.html", {
+        "theme": theme, "result": result, "charts": charts})
