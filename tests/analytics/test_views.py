@@ -140,3 +140,9 @@ def test_the_analyst_exports_the_lists_filter_in_the_kesu_export_format(demo_yea
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     assert sheet.max_row == len(rows)
     assert _client(Role.HANDLER).get("/analytics/export/").status_code == 403
+
+
+def test_dashboard_and_reports_addresses_lead_to_the_analytics_pages(db):
+    client = _client(Role.ANALYST)
+    assert client.get("/dashboard/?from=2026-01-01")["Location"] == "/analytics/?from=2026-01-01"
+    assert client.get("/reports/")["Location"] == "/analytics/reports/"

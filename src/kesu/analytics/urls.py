@@ -17,3 +17,4 @@ urlpatterns = [
     path("reports/<str:kind>/<str:period>.<str:suffix>", views.report_file_view, name="report_file"),
     path("measures/<int:measure_id>/", views.measure_view, name="measure"),
 ]
+

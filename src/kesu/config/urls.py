@@ -27,4 +27,5 @@ urlpatterns = [
     path("calls/", include("kesu.calls.urls")),
     path("", include("kesu.web.urls")),
     path("analytics/", include("kesu.analytics.urls")),
+    path("", include("kesu.analytics.urls_shortcuts")),
 ]
