@@ -105,7 +105,8 @@ def measures_populate(*, now: datetime) -> int:
         ),
         ImprovementMeasure(
             title="服务态度培训（全体一线）", owner=owner, start=(now - timedelta(days=100)).date(), window_days=90,
-            scope={"category": "service-attitude"}, metric=MetricKind.VOLUME, expected_effect=-0.15,
+            scope={"category": "service-attitude"}, control_scope={"category": "product-consultation"},
+            metric=MetricKind.VOLUME, expected_effect=-0.15,
             cost=20000, handling_cost=80, created_at=now,
         ),
         ImprovementMeasure(
