@@ -32,10 +32,11 @@ def test_analyst_sees_the_dashboard_with_every_chart_and_links_to_the_list(demo_
     assert 'href="/analytics/kpis/"' in html  # the menu entry
 
 
-def test_handlers_have_no_analytics_menu_or_pages(demo_year):
+def test_handlers_have_only_their_scorecard_in_the_menu(demo_year):
     client = _client(Role.HANDLER)
     assert client.get("/analytics/").status_code == 403
-    assert "/analytics/" not in client.get("/").content.decode()
+    menu = client.get("/").content.decode()
+    assert 'href="/analytics/scorecard/"' in menu and 'href="/analytics/"' not in menu
 
 
 def test_a_chart_exports_as_xlsx(demo_year):
@@ -76,3 +77,72 @@ def test_verifying_a_measure_shows_the_verdict(demo_year):
                                                 scope={}, metric="volume", created_at=demo_year)
     page = _client(Role.ANALYST).post(f"/analytics/measures/{measure.pk}/")
     assert page.status_code == 200 and 'data-testid="verdict"' in page.content.decode()
+
+
+def _busiest_week(demo_year):
+    from django.db.models import Sum
+
+    from kesu.analytics.models import HandlerDaily
+
+    day = HandlerDaily.objects.values("day").annotate(n=Sum("resolved")).order_by("-n").first()["day"]
+    iso = day.isocalendar()
+    return f"{iso[0]}-W{iso[1]:02d}"
+
+
+def test_scorecard_ranks_handlers_with_a_radar_and_a_handler_sees_only_their_own(demo_year):
+    from kesu.analytics.models import HandlerDaily
+    from kesu.core.models import User
+
+    rollup_update(now=demo_year)
+    week = _busiest_week(demo_year)
+    manager = _client(Role.MANAGER)
+    page = manager.get(f"/analytics/scorecard/?week={week}").content.decode()
+    assert 'id="chart-radar"' in page and 'data-testid="scorecard"' in page
+    assert HandlerDaily.objects.filter(repeat__gt=0).exists()  # repeat complaints are attributed
+
+    handler_id = HandlerDaily.objects.values_list("handler_id", flat=True).first()
+    handler = User.objects.get(pk=handler_id)
+    own = Client()
+    own.force_login(handler)
+    mine = own.get(f"/analytics/scorecard/?week={week}").content.decode()
+    assert mine.count('<th scope="row"><a href=') <= 1
+    assert own.post("/analytics/scorecard/", {"timeliness": 10}).status_code == 403
+
+    reply = manager.post("/analytics/scorecard/", {"timeliness": 50, "quality": 30, "repeat": 10, "praise": 10,
+                                                   "min_volume": 1})
+    assert reply.status_code == 302
+    from kesu.analytics.scorecard import weights_current
+
+    assert (weights_current().timeliness, weights_current().min_volume) == (50, 1)
+
+
+def test_the_analyst_exports_the_lists_filter_in_the_kesu_export_format(demo_year, tmp_path):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from kesu.complaints.exporting import complaints_export
+    from kesu.complaints.models import Complaint
+    from kesu.complaints.selectors import ComplaintFilters
+
+    client = _client(Role.ANALYST)
+    assert 'data-testid="list-export"' in client.get("/?channel=email").content.decode()
+    reply = client.get("/analytics/export/?channel=email")
+    assert reply.status_code == 200 and reply.streaming
+    streamed = b"".join(reply.streaming_content)
+    complaints_export(path=tmp_path / "cli.csv", filters=ComplaintFilters(channel="email"))
+    assert streamed == (tmp_path / "cli.csv").read_bytes()
+    rows = list(csv.reader(io.StringIO(streamed.decode("utf-8-sig"))))
+    assert len(rows) - 1 == Complaint.objects.filter(channel="email").count() > 0
+
+    xlsx = client.get("/analytics/export/?channel=email&format=xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert sheet.max_row == len(rows)
+    assert _client(Role.HANDLER).get("/analytics/export/").status_code == 403
+
+
+def test_dashboard_and_reports_addresses_lead_to_the_analytics_pages(db):
+    client = _client(Role.ANALYST)
+    assert client.get("/dashboard/?from=2026-01-01")["Location"] == "/analytics/?from=2026-01-01"
+    assert client.get("/reports/")["Location"] == "/analytics/reports/"

@@ -96,7 +96,21 @@ def _complaint_rows(ids) -> dict[int, rollup.ComplaintRow]:
         "id", "created_at", "category_id", "channel", "group_id", "region", "product", "batch", "repeat_count",
         "last_handler_id", "customer__birth_year",
     )
-    return {row[0]: rollup.ComplaintRow(*row) for row in rows}
+    out = {row[0]: rollup.ComplaintRow(*row) for row in rows}
+    repeats = [pk for pk, row in out.items() if row.repeat_count > 0]
+    if repeats:
+        from dataclasses import replace
+
+        from kesu.triage.models import RepeatLink
+
+        handlers: dict[int, int] = {}
+        links = RepeatLink.objects.filter(complaint_id__in=repeats).order_by("complaint_id", "earlier_id")
+        for complaint_id, handler_id in links.values_list("complaint_id", "earlier__last_handler_id"):
+            if handler_id is not None:
+                handlers.setdefault(complaint_id, handler_id)
+        for complaint_id, handler_id in handlers.items():
+            out[complaint_id] = replace(out[complaint_id], repeat_of_handler=handler_id)
+    return out
 
 
 def _event_rows(queryset) -> list[rollup.EventRow]:

@@ -30,7 +30,8 @@ def _draw(number: str, salt: str) -> float:
 
 
 def surveys_populate(*, seed: int) -> int:
-    """One survey per closing; about 38 % answered; a complaint later reopened answered "not satisfied"."""
+    """One survey per closed complaint; about 38 % answered; two in five of the reopened complaints were
+    reopened by a "not satisfied" answer."""
     from kesu.complaints.models import ComplaintEvent
     from kesu.surveys.models import Survey
 
@@ -45,7 +46,7 @@ def surveys_populate(*, seed: int) -> int:
         if complaint_id in seen:
             continue
         seen.add(complaint_id)
-        unhappy = complaint_id in reopened
+        unhappy = complaint_id in reopened and _draw(number, "unhappy") < 0.4  # some reopens came from the survey
         answered = unhappy or rng.random() < RESPONSE_RATE
         satisfaction = rng.choice((1, 2)) if unhappy else rng.choices(scores, weights)[0] if answered else None
         nps = None
@@ -97,14 +98,15 @@ def measures_populate(*, now: datetime) -> int:
     start = (now - timedelta(days=effect["days_before_now"])).date()
     measures = [
         ImprovementMeasure(
-            title="广东处理效率专项：工单超时自动升级与专人跟进", owner=owner, start=start, window_days=56,
+            title="广东处理效率专项：工单超时自动升级与专人跟进", owner=owner, start=start, window_days=140,
             scope={"category": effect["category"], "region": effect["region"]},
-            control_scope={"category": effect["category"], "region": "江苏省"},
-            metric=MetricKind.VOLUME, expected_effect=-0.25, cost=30000, handling_cost=80, created_at=now,
+            control_scope={"category": effect["category"], "region_not": effect["region"]},
+            metric=MetricKind.VOLUME, expected_effect=-0.3, cost=30000, handling_cost=80, created_at=now,
         ),
         ImprovementMeasure(
-            title="服务态度培训（全体一线）", owner=owner, start=(now - timedelta(days=100)).date(), window_days=56,
-            scope={"category": "service-attitude"}, metric=MetricKind.VOLUME, expected_effect=-0.15,
+            title="服务态度培训（全体一线）", owner=owner, start=(now - timedelta(days=100)).date(), window_days=90,
+            scope={"category": "service-attitude"}, control_scope={"category": "product-consultation"},
+            metric=MetricKind.VOLUME, expected_effect=-0.15,
             cost=20000, handling_cost=80, created_at=now,
         ),
         ImprovementMeasure(

@@ -52,8 +52,12 @@ def _scope_q(scope: dict[str, Any]) -> Q:
 
 def _sum(scope: dict[str, Any], window: tuple[date, date], field: str) -> int:
     period = Q(day__gte=window[0], day__lte=window[1])
-    if scope.get("region"):
-        q = period & Q(region__startswith=scope["region"])
+    if scope.get("region") or scope.get("region_not"):
+        q = period
+        if scope.get("region"):
+            q &= Q(region__startswith=scope["region"])
+        if scope.get("region_not"):
+            q &= ~Q(region__startswith=scope["region_not"])
         if scope.get("category"):
             from kesu.complaints.models import Category
 

@@ -30,6 +30,12 @@ messages_define(
         "kpi.state.amber": _("amber"),
         "kpi.state.red": _("red"),
         "kpi.state.no_target": _("no target"),
+        "notice.report_ready": _("The %(kind)s report for %(period)s is ready"),
+        "report.change_up": _("%(key)s complaints up %(pct)s %% on the previous period"),
+        "report.change_down": _("%(key)s complaints down %(pct)s %% on the previous period"),
+        "report.daily": _("daily"),
+        "report.weekly": _("weekly"),
+        "report.monthly": _("monthly"),
     }
 )
 

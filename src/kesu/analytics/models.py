@@ -39,6 +39,7 @@ HANDLER_COUNTERS = (
     "res_met",  # resolution clocks met while the handler held the complaint
     "res_breached",
     "reopened",  # reopenings of complaints the handler had resolved
+    "repeat",  # repeat complaints (triage's repeat links) about a complaint the handler had resolved
     "praise",  # survey answers of 5 on complaints the handler resolved
     "sat_answers",
 )
@@ -227,7 +228,7 @@ class MetricKind(models.TextChoices):
 class ImprovementMeasure(models.Model):
     """An improvement measure to verify (seed 004): what, who, from when, where, which metric it
     should move and by how much, what it cost. ``scope`` / ``control_scope``: ``{"category": code,
-    "channel": …, "group": code, "region": prefix}`` (region only for the volume)."""
+    "channel": …, "group": code, "region": prefix, "region_not": prefix}`` (regions only for the volume)."""
 
     title = models.CharField(_("measure"), max_length=200)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -251,3 +252,50 @@ class ImprovementMeasure(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ScorecardWeights(models.Model):
+    """The handler scorecard's weights (seed 000: 40 / 30 / 20 / 10) and the minimum number of
+    resolutions in the week before a handler is ranked; one row (id 1), edited by the management."""
+
+    timeliness = models.PositiveSmallIntegerField(_("closure timeliness"), default=40)
+    quality = models.PositiveSmallIntegerField(_("resolution quality"), default=30)
+    repeat = models.PositiveSmallIntegerField(_("repeat complaints"), default=20)
+    praise = models.PositiveSmallIntegerField(_("praise"), default=10)
+    min_volume = models.PositiveSmallIntegerField(_("minimum resolutions to be ranked"), default=5)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scorecard weights")
+        verbose_name_plural = _("scorecard weights")
+
+
+class ReportSubscription(models.Model):
+    """A person who wants the daily / weekly / monthly report (notified in the app and by e-mail)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="report_subscription_once")]
+
+
+class Theme(models.Model):
+    """An analyst's theme: a filter (category, product, batch, region, keyword) and a period; saved,
+    and shared with everyone who has the analytics pages when ``shared``."""
+
+    name = models.CharField(_("theme"), max_length=120)
+    filters = models.JSONField(_("filter"), default=dict)
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+    shared = models.BooleanField(_("shared"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name

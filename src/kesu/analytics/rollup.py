@@ -60,6 +60,7 @@ class ComplaintRow:
     repeat_count: int
     last_handler_id: int | None = None
     birth_year: int | None = None
+    repeat_of_handler: int | None = None  # who had resolved the complaint this one repeats
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,8 @@ def event_deltas(
         if kind == "created" and counted:
             out.append((FACTS, (day, *facts_key), {"created": 1, "repeat": int(complaint.repeat_count > 0)}))
             out.append((HOURLY, (day, local(event.at).hour), {"created": 1}))
+            if complaint.repeat_of_handler is not None:
+                out.append((HANDLER, (day, complaint.repeat_of_handler, complaint.group_id or 0), {"repeat": 1}))
             out.append((PLACE, (day, complaint.region, complaint.category_id or 0), {"created": 1}))
             out.append((AGE, (day, age_group(complaint.birth_year, day.year)), {"created": 1}))
             out.append((PRODUCT, (day, complaint.product, complaint.batch), {"created": 1}))

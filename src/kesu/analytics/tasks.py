@@ -23,3 +23,13 @@ def analytics_rollup_every_minute() -> None:
     if result.events or result.surveys_answered:
         logger.info("rollups: %s events, %s answers", result.events, result.surveys_answered)
     kpi_alerts_check(now=now)
+
+
+@db_periodic_task(crontab(minute="10", hour="*"))
+@lock_task("analytics-reports")
+def analytics_reports_hourly() -> None:
+    """Write the daily / weekly / monthly reports whose period has ended (once each)."""
+    from kesu.analytics.reports import reports_due
+
+    for page in reports_due(now=clock_now()):
+        logger.info("report written: %s", page)

@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("kesu.web.urls")),
     path("analytics/", include("kesu.analytics.urls")),
     path("customers/", include("kesu.desk.customer_urls")),
+    path("", include("kesu.analytics.urls_shortcuts")),
 ]

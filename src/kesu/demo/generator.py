@@ -130,7 +130,7 @@ CHUNK = 2000
 # the generator's random stream.
 IMPROVEMENT_EFFECT = {
     "category": "handling-efficiency", "instead": "product-consultation", "region": "广东省",
-    "days_before_now": 150, "share": 0.25,
+    "days_before_now": 150, "share": 0.33,
 }
 
 _CATEGORY_CODES = tuple(code for code, _ in CATEGORY_MIX)

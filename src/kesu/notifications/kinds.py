@@ -17,6 +17,7 @@ KIND_LABELS = {
     "compensation_pending": _("Compensation awaiting approval"),
     "incident_burst": _("Possible mass incident"),
     "kpi_alert": _("KPI off target"),
+    "report_ready": _("Report ready"),
 }
 
 

@@ -51,3 +51,14 @@ def static_analytics() -> str:
     return static("analytics/analytics.css")
 
 
+
+
+@register.filter
+def percent_of(components: dict, key: str) -> str:
+    value = components.get(key)
+    return "—" if value is None else f"{100 * value:.1f} %"
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key)

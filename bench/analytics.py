@@ -1,0 +1,219 @@
+"""Analytics benchmark: rollup upkeep per event, a full rebuild, and the server time of the KPI and
+dashboard requests, at a given number of complaints (one size per run: each run has its own
+throw-away database).
+
+    python bench/analytics.py --complaints 100000                 # SQLite in a throw-away data folder
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test python bench/analytics.py --complaints 1000000
+
+The complaints and their events (created, assigned, started, first-response clock met or breached,
+resolved, closed; some transfers and reopenings) are written with bulk inserts; the rollups are then
+built by the production code (``rollup_rebuild``, the same batches the minute job runs). Requests are
+timed in-process through Django's test client (server time: routing, auth, queries, rendering).
+
+Targets (issue 12): every dashboard and KPI request < 500 ms p95 at 10M complaints and the 10M / 100k
+ratio ≤ 2; rollup upkeep ≤ 0.5 ms per event amortised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.append(str(Path(__file__).resolve().parent))
+from support import bench_database  # noqa: E402
+
+NOW = datetime(2026, 11, 30, 4, 0, tzinfo=UTC)
+CHANNELS = ("phone", "chat", "email", "social")
+REGIONS = ("广东省广州市", "广东省深圳市", "江苏省南京市", "浙江省杭州市", "山东省济南市", "四川省成都市",
+           "河南省郑州市", "北京市朝阳区", "上海市浦东新区", "湖北省武汉市")
+PRODUCTS = ("5G畅享套餐", "外卖订单", "会员自动续费", "智能手表", "扫地机器人", "宽带")
+
+
+def setup_django(data_dir: str, database_url: str | None) -> None:
+    os.environ["KESU_DATA_DIR"] = data_dir
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kesu.config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def out(**values) -> None:
+    print(json.dumps(values, ensure_ascii=False), flush=True)
+
+
+def populate(n: int, seed: int = 1) -> int:
+    """``n`` complaints over the year before NOW and their events, in bulk. Returns the events written."""
+    from django.db import transaction
+
+    from kesu.complaints.models import Category, Complaint, ComplaintEvent
+    from kesu.core.models import Group, User
+    from kesu.customers.models import Customer
+    from kesu.demo.organisation import organisation_ensure
+
+    organisation_ensure()
+    rng = random.Random(seed)
+    categories = list(Category.objects.filter(parent__isnull=False).values_list("pk", flat=True))
+    groups = list(Group.objects.values_list("pk", flat=True))[:5]
+    handlers = [User.objects.create(username=f"bench{i}", role="handler") for i in range(30)]
+    customers = Customer.objects.bulk_create(
+        [Customer(name=f"客户{i}", region=rng.choice(REGIONS), created_at=NOW - timedelta(days=400),
+                  birth_year=rng.choice((None, 1960, 1975, 1985, 1995, 2002))) for i in range(max(1, n // 10))],
+        batch_size=5000)
+    events_total, chunk, start = 0, 5000, NOW - timedelta(days=365)
+    span = 365 * 86400
+    for base in range(0, n, chunk):
+        complaints, plans = [], []
+        for i in range(base, min(n, base + chunk)):
+            at = start + timedelta(seconds=span * i / n + rng.random() * 60)
+            handler = rng.choice(handlers)
+            closed = at < NOW - timedelta(days=3) or rng.random() < 0.3
+            complaints.append(Complaint(
+                number=f"BN-{i:09d}", channel=rng.choice(CHANNELS), customer=rng.choice(customers),
+                content="bench", category_id=rng.choice(categories), region=rng.choice(REGIONS),
+                product=rng.choice(PRODUCTS), status="closed" if closed else "in_progress",
+                group_id=rng.choice(groups), assignee=handler, last_handler=handler if closed else None,
+                repeat_count=1 if rng.random() < 0.04 else 0, created_at=at, updated_at=at,
+                resolved_at=at + timedelta(hours=30) if closed else None,
+                closed_at=at + timedelta(hours=50) if closed else None))
+            plans.append((handler, closed, rng.random()))
+        with transaction.atomic():
+            Complaint.objects.bulk_create(complaints, batch_size=chunk)
+            events = []
+            for complaint, (handler, closed, draw) in zip(complaints, plans, strict=True):
+                at = complaint.created_at
+
+                def event(kind, minutes, before, after, actor=None, complaint=complaint, at=at, **data):
+                    return ComplaintEvent(complaint=complaint, kind=kind, at=at + timedelta(minutes=minutes),
+                                          from_status=before, to_status=after, actor=actor, data=data)
+
+                ref = {"id": handler.pk, "username": handler.username, "name": handler.username}
+                events += [event("created", 0, "", "new", channel=complaint.channel),
+                           event("assigned", 5, "new", "assigned", assignee=[None, ref]),
+                           event("started", 20, "assigned", "in_progress", actor=handler),
+                           event("sla_met" if draw > 0.05 else "sla_breached", 21, "in_progress", "in_progress",
+                                 clocks=[{"clock": "first_response", "run": 1}])]
+                if draw < 0.08:
+                    events.append(event("transferred", 60, "in_progress", "assigned",
+                                        assignee=[ref, ref], group=[None, None]))
+                if closed:
+                    events += [event("resolved", 1800, "in_progress", "resolved", actor=handler,
+                                     root_cause=rng.choice(("process", "logistics", "product_defect"))),
+                               event("closed", 3000, "resolved", "closed", actor=handler)]
+                    if 0.08 <= draw < 0.12:
+                        events += [event("reopened", 3100, "closed", "assigned", reason="x", reopen_count=1,
+                                         assignee=ref),
+                                   event("resolved", 3200, "assigned", "resolved", actor=handler, root_cause="process"),
+                                   event("closed", 3300, "resolved", "closed", actor=handler)]
+            ComplaintEvent.objects.bulk_create(events, batch_size=chunk)
+            events_total += len(events)
+        if base % (chunk * 20) == 0:
+            print(f"  populated {base + len(complaints):,}/{n:,}", file=sys.stderr, flush=True)
+    return events_total
+
+
+def timed(fn, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def p95(values: list[float]) -> float:
+    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--complaints", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as data_dir, bench_database() as database_url:
+        setup_django(data_dir, database_url)
+        from django.db import connection
+        from django.test import Client
+
+        from kesu.analytics.actions import rollup_rebuild, rollup_update
+        from kesu.analytics.models import DailyFacts
+        from kesu.core.actions import token_create, user_create
+
+        started = time.perf_counter()
+        events = populate(args.complaints)
+        out(database=connection.vendor, complaints=args.complaints, events=events,
+            populate_s=round(time.perf_counter() - started, 1))
+
+        started = time.perf_counter()
+        rollup_rebuild(now=NOW)
+        rebuild = time.perf_counter() - started
+        out(rebuild_s=round(rebuild, 1), per_event_ms=round(1000 * rebuild / events, 4),
+            rollup_rows=DailyFacts.objects.count())
+
+        # upkeep as the minute job sees it: a minute's worth of new events (1,000) on top of the history
+        from kesu.complaints.models import ComplaintEvent
+
+        extra = populate_more(1000)
+        started = time.perf_counter()
+        rollup_update(now=NOW)
+        upkeep = time.perf_counter() - started
+        out(upkeep_events=extra, upkeep_ms_per_event=round(1000 * upkeep / max(extra, 1), 4),
+            events_now=ComplaintEvent.objects.count())
+
+        analyst = user_create(username="bench-analyst", role="analyst", password="bench-pass-1")
+        token = token_create(user=analyst, now=NOW)
+        api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+        page = Client()
+        page.force_login(analyst)
+        periods = [("2026-11-01", "2026-11-30"), ("2026-09-01", "2026-11-30"), ("2025-12-01", "2026-11-30")]
+        results = {}
+        for name, client, url in [
+            ("kpis_api", api, "/api/v1/analytics/kpis?from={0}&to={1}"),
+            ("kpis_api_group", api, "/api/v1/analytics/kpis?from={0}&to={1}&group=front-desk"),
+            ("dashboard_page", page, "/analytics/?from={0}&to={1}"),
+            ("kpi_page", page, "/analytics/kpis/?from={0}&to={1}"),
+            ("executive_page", page, "/analytics/executive/?from={0}&to={1}"),
+        ]:
+            times = []
+            for date_from, date_to in periods:
+                client.get(url.format(date_from, date_to))  # warm
+                address = url.format(date_from, date_to)
+                times += timed(lambda u=address, c=client: c.get(u), args.runs)
+            results[name] = {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(p95(times), 1)}
+        out(requests=results)
+
+
+def populate_more(n: int) -> int:
+    """About ``n`` new events: complaints created just now and walked a few steps."""
+    from kesu.complaints.models import Complaint, ComplaintEvent
+
+    base = Complaint.objects.order_by("-id").first()
+    made = 0
+    rows = []
+    for i in range(n // 4):
+        complaint = Complaint.objects.create(
+            number=f"BX-{i:09d}", channel="phone", customer_id=base.customer_id, content="bench",
+            category_id=base.category_id, region=base.region, product=base.product, status="in_progress",
+            group_id=base.group_id, created_at=NOW, updated_at=NOW)
+        rows += [ComplaintEvent(complaint=complaint, kind=k, at=NOW, from_status=f, to_status=t, data={})
+                 for k, f, t in (("created", "", "new"), ("assigned", "new", "assigned"),
+                                 ("started", "assigned", "in_progress"), ("note", "in_progress", "in_progress"))]
+        made += 4
+    ComplaintEvent.objects.bulk_create(rows)
+    return made
+
+
+if __name__ == "__main__":
+    main()
