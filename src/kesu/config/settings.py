@@ -198,3 +198,4 @@ KESU_COMPLAINT_ACTORS = HARDENING.complaint_actors
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # after a server restart a pooled connection is dead: check it before reuse (issue 15, defect 4)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+KESU_WEBHOOK_ALLOWED_HOSTS = HARDENING.webhook_allowed_hosts
