@@ -13,6 +13,7 @@ from kesu.api.channels import router as channels_router
 from kesu.api.compensation import router as compensation_router
 from kesu.api.complaints import router as complaints_router
 from kesu.api.customers import router as customers_router
+from kesu.api.docs import LocalSwagger
 from kesu.api.errors import domain_error_body, field_error_body, pydantic_field_error
 from kesu.api.knowledge import router as knowledge_router
 from kesu.api.notifications import router as notifications_router
@@ -39,6 +40,7 @@ api = NinjaAPI(
     auth=BearerToken(),
     urls_namespace="api",
     parser=StorableJSONParser(),
+    docs=LocalSwagger(),
 )
 api.add_router("/complaints", complaints_router)
 api.add_router("/customers", customers_router)
