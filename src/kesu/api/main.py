@@ -23,6 +23,7 @@ from kesu.api.routing import router as routing_router
 from kesu.api.surveys import router as surveys_router
 from kesu.api.webhooks import router as webhooks_router
 from kesu.core.errors import Conflict, FieldError, InvalidTransition, NotPermitted
+from kesu.privacy.api import router as privacy_router
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -53,6 +54,7 @@ api.add_router("/knowledge", knowledge_router)
 api.add_router("", compensation_router)  # /complaints/{id}/compensation, /compensation/...
 api.add_router("", calls_router)  # /calls, /customers/lookup
 api.add_router("/queues", queues_router)
+api.add_router("/privacy", privacy_router)
 
 
 @api.exception_handler(HttpError)

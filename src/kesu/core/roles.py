@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     SPECIALIST = "specialist", _("Second-line department")
     ANALYST = "analyst", _("Analyst")
     ADMIN = "admin", _("Administrator")
+    DPO = "dpo", _("Data protection officer")
 
 
 class Permission(models.TextChoices):
@@ -24,6 +25,9 @@ class Permission(models.TextChoices):
     DATA_IMPORT = "data.import"
     ROUTING_MANAGE = "routing.manage"
     KNOWLEDGE_MANAGE = "knowledge.manage"
+    PRIVACY_AUDIT = "privacy.audit"  # read the access log (issue 15)
+    PRIVACY_REVEAL = "privacy.reveal"  # unmask one value, giving a reason (logged)
+    PRIVACY_REQUESTS = "privacy.requests"  # export and erase a person's data on request
 
 
 _EVERY_READ = {Permission.COMPLAINT_READ, Permission.CUSTOMER_READ}
@@ -43,6 +47,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          Permission.KNOWLEDGE_MANAGE}
     ),
 }
+
+
+# Data protection (issue 15): the data-protection officer reads everything masked, the access log and
+# handles requests of the person; administrators too. Roles that work on complaints may reveal one value.
+ROLE_PERMISSIONS[Role.DPO] = frozenset(_EVERY_READ | {Permission.PRIVACY_AUDIT, Permission.PRIVACY_REVEAL,
+                                                      Permission.PRIVACY_REQUESTS})
+ROLE_PERMISSIONS[Role.ADMIN] = ROLE_PERMISSIONS[Role.ADMIN] | {
+    Permission.PRIVACY_AUDIT, Permission.PRIVACY_REVEAL, Permission.PRIVACY_REQUESTS}
+for _role in (Role.HANDLER, Role.SPECIALIST, Role.MANAGER):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {Permission.PRIVACY_REVEAL}
 
 
 def role_allows(role: str, permission: str) -> bool:

@@ -19,5 +19,7 @@ messages_define(
             "in KESU_WEBHOOK_ALLOWED_HOSTS."
         ),
         "webhook.unresolvable": _("The host %(host)s cannot be resolved."),
+        "privacy.reason_required": _("Give the reason why you need the full value; it is logged."),
+        "privacy.not_found": _("There is nothing with id %(id)s to reveal."),
     }
 )
