@@ -21,5 +21,6 @@ messages_define(
         "webhook.unresolvable": _("The host %(host)s cannot be resolved."),
         "privacy.reason_required": _("Give the reason why you need the full value; it is logged."),
         "privacy.not_found": _("There is nothing with id %(id)s to reveal."),
+        "privacy.no_customer": _("There is no such customer."),
     }
 )
