@@ -72,7 +72,7 @@ def test_export_writes_a_zip_with_every_row_and_file(handler, tmp_path):
     assert AccessLog.objects.filter(action="person_export").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_erasure_leaves_nothing_of_the_person_in_any_table_or_file_and_keeps_the_statistics(tmp_path):
     handler = make_user(Role.HANDLER, "h1")
     complaint = _person(handler)
