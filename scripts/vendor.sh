@@ -10,6 +10,8 @@ HTMX_VERSION="2.0.8"
 HTMX_INTEGRITY="sha512-fm297iru0iWsNJlBrjvtN7V9zjaxd+69Oqjh4F/Vq9Wwi2kFisLcrLCiv5oBX0KLfOX/zG8AUo9ROMU5XUB44Q=="
 ECHARTS_VERSION="6.1.0"
 ECHARTS_INTEGRITY="sha512-q0yaFPggC9FUdsWH4blavRWFmxdrIodbkoKNAjJudAI6CA9gNPxHtV2RcZNEepZVlk4yvBYkOkbk6HIVpIyHZA=="
+SWAGGER_UI_VERSION="5.35.0"
+SWAGGER_UI_INTEGRITY="sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ=="
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR="$ROOT/src/kesu/web/static/vendor"
@@ -54,6 +56,7 @@ vendor() {
 
 vendor htmx.org "$HTMX_VERSION" "$HTMX_INTEGRITY" htmx dist/htmx.min.js
 vendor echarts "$ECHARTS_VERSION" "$ECHARTS_INTEGRITY" echarts dist/echarts.min.js NOTICE licenses/LICENSE-d3
+vendor swagger-ui-dist "$SWAGGER_UI_VERSION" "$SWAGGER_UI_INTEGRITY" swagger-ui swagger-ui-bundle.js swagger-ui.css NOTICE
 
 cat > "$VENDOR/README.md" <<README
 # Vendored front-end assets

@@ -114,7 +114,8 @@ def test_detail_query_count_does_not_grow_with_the_timeline(
         )
 
     # token, complaint with its joins, events with actors, attachments, customer identities,
-    # repeat links of the complaint to earlier ones and from later ones, its incident (if any)
+    # repeat links of the complaint to earlier ones and from later ones, its incident (if any), the
+    # access log line (issue 15)
     for complaint in (short, long):
         with django_assert_num_queries(8):
             response = handler_client.get(f"/api/v1/complaints/{complaint.pk}")

@@ -8,7 +8,7 @@ from kesu.complaints.models import Complaint, EventKind, IdempotencyKey, Status
 from kesu.core.roles import Role
 from tests.api.builders import client_for, complaint_in, post_json
 from tests.concurrency import at_once, postgresql_only
-from tests.factories import make_user
+from tests.factories import make_group, make_user
 
 BODY = {
     "channel": "api",
@@ -51,8 +51,11 @@ def test_concurrent_duplicates_with_one_key_make_one_complaint():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_handlers_starting_the_same_complaint_at_once_one_wins():
     # given an assigned complaint and two handlers who both press "start"
-    first, second = make_user(Role.HANDLER, "h-first"), make_user(Role.HANDLER, "h-second")
-    complaint = complaint_in(Status.ASSIGNED, handler=first)
+    # (colleagues of one group: a handler of another group may not act on it at all, issue 15)
+    desk = make_group("race-desk")
+    first = make_user(Role.HANDLER, "h-first", groups=[desk])
+    second = make_user(Role.HANDLER, "h-second", groups=[desk])
+    complaint = complaint_in(Status.ASSIGNED, handler=first, group=desk.code)
     url = f"/api/v1/complaints/{complaint.pk}/transitions"
     clients = [client_for(first), client_for(second)]
 

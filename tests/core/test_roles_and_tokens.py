@@ -30,8 +30,11 @@ def test_handling_roles():
     for role in (Role.HANDLER, Role.SPECIALIST):
         assert role_allows(role, Permission.COMPLAINT_HANDLE)
         assert not role_allows(role, Permission.COMPLAINT_MERGE)
-    for role in (Role.MANAGER, Role.ADMIN):
-        assert all(role_allows(role, p) for p in Permission.values)
+    assert all(role_allows(Role.ADMIN, p) for p in Permission.values)
+    # the access log and requests of the person are for administrators and the DPO (issue 15)
+    dpo_only = {Permission.PRIVACY_AUDIT, Permission.PRIVACY_REQUESTS}
+    assert all(role_allows(Role.MANAGER, p) for p in set(Permission.values) - dpo_only)
+    assert not any(role_allows(Role.MANAGER, p) for p in dpo_only)
 
 
 def test_every_role_has_permissions_and_unknown_roles_have_none():

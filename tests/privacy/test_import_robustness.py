@@ -9,10 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from kesu.pipeline.importing import complaints_import
 
 from kesu.complaints.models import Complaint
 from kesu.core.errors import FieldError
+from kesu.pipeline.importing import complaints_import
 from tests.factories import T0
 
 NOW = T0 + timedelta(days=1)

@@ -22,6 +22,9 @@ from kesu.calls.selectors import call_list, customer_by_number, customer_open_co
 from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError, FieldErrors
 from kesu.core.roles import Permission
+from kesu.privacy.actions import access_record
+from kesu.privacy.models import AccessAction
+from kesu.privacy.policy import Viewer, complaint_body_mask
 
 router = Router(tags=["calls"])
 
@@ -217,8 +220,20 @@ def call_list_view(request: HttpRequest, params: Query[ListParams]):
     user = permission_require(request, Permission.COMPLAINT_HANDLE)
     calls = call_list(number=params.number, handled_by=user if params.mine else None)
     page = page_slice(calls, page=params.page, page_size=params.page_size)
-    page["items"] = [call_dict(call) for call in page["items"]]
+    viewer = Viewer(request.auth)
+    page["items"] = [_call_for(viewer, call) for call in page["items"]]
     return page
+
+
+def _call_for(viewer: Viewer, call: Call) -> dict:
+    body = call_dict(call)
+    if call.complaint_id:
+        full = viewer.full_for_complaint(call.complaint)
+    elif call.customer_id:
+        full = viewer.full_for_customer(call.customer_id)
+    else:
+        full = viewer.management or viewer.system or (viewer.user is not None and call.handled_by_id == viewer.user.pk)
+    return body if full else complaint_body_mask(body)
 
 
 @router.get("/calls/{int:call_id}", response={200: CallOut, 404: ErrorOut})
@@ -227,7 +242,7 @@ def call_detail_view(request: HttpRequest, call_id: int):
     call = call_list().filter(pk=call_id).first()
     if call is None:
         return HttpStatus(404, not_found_body("call", call_id))
-    return HttpStatus(200, call_dict(call))
+    return HttpStatus(200, _call_for(Viewer(request.auth), call))
 
 
 @router.get("/calls/{int:call_id}/recording", response={404: ErrorOut})
@@ -240,6 +255,8 @@ def call_recording_view(request: HttpRequest, call_id: int):
         handle = call.recording.open("rb")
     except FileNotFoundError:
         return HttpStatus(404, error_body("api.recording_missing", id=call_id))
+    access_record(user=request.auth, action=AccessAction.RECORDING, now=clock_now(), object_type="call",
+                  object_id=call.pk, request=request)
     return FileResponse(handle, filename=call.recording_name, content_type=call.recording_type)
 
 

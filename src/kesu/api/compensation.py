@@ -39,7 +39,7 @@ class WithdrawIn(TextIn):
     reason: str = ""
 
 
-class EventOut(Schema):
+class CompensationEventOut(Schema):
     kind: str
     actor: str | None
     at: datetime
@@ -61,7 +61,7 @@ class ProposalOut(Schema):
     decided_at: datetime | None
     decision_reason: str
     created_at: datetime
-    events: list[EventOut]
+    events: list[CompensationEventOut]
 
 
 class SuggestionOut(Schema):

@@ -33,6 +33,9 @@ from kesu.core.roles import Permission
 from kesu.customers.actions import CustomerHandles
 from kesu.pipeline.intake import complaint_intake
 from kesu.pipeline.transitions import complaint_transition
+from kesu.privacy.actions import access_record
+from kesu.privacy.models import AccessAction
+from kesu.privacy.policy import Viewer, complaint_body_mask
 from kesu.triage.actions import complaint_correct
 
 router = Router(tags=["complaints"])
@@ -110,7 +113,11 @@ def complaint_list_view(request: HttpRequest, params: Query[ListParams]):
         q=params.q,
     )
     page = page_slice(complaint_list(filters=filters), page=params.page, page_size=params.page_size)
-    page["items"] = [complaint_dict(c) for c in page["items"]]
+    viewer = Viewer(request.auth)
+    page["items"] = [
+        complaint_dict(c) if viewer.full_for_complaint(c) else complaint_body_mask(complaint_dict(c))
+        for c in page["items"]
+    ]
     return page
 
 
@@ -120,7 +127,10 @@ def complaint_detail_view(request: HttpRequest, complaint_id: int):
     complaint = complaint_detail(complaint_id=complaint_id)
     if complaint is None:
         return HttpStatus(404, not_found_body("complaint", complaint_id))
-    return HttpStatus(200, complaint_detail_dict(complaint))
+    access_record(user=request.auth, action=AccessAction.COMPLAINT_VIEW, now=clock_now(), object_type="complaint",
+                  object_id=complaint.pk, request=request)
+    body = complaint_detail_dict(complaint)
+    return HttpStatus(200, body if Viewer(request.auth).full_for_complaint(complaint) else complaint_body_mask(body))
 
 
 @router.post(

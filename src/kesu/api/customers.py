@@ -8,8 +8,12 @@ from kesu.api.auth import permission_require
 from kesu.api.errors import not_found_body
 from kesu.api.pagination import page_slice
 from kesu.api.schemas import CustomerOut, CustomerPage, ErrorOut, TextIn
+from kesu.core.clock import clock_now
 from kesu.core.roles import Permission
 from kesu.customers.selectors import customer_get, customer_search
+from kesu.privacy.actions import access_record
+from kesu.privacy.models import AccessAction
+from kesu.privacy.policy import Viewer, customer_body_mask
 
 router = Router(tags=["customers"])
 
@@ -36,7 +40,15 @@ def customer_dict(customer) -> dict:
 def customer_search_view(request: HttpRequest, params: Query[SearchParams]):
     permission_require(request, Permission.CUSTOMER_READ)
     result = page_slice(customer_search(q=params.q), page=params.page, page_size=params.page_size)
-    result["items"] = [customer_dict(c) for c in result["items"]]
+    viewer = Viewer(request.auth)
+    viewer.customers_prefetch([c.pk for c in result["items"]])
+    result["items"] = [
+        customer_dict(c) if viewer.full_for_customer(c.pk) else customer_body_mask(customer_dict(c))
+        for c in result["items"]
+    ]
+    if params.q:
+        access_record(user=request.auth, action=AccessAction.CUSTOMER_SEARCH, now=clock_now(),
+                      object_type="customer", reason=f"{result['count']} found", request=request)
     return result
 
 
@@ -46,4 +58,7 @@ def customer_detail_view(request: HttpRequest, customer_id: int):
     customer = customer_get(customer_id=customer_id)
     if customer is None:
         return HttpStatus(404, not_found_body("customer", customer_id))
-    return HttpStatus(200, customer_dict(customer))
+    access_record(user=request.auth, action=AccessAction.CUSTOMER_VIEW, now=clock_now(), object_type="customer",
+                  object_id=customer.pk, request=request)
+    body = customer_dict(customer)
+    return HttpStatus(200, body if Viewer(request.auth).full_for_customer(customer.pk) else customer_body_mask(body))

@@ -14,6 +14,7 @@ from kesu.api.channels import router as channels_router
 from kesu.api.compensation import router as compensation_router
 from kesu.api.complaints import router as complaints_router
 from kesu.api.customers import router as customers_router
+from kesu.api.docs import LocalSwagger
 from kesu.api.errors import domain_error_body, field_error_body, pydantic_field_error
 from kesu.api.incidents import router as incidents_router
 from kesu.api.knowledge import router as knowledge_router
@@ -24,6 +25,7 @@ from kesu.api.routing import router as routing_router
 from kesu.api.surveys import router as surveys_router
 from kesu.api.webhooks import router as webhooks_router
 from kesu.core.errors import Conflict, FieldError, InvalidTransition, NotPermitted
+from kesu.privacy.api import router as privacy_router
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -41,6 +43,7 @@ api = NinjaAPI(
     auth=BearerToken(),
     urls_namespace="api",
     parser=StorableJSONParser(),
+    docs=LocalSwagger(),
 )
 api.add_router("/complaints", complaints_router)
 api.add_router("/customers", customers_router)
@@ -55,6 +58,7 @@ api.add_router("", calls_router)  # /calls, /customers/lookup
 api.add_router("/queues", queues_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/analytics", analytics_router)
+api.add_router("/privacy", privacy_router)
 
 
 @api.exception_handler(HttpError)

@@ -30,9 +30,11 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 
+from kesu.channels.destinations import destination_check
 from kesu.channels.models import DeliveryState, WebhookDelivery, WebhookEvent, WebhookSubscriber
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
 from kesu.core.configcache import config_cached
@@ -80,6 +82,11 @@ def subscriber_validate(*, name: str, url: str, secret_env: str = "", events: It
     parts = urlsplit(clean["url"])
     if parts.scheme not in ("http", "https") or not parts.hostname or len(clean["url"]) > 500:
         errors.append(FieldError("url", "webhook.url", got=given(clean["url"])))
+    else:
+        try:
+            destination_check(clean["url"], settings.KESU_WEBHOOK_ALLOWED_HOSTS, sending=False)
+        except FieldError as error:
+            errors.append(error)
     if clean["secret_env"] and not SECRET_ENV.match(clean["secret_env"]):
         errors.append(FieldError("secret_env", "field.env_name", prefix="KESU_WEBHOOK_",
                                  example="KESU_WEBHOOK_CRM_SECRET"))
@@ -234,10 +241,21 @@ class _SendFailed(Exception):
         self.status = status
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect could lead to an address the subscriber check refused: it is a failed delivery."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        raise urllib.error.HTTPError(req.full_url, code, f"redirect to {newurl} not followed", headers, fp)
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
     request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    destination_check(url, settings.KESU_WEBHOOK_ALLOWED_HOSTS)  # again: a name may resolve elsewhere now
     try:
-        with urllib.request.urlopen(request, timeout=SEND_TIMEOUT) as response:  # noqa: S310 - http(s) only
+        with _OPENER.open(request, timeout=SEND_TIMEOUT) as response:
             return response.status
     except urllib.error.HTTPError as error:
         raise _SendFailed(f"the subscriber answered HTTP {error.code}", error.code) from error

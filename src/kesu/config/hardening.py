@@ -47,3 +47,22 @@ def hardening_read(environ: Mapping[str, str] = os.environ) -> Hardening:
             h.strip().lower() for h in environ.get("KESU_WEBHOOK_ALLOWED_HOSTS", "").split(",") if h.strip()
         ),
     )
+
+
+def files_private(data_dir) -> None:
+    """The data folder, database, job store, backups and exports are the owner's alone (issue 15 §6):
+    new files 0600 and folders 0700 (umask 077 for the process), the data folder and the files
+    already in its top level tightened the same way."""
+    from pathlib import Path
+
+    os.umask(0o077)
+    folder = Path(data_dir)
+    try:
+        folder.chmod(0o700)
+        for entry in folder.iterdir():
+            if entry.is_file():
+                entry.chmod(0o600)
+            elif entry.is_dir():
+                entry.chmod(0o700)
+    except OSError:  # a folder we do not own (read-only mount): leave it as it is
+        pass

@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 
 from kesu.config.environment import ConfigurationError, environment_read
-from kesu.config.hardening import hardening_read
+from kesu.config.hardening import files_private, hardening_read
 
 ENV = environment_read()
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -202,7 +202,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Data protection and hardening (issue 15, ADR 0014; kesu.config.hardening).
 HARDENING = hardening_read()
+files_private(ENV.data_dir)
 KESU_COMPLAINT_ACTORS = HARDENING.complaint_actors
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # after a server restart a pooled connection is dead: check it before reuse (issue 15, defect 4)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+KESU_WEBHOOK_ALLOWED_HOSTS = HARDENING.webhook_allowed_hosts

@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     SPECIALIST = "specialist", _("Second-line department")
     ANALYST = "analyst", _("Analyst")
     ADMIN = "admin", _("Administrator")
+    DPO = "dpo", _("Data protection officer")
 
 
 class Permission(models.TextChoices):
@@ -29,6 +30,9 @@ class Permission(models.TextChoices):
     ANALYTICS_READ = "analytics.read"
     KPI_TARGET_SET = "analytics.target"
     SCORECARD_MANAGE = "analytics.scorecard"
+    PRIVACY_AUDIT = "privacy.audit"  # read the access log (issue 15)
+    PRIVACY_REVEAL = "privacy.reveal"  # unmask one value, giving a reason (logged)
+    PRIVACY_REQUESTS = "privacy.requests"  # export and erase a person's data on request
 
 
 _EVERY_READ = {Permission.COMPLAINT_READ, Permission.CUSTOMER_READ}
@@ -62,6 +66,14 @@ ROLE_PERMISSIONS = {
     Role.ADMIN: ROLE_PERMISSIONS[Role.ADMIN] | {Permission.ANALYTICS_READ, Permission.KPI_TARGET_SET,
                                                 Permission.SCORECARD_MANAGE},
 }
+# Data protection (issue 15): the data-protection officer reads everything masked, the access log and
+# handles requests of the person; administrators too. Roles that work on complaints may reveal one value.
+ROLE_PERMISSIONS[Role.DPO] = frozenset(_EVERY_READ | {Permission.PRIVACY_AUDIT, Permission.PRIVACY_REVEAL,
+                                                      Permission.PRIVACY_REQUESTS})
+ROLE_PERMISSIONS[Role.ADMIN] = ROLE_PERMISSIONS[Role.ADMIN] | {
+    Permission.PRIVACY_AUDIT, Permission.PRIVACY_REVEAL, Permission.PRIVACY_REQUESTS}
+for _role in (Role.HANDLER, Role.SPECIALIST, Role.MANAGER):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {Permission.PRIVACY_REVEAL}
 
 
 def role_allows(role: str, permission: str) -> bool:

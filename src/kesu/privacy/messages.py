@@ -14,5 +14,13 @@ messages_define(
         "api.no_endpoint": _("There is no API endpoint at %(path)s."),
         "api.too_large": _("The request body has %(got)s bytes; at most %(limit)s are accepted."),
         "api.http_error": _("The request was refused (HTTP %(status)s)."),
+        "webhook.private_address": _(
+            "%(host)s resolves to %(address)s, which is not a public address; an administrator may allow the host "
+            "in KESU_WEBHOOK_ALLOWED_HOSTS."
+        ),
+        "webhook.unresolvable": _("The host %(host)s cannot be resolved."),
+        "privacy.reason_required": _("Give the reason why you need the full value; it is logged."),
+        "privacy.not_found": _("There is nothing with id %(id)s to reveal."),
+        "privacy.no_customer": _("There is no such customer."),
     }
 )

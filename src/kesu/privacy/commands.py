@@ -1,0 +1,63 @@
+"""``kesu privacy export|erase``: requests of the person (PIPL Art. 45 / 47). No Django import at
+module level (the CLI imports this before Django is set up)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def _person_arguments(parser: argparse.ArgumentParser) -> None:
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--customer", type=int, help="the customer's id")
+    who.add_argument("--phone", default="", help="a phone number of the customer, in any format")
+    who.add_argument("--email", default="", help="an e-mail address of the customer")
+    parser.add_argument("--as", dest="as_user", default="", help="record the request as done by this user")
+
+
+def register(commands) -> None:
+    from kesu.cli import OneLineParser
+
+    privacy = commands.add_parser("privacy", help="requests of the person: export or erase a customer's data")
+    actions = privacy.add_subparsers(dest="privacy_command", metavar="ACTION", parser_class=OneLineParser)
+    actions.required = True
+    export = actions.add_parser("export", help="write a ZIP with everything kesu holds about the person")
+    _person_arguments(export)
+    export.add_argument("--to", type=Path, default=None, help="the ZIP file (default: person-<id>.zip)")
+    erase = actions.add_parser("erase", help="anonymise the person everywhere (irreversible)")
+    _person_arguments(erase)
+    erase.add_argument("--yes", action="store_true", help="do it: without --yes only what would change is shown")
+
+
+def cmd_privacy(args) -> int:
+    from kesu.cli import EXIT_REFUSED
+    from kesu.core.clock import clock_now
+    from kesu.core.models import User
+    from kesu.privacy.persons import customer_find, person_erase, person_export, person_rows
+
+    by = None
+    if args.as_user:
+        by = User.objects.filter(username=args.as_user, is_active=True).first()
+        if by is None:
+            print(f"kesu: error: there is no active user {args.as_user!r}")
+            return EXIT_REFUSED
+    customer = customer_find(customer_id=args.customer, phone=args.phone, email=args.email)
+    now = clock_now()
+    if args.privacy_command == "export":
+        path = args.to or Path(f"person-{customer.pk}.zip")
+        done = person_export(customer=customer, path=path, by=by, now=now)
+        print(f"wrote {path}: {done['rows']} rows, {done['files']} files (mode 0600)")
+        return 0
+    rows = person_rows(customer)
+    count = sum(len(v) for v in rows.values())
+    if not args.yes:
+        print(f"customer #{customer.pk}: {count} rows in {len(rows)} tables would be anonymised; "
+              "run again with --yes to erase (irreversible)")
+        return 0
+    print(f"erasing customer #{customer.pk} ({count} rows in {len(rows)} tables) …", flush=True)
+    done = person_erase(customer=customer, by=by, now=now)
+    print(f"erased: {done['rows']} rows changed, {done['files']} files deleted")
+    return 0
+
+
+COMMANDS = {"privacy": cmd_privacy}
