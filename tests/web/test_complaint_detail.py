@@ -42,7 +42,7 @@ def test_detail_shows_fields_customer_and_timeline(handler_client, handler, grou
 
     # then the header, fields and customer panel are there
     assert complaint.number in page
-    assert 'class="badge status-new">新建<' in page
+    assert 'class="badge status-awaiting">待接收<' in page  # transferred: waiting for the group to accept
     assert "包裹破损" in page
     assert "JD-778899" in page
     assert "¥199.50" in page

@@ -17,12 +17,20 @@ from kesu.channels.webhooks_out import webhook_complaint_created, webhook_status
 from kesu.complaints import lifecycle
 from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import ComplaintDraft, draft_clean
-from kesu.complaints.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, IdempotencyKey
+from kesu.complaints.models import (
+    Attachment,
+    Category,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    IdempotencyKey,
+    Status,
+)
 from kesu.complaints.notices import transfer_notify
 from kesu.complaints.numbering import number_format, number_year, numbers_reserve
-from kesu.core.errors import Conflict, FieldError, FieldErrors, permission_require
+from kesu.core.errors import Conflict, FieldError, FieldErrors, NotPermitted, permission_require
 from kesu.core.models import Group, User
-from kesu.core.roles import Permission
+from kesu.core.roles import Permission, Role
 from kesu.customers.actions import customer_find_or_create
 from kesu.customers.models import Customer
 from kesu.routing.actions import complaint_route
@@ -352,3 +360,28 @@ def attachment_add(
             attachment.file.delete(save=False)
             raise
     return attachment
+
+
+def complaint_transfer_accept(*, complaint: Complaint, by: User, now: datetime) -> Complaint:
+    """The receiving group accepts a transferred complaint: the member who accepts takes it when
+    nobody has it yet (or it is theirs already) and starts handling, which stops the
+    transfer-acceptance clock. Only a member of the receiving group (or a manager) may accept."""
+    _check(by, Permission.COMPLAINT_HANDLE)
+    with transaction.atomic():
+        current = _locked(complaint)
+        if not lifecycle.transfer_awaiting(current.sla):
+            raise Conflict("transfer.not_awaiting", number=current.number)
+        member = User.objects.filter(pk=by.pk, handler_profile__groups=current.group_id).exists()
+        if not member and by.role not in (Role.MANAGER, Role.ADMIN):
+            raise NotPermitted("transfer.not_receiving_group", group=current.group.name if current.group else "")
+        events = []
+        if current.assignee_id != by.pk or current.status == Status.NEW:
+            events.append(lifecycle.assign(current, assignee=by, by=by, now=now))
+        events.append(lifecycle.start(current, by=by, now=now))
+        current.save()
+        for event in events:
+            event.save()
+        sla_refresh(current, now=now)
+        for event in events:
+            webhook_status_changed(event, now=now)
+    return current

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kesu.calls.panel import calls_context
 from kesu.compensation.panel import compensation_context
 from kesu.complaints import lifecycle
-from kesu.complaints.actions import attachment_add, complaint_create
+from kesu.complaints.actions import attachment_add, complaint_create, complaint_transfer_accept
 from kesu.complaints.messages import ACTION_LABELS
 from kesu.complaints.models import Attachment, Category, Complaint
 from kesu.complaints.selectors import complaint_detail
 from kesu.complaints.transitions import complaint_transition
 from kesu.core.clock import clock_now
-from kesu.core.errors import FieldError, InvalidTransition, NotPermitted
+from kesu.core.errors import Conflict, FieldError, InvalidTransition, NotPermitted
 from kesu.core.roles import Permission, Role
 from kesu.desk.attachments import attachment_previews
 from kesu.desk.panels import desk_context
@@ -147,6 +147,7 @@ def _detail_page(
         "upload_form": (upload_form or AttachmentForm()) if can_handle else None,
         "bound_action": bound_action,
         "refused": refused,
+        "awaiting_acceptance": lifecycle.transfer_awaiting(complaint.sla),
         # after a failed POST the address is the form's; switching language returns to the page
         "lang_next": reverse("web:complaint_detail", args=[complaint.pk]),
     }
@@ -190,6 +191,24 @@ def complaint_transition_view(request: HttpRequest, complaint_id: int) -> HttpRe
     except NotPermitted:
         return forbidden(request, _("Your role may not do this."))
     messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    return redirect("web:complaint_detail", complaint_id=complaint_id)
+
+
+@login_required
+@require_POST
+def complaint_accept_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """The receiving group accepts a transferred complaint (takes it and starts handling)."""
+    if not request.user.can(Permission.COMPLAINT_HANDLE):
+        return forbidden(request, _("Your role may not handle complaints."))
+    complaint = get_object_or_404(Complaint, pk=complaint_id)
+    try:
+        complaint_transfer_accept(complaint=complaint, by=request.user, now=clock_now())
+    except NotPermitted as error:
+        return forbidden(request, error.message)
+    except (Conflict, InvalidTransition) as error:
+        messages.error(request, error.message)
+        return redirect("web:complaint_detail", complaint_id=complaint_id)
+    messages.success(request, _("Transfer accepted: the complaint is yours and handling has started."))
     return redirect("web:complaint_detail", complaint_id=complaint_id)
 
 
