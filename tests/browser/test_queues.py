@@ -84,7 +84,7 @@ def test_bulk_assign_from_the_list_reports_each_complaint(as_user):
     page.locator("#bulk-action").select_option("assign")
     # the picker names the people who may receive them, with their load
     picker = page.locator("#bulk-assignee")
-    expect(picker.locator("option[value=wang]")).to_contain_text("1 of 30 open")
+    expect(picker.locator("option[value=wang]")).to_contain_text("在办 1 / 30")
     picker.select_option("wang")
     page.locator("#bulk-form button[type=submit]").click()
 
