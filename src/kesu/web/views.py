@@ -157,12 +157,50 @@ def _detail_page(
     return render(request, "web/complaint_detail.html", context, status=status)
 
 
+BOUNCED = "kesu_bounced_form"
+
+
+def _bounce(request: HttpRequest, complaint_id: int, *, action: str, errors: FieldError | None = None,
+            refused: InvalidTransition | None = None) -> HttpResponse:
+    """Post / redirect / get for a refused form too: what was typed and why it was refused (as message
+    ids, worded again in the reader's language) wait in the session for the page the browser is sent
+    back to, so reloading that page shows them and posts nothing again."""
+    request.session[BOUNCED] = {
+        "complaint": complaint_id,
+        "action": action,
+        "data": {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"},
+        "errors": [[e.field, e.message_obj.as_data()] for e in errors.field_errors] if errors is not None else [],
+        "refused": refused.message_obj.as_data() if refused is not None else None,
+    }
+    return redirect("web:complaint_detail", complaint_id=complaint_id)
+
+
+def _bounced(request: HttpRequest, complaint_id: int) -> dict:
+    """The refused form waiting for this page (once), bound again with its errors."""
+    from kesu.core.errors import FieldErrors
+    from kesu.core.messages import Message
+
+    stored = request.session.get(BOUNCED)
+    if not stored or stored.get("complaint") != complaint_id or stored.get("action") not in TRANSITION_FORMS:
+        return {}
+    del request.session[BOUNCED]
+    action = stored["action"]
+    form = TRANSITION_FORMS[action](stored["data"], prefix=action)
+    form.is_valid()
+    if stored["errors"]:
+        form.add_domain_error(FieldErrors([
+            FieldError(field, message["code"], **message["params"]) for field, message in stored["errors"]
+        ]))
+    refused = str(Message.from_data(stored["refused"])) if stored["refused"] else ""
+    return {"bound": form, "bound_action": action, "refused": refused}
+
+
 @login_required
 @require_GET
 def complaint_detail_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     if not request.user.can(Permission.COMPLAINT_READ):
         return forbidden(request)
-    return _detail_page(request, complaint_id)
+    return _detail_page(request, complaint_id, **_bounced(request, complaint_id))
 
 
 @login_required
@@ -182,12 +220,9 @@ def complaint_transition_view(request: HttpRequest, complaint_id: int) -> HttpRe
             complaint=complaint, action=action, by=request.user, now=clock_now(), **form.cleaned_data
         )
     except FieldError as error:
-        form.add_domain_error(error)
-        return _detail_page(request, complaint_id, bound=form, bound_action=action, status=422)
+        return _bounce(request, complaint_id, action=action, errors=error)
     except InvalidTransition as error:
-        return _detail_page(
-            request, complaint_id, bound=form, bound_action=action, refused=error.message, status=409
-        )
+        return _bounce(request, complaint_id, action=action, refused=error)
     except NotPermitted:
         return forbidden(request, _("Your role may not do this."))
     messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
