@@ -91,7 +91,7 @@ def test_no_page_of_any_role_shows_the_other_language(page, language):
     people, complaint, token, data = _world(language)
     pages = {
         "handler": ["/", f"/complaints/{complaint.pk}/", "/complaints/new/", "/calls/new/", "/library/",
-                    "/compensation/approvals/", "/surveys/follow-ups/" if False else "/survey/follow-ups/",
+                    "/compensation/approvals/", "/survey/follow-ups/",
                     "/customers/", f"/customers/{complaint.customer_id}/", "/notifications/"],
         "manager": ["/", f"/complaints/{complaint.pk}/", "/compensation/matrix/", "/customers/"],
         "analyst": ["/", f"/complaints/{complaint.pk}/", "/customers/"],

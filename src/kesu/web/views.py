@@ -6,48 +6,33 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kesu.calls.panel import calls_context
-from kesu.compensation.panel import compensation_context
-from kesu.complaints import lifecycle
 from kesu.complaints.actions import attachment_add, complaint_create, complaint_transfer_accept
 from kesu.complaints.messages import ACTION_LABELS
-from kesu.complaints.models import Attachment, Category, Complaint
-from kesu.complaints.selectors import complaint_detail
+from kesu.complaints.models import Attachment, Complaint
 from kesu.complaints.transitions import complaint_transition
 from kesu.core.clock import clock_now
 from kesu.core.errors import Conflict, FieldError, InvalidTransition, NotPermitted
 from kesu.core.roles import Permission, Role
-from kesu.desk.attachments import attachment_previews
-from kesu.desk.panels import desk_context
 from kesu.queues.forms import SavedViewForm
 from kesu.queues.page import list_context
 from kesu.sla.calendars import calendar_coverage_gaps
-from kesu.sla.selectors import complaint_clocks
 from kesu.triage.actions import complaint_correct
-from kesu.triage.models import TriageSettings
-from kesu.triage.panel import triage_panel
-from kesu.triage.selectors import repeat_links, triage_latest
 from kesu.web.forms import (
     TRANSITION_FORMS,
     AttachmentForm,
     ComplaintFilterForm,
     ComplaintNewForm,
     CorrectionForm,
-    DomainForm,
 )
+from kesu.web.pages import LIST_EMOTION_THRESHOLD, complaint_page
 from kesu.web.responses import forbidden, htmx_partial
-from kesu.web.sla_panel import sla_panel
 
 PAGE_SIZE = 50
-# the list marks a heated complaint at the default threshold: reading the centre's setting would
-# cost a query per page
-LIST_EMOTION_THRESHOLD = TriageSettings._meta.get_field("emotion_threshold").default
 INLINE_TYPES = ("image/", "application/pdf")
 
 
@@ -78,83 +63,6 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
 
 # who is warned on the landing page that a working calendar lacks the coming year's holidays
 CALENDAR_WATCHERS = (Role.MANAGER, Role.ADMIN, Role.DECISION)
-
-
-def _actions_for(user, complaint: Complaint) -> list[str]:
-    """The transitions the page offers: what the status allows and the user's role may do."""
-    if not user.can(Permission.COMPLAINT_HANDLE):
-        return []
-    allowed = lifecycle.actions_allowed(complaint.status)
-    if not user.can(Permission.COMPLAINT_MERGE) or complaint.merged_into_id:
-        allowed = [a for a in allowed if a != "merge"]
-    if complaint.merged_into_id:
-        allowed = [a for a in allowed if a != "reopen"]
-    return allowed
-
-
-def _detail_page(
-    request: HttpRequest,
-    complaint_id: int,
-    *,
-    bound: DomainForm | None = None,
-    bound_action: str = "",
-    upload_form: AttachmentForm | None = None,
-    correction_form: CorrectionForm | None = None,
-    reply_form: DomainForm | None = None,
-    refused: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    complaint = complaint_detail(complaint_id=complaint_id)
-    if complaint is None:
-        raise Http404(_("No such complaint."))
-    can_handle = request.user.can(Permission.COMPLAINT_HANDLE)
-    transition_forms = [
-        (
-            action,
-            ACTION_LABELS[action],
-            bound if action == bound_action else TRANSITION_FORMS[action](prefix=action),
-        )
-        for action in _actions_for(request.user, complaint)
-    ]
-    note_form = None
-    if can_handle:
-        note_form = bound if bound_action == "note" else TRANSITION_FORMS["note"](prefix="note")
-    # one query names every category the triage panel and the timeline mention (and fills the
-    # correction select), however many events there are
-    category_rows = list(Category.objects.all())
-    categories = {category.code: category for category in category_rows}
-    if can_handle:
-        correction_form = correction_form or CorrectionForm(prefix="correct")
-        correction_form.categories_offer(category_rows)
-    else:
-        correction_form = None
-    events = list(complaint.events.all())
-    now = clock_now()
-    attachments = list(complaint.attachments.all())
-    context = {
-        "complaint": complaint,
-        "triage": triage_panel(triage_latest(complaint, events=events), categories, complaint=complaint,
-                               events=events),
-        "links": repeat_links(complaint),
-        "categories": categories,
-        "correction_form": correction_form,
-        "events": events,
-        "sla": sla_panel(complaint_clocks(complaint, now=now, events=events), now=now),
-        "attachments": attachments,
-        "attachment_previews": attachment_previews(attachments),
-        "transition_forms": transition_forms,
-        "note_form": note_form,
-        "upload_form": (upload_form or AttachmentForm()) if can_handle else None,
-        "bound_action": bound_action,
-        "refused": refused,
-        "awaiting_acceptance": lifecycle.transfer_awaiting(complaint.sla),
-        # after a failed POST the address is the form's; switching language returns to the page
-        "lang_next": reverse("web:complaint_detail", args=[complaint.pk]),
-    }
-    context.update(desk_context(request.user, complaint, events, categories=categories, reply_form=reply_form))
-    context.update(compensation_context(request.user, complaint))
-    context.update(calls_context(request.user, complaint))
-    return render(request, "web/complaint_detail.html", context, status=status)
 
 
 BOUNCED = "kesu_bounced_form"
@@ -200,7 +108,7 @@ def _bounced(request: HttpRequest, complaint_id: int) -> dict:
 def complaint_detail_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     if not request.user.can(Permission.COMPLAINT_READ):
         return forbidden(request)
-    return _detail_page(request, complaint_id, **_bounced(request, complaint_id))
+    return complaint_page(request, complaint_id, **_bounced(request, complaint_id))
 
 
 @login_required
@@ -259,7 +167,7 @@ def complaint_correct_view(request: HttpRequest, complaint_id: int) -> HttpRespo
         complaint_correct(complaint=complaint, by=request.user, now=clock_now(), **form.cleaned_data)
     except FieldError as error:
         form.add_domain_error(error)
-        return _detail_page(request, complaint_id, correction_form=form, status=422)
+        return complaint_page(request, complaint_id, correction_form=form, status=422)
     except NotPermitted:
         return forbidden(request, _("Your role may not do this."))
     messages.success(request, _("Triage corrected."))
@@ -274,14 +182,14 @@ def attachment_upload_view(request: HttpRequest, complaint_id: int) -> HttpRespo
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _detail_page(request, complaint_id, upload_form=form, status=422)
+        return complaint_page(request, complaint_id, upload_form=form, status=422)
     try:
         attachment = attachment_add(
             complaint=complaint, upload=form.cleaned_data["file"], by=request.user, now=clock_now()
         )
     except FieldError as error:
         form.add_domain_error(error)
-        return _detail_page(request, complaint_id, upload_form=form, status=422)
+        return complaint_page(request, complaint_id, upload_form=form, status=422)
     except NotPermitted:
         return forbidden(request, _("Your role may not do this."))
     messages.success(request, _("Attached %(name)s.") % {"name": attachment.original_name})
