@@ -7,20 +7,27 @@ export KESU_DATA_DIR
 
 .PHONY: demo test install install-dev lint messages bench vendor clean test-distributed
 
+# the installer's output goes to $(VENV)/install.log (shown only when it fails), so that what a
+# newcomer sees last is the demo's logins and address
+INSTALL_LOG := $(VENV)/install.log
+
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "kesu needs $(PYTHON) (set PYTHON=...)"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "Creating $(VENV) …"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip >$(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); exit 1; }
 
 install: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	@echo "Installing kesu and its dependencies (about a minute the first time; log: $(INSTALL_LOG)) …"
+	@$(BIN)/python -m pip install --quiet -e . >>$(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); exit 1; }
 
 install-dev: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@echo "Installing kesu with its development dependencies (log: $(INSTALL_LOG)) …"
+	@$(BIN)/python -m pip install --quiet -e ".[dev]" >>$(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); exit 1; }
 
 ## make demo: install, migrate, load a year of demo complaints, create one user per role, serve :8000
 demo: install
-	$(BIN)/kesu demo
+	@$(BIN)/kesu demo
 
 ## make test: install the dev dependencies and run the whole suite
 test: install-dev

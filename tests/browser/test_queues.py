@@ -82,7 +82,10 @@ def test_bulk_assign_from_the_list_reports_each_complaint(as_user):
     page.locator("[data-bulk-all]").check()
     expect(page.locator("[data-bulk-count]")).to_have_text("2")
     page.locator("#bulk-action").select_option("assign")
-    page.locator("#bulk-assignee").fill("wang")
+    # the picker names the people who may receive them, with their load
+    picker = page.locator("#bulk-assignee")
+    expect(picker.locator("option[value=wang]")).to_contain_text("在办 1 / 30")
+    picker.select_option("wang")
     page.locator("#bulk-form button[type=submit]").click()
 
     expect(page).to_have_url(re.compile(r"\?queue=unassigned$"))

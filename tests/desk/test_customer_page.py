@@ -98,3 +98,23 @@ def test_the_menu_leads_to_the_customers(client, handler):
     client.force_login(handler)
 
     assert 'href="/customers/"' in client.get("/").content.decode()
+
+
+def test_a_long_history_is_paged_and_the_figures_count_all_of_it(client, handler, zhang, settings):
+    from kesu.desk import customer_page
+
+    client.force_login(handler)
+    for day in range(3):
+        make_complaint(now=T0 + timedelta(days=2 + day))
+    original = customer_page.COMPLAINTS_PER_PAGE
+    customer_page.COMPLAINTS_PER_PAGE = 2
+    try:
+        first = client.get(f"/customers/{zhang.pk}/", headers=EN).content.decode()
+        last = client.get(f"/customers/{zhang.pk}/", {"page": 3}, headers=EN).content.decode()
+    finally:
+        customer_page.COMPLAINTS_PER_PAGE = original
+
+    assert 'data-figure="complaints">5<' in first and "Page 1 of 3" in first
+    numbers = list(zhang.complaints.order_by("-created_at", "-id").values_list("number", flat=True))
+    assert numbers[0] in first and numbers[-1] not in first.split("Timeline across channels")[0]
+    assert numbers[-1] in last

@@ -42,7 +42,7 @@ def test_detail_shows_fields_customer_and_timeline(handler_client, handler, grou
 
     # then the header, fields and customer panel are there
     assert complaint.number in page
-    assert 'class="badge status-new">新建<' in page
+    assert 'class="badge status-awaiting">待接收<' in page  # transferred: waiting for the group to accept
     assert "包裹破损" in page
     assert "JD-778899" in page
     assert "¥199.50" in page
@@ -142,7 +142,8 @@ def test_resolving_a_new_complaint_names_the_current_status_and_changes_nothing(
     response = _post(handler_client, complaint, "resolve", resolution="已处理", root_cause="other")
 
     # then the page says why, naming the current status, and nothing changed
-    assert response.status_code == 409
+    assert (response.status_code, response["Location"]) == (302, f"/complaints/{complaint.pk}/")
+    response = handler_client.get(response["Location"])
     assert "无法对此投诉执行“解决”：当前状态为“新建”。" in response.content.decode()
     complaint.refresh_from_db()
     assert complaint.status == Status.NEW
@@ -185,7 +186,9 @@ def test_a_missing_resolution_is_shown_inline_and_keeps_nothing_half_done(handle
 
     response = _post(handler_client, complaint, "resolve", resolution="   ", root_cause="other")
 
-    assert response.status_code == 422
+    # the refusal is shown on the complaint's page (post / redirect / get), not at the form's address
+    assert (response.status_code, response["Location"]) == (302, f"/complaints/{complaint.pk}/")
+    response = handler_client.get(response["Location"])
     page = response.content.decode()
     assert '<details class="action" open data-shortcut="e"' in page
     assert "此项为必填项。" in page
@@ -201,7 +204,9 @@ def test_a_bad_merge_target_keeps_what_was_typed(client, handler):
 
     response = _post(client, complaint, "merge", primary="KS-1999-000001", reason="重复")
 
-    assert response.status_code == 422
+    # the refusal is shown on the complaint's page (post / redirect / get), not at the form's address
+    assert (response.status_code, response["Location"]) == (302, f"/complaints/{complaint.pk}/")
+    response = client.get(response["Location"])
     page = response.content.decode()
     assert "不存在投诉“KS-1999-000001”。" in page
     assert 'value="KS-1999-000001"' in page
@@ -288,7 +293,9 @@ def test_resolve_requires_a_root_cause_and_shows_it(handler_client, handler):
 
     # without a root cause: the resolve form stays open, says what is missing, keeps the summary
     response = _post(handler_client, complaint, "resolve", resolution="已补发商品")
-    assert response.status_code == 422
+    # the refusal is shown on the complaint's page (post / redirect / get), not at the form's address
+    assert (response.status_code, response["Location"]) == (302, f"/complaints/{complaint.pk}/")
+    response = handler_client.get(response["Location"])
     page = response.content.decode()
     assert '<details class="action" open data-shortcut="e"' in page
     assert re.search(r'<label for="id_resolve-root_cause">Root cause</label>\s*<select[^>]*aria-invalid="true"', page)
@@ -299,7 +306,9 @@ def test_resolve_requires_a_root_cause_and_shows_it(handler_client, handler):
 
     # an unknown root cause is named
     response = _post(handler_client, complaint, "resolve", resolution="已补发商品", root_cause="weather")
-    assert response.status_code == 422
+    # the refusal is shown on the complaint's page (post / redirect / get), not at the form's address
+    assert (response.status_code, response["Location"]) == (302, f"/complaints/{complaint.pk}/")
+    response = handler_client.get(response["Location"])
     assert "Unknown value “weather”; choose one of product_defect" in response.content.decode()
 
     # with one: stored on the complaint and in the event, and shown
@@ -344,3 +353,20 @@ def test_keyboard_shortcuts_are_annotated(handler_client, handler):
     for key in ("r", "n", "t", "e", "p"):
         assert f'data-shortcut="{key}"' in page, key
     assert re.search(r'<textarea name="reply-text" id="reply-text"[^>]*data-shortcut="r"', page)
+
+
+@pytest.mark.django_db
+def test_reloading_after_a_refused_form_posts_nothing_again(handler_client, handler):
+    """Issue 17 §4.1: an empty note is refused on the complaint's own page; a reload shows the page
+    without the error and posts nothing."""
+    complaint = make_complaint(by=handler)
+    events = ComplaintEvent.objects.filter(complaint=complaint).count()
+
+    response = _post(handler_client, complaint, "note", text="   ")
+
+    assert (response.status_code, response["Location"]) == (302, f"/complaints/{complaint.pk}/")
+    first = handler_client.get(response["Location"]).content.decode()
+    assert "此项为必填项。" in first
+    again = handler_client.get(response["Location"]).content.decode()
+    assert "此项为必填项。" not in again
+    assert ComplaintEvent.objects.filter(complaint=complaint).count() == events

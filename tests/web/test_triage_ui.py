@@ -343,8 +343,8 @@ def test_the_list_costs_the_same_with_markers(handler_client, handler, django_as
         make_complaint(by=handler, now=T0 + timedelta(days=day), content=RED_TEXT)
 
     # session, user, categories, groups, the user's groups, every queue's count with the list's (one
-    # query), the saved views, one page of rows, the bell's unread count
-    with django_assert_num_queries(9):
+    # query), the saved views, the bulk bar's people with their load, one page of rows, the bell's unread count
+    with django_assert_num_queries(10):
         page = handler_client.get("/").content.decode()
     assert page.count('<span class="tag red">') == 5
 

@@ -20,11 +20,11 @@ from kesu.complaints import lifecycle
 from kesu.complaints.actors import ComplaintHolders, may_act
 from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import ComplaintDraft, draft_clean
-from kesu.complaints.models import Attachment, Category, Complaint, ComplaintEvent, EventKind
+from kesu.complaints.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, Status
 from kesu.complaints.numbering import number_format, number_year, numbers_reserve
-from kesu.core.errors import FieldError, FieldErrors, NotPermitted, permission_require
+from kesu.core.errors import Conflict, FieldError, FieldErrors, NotPermitted, permission_require
 from kesu.core.models import Department, Group, HandlerProfile, User
-from kesu.core.roles import Permission
+from kesu.core.roles import Permission, Role
 from kesu.customers.actions import customer_find_or_create
 from kesu.customers.models import Customer
 
@@ -245,3 +245,25 @@ def attachment_add(
             attachment.file.delete(save=False)
             raise
     return attachment
+
+
+def complaint_accept_write(*, complaint: Complaint, by: User, now: datetime) -> tuple[Complaint, list[ComplaintEvent]]:
+    """The receiving group accepts a transferred complaint: the member who accepts takes it when
+    nobody has it yet (or it is theirs already) and starts handling, which stops the
+    transfer-acceptance clock. Only a member of the receiving group (or a manager) may accept.
+    Writes the complaint and its events; the caller (the pipeline) holds the transaction."""
+    _check(by, Permission.COMPLAINT_HANDLE)
+    current = complaint_locked(complaint)
+    if not lifecycle.transfer_awaiting(current.sla):
+        raise Conflict("transfer.not_awaiting", number=current.number)
+    member = User.objects.filter(pk=by.pk, handler_profile__groups=current.group_id).exists()
+    if not member and by.role not in (Role.MANAGER, Role.ADMIN):
+        raise NotPermitted("transfer.not_receiving_group", group=current.group.name if current.group else "")
+    events = []
+    if current.assignee_id != by.pk or current.status == Status.NEW:
+        events.append(lifecycle.assign(current, assignee=by, by=by, now=now))
+    events.append(lifecycle.start(current, by=by, now=now))
+    current.save()
+    for event in events:
+        event.save()
+    return current, events

@@ -378,3 +378,16 @@ def follow_up(complaint: Complaint, *, by: User | None, now: datetime, outcome: 
         raise FieldError("outcome", "field.choice", choices=list(FOLLOW_UP_OUTCOMES), got=outcome)
     text = _text("text", text, required=False)
     return _event(complaint, EventKind.FOLLOWED_UP, by=by, now=now, before=complaint.status, outcome=outcome, text=text)
+
+
+RUNNING_STATES = ("ok", "warning", "breached")
+
+
+def transfer_awaiting(sla: dict[str, Any] | None) -> bool:
+    """A transferred complaint the receiving group has not accepted yet: its ``transfer_acceptance``
+    clock (in the stored ``Complaint.sla``) still runs. Pure; the list and the desk call it per row."""
+    for clock in (sla or {}).get("clocks", ()):
+        if clock.get("clock") == "transfer_acceptance" and clock.get("state") in RUNNING_STATES \
+                and not clock.get("stopped_at"):
+            return True
+    return False

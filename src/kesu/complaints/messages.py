@@ -55,6 +55,8 @@ messages_define(
         "amount.too_large": _("The amount must be below %(limit)s yuan."),
         "amount.decimals": _("The amount may have at most two decimal places."),
         "assignee.not_handler": _("%(user)s (%(role)s) does not handle complaints and cannot be assigned one."),
+        "transfer.not_awaiting": _("%(number)s is not waiting for a group to accept a transfer."),
+        "transfer.not_receiving_group": _("Only a member of the receiving group %(group)s may accept this transfer."),
         "transfer.same_group": _("The complaint is already in group %(group)s."),
         "merge.self": _("A complaint cannot be merged into itself."),
         "merge.primary_merged": _("%(number)s is itself merged into another complaint."),

@@ -28,7 +28,7 @@ def customer_list_view(request: HttpRequest) -> HttpResponse:
 def customer_detail_view(request: HttpRequest, customer_id: int) -> HttpResponse:
     if not request.user.can(Permission.CUSTOMER_READ):
         return forbidden(request)
-    profile = customer_profile(customer_id=customer_id)
+    profile = customer_profile(customer_id=customer_id, page=request.GET.get("page"))
     if profile is None:
         raise Http404(_("No such customer."))
     return render(request, "desk/customer_detail.html", {"profile": profile, "customer": profile.customer})

@@ -31,7 +31,7 @@ from kesu.web.responses import forbidden
 @login_required
 @require_POST
 def reply_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    from kesu.web.views import _detail_page
+    from kesu.web.pages import complaint_page
 
     if not request.user.can(Permission.COMPLAINT_HANDLE):
         return forbidden(request, _("Your role may not handle complaints."))
@@ -46,10 +46,10 @@ def reply_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
         )
     except FieldError as error:
         form.add_domain_error(FieldError(error.field if error.field != "to" else "text", error.code, **error.params))
-        return _detail_page(request, complaint_id, reply_form=form, status=422)
+        return complaint_page(request, complaint_id, reply_form=form, status=422)
     except InvalidTransition:
         refused = _("This complaint was merged into another one: reply on the primary complaint.")
-        return _detail_page(request, complaint_id, reply_form=form, refused=refused, status=409)
+        return complaint_page(request, complaint_id, reply_form=form, refused=refused, status=409)
     except NotPermitted:
         return forbidden(request, _("Your role may not do this."))
     if reply.portal and reply.outbound is not None:

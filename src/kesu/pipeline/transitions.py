@@ -13,7 +13,12 @@ from django.db import transaction
 
 from kesu.channels.webhooks_out import webhook_status_changed
 from kesu.complaints import lifecycle
-from kesu.complaints.actions import complaint_merge_write, complaint_step, group_resolve
+from kesu.complaints.actions import (
+    complaint_accept_write,
+    complaint_merge_write,
+    complaint_step,
+    group_resolve,
+)
 from kesu.complaints.models import Complaint
 from kesu.core.errors import FieldError
 from kesu.core.models import Group, User
@@ -27,6 +32,17 @@ def transition_apply(complaint: Complaint, by: User | None, step, **params) -> C
         current, event = complaint_step(complaint, by, step, **params)
         sla_refresh(current, now=params["now"])
         webhook_status_changed(event, now=params["now"])
+    return current
+
+
+def complaint_transfer_accept(*, complaint: Complaint, by: User, now: datetime) -> Complaint:
+    """The receiving group accepts a transferred complaint (``complaints.complaint_accept_write``),
+    then the SLA deadlines and the status webhooks follow."""
+    with transaction.atomic():
+        current, events = complaint_accept_write(complaint=complaint, by=by, now=now)
+        sla_refresh(current, now=now)
+        for event in events:
+            webhook_status_changed(event, now=now)
     return current
 
 

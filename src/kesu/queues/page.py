@@ -18,9 +18,17 @@ from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import ComplaintFilters, complaint_list
 from kesu.core.errors import FieldError
 from kesu.core.models import User
+from kesu.core.roles import Permission
 from kesu.queues.definitions import QUEUES, Scope, queue_condition, queues_available
 from kesu.queues.paging import ListPage, page_fill, page_number
-from kesu.queues.selectors import COUNT_CAP, capped_counts, queue_querysets, saved_views_of, scope_of
+from kesu.queues.selectors import (
+    COUNT_CAP,
+    assignable_people,
+    capped_counts,
+    queue_querysets,
+    saved_views_of,
+    scope_of,
+)
 
 PAGE_SIZE = 50
 
@@ -76,4 +84,6 @@ def list_context(
             for name, count in zip(names, counts, strict=False)
         ]
         context["saved_views"] = list(saved_views_of(user))
+        if user.can(Permission.COMPLAINT_HANDLE):
+            context["assignable"] = assignable_people(scope=scope)
     return context

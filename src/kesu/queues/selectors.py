@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from kesu.complaints.models import Complaint
 from kesu.core.models import Group, HandlerProfile, User
@@ -72,3 +73,38 @@ def queue_counts(*, scope: Scope, names: list[str], now: datetime, cap: int = CO
 def saved_views_of(user: User) -> QuerySet[SavedView]:
     """The user's own saved views (nobody else's), by name."""
     return SavedView.objects.filter(owner_id=user.pk).order_by("name", "id")
+
+
+@dataclass(frozen=True)
+class Assignable:
+    """Someone the bulk bar may assign to, with their load (complaints they hold whose clocks run)."""
+
+    username: str
+    name: str
+    load: int
+    capacity: int
+    availability: str
+    availability_label: str
+
+
+def assignable_people(*, scope: Scope) -> list[Assignable]:
+    """The active handlers and specialists of the asker's departments (everyone's when the asker has
+    no group), least loaded first; one query."""
+    from kesu.core.models import Availability
+    from kesu.core.roles import Role
+    from kesu.routing.assignment import RUNNING
+
+    people = User.objects.filter(is_active=True, role__in=(Role.HANDLER, Role.SPECIALIST))
+    if scope.department_group_ids:
+        people = people.filter(handler_profile__groups__in=scope.department_group_ids)
+    rows = (
+        people.annotate(load=Count("complaints", filter=Q(complaints__status__in=RUNNING), distinct=True))
+        .values_list("username", "display_name", "load", "handler_profile__capacity", "handler_profile__availability")
+        .distinct().order_by("load", "username")
+    )
+    labels = dict(Availability.choices)
+    return [
+        Assignable(username=u, name=d or u, load=load, capacity=cap or 0, availability=a or "",
+                   availability_label=str(labels.get(a, "")) if a else "")
+        for u, d, load, cap, a in rows
+    ]

@@ -19,8 +19,8 @@ from kesu.queues.actions import BulkOutcome, complaints_bulk, saved_view_create,
 from kesu.queues.forms import BulkForm, SavedViewForm
 from kesu.queues.page import list_context
 from kesu.web.forms import ComplaintFilterForm
+from kesu.web.pages import LIST_EMOTION_THRESHOLD
 from kesu.web.responses import forbidden
-from kesu.web.views import LIST_EMOTION_THRESHOLD
 
 
 def _list_url(query: str = "") -> str:

@@ -19,6 +19,7 @@ urlpatterns = [
         views.complaint_transition_view,
         name="complaint_transition",
     ),
+    path("complaints/<int:complaint_id>/accept/", views.complaint_accept_view, name="complaint_accept"),
     path(
         "complaints/<int:complaint_id>/correct/",
         views.complaint_correct_view,

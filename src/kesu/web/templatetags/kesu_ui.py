@@ -176,3 +176,11 @@ def customer_brand() -> str:
     from kesu.web.brand import brand_name
 
     return brand_name()
+
+
+@register.filter
+def awaiting_acceptance(complaint) -> bool:
+    """A transferred complaint its receiving group has not accepted yet (from the stored clocks)."""
+    from kesu.complaints.lifecycle import transfer_awaiting
+
+    return transfer_awaiting(getattr(complaint, "sla", None))
