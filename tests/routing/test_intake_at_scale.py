@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -84,7 +83,6 @@ def test_least_load_counts_only_running_complaints_and_agrees_with_a_recount(des
     assert candidate.load == Complaint.objects.filter(assignee=handler, status__in=RUNNING).count() == 4
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_rule_changed_by_another_process_reaches_intake_by_its_version(desk, manager, monkeypatch):
     # given: a rule for the web channel, cached by this process
     monkeypatch.setattr(configcache, "CHECK_EVERY", 0.0)
