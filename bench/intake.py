@@ -6,7 +6,9 @@ Huey consumer) over HTTP with keep-alive connections from several client threads
     python bench/intake.py                      # SQLite in a throw-away data folder
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test python bench/intake.py
                                                 # PostgreSQL: a throw-away database kesu_bench_* on that server
-    python bench/intake.py --count 2000 --clients 4
+    python bench/intake.py --count 2000 --clients 1 4
+    python bench/intake.py --data-dir /tmp/k1m --count 1000 --clients 1 4   # an existing folder (1M history)
+    DATABASE_URL=… python bench/intake.py --workers 2 --clients 4          # gunicorn, 2 workers
 
 Every complaint written includes its customer lookup/creation, its number and its `created` event.
 """
@@ -99,11 +101,12 @@ def in_process(count: int, env: dict, token: str) -> dict:
     return report("in-process", latencies, time.perf_counter() - started)
 
 
-def live(count: int, clients: int, env: dict, token: str) -> dict:
+def live(count: int, clients: int, env: dict, token: str, workers: int = 0) -> dict:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "kesu", "serve", "--port", str(port)], env=env,
+    serve = ["serve", "--port", str(port)] + (["--workers", str(workers), "--threads", "4"] if workers else [])
+    server = subprocess.Popen([sys.executable, "-m", "kesu", *serve], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
@@ -144,7 +147,8 @@ def live(count: int, clients: int, env: dict, token: str) -> dict:
         seconds = time.perf_counter() - started
         if errors:
             print(f"{len(errors)} requests failed: {sorted(set(errors))}", file=sys.stderr)
-        return report(f"live kesu serve, {clients} clients", latencies, seconds)
+        server_name = f"gunicorn {workers} workers" if workers else "kesu serve"
+        return report(f"live {server_name}, {clients} clients", latencies, seconds)
     finally:
         server.terminate()
         server.wait(timeout=15)
@@ -153,8 +157,24 @@ def live(count: int, clients: int, env: dict, token: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=2000, help="complaints per mode (default 2000)")
-    parser.add_argument("--clients", type=int, default=4, help="client threads against kesu serve (default 4)")
+    parser.add_argument("--clients", type=int, nargs="+", default=[4],
+                        help="client threads against kesu serve, one run per number (default 4)")
+    parser.add_argument("--workers", type=int, default=0, help="kesu serve --workers N (gunicorn, PostgreSQL)")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="an existing data folder (e.g. a demo with 1,000,000 complaints): its database, "
+                             "its routing rules and handlers, the demo login 'handler'")
+    parser.add_argument("--modes", default="live,in-process", help="live, in-process or both (default)")
     args = parser.parse_args()
+    modes = set(args.modes.split(","))
+    if args.data_dir is not None:
+        env = {**os.environ, "KESU_DATA_DIR": str(args.data_dir)}
+        print(f"data folder {args.data_dir} ({env.get('DATABASE_URL') or 'SQLite'})", flush=True)
+        token = kesu(env, "token", "create", "handler")
+        for clients in args.clients if "live" in modes else []:
+            live(args.count, clients, env, token, args.workers)
+        if "in-process" in modes:
+            in_process(args.count, env, token)
+        return
     with tempfile.TemporaryDirectory() as data_dir, bench_database() as database_url:
         env = {**os.environ, "KESU_DATA_DIR": data_dir}
         if database_url:
@@ -163,8 +183,10 @@ def main() -> None:
         kesu(env, "migrate")
         kesu(env, "createuser", "bench", "--role", "handler", "--password", "bench-pass-1")
         token = kesu(env, "token", "create", "bench")
-        live(args.count, args.clients, env, token)
-        in_process(args.count, env, token)
+        for clients in args.clients if "live" in modes else []:
+            live(args.count, clients, env, token, args.workers)
+        if "in-process" in modes:
+            in_process(args.count, env, token)
 
 
 if __name__ == "__main__":

@@ -274,6 +274,10 @@ def test_two_web_workers_two_consumers_survive_postgres_and_redis_restarts(root)
         assert not twice, f"deliveries sent more than once: {twice}"
         for process in processes:
             assert process.poll() is None, f"a process exited: {process.args}"
+        # exactly one consumer schedules the periodic jobs
+        periodic, other = (logs / "consumer-periodic.log").read_text(), (logs / "consumer-2.log").read_text()
+        assert "Periodic tasks are enabled" in periodic
+        assert "Periodic tasks are disabled" in other and "Enqueueing periodic task" not in other
         print(f"{len(keys)} complaints; failed attempts retried with the same key: {Counter(map(str, failures))}; "
               f"{len(wanted)} webhooks delivered once each")
     finally:
