@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kesu.desk",
     "kesu.calls",
     "kesu.web",
+    "kesu.workforce",
 ]
 
 MIDDLEWARE = [

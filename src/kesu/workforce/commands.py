@@ -1,0 +1,119 @@
+"""The workforce app's commands: ``kesu staffing``, ``kesu forecast evaluate``, ``kesu process map|evaluate``,
+``kesu simulate``, ``kesu risk train|evaluate``. Thin: parse, call a pure function or an action, print.
+
+No Django import at module level (``kesu.cli`` builds its parser before Django is set up).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+
+def _positive(kind):
+    def parse(value: str):
+        try:
+            number = kind(value)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a number") from error
+        if number <= 0:
+            raise argparse.ArgumentTypeError(f"must be more than 0, got {value}")
+        return number
+
+    return parse
+
+
+def _fraction(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from error
+    if not 0 <= number < 1:
+        raise argparse.ArgumentTypeError(f"must be from 0 up to (not including) 1, got {value}")
+    return number
+
+
+def _date(value: str) -> datetime:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d")  # noqa: DTZ007 - made aware in the centre's zone later
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-03-31") from error
+
+
+def register(commands) -> None:
+    from kesu.cli import OneLineParser
+
+    staffing = commands.add_parser("staffing", help="agents and positions one interval needs (Erlang C, or Erlang A "
+                                   "with --patience-seconds)")
+    staffing.add_argument("--arrivals", required=True, type=_positive(float), help="contacts in the interval")
+    staffing.add_argument("--interval-minutes", type=_positive(int), default=30)
+    staffing.add_argument("--aht-seconds", required=True, type=_positive(float), help="average handling time")
+    staffing.add_argument("--target", required=True, type=_fraction, help="service level target, e.g. 0.8")
+    staffing.add_argument("--answer-seconds", required=True, type=_positive(float), help="… answered within T s")
+    staffing.add_argument("--shrinkage", type=_fraction, default=0.0, help="share of paid time off the phones")
+    staffing.add_argument("--patience-seconds", type=_positive(float), default=None,
+                          help="mean patience before a caller abandons (Erlang A)")
+    staffing.add_argument("--json", action="store_true", help="print one JSON object")
+
+    forecast = commands.add_parser("forecast", help="arrival forecasts")
+    forecast_commands = forecast.add_subparsers(dest="forecast_command", metavar="ACTION", parser_class=OneLineParser)
+    forecast_commands.required = True
+    evaluate = forecast_commands.add_parser(
+        "evaluate", help="hold out the last 20 %% of days of a timestamp,count series, forecast each one day ahead, "
+        "compare the chosen model with the seasonal naive and the 4-week mean")
+    evaluate.add_argument("--series", required=True, type=Path, help="CSV with timestamp,count")
+    evaluate.add_argument("--interval-minutes", type=_positive(int), default=None,
+                          help="interval (default: inferred from the file)")
+    evaluate.add_argument("--json", action="store_true")
+
+
+def cmd_staffing(args) -> int:
+    from kesu.workforce.erlang import staffing_erlang_a, staffing_erlang_c
+
+    common = {"arrivals": args.arrivals, "interval_seconds": args.interval_minutes * 60,
+              "aht_seconds": args.aht_seconds, "target": args.target, "answer_seconds": args.answer_seconds,
+              "shrinkage": args.shrinkage}
+    if args.patience_seconds:
+        result = staffing_erlang_a(patience_seconds=args.patience_seconds, **common)
+    else:
+        result = staffing_erlang_c(**common)
+    data = result.as_dict()
+    if args.json:
+        print(json.dumps(data))
+        return 0
+    print(f"agents {data['agents']}  positions {data['positions']} (shrinkage {args.shrinkage:.0%})  "
+          f"service level {data['service_level']:.1%}  occupancy {data['occupancy']:.1%}  "
+          f"p(wait) {data['p_wait']:.3f}  ASA {data['asa_seconds']} s"
+          + (f"  abandoned {data['p_abandon']:.1%}" if "p_abandon" in data else ""))
+    return 0
+
+
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def cmd_forecast(args) -> int:
+    from kesu.cli import EXIT_REFUSED, _fail
+    from kesu.workforce.forecast import ForecastError, evaluate, grid_build
+    from kesu.workforce.series import FileRowError, series_read
+
+    try:
+        rows = series_read(args.series)
+        report = evaluate(grid_build(rows, args.interval_minutes), progress=_progress)
+    except (FileRowError, ForecastError) as error:
+        return _fail(str(error), EXIT_REFUSED)
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    print(f"chosen model: {report['chosen']}  ({report['days']['train']} training days, {report['days']['test']} "
+          f"held out, {report['interval_minutes']}-minute intervals)")
+    for level in ("interval", "daily"):
+        for name, values in report[level].items():
+            print(f"  {level:8} {name:15} MAE {values['mae']:.3f}  RMSE {values['rmse']:.3f}  MASE {values['mase']:.3f}")
+    return 0
+
+
+COMMANDS = {"staffing": cmd_staffing, "forecast": cmd_forecast}
