@@ -2,6 +2,8 @@ import csv
 import json
 from datetime import datetime
 
+START = datetime(2025, 6, 2)  # noqa: DTZ001 - a series in local wall time, as a file holds it
+
 import pytest
 
 from kesu.cli import main
@@ -20,7 +22,7 @@ def _write(path, rows):
 
 @pytest.fixture(scope="module")
 def series(tmp_path_factory):
-    rows = arrivals_synthetic(start=datetime(2025, 6, 2), days=182, level=300, seed=7)
+    rows = arrivals_synthetic(start=START, days=182, level=300, seed=7)
     return _write(tmp_path_factory.mktemp("series") / "arrivals.csv", rows)
 
 
@@ -38,7 +40,7 @@ def test_evaluate_reports_the_contract_and_beats_both_baselines(series, capsys):
 
 
 def test_finer_rows_are_summed_and_the_interval_inferred(tmp_path):
-    rows = arrivals_synthetic(start=datetime(2025, 6, 2), days=3, interval_minutes=15, level=100, seed=1)
+    rows = arrivals_synthetic(start=START, days=3, interval_minutes=15, level=100, seed=1)
     assert interval_infer([at for at, _ in rows]) == 15
     grid = grid_build(rows, 60)
     assert grid.slots == 24
@@ -46,7 +48,7 @@ def test_finer_rows_are_summed_and_the_interval_inferred(tmp_path):
 
 
 def test_days_without_rows_are_closed(tmp_path):
-    rows = arrivals_synthetic(start=datetime(2025, 6, 2), days=15, level=100, seed=1, closed_sundays=True)
+    rows = arrivals_synthetic(start=START, days=15, level=100, seed=1, closed_sundays=True)
     grid = grid_build(rows)
     assert list(grid.present).count(False) == 2
 
@@ -64,6 +66,6 @@ def test_a_missing_column_and_a_too_short_series_are_refused(tmp_path, capsys):
     path.write_text("time,count\n2025-06-02T09:00:00,3\n")
     assert main(["forecast", "evaluate", "--series", str(path)]) == 1
     assert "column timestamp" in capsys.readouterr().err
-    short = _write(tmp_path / "short.csv", arrivals_synthetic(start=datetime(2025, 6, 2), days=10, level=50))
+    short = _write(tmp_path / "short.csv", arrivals_synthetic(start=START, days=10, level=50))
     assert main(["forecast", "evaluate", "--series", str(short)]) == 1
     assert "training part" in capsys.readouterr().err

@@ -69,6 +69,18 @@ def register(commands) -> None:
                           help="interval (default: inferred from the file)")
     evaluate.add_argument("--json", action="store_true")
 
+    process = commands.add_parser("process", help="process maps and predictions from an event log")
+    process_commands = process.add_subparsers(dest="process_command", metavar="ACTION", parser_class=OneLineParser)
+    process_commands.required = True
+    process_map = process_commands.add_parser(
+        "map", help="the directly-follows map (frequencies, median / p90 waiting), variants, rework, bottlenecks")
+    process_eval = process_commands.add_parser(
+        "evaluate", help="next activity and remaining time for every prefix of the newest third of the cases, "
+        "against the bigram and median baselines")
+    for sub in (process_map, process_eval):
+        sub.add_argument("--log", required=True, type=Path, help="CSV with case_id,activity,timestamp")
+        sub.add_argument("--json", action="store_true")
+
 
 def cmd_staffing(args) -> int:
     from kesu.workforce.erlang import staffing_erlang_a, staffing_erlang_c
@@ -116,4 +128,37 @@ def cmd_forecast(args) -> int:
     return 0
 
 
-COMMANDS = {"staffing": cmd_staffing, "forecast": cmd_forecast}
+def cmd_process(args) -> int:
+    from kesu.cli import EXIT_REFUSED, _fail
+    from kesu.workforce.process import log_frame, process_evaluate, process_map
+    from kesu.workforce.series import FileRowError, log_read
+
+    try:
+        frame = log_frame(log_read(args.log))
+    except FileRowError as error:
+        return _fail(str(error), EXIT_REFUSED)
+    if args.process_command == "map":
+        result = process_map(frame)
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+            return 0
+        print(f"{result['cases']} cases, {result['events']} events, {result['variant_count']} variants, "
+              f"rework in {result['rework']['share']:.1%} of cases")
+        for edge in result["bottlenecks"]:
+            print(f"  {edge['source']} → {edge['target']}: {edge['count']}×, median wait {edge['median_wait_hours']} h, "
+                  f"total {edge['total_wait_hours']} h")
+        return 0
+    try:
+        report = process_evaluate(frame, progress=_progress)
+    except ValueError as error:
+        return _fail(f"{args.log}: {error}", EXIT_REFUSED)
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    print(f"next activity accuracy {report['next_activity_accuracy']:.3f} (bigram "
+          f"{report['bigram']['next_activity_accuracy']:.3f}); remaining time MAE {report['remaining_time_mae_days']:.3f} "
+          f"days (median {report['median']['remaining_time_mae_days']:.3f})")
+    return 0
+
+
+COMMANDS = {"staffing": cmd_staffing, "forecast": cmd_forecast, "process": cmd_process}
