@@ -2,13 +2,13 @@ import csv
 import json
 from datetime import datetime
 
-START = datetime(2025, 6, 2)  # noqa: DTZ001 - a series in local wall time, as a file holds it
-
 import pytest
 
 from kesu.cli import main
 from kesu.workforce.forecast import grid_build, interval_infer
 from kesu.workforce.synthetic import arrivals_synthetic
+
+START = datetime(2025, 6, 2)  # noqa: DTZ001 - a series in local wall time, as a file holds it
 
 
 def _write(path, rows):
