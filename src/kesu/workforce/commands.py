@@ -81,6 +81,18 @@ def register(commands) -> None:
         sub.add_argument("--log", required=True, type=Path, help="CSV with case_id,activity,timestamp")
         sub.add_argument("--json", action="store_true")
 
+    simulate = commands.add_parser(
+        "simulate", help="simulate the centre over a past period (built from its event history), today and a "
+        "what-if scenario side by side")
+    simulate.add_argument("--from", dest="start", required=True, type=_date, help="first day (YYYY-MM-DD)")
+    simulate.add_argument("--to", dest="end", required=True, type=_date, help="last day, included")
+    simulate.add_argument("--scenario", type=Path, default=None,
+                          help='JSON: {"handlers": {"group": +2}, "volume": 0.1, "faster": {"group": 0.8}, '
+                          '"sla_factor": 1.0} (one object or a list of them)')
+    simulate.add_argument("--replications", type=_positive(int), default=20)
+    simulate.add_argument("--seed", type=int, default=0)
+    simulate.add_argument("--json", action="store_true")
+
 
 def cmd_staffing(args) -> int:
     from kesu.workforce.erlang import staffing_erlang_a, staffing_erlang_c
@@ -161,4 +173,44 @@ def cmd_process(args) -> int:
     return 0
 
 
-COMMANDS = {"staffing": cmd_staffing, "forecast": cmd_forecast, "process": cmd_process}
+def _scenarios(path: Path | None) -> list:
+    from kesu.core.errors import FieldError
+    from kesu.workforce.simulation import Scenario
+
+    if path is None:
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise FieldError("--scenario", "workforce.scenario", file=str(path), reason=error.strerror or str(error)) from None
+    except ValueError as error:
+        raise FieldError("--scenario", "workforce.scenario", file=str(path), reason=f"not JSON ({error})") from None
+    items = data if isinstance(data, list) else [data]
+    scenarios = []
+    for index, item in enumerate(items, start=1):
+        try:
+            scenarios.append(Scenario.from_dict(item, name=f"scenario {index}"))
+        except ValueError as error:
+            where = f"item {index}: " if isinstance(data, list) else ""
+            raise FieldError("--scenario", "workforce.scenario", file=str(path), reason=f"{where}{error}") from None
+    return scenarios
+
+
+def cmd_simulate(args) -> int:
+    from kesu.workforce.actions import centre_simulate
+
+    result = centre_simulate(start=args.start.date(), end=args.end.date(), scenarios=_scenarios(args.scenario),
+                             replications=args.replications, seed=args.seed)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    actual = result["actual"]
+    print(f"{result['from']} – {result['to']}, {result['replications']} replications; actual: "
+          f"{actual['throughput']} resolved, median resolution {actual['median_resolution_hours']:.1f} h")
+    for run in [result["today"], *result.get("scenarios", [])]:
+        print(f"  {run['scenario']}: {run['throughput']['mean']:.0f} resolved {run['throughput']['ci95']}, median "
+              f"resolution {run['median_resolution_hours']['mean']:.1f} h, bottleneck {run['bottleneck']}")
+    return 0
+
+
+COMMANDS = {"simulate": cmd_simulate, "staffing": cmd_staffing, "forecast": cmd_forecast, "process": cmd_process}
