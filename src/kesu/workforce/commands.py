@@ -93,6 +93,16 @@ def register(commands) -> None:
     simulate.add_argument("--seed", type=int, default=0)
     simulate.add_argument("--json", action="store_true")
 
+    risk = commands.add_parser("risk", help="the escalation early warning: train the model, measure it")
+    risk_commands = risk.add_subparsers(dest="risk_command", metavar="ACTION", parser_class=OneLineParser)
+    risk_commands.required = True
+    risk_train = risk_commands.add_parser("train", help="train on the history, make it active, score open complaints")
+    risk_eval = risk_commands.add_parser(
+        "evaluate", help="time split (oldest 80 %% train, newest 20 %% test): roc_auc, recall and precision at 20 %% "
+        "per outcome, beside ranking by the emotion temperature")
+    for sub in (risk_train, risk_eval):
+        sub.add_argument("--json", action="store_true")
+
 
 def cmd_staffing(args) -> int:
     from kesu.workforce.erlang import staffing_erlang_a, staffing_erlang_c
@@ -213,4 +223,38 @@ def cmd_simulate(args) -> int:
     return 0
 
 
-COMMANDS = {"simulate": cmd_simulate, "staffing": cmd_staffing, "forecast": cmd_forecast, "process": cmd_process}
+def cmd_risk(args) -> int:
+    from kesu.core.clock import clock_now
+    from kesu.workforce.risk_actions import risk_evaluate, risk_train
+
+    if args.risk_command == "train":
+        version = risk_train(now=clock_now())
+        from kesu.workforce.models import RiskScore
+
+        data = {"version": version.pk, "trained_on": version.params["trained_on"],
+                "scored_open": RiskScore.objects.count(), "metrics": version.metrics}
+        if args.json:
+            print(json.dumps(data))
+        else:
+            print(f"risk model v{version.pk} trained on {data['trained_on']} complaints; "
+                  f"{data['scored_open']} open complaints scored")
+            _risk_lines(version.metrics)
+        return 0
+    report = risk_evaluate(now=clock_now())
+    if args.json:
+        print(json.dumps(report))
+    else:
+        _risk_lines(report)
+    return 0
+
+
+def _risk_lines(report: dict) -> None:
+    print(f"time split: {report['train']} train, {report['test']} test")
+    for outcome, values in report["outcomes"].items():
+        base = values["baseline_emotion"]
+        print(f"  {outcome:16} ROC AUC {values['roc_auc']}  recall@20% {values['recall_at_20pct']}  "
+              f"precision@20% {values['precision_at_20pct']}  ({values['positives']} of {values['n']}; "
+              f"emotion alone: AUC {base['roc_auc']}, recall@20% {base['recall_at_20pct']})")
+
+
+COMMANDS = {"risk": cmd_risk, "simulate": cmd_simulate, "staffing": cmd_staffing, "forecast": cmd_forecast, "process": cmd_process}
