@@ -25,5 +25,6 @@ urlpatterns = [
     path("library/", include("kesu.knowledge.urls")),
     path("compensation/", include("kesu.compensation.urls")),
     path("calls/", include("kesu.calls.urls")),
+    path("operations/", include("kesu.workforce.urls")),
     path("", include("kesu.web.urls")),
 ]

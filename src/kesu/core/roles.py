@@ -24,6 +24,7 @@ class Permission(models.TextChoices):
     DATA_IMPORT = "data.import"
     ROUTING_MANAGE = "routing.manage"
     KNOWLEDGE_MANAGE = "knowledge.manage"
+    OPERATIONS_VIEW = "operations.view"  # workforce: forecast, staffing, simulation, process, risk pages
 
 
 _EVERY_READ = {Permission.COMPLAINT_READ, Permission.CUSTOMER_READ}
@@ -43,6 +44,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          Permission.KNOWLEDGE_MANAGE}
     ),
 }
+
+
+# workforce (issue 14): the operations pages are for the management layer and the analysts
+for _role in (Role.MANAGER, Role.ADMIN, Role.ANALYST, Role.DECISION):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {Permission.OPERATIONS_VIEW}
 
 
 def role_allows(role: str, permission: str) -> bool:
