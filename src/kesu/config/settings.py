@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kesu.incidents",
     "kesu.analytics",
     "kesu.privacy",
+    "kesu.workforce",
 ]
 
 MIDDLEWARE = [

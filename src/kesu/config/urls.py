@@ -26,6 +26,7 @@ urlpatterns = [
     path("compensation/", include("kesu.compensation.urls")),
     path("calls/", include("kesu.calls.urls")),
     path("incidents/", include("kesu.incidents.urls")),
+    path("operations/", include("kesu.workforce.urls")),
     path("", include("kesu.web.urls")),
     path("analytics/", include("kesu.analytics.urls")),
     path("customers/", include("kesu.desk.customer_urls")),

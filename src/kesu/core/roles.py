@@ -33,6 +33,7 @@ class Permission(models.TextChoices):
     PRIVACY_AUDIT = "privacy.audit"  # read the access log (issue 15)
     PRIVACY_REVEAL = "privacy.reveal"  # unmask one value, giving a reason (logged)
     PRIVACY_REQUESTS = "privacy.requests"  # export and erase a person's data on request
+    OPERATIONS_VIEW = "operations.view"  # workforce: forecast, staffing, simulation, process, risk pages
 
 
 _EVERY_READ = {Permission.COMPLAINT_READ, Permission.CUSTOMER_READ}
@@ -74,6 +75,9 @@ ROLE_PERMISSIONS[Role.ADMIN] = ROLE_PERMISSIONS[Role.ADMIN] | {
     Permission.PRIVACY_AUDIT, Permission.PRIVACY_REVEAL, Permission.PRIVACY_REQUESTS}
 for _role in (Role.HANDLER, Role.SPECIALIST, Role.MANAGER):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {Permission.PRIVACY_REVEAL}
+# workforce (issue 14): the operations pages are for the management layer and the analysts
+for _role in (Role.MANAGER, Role.ADMIN, Role.ANALYST, Role.DECISION):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {Permission.OPERATIONS_VIEW}
 
 
 def role_allows(role: str, permission: str) -> bool:

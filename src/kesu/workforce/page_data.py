@@ -1,0 +1,146 @@
+"""What the operations pages show, read from kesu's own history: the event log of recent complaints, and a
+week of staffing (forecast arrivals × handling time × target → agents per interval, against the handlers
+the working calendar makes available)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db.models import Avg
+
+from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
+from kesu.workforce.forecast import candidate_forecasts, choose, grid_build
+
+LIFECYCLE = (EventKind.CREATED, EventKind.ASSIGNED, EventKind.STARTED, EventKind.PENDED, EventKind.RESUMED,
+             EventKind.TRANSFERRED, EventKind.ESCALATED, EventKind.RESOLVED, EventKind.REOPENED, EventKind.CLOSED)
+HISTORY_DAYS = 182
+DEFAULT_AHT_SECONDS = 600.0
+TARGET, ANSWER_SECONDS, SHRINKAGE = 0.8, 60.0, 0.3
+
+
+def kesu_log_frame(*, start: datetime, end: datetime) -> pd.DataFrame:
+    """The lifecycle events of the complaints created in [start, end) as a case_id, activity, at log."""
+    rows = list(ComplaintEvent.objects.filter(complaint__created_at__gte=start, complaint__created_at__lt=end,
+                                              kind__in=LIFECYCLE)
+                .order_by("complaint_id", "at", "id").values_list("complaint__number", "kind", "at"))
+    frame = pd.DataFrame(rows, columns=["case_id", "activity", "at"])
+    if len(frame):
+        frame["at"] = pd.to_datetime(frame["at"], utc=True).dt.tz_localize(None)
+    frame["order"] = np.arange(len(frame))
+    frame["seq"] = frame.groupby("case_id", sort=False).cumcount() if len(frame) else []
+    return frame
+
+
+@dataclass
+class StaffingWeek:
+    days: list[str]
+    slots: list[str]
+    needed: list[list[int]]  # per day, per slot: positions needed
+    available: list[list[int]]
+    model: str
+    aht_seconds: float
+
+    @property
+    def rows(self) -> list[dict]:
+        out = []
+        for d, day in enumerate(self.days):
+            cells = [{"needed": n, "available": a, "gap": a - n} for n, a in
+                     zip(self.needed[d], self.available[d], strict=True)]
+            out.append({"day": day, "cells": cells})
+        return out
+
+
+def staffing_week(*, now: datetime, staffing: Callable, interval_minutes: int = 60) -> StaffingWeek:
+    """Forecast the next 7 days of arrivals per interval from the last half-year, staff them."""
+    from kesu.core.models import HandlerProfile
+    from kesu.sla.calendar import is_working_time
+    from kesu.sla.calendars import calendar_load
+
+    zone = ZoneInfo(settings.TIME_ZONE)
+    created = Complaint.objects.filter(created_at__gte=now - timedelta(days=HISTORY_DAYS), created_at__lt=now)
+    rows = [(at.astimezone(zone).replace(tzinfo=None), 1.0) for at in created.values_list("created_at", flat=True)]
+    aht = float(_aht())
+    slots = [f"{h:02d}:{m:02d}" for h in range(24) for m in range(0, 60, interval_minutes)]
+    today = now.astimezone(zone).date()
+    days = [today + timedelta(days=i) for i in range(1, 8)]
+    handlers = HandlerProfile.objects.filter(user__is_active=True).count()
+    try:
+        calendar = calendar_load()
+    except Exception:
+        calendar = None
+    available = []
+    for day in days:
+        line = []
+        for slot in range(len(slots)):
+            at = datetime(day.year, day.month, day.day, tzinfo=zone) + timedelta(minutes=slot * interval_minutes)
+            working = True if calendar is None else _working(is_working_time, calendar, at)
+            line.append(handlers if working else 0)
+        available.append(line)
+    if len(rows) < 50:
+        zeros = [[0] * len(slots) for _ in days]
+        return StaffingWeek([d.isoformat() for d in days], slots, zeros, available, "none", aht)
+    grid = grid_build(rows, interval_minutes)
+    model, _scores = choose(grid, grid.counts.shape[0])
+    forecast = _forecast(grid, model, days)
+    needed = [[staffing(arrivals=float(v), interval_seconds=interval_minutes * 60, aht_seconds=aht, target=TARGET,
+                        answer_seconds=ANSWER_SECONDS, shrinkage=SHRINKAGE).positions for v in values]
+              for values in forecast]
+    return StaffingWeek([d.isoformat() for d in days], slots, needed, available, model, aht)
+
+
+def _working(is_working_time, calendar, at) -> bool:
+    try:
+        return is_working_time(calendar, at)
+    except Exception:  # a year the calendar does not cover: count it as working time
+        return True
+
+
+def _forecast(grid, model: str, days) -> list[np.ndarray]:
+    from kesu.workforce.forecast import Grid, day_infos
+
+    extended = Grid(grid.start, grid.interval_minutes, grid.counts.copy(), grid.present.copy(), list(grid.infos))
+    last = grid.days[-1]
+    out = []
+    step = last
+    while step < days[-1]:
+        step += timedelta(days=1)
+        extended.infos.append(day_infos([step])[0])
+        extended.counts = np.vstack([extended.counts, np.zeros(grid.slots)])
+        extended.present = np.append(extended.present, True)
+        target = extended.counts.shape[0] - 1
+        values = np.clip(candidate_forecasts(extended, target, (model,))[model], 0, None)
+        extended.counts[target] = values
+        if step in days:
+            out.append(values)
+    return out
+
+
+def _aht() -> float:
+    """Handling time measured from kesu's own calls (their mean duration); a default without calls."""
+    from kesu.calls.models import Call
+
+    mean = Call.objects.aggregate(mean=Avg("duration_seconds"))["mean"]
+    return float(mean) if mean else DEFAULT_AHT_SECONDS
+
+
+def staffing_xlsx(week: StaffingWeek) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "staffing"
+    sheet.append(["day", "interval", "needed", "available", "gap"])
+    for d, day in enumerate(week.days):
+        for s, slot in enumerate(week.slots):
+            sheet.append([day, slot, week.needed[d][s], week.available[d][s],
+                          week.available[d][s] - week.needed[d][s]])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,22 @@
+"""Jobs: the nightly risk re-scoring of every open complaint, and one complaint's re-score after its events."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from kesu.core.clock import clock_now
+
+
+@db_periodic_task(crontab(hour="2", minute="30"))
+def risk_nightly() -> int:
+    from kesu.workforce.risk_actions import risk_score
+
+    return risk_score(now=clock_now())
+
+
+@db_task()
+def risk_rescore(complaint_id: int) -> int:
+    from kesu.workforce.risk_actions import risk_score
+
+    return risk_score(now=clock_now(), complaint_ids=[complaint_id])

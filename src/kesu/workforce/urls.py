@@ -1,0 +1,10 @@
+from django.urls import path
+
+from kesu.workforce import views
+
+app_name = "workforce"
+urlpatterns = [
+    path("risk/", views.risk_view, name="risk"),
+    path("process/", views.process_view, name="process"),
+    path("staffing/", views.staffing_view, name="staffing"),
+]
