@@ -4,10 +4,10 @@ sidebar's queue names are not cut (issue 17 §4.2)."""
 from __future__ import annotations
 
 import pytest
-from kesu.complaints.transitions import complaint_transition
 from playwright.sync_api import expect
 
 from kesu.core.roles import Role
+from kesu.pipeline.transitions import complaint_transition
 from tests.browser.conftest import log_in
 from tests.factories import T0, make_complaint, make_group, make_user
 

@@ -12,9 +12,9 @@ from datetime import timedelta
 import pytest
 
 from kesu.compensation.actions import proposal_create
-from kesu.complaints.actions import complaint_assign, complaint_start
 from kesu.core.roles import Role
 from kesu.customers.actions import CustomerHandles
+from kesu.pipeline.transitions import complaint_assign, complaint_start
 from kesu.portal.actions import tracking_link_create
 from tests.browser.conftest import log_in
 from tests.factories import T0, make_complaint, make_group, make_user

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from kesu.calls.actions import call_log
 from kesu.compensation.actions import proposal_create
-from kesu.complaints.actions import complaint_assign, complaint_reopen, complaint_resolve, complaint_start
 from kesu.core.roles import Role
 from kesu.customers.actions import CustomerHandles
 from kesu.customers.models import Customer
+from kesu.pipeline.transitions import complaint_assign, complaint_reopen, complaint_resolve, complaint_start
 from tests.factories import T0, make_complaint, make_user
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from kesu.channels.actions import complaint_reply_send
+from kesu.channels.replies import complaint_reply_send
 from kesu.complaints import actions
 from kesu.complaints.models import Complaint, ComplaintEvent
 from kesu.core.roles import Role

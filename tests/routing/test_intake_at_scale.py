@@ -8,11 +8,11 @@ from datetime import timedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kesu.complaints.actions import complaint_pend, complaint_start
 from kesu.complaints.models import Complaint, ComplaintEvent, Status
 from kesu.core import configcache
 from kesu.core.models import ConfigVersion
 from kesu.demo.bulk import ids_reserve, rows_insert
+from kesu.pipeline.transitions import complaint_pend, complaint_start
 from kesu.routing.actions import rule_create
 from kesu.routing.assignment import RUNNING, group_candidates
 from kesu.routing.models import RoutingRule

@@ -43,7 +43,7 @@ def test_managers_are_warned_when_the_calendar_lacks_the_coming_year(db, client)
 
 def test_the_sla_panel_labels_working_and_clock_time_and_shows_due_and_met_apart(db, client):
     # given a complaint whose assignment ran late, then first response was met at 10:00 on Wednesday
-    from kesu.complaints.actions import complaint_assign, complaint_start
+    from kesu.pipeline.transitions import complaint_assign, complaint_start
 
     group = make_group("front")
     handler = make_user(Role.HANDLER, "desk2", groups=[group])

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from kesu.complaints.actions import complaint_assign, complaint_start, complaint_transfer
 from kesu.core.roles import Role
+from kesu.pipeline.transitions import complaint_assign, complaint_start, complaint_transfer
 from tests.factories import T0, make_complaint, make_group, make_user
 
 pytestmark = pytest.mark.django_db

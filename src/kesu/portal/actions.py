@@ -255,11 +255,11 @@ def portal_resolution_answer(*, complaint: Complaint, solved: bool, text: str = 
     """The customer accepts the resolution, or says the problem is not solved, on their tracking page,
     before the complaint closes: a ``customer_verdict`` event, once per resolution. "Not solved"
     reopens the complaint to the handler who resolved it (counted in ``reopen_count``), who is told."""
-    from kesu.complaints.actions import complaint_reopen
     from kesu.complaints.models import Status
     from kesu.core.errors import Conflict
     from kesu.core.messages import Message
     from kesu.notifications.actions import notify
+    from kesu.pipeline.transitions import complaint_reopen
 
     text = (text or "").strip()
     if len(text) > MAX_VERDICT:
