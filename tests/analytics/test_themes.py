@@ -36,4 +36,4 @@ def test_an_analyst_saves_a_theme_and_sees_its_analysis(demo_year):
     other.force_login(make_user(Role.MANAGER))
     assert other.get(f"/analytics/themes/{theme.pk}/").status_code == 200  # shared
     bad = client.post("/analytics/themes/", {"name": "x", "from": "2026-06-01", "to": "2026-11-30"})
-    assert bad.status_code == 422 and "filter" in bad.content.decode()
+    assert bad.status_code == 422 and "筛选条件" in bad.content.decode()  # the field, in the default language
