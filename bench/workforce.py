@@ -75,7 +75,7 @@ def bench_process_map() -> None:
 
 
 def bench_risk() -> None:
-    from kesu.workforce.risk import OUTCOMES, FEATURES, Row, matrix, risk_fit
+    from kesu.workforce.risk import FEATURES, OUTCOMES, Row, matrix, risk_fit
 
     rng = np.random.default_rng(2)
     rows = [Row(int(rng.poisson(0.3)), int(rng.poisson(0.8)), int(rng.poisson(0.1)), int(rng.poisson(0.2)),
@@ -98,7 +98,7 @@ def bench_simulate() -> None:
 
     rng = np.random.default_rng(4)
     journeys = []
-    for i in range(2000):
+    for _ in range(2000):
         stages = [("front-desk", float(rng.lognormal(10, 1)))]
         if rng.random() < 0.15:
             stages.append(("second-line", float(rng.lognormal(11, 1))))
