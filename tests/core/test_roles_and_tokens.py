@@ -22,7 +22,8 @@ WRITES = {
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.DECISION])
 def test_analyst_and_decision_roles_only_read(role):
-    assert ROLE_PERMISSIONS[role] == {Permission.COMPLAINT_READ, Permission.CUSTOMER_READ}
+    # operations.view (workforce, issue 14) only reads: forecasts, staffing, process maps, risk ranking
+    assert ROLE_PERMISSIONS[role] == {Permission.COMPLAINT_READ, Permission.CUSTOMER_READ, Permission.OPERATIONS_VIEW}
     assert not any(role_allows(role, p) for p in WRITES)
 
 

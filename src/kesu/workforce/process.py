@@ -64,7 +64,8 @@ def process_map(frame: pd.DataFrame) -> dict:
     edges = []
     if len(pairs):
         grouped = pairs.groupby(["source", "target"], sort=False)["wait"]
-        stats = grouped.agg(count="size", median="median", p90=lambda w: np.percentile(w, 90), total="sum")
+        stats = grouped.agg(count="size", median="median", total="sum")
+        stats["p90"] = grouped.quantile(0.9)
         for (source, target), row in stats.sort_values("count", ascending=False).iterrows():
             edges.append({"source": source, "target": target, "count": int(row["count"]),
                           "median_wait_hours": _hours(row["median"]), "p90_wait_hours": _hours(row["p90"]),
@@ -76,16 +77,13 @@ def process_map(frame: pd.DataFrame) -> dict:
                  + edges
                  + [{"source": a, "target": END, "count": n, "median_wait_hours": 0.0, "p90_wait_hours": 0.0,
                      "total_wait_hours": 0.0} for a, n in ends.most_common()])
-    traces = frame.groupby("case_id", sort=False)["activity"].agg(lambda s: tuple(s.astype(str)))
+    keyed = pd.DataFrame({"case_id": case, "activity": activity})
+    traces = keyed.groupby("case_id", sort=False)["activity"].agg("\x1f".join)
     n_cases = len(traces)
     variants = Counter(traces.tolist())
-    repeated = traces.map(lambda t: len(t) - len(set(t)))
-    rework_by_activity: Counter = Counter()
-    for trace in traces:
-        counts = Counter(trace)
-        for name, n in counts.items():
-            if n > 1:
-                rework_by_activity[name] += 1
+    repeated_rows = keyed.duplicated(["case_id", "activity"]).to_numpy()
+    rework_cases = keyed.loc[repeated_rows, "case_id"].nunique()
+    rework_by_activity = Counter(keyed[repeated_rows].drop_duplicates(["case_id", "activity"])["activity"].tolist())
     durations = frame.groupby("case_id", sort=False)["at"].agg(["min", "max"])
     case_days = (durations["max"] - durations["min"]).dt.total_seconds() / DAY
     bottlenecks = sorted(edges, key=lambda e: e["total_wait_hours"], reverse=True)[:10]
@@ -95,10 +93,10 @@ def process_map(frame: pd.DataFrame) -> dict:
         "events": len(frame),
         "activities": [{"name": a, "count": n} for a, n in activities.most_common()],
         "edges": edges_all[:MAX_EDGES],
-        "variants": [{"activities": list(trace), "cases": n, "share": round(n / n_cases, 4)}
+        "variants": [{"activities": trace.split("\x1f"), "cases": n, "share": round(n / n_cases, 4)}
                      for trace, n in variants.most_common(MAX_VARIANTS)],
         "variant_count": len(variants),
-        "rework": {"cases": int((repeated > 0).sum()), "share": round(float((repeated > 0).mean()), 4),
+        "rework": {"cases": int(rework_cases), "share": round(rework_cases / n_cases, 4),
                    "by_activity": [{"activity": a, "cases": n} for a, n in rework_by_activity.most_common()]},
         "case_duration_days": {"median": round(float(case_days.median()), 2),
                                "p90": round(float(case_days.quantile(0.9)), 2)},
