@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from kesu.complaints.transitions import complaint_transition
 from kesu.core.roles import Role
+from kesu.pipeline.transitions import complaint_transition
 from kesu.workforce.models import RiskScore
 from tests.factories import make_complaint, make_group, make_user
 
