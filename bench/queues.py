@@ -122,6 +122,8 @@ def fill(total: int, open_count: int, seed: int = 7) -> tuple:
                     sla_deadline_at=(NOW + timedelta(minutes=rng.randint(10, 60 * 48))
                                      if is_open and not escalated and status != "pending_customer" else None),
                     closed_at=None if is_open else created + timedelta(days=3),
+                    resolved_at=None if is_open else created + timedelta(days=2),
+                    resolution="" if is_open else "已为客户处理完毕。",
                     sla={} if not is_open else {"policy": "standard", "clocks": [], "paused": status == "pending_customer"},
                 ))
             for complaint, pk in zip(batch, ids_reserve(Complaint, len(batch)), strict=True):

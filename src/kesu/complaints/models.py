@@ -184,6 +184,8 @@ class Complaint(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="complaint_newest"),
+            # the desk's "similar resolved complaints" read the newest resolved first
+            models.Index(fields=["-resolved_at", "-id"], name="complaint_resolved_newest"),
             models.Index(fields=["status", "-created_at"], name="complaint_status_newest"),
             models.Index(fields=["group", "status"], name="complaint_group_status"),
             models.Index(fields=["assignee", "status"], name="complaint_assignee_status"),

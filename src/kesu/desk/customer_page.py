@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Prefetch, Q, Sum
 
 from kesu.complaints.models import Complaint, Status
 from kesu.customers.models import Customer
@@ -25,11 +25,25 @@ OPEN = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_CUSTOMER
 
 def customer_list(*, q: str = "", page: str | int | None = 1) -> Page:
     """Customers matching ``q`` (a name, a phone or e-mail fragment), newest first, with their number
-    of complaints and of open ones."""
-    customers = customer_search(q=q).annotate(
-        open_count=Count("complaints", filter=Q(complaints__status__in=OPEN)),
-    )
-    return Paginator(customers, CUSTOMERS_PER_PAGE).get_page(page)
+    of complaints and of open ones — counted for the page's customers only (one grouped query), so
+    the list costs the same in a centre of a million complaints."""
+    from kesu.customers.models import CustomerIdentity
+
+    customers = Customer.objects.prefetch_related(
+        Prefetch("identities", queryset=CustomerIdentity.objects.order_by("kind", "value"))
+    ).order_by("-id")
+    if q.strip():
+        customers = customers.filter(id__in=customer_search(q=q).values("id"))
+    listed = Paginator(customers, CUSTOMERS_PER_PAGE).get_page(page)
+    rows = {
+        row["customer_id"]: row
+        for row in Complaint.objects.filter(customer_id__in=[c.pk for c in listed])
+        .values("customer_id").annotate(n=Count("id"), open=Count("id", filter=Q(status__in=OPEN)))
+    }
+    for customer in listed:
+        customer.complaint_count = rows.get(customer.pk, {}).get("n", 0)
+        customer.open_count = rows.get(customer.pk, {}).get("open", 0)
+    return listed
 
 
 @dataclass
