@@ -74,8 +74,12 @@ class Dovecot:
         self.log = self.dir / "dovecot.log"
         self.process: subprocess.Popen | None = None
         self._stderr = None
-        (self.dir / "users").mkdir()
-        (self.dir / "mail").mkdir()
+        # kesu runs with umask 077 (its files are private); dovecot's auth and mail processes run as
+        # other users and must read the passwd files and reach the maildirs
+        (self.dir / "users").mkdir(mode=0o755)
+        (self.dir / "mail").mkdir(mode=0o755)
+        os.chmod(self.dir / "users", 0o755)
+        os.chmod(self.dir / "mail", 0o755)
         os.chown(self.dir / "mail", self.mail_uid, self.mail_gid)
 
     def _certificate(self) -> bool:
@@ -120,6 +124,7 @@ class Dovecot:
     def start(self) -> Dovecot:
         config = self.dir / "dovecot.conf"
         config.write_text(self._config())
+        os.chmod(config, 0o644)
         self._stderr = open(self.dir / "stderr", "wb")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen([DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL,
                                         stderr=self._stderr)
@@ -152,6 +157,7 @@ class Dovecot:
         (self.dir / "users" / name).write_text(
             f"{name}:{{PLAIN}}{self.PASSWORD}:{self.mail_uid}:{self.mail_gid}::{home}\n"
         )
+        os.chmod(self.dir / "users" / name, 0o644)
         return name
 
     def client(self, user: str) -> imaplib.IMAP4:
