@@ -117,7 +117,7 @@ def test_detail_query_count_does_not_grow_with_the_timeline(
     # repeat links of the complaint to earlier ones and from later ones, its incident (if any), the
     # access log line (issue 15)
     for complaint in (short, long):
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             response = handler_client.get(f"/api/v1/complaints/{complaint.pk}")
         assert response.status_code == 200
     # same customer, same text: the long one repeats the short one, so both directions had a link to read

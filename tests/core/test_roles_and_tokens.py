@@ -22,8 +22,13 @@ WRITES = {
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.DECISION])
 def test_analyst_and_decision_roles_only_read(role):
-    # operations.view (workforce, issue 14) only reads: forecasts, staffing, process maps, risk ranking
-    assert ROLE_PERMISSIONS[role] == {Permission.COMPLAINT_READ, Permission.CUSTOMER_READ, Permission.OPERATIONS_VIEW}
+    # operations.view (workforce, issue 14) and analytics.read (issue 12) only read: forecasts, staffing,
+    # process maps, risk ranking, dashboards; the decision layer also sets the KPI targets (issue 12)
+    expected = {Permission.COMPLAINT_READ, Permission.CUSTOMER_READ, Permission.OPERATIONS_VIEW,
+                Permission.ANALYTICS_READ}
+    if role == Role.DECISION:
+        expected |= {Permission.KPI_TARGET_SET}
+    assert ROLE_PERMISSIONS[role] == expected
     assert not any(role_allows(role, p) for p in WRITES)
 
 
@@ -33,9 +38,10 @@ def test_handling_roles():
         assert not role_allows(role, Permission.COMPLAINT_MERGE)
     assert all(role_allows(Role.ADMIN, p) for p in Permission.values)
     # the access log and requests of the person are for administrators and the DPO (issue 15)
-    dpo_only = {Permission.PRIVACY_AUDIT, Permission.PRIVACY_REQUESTS}
-    assert all(role_allows(Role.MANAGER, p) for p in set(Permission.values) - dpo_only)
-    assert not any(role_allows(Role.MANAGER, p) for p in dpo_only)
+    # and the KPI targets for the decision layer (issue 12)
+    not_managers = {Permission.PRIVACY_AUDIT, Permission.PRIVACY_REQUESTS, Permission.KPI_TARGET_SET}
+    assert all(role_allows(Role.MANAGER, p) for p in set(Permission.values) - not_managers)
+    assert not any(role_allows(Role.MANAGER, p) for p in not_managers)
 
 
 def test_every_role_has_permissions_and_unknown_roles_have_none():

@@ -37,12 +37,12 @@ def test_a_matching_text_is_warned_before_filing_and_filing_anyway_links(client,
         assert not Complaint.objects.exists()
         assert Deflection.objects.filter(incident=incident, source="portal").count() == 1
 
-        filed = client.post("/portal/", {**FORM, "file_anyway": "1"}, REMOTE_ADDR="203.0.113.9")
+        filed = client.post("/portal/", {**FORM, "file_anyway": "1"}, REMOTE_ADDR="203.0.113.9", follow=True)
         assert filed.status_code == 200 and "KS-" in filed.content.decode()
     complaint = Complaint.objects.get()
     assert IncidentLink.objects.get(complaint=complaint).incident == incident
 
 
 def test_an_unrelated_complaint_is_filed_at_once(client, incident):
-    response = client.post("/portal/", {**FORM, "content": "快递三天没到，要求退款。"}, REMOTE_ADDR="203.0.113.9")
+    response = client.post("/portal/", {**FORM, "content": "快递三天没到，要求退款。"}, REMOTE_ADDR="203.0.113.9", follow=True)
     assert "KS-" in response.content.decode() and Complaint.objects.count() == 1

@@ -17,6 +17,7 @@ from kesu.complaints import actions
 from kesu.complaints.models import Complaint, ComplaintEvent
 from kesu.core.roles import Role
 from kesu.customers.actions import CustomerHandles
+from kesu.pipeline import transitions
 from kesu.privacy.models import AccessLog
 from kesu.privacy.persons import person_erase, person_export
 from tests.api.builders import complaint_in
@@ -29,7 +30,7 @@ def _person(handler):
     handles = CustomerHandles(name=NAME, phone=PHONE, email=EMAIL)
     complaint = complaint_in("in_progress", handler=handler, customer=handles, channel="email",
                              content=f"我是{NAME}，电话{PHONE}，发邮件到{EMAIL}")
-    actions.complaint_note_add(complaint=complaint, by=handler, now=T0, text=f"已致电{NAME}（{PHONE}）")
+    transitions.complaint_note_add(complaint=complaint, by=handler, now=T0, text=f"已致电{NAME}（{PHONE}）")
     actions.attachment_add(complaint=complaint, by=handler, now=T0,
                            upload=SimpleUploadedFile("收据.txt", f"{NAME} {PHONE}".encode(), "text/plain"))
     complaint_reply_send(complaint=complaint, by=handler, now=T0, text=f"{NAME}您好，退款已处理")

@@ -13,7 +13,7 @@ from django.db import transaction
 SUPPLIERS = ("深圳华信电子", "东莞立达精密", "苏州新源科技", "宁波恒达物流", "成都天府制造")
 SATISFACTION_WEIGHTS = ((5, 46), (4, 30), (3, 12), (2, 7), (1, 5))
 RESPONSE_RATE = 0.38
-DEFAULT_TARGETS = {  # REQUIREMENTS §8 where it names one; (target, amber, red)
+DEFAULT_TARGETS = {  # the requirements' targets where they name one (docs/kpis.md); (target, amber, red)
     "first_response_timeliness": (0.95, 0.92, 0.88),
     "first_contact_resolution": (0.85, 0.82, 0.78),
     "closure_within_5_working_days": (0.90, 0.87, 0.83),

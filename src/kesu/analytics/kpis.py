@@ -1,4 +1,4 @@
-"""The KPIs (REQUIREMENTS §8), each defined once here and in docs/kpis.md: its counters, its value
+"""The KPIs (docs/kpis.md and the requirements' targets), each defined once here and in docs/kpis.md: its counters, its value
 and its state against the target set by the decision layer. Pure: counters in, a dict out."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ class Kpi:
     scale: float = 1.0  # 1: a share (0–1); 5: a mean score; 100: NPS points
     low: float = 0.0
     high: float = 1.0
-    default_target: float | None = None  # REQUIREMENTS §8's targets, used until the decision layer sets one
+    default_target: float | None = None  # the targets the requirements name, used until the decision layer sets one
 
 
 KPIS: dict[str, Kpi] = {
