@@ -27,6 +27,8 @@ def register(commands) -> None:
     erase = actions.add_parser("erase", help="anonymise the person everywhere (irreversible)")
     _person_arguments(erase)
     erase.add_argument("--yes", action="store_true", help="do it: without --yes only what would change is shown")
+    retention = actions.add_parser("retention", help="anonymise complaints past their retention period, now")
+    retention.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
 
 
 def cmd_privacy(args) -> int:
@@ -41,6 +43,8 @@ def cmd_privacy(args) -> int:
         if by is None:
             print(f"kesu: error: there is no active user {args.as_user!r}")
             return EXIT_REFUSED
+    if args.privacy_command == "retention":
+        return _retention(args)
     customer = customer_find(customer_id=args.customer, phone=args.phone, email=args.email)
     now = clock_now()
     if args.privacy_command == "export":
@@ -57,6 +61,28 @@ def cmd_privacy(args) -> int:
     print(f"erasing customer #{customer.pk} ({count} rows in {len(rows)} tables) …", flush=True)
     done = person_erase(customer=customer, by=by, now=now)
     print(f"erased: {done['rows']} rows changed, {done['files']} files deleted")
+    return 0
+
+
+def _retention(args) -> int:
+    from kesu.core.clock import clock_now
+    from kesu.privacy.models import RetentionPolicy
+    from kesu.privacy.retention import retention_sweep
+
+    if not RetentionPolicy.objects.filter(enabled=True).exists():
+        print("no retention policy is enabled (they are off by default): nothing to do")
+        return 0
+    total = 0
+    while True:
+        report = retention_sweep(now=clock_now(), dry_run=args.dry_run)
+        total += report.complaints
+        verb = "would anonymise" if args.dry_run else "anonymised"
+        print(f"{verb} {total} complaints …", flush=True)
+        if args.dry_run or not report.more:
+            break
+    if args.dry_run:
+        for policy in RetentionPolicy.objects.filter(enabled=True).select_related("category"):
+            print(f"  policy {policy}: {report.per_policy.get(policy.pk, 0)} complaints due (first chunk)")
     return 0
 
 
