@@ -62,6 +62,7 @@ def complaints_export(*, path: Path, filters: ComplaintFilters | None = None) ->
     partial = path.with_name(f".{path.stem}.partial{path.suffix}")
     try:
         count = writers[suffix](partial, (_row(complaint) for complaint in complaints))
+        partial.chmod(0o600)  # personal data: the owner's alone (issue 15 §6)
         os.replace(partial, path)
     except OSError as error:
         raise FieldError("file", "file.not_writable", path=str(path), reason=str(error.strerror or error)) from error

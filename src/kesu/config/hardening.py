@@ -51,11 +51,12 @@ def hardening_read(environ: Mapping[str, str] = os.environ) -> Hardening:
 
 def files_private(data_dir) -> None:
     """The data folder, database, job store, backups and exports are the owner's alone (issue 15 §6):
-    new files 0600 and folders 0700 (umask 077 for the process), the data folder and the files
-    already in its top level tightened the same way."""
+    the data folder 0700 and the files and folders in its top level 0600 / 0700. (Not a process-wide
+    umask: kesu runs inside other programs — tests, WSGI servers — whose files are not its own.)
+    New files: uploads by FILE_UPLOAD_PERMISSIONS, the database files when a connection opens
+    (``privacy.apps``), exports and backups where they are written."""
     from pathlib import Path
 
-    os.umask(0o077)
     folder = Path(data_dir)
     try:
         folder.chmod(0o700)

@@ -204,6 +204,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Data protection and hardening (issue 15, ADR 0014; kesu.config.hardening).
 HARDENING = hardening_read()
 files_private(ENV.data_dir)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 KESU_COMPLAINT_ACTORS = HARDENING.complaint_actors
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # after a server restart a pooled connection is dead: check it before reuse (issue 15, defect 4)

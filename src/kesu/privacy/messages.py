@@ -22,5 +22,11 @@ messages_define(
         "privacy.reason_required": _("Give the reason why you need the full value; it is logged."),
         "privacy.not_found": _("There is nothing with id %(id)s to reveal."),
         "privacy.no_customer": _("There is no such customer."),
+        "backup.no_pg_tool": _("%(tool)s is not installed; install the PostgreSQL client tools."),
+        "backup.not_a_backup": _("%(name)s is not a kesu backup."),
+        "backup.damaged": _("The backup is damaged: %(name)s does not match its checksum."),
+        "backup.other_database": _("The backup is of a %(kind)s database; this kesu uses %(current)s."),
+        "backup.not_empty": _("Restore needs an empty data folder and database; %(path)s is not empty."),
+        "backup.restore_differs": _("The restored data differs from %(name)s."),
     }
 )

@@ -41,3 +41,21 @@ class AccessLog(AppendOnlyModel):
         verbose_name_plural = _("access log")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="access_object")]
+
+
+class RetentionPolicy(models.Model):
+    """"Anonymise complaints closed more than ``months`` months ago" for a category and/or channel
+    (empty = any). Off by default: a centre switches a policy on once it has decided the period."""
+
+    category = models.ForeignKey("complaints.Category", on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="+", verbose_name=_("category"))
+    channel = models.CharField(_("channel"), max_length=16, blank=True)
+    months = models.PositiveSmallIntegerField(_("months after closing"))
+    enabled = models.BooleanField(_("enabled"), default=False)
+
+    class Meta:
+        verbose_name = _("retention policy")
+        verbose_name_plural = _("retention policies")
+
+    def __str__(self) -> str:
+        return f"{self.category or '*'} / {self.channel or '*'}: {self.months}"
