@@ -22,7 +22,7 @@ from tests.factories import T0, make_complaint, make_group, make_user
 # what the Chinese UI may show in Latin letters: the product's name, abbreviations people use as
 # they are, priority and escalation codes, and the language switch's "English"
 LATIN_ALLOWED = re.compile(
-    r"^(kesu|none|Office|mp3|wav|m4a|aac|amr|ogg|VIP|SLA|NPS|CSAT|API|ID|KS|P[1-4]|L\d|English|PDF|CSV|JSON|Excel|h|min|d|s|am|pm|TOP|Enter|Esc|Tab|"
+    r"^(kesu|none|Office|mp3|wav|m4a|aac|amr|ogg|VIP|SLA|NPS|CSAT|API|ID|KS|P[1-4]|L\d|English|PDF|CSV|XLSX|JSON|Excel|h|min|d|s|am|pm|TOP|Enter|Esc|Tab|"
     r"j|k|x|g|c|n|p|a|l|u|m|t|e|r|\?)$"
 )
 # the text a page shows: visible text nodes outside the language switch, code and the data cells

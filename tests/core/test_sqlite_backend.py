@@ -12,7 +12,9 @@ from kesu.config.sqlite.base import _writer_lock
 from tests.factories import make_complaint
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: its flush must not re-create the content types under new ids, or a later
+    # serialized test cannot restore the migrated rows
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite backend only"),
 ]
 
