@@ -169,7 +169,7 @@ def forecast_payload(*, now: datetime) -> dict:
     empty = {"model": None, "history_rows": len(rows), "computed_at": now.isoformat()}
     if len(rows) < MIN_FORECAST_ROWS:
         return empty
-    rows.append((datetime(end.year, end.month, end.day) - timedelta(minutes=1), 0.0))  # the grid ends yesterday
+    rows.append(((end - timedelta(minutes=1)).replace(tzinfo=None), 0.0))  # the grid ends yesterday
     grid = grid_build(rows, FORECAST_INTERVAL_MINUTES)
     try:
         report = evaluate(grid)
