@@ -1,0 +1,35 @@
+"""The forecast and simulation pages in a real browser: reached from the menu, the forecast's charts and
+accuracy table, the simulation form's per-field error and today beside the scenario."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from kesu.core.roles import Role
+from kesu.demo.generator import demo_generate
+from kesu.workforce.actions import forecast_refresh
+from tests.factories import make_user
+
+
+def test_the_management_layer_opens_the_forecast_and_the_simulation(as_user):
+    now = timezone.now()
+    demo_generate(complaints=600, seed=7, now=now)
+    forecast_refresh(now=now)
+    page = as_user(make_user(Role.MANAGER, "boss"))
+
+    page.get_by_role("link", name="来件预测").click()
+    expect(page.locator("h1")).to_have_text("来件预测")
+    expect(page.locator("table.forecast-accuracy tbody tr")).to_have_count(2)
+    expect(page.locator("#chart-forecast-days .chart-canvas svg")).to_be_visible()
+    expect(page.locator("#chart-forecast-tomorrow .chart-canvas svg")).to_be_visible()
+
+    page.get_by_role("link", name="仿真").click()
+    expect(page.locator("h1")).to_have_text("仿真")
+    page.locator("input[name=replications]").fill("500")
+    page.get_by_role("button", name="运行仿真").click()
+    expect(page.locator('[data-field="replications"]')).to_contain_text("500")
+    page.locator("input[name=replications]").fill("2")
+    page.get_by_role("button", name="运行仿真").click()
+    expect(page.locator("table.simulation-groups tbody tr").first).to_be_visible(timeout=60_000)
+    expect(page.locator(".bottleneck-scenario")).not_to_be_empty()
