@@ -59,7 +59,7 @@ def forecast_refresh(*, now: datetime) -> StoredForecast:
 
 
 SIMULATION_MAX_REPLICATIONS = 50
-SIMULATION_MAX_DAYS = 92
+SIMULATION_MAX_DAYS = 31
 
 
 def simulation_form_run(*, data: dict, groups: list[str]) -> dict:
