@@ -74,3 +74,8 @@ def test_bad_simulation_input_is_named_per_field(demo):
     assert response.status_code == 422
     for field in ("to", "replications", "volume"):
         assert f'data-field="{field}"' in body
+    too_long = _client(Role.ANALYST).post("/operations/simulation/", {
+        "from": "2026-01-01", "to": "2026-02-14", "replications": "2", "faster_group": "nobody"})
+    body = too_long.content.decode()
+    assert too_long.status_code == 422
+    assert 'data-field="to"' in body and 'data-field="faster_group"' in body
