@@ -58,7 +58,7 @@ def forecast_refresh(*, now: datetime) -> StoredForecast:
     return stored
 
 
-SIMULATION_MAX_REPLICATIONS = 50
+SIMULATION_MAX_REPLICATIONS = 20
 SIMULATION_MAX_DAYS = 31
 
 
