@@ -3,6 +3,9 @@ accuracy table, the simulation form's per-field error and today beside the scena
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -10,6 +13,13 @@ from kesu.core.roles import Role
 from kesu.demo.generator import demo_generate
 from kesu.workforce.actions import forecast_refresh
 from tests.factories import make_user
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def _shot(page, name: str) -> None:
+    if os.environ.get("KESU_SCREENSHOTS"):  # the README's screenshots
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_the_management_layer_opens_the_forecast_and_the_simulation(as_user):
@@ -23,6 +33,7 @@ def test_the_management_layer_opens_the_forecast_and_the_simulation(as_user):
     expect(page.locator("table.forecast-accuracy tbody tr")).to_have_count(2)
     expect(page.locator("#chart-forecast-days .chart-canvas svg")).to_be_visible()
     expect(page.locator("#chart-forecast-tomorrow .chart-canvas svg")).to_be_visible()
+    _shot(page, "operations-forecast")
 
     page.get_by_role("link", name="仿真").click()
     expect(page.locator("h1")).to_have_text("仿真")
@@ -33,3 +44,16 @@ def test_the_management_layer_opens_the_forecast_and_the_simulation(as_user):
     page.get_by_role("button", name="运行仿真").click()
     expect(page.locator("table.simulation-groups tbody tr").first).to_be_visible(timeout=60_000)
     expect(page.locator(".bottleneck-scenario")).not_to_be_empty()
+    _shot(page, "operations-simulation")
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("h1")).to_have_text("Simulation")
+    page.locator("input[name=replications]").fill("2")
+    page.locator("input[name=volume]").fill("20")
+    page.get_by_role("button", name="Run the simulation").click()
+    expect(page.locator("table.simulation-groups")).to_contain_text("SLA breach share", timeout=60_000)
+    _shot(page, "operations-simulation-en")
+    page.get_by_role("link", name="Arrivals forecast").click()
+    expect(page.locator("table.forecast-accuracy")).to_contain_text("Seasonal naive")
+    expect(page.locator("#chart-forecast-days .chart-canvas svg")).to_be_visible()
+    _shot(page, "operations-forecast-en")
