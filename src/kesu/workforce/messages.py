@@ -14,6 +14,10 @@ messages_define(
         "workforce.scenario": _("The scenario file %(file)s is not usable: %(reason)s"),
         "workforce.risk_no_data": _("Too little history to train the risk model: %(got)s complaints with an outcome, "
                                     "%(need)s needed."),
+        "workforce.form_date": _("Enter a date as YYYY-MM-DD (you entered “%(got)s”)."),
+        "workforce.form_number": _("Enter a number from %(low)s to %(high)s (you entered “%(got)s”)."),
+        "workforce.form_choice": _("“%(got)s” is not one of the groups."),
+        "workforce.form_period": _("The period may be at most %(high)s days long."),
         "workforce.risk_no_model": _("No risk model has been trained yet; run `kesu risk train` first."),
     }
 )

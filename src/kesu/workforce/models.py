@@ -26,3 +26,14 @@ class RiskScore(models.Model):
     reasons = models.JSONField(default=list)
     computed_at = models.DateTimeField()
     model_version = models.ForeignKey(RiskModelVersion, on_delete=models.SET_NULL, null=True, related_name="+")
+
+
+class StoredForecast(models.Model):
+    """The arrivals forecast the forecast page shows (refreshed daily by a job): daily totals for the next
+    14 days and 30-minute slots for tomorrow, with 80 / 95 % intervals, the chosen model and its accuracy."""
+
+    computed_at = models.DateTimeField()
+    payload = models.JSONField()
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]

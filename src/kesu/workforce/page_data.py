@@ -144,3 +144,56 @@ def staffing_xlsx(week: StaffingWeek) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+FORECAST_DAYS = 14
+FORECAST_INTERVAL_MINUTES = 30
+MIN_FORECAST_ROWS = 50
+
+
+def forecast_payload(*, now: datetime) -> dict:
+    """The forecast page's numbers from kesu's own history (complaints created in the last half-year):
+    the model the rolling-origin backtest chooses on the first 80 % of days, its held-out MASE beside the
+    two baselines', the daily totals of the next 14 days and tomorrow's 30-minute slots, each with 80 / 95 %
+    intervals. ``{"model": None}`` when the history is too short to forecast."""
+    import math
+
+    from kesu.workforce.forecast import ForecastError, evaluate, forecast_days
+
+    zone = ZoneInfo(settings.TIME_ZONE)
+    today = now.astimezone(zone).date()
+    start = datetime(today.year, today.month, today.day, tzinfo=zone) - timedelta(days=HISTORY_DAYS)
+    end = datetime(today.year, today.month, today.day, tzinfo=zone)  # whole days only: today is not over
+    created = Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
+    rows = [(at.astimezone(zone).replace(tzinfo=None), 1.0) for at in created.values_list("created_at", flat=True)]
+    empty = {"model": None, "history_rows": len(rows), "computed_at": now.isoformat()}
+    if len(rows) < MIN_FORECAST_ROWS:
+        return empty
+    rows.append(((end - timedelta(minutes=1)).replace(tzinfo=None), 0.0))  # the grid ends yesterday
+    grid = grid_build(rows, FORECAST_INTERVAL_MINUTES)
+    try:
+        report = evaluate(grid)
+    except ForecastError:
+        return empty
+    model = report["chosen"]
+    interval_rmse = report["interval"]["model"]["rmse"]
+    daily_rmse = report["daily"]["model"]["rmse"]
+    # the history ends yesterday: step 1 is today (not over yet), the page shows tomorrow onwards
+    forecasts = forecast_days(grid, model, FORECAST_DAYS + 1, interval_rmse)
+    days = []
+    for step, item in enumerate(forecasts[1:], start=2):
+        total = float(item.values.sum())
+        spread = math.sqrt(total + (daily_rmse * math.sqrt(step)) ** 2)
+        days.append({"day": item.day.isoformat(), "value": round(total, 1),
+                     "low80": round(max(total - 1.2816 * spread, 0.0), 1), "high80": round(total + 1.2816 * spread, 1),
+                     "low95": round(max(total - 1.96 * spread, 0.0), 1), "high95": round(total + 1.96 * spread, 1)})
+    first = forecasts[1]
+    slots = [f"{(s * FORECAST_INTERVAL_MINUTES) // 60:02d}:{(s * FORECAST_INTERVAL_MINUTES) % 60:02d}"
+             for s in range(grid.slots)]
+    tomorrow = {"day": first.day.isoformat(), "slots": slots,
+                **{key: [round(float(v), 2) for v in getattr(first, key)]
+                   for key in ("values", "low80", "high80", "low95", "high95")}}
+    return {"model": model, "history_rows": len(rows) - 1, "computed_at": now.isoformat(),
+            "train_days": report["days"]["train"], "test_days": report["days"]["test"],
+            "accuracy": {"interval": report["interval"], "daily": report["daily"]}, "days": days,
+            "tomorrow": tomorrow}

@@ -20,3 +20,11 @@ def risk_rescore(complaint_id: int) -> int:
     from kesu.workforce.risk_actions import risk_score
 
     return risk_score(now=clock_now(), complaint_ids=[complaint_id])
+
+
+@db_periodic_task(crontab(hour="3", minute="15"))
+def forecast_nightly() -> int:
+    """Refresh the stored arrivals forecast the forecast page shows (daily)."""
+    from kesu.workforce.actions import forecast_refresh
+
+    return forecast_refresh(now=clock_now()).pk

@@ -7,4 +7,6 @@ urlpatterns = [
     path("risk/", views.risk_view, name="risk"),
     path("process/", views.process_view, name="process"),
     path("staffing/", views.staffing_view, name="staffing"),
+    path("forecast/", views.forecast_view, name="forecast"),
+    path("simulation/", views.simulation_view, name="simulation"),
 ]

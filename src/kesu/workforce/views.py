@@ -8,13 +8,16 @@ from datetime import timedelta
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from kesu.core.clock import clock_now
+from kesu.core.errors import FieldError
 from kesu.core.roles import Permission
+from kesu.web.charts import Band, Chart, Series, chart_xlsx_response
 from kesu.web.responses import forbidden
 from kesu.workforce.erlang import staffing_erlang_c
-from kesu.workforce.models import RiskScore
+from kesu.workforce.models import RiskScore, StoredForecast
 from kesu.workforce.page_data import kesu_log_frame, staffing_week
 from kesu.workforce.process import process_map
 
@@ -55,3 +58,87 @@ def staffing_view(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="staffing.xlsx"'
         return response
     return render(request, "workforce/staffing.html", {"week": week})
+
+
+def _forecast_charts(payload: dict) -> list[Chart]:
+    if not payload.get("model"):
+        return []
+    days = payload["days"]
+    tomorrow = payload["tomorrow"]
+    return [
+        Chart(id="forecast-days", kind="line", title=_("Arrivals per day, next 14 days"),
+              categories=[d["day"] for d in days], category_label=_("Day"),
+              series=[Series(_("Forecast"), [d["value"] for d in days])],
+              bands=[Band(_("95-percent interval"), [d["low95"] for d in days], [d["high95"] for d in days]),
+                     Band(_("80-percent interval"), [d["low80"] for d in days], [d["high80"] for d in days])],
+              decimals=1),
+        Chart(id="forecast-tomorrow", kind="line",
+              title=_("Arrivals per 30 minutes on %(day)s") % {"day": tomorrow["day"]},
+              categories=tomorrow["slots"], category_label=_("Time"),
+              series=[Series(_("Forecast"), tomorrow["values"])],
+              bands=[Band(_("95-percent interval"), tomorrow["low95"], tomorrow["high95"]),
+                     Band(_("80-percent interval"), tomorrow["low80"], tomorrow["high80"])],
+              decimals=2),
+    ]
+
+
+@login_required
+@require_GET
+def forecast_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.can(Permission.OPERATIONS_VIEW):
+        return forbidden(request)
+    stored = StoredForecast.objects.first()
+    computed_now = stored is None
+    if stored is None:  # the daily job has not run yet: compute once and store it
+        from kesu.workforce.actions import forecast_refresh
+
+        stored = forecast_refresh(now=clock_now())
+    charts = _forecast_charts(stored.payload)
+    response = chart_xlsx_response(request, charts)
+    if response is not None:
+        return response
+    accuracy = []
+    if stored.payload.get("model"):
+        for level in ("interval", "daily"):
+            values = stored.payload["accuracy"][level]
+            accuracy.append({"level": level, "model": values["model"]["mase"],
+                             "seasonal_naive": values["seasonal_naive"]["mase"],
+                             "mean_4_weeks": values["mean_4_weeks"]["mase"]})
+    return render(request, "workforce/forecast.html", {
+        "stored": stored, "payload": stored.payload, "charts": charts, "accuracy": accuracy,
+        "computed_now": computed_now})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def simulation_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.can(Permission.OPERATIONS_VIEW):
+        return forbidden(request)
+    from kesu.workforce.actions import SIMULATION_MAX_REPLICATIONS, simulation_form_run
+    from kesu.workforce.selectors import handlers_per_group
+
+    groups = sorted(handlers_per_group())
+    today = clock_now().date()
+    data = request.POST if request.method == "POST" else {
+        "from": (today - timedelta(days=28)).isoformat(), "to": (today - timedelta(days=1)).isoformat(),
+        "replications": "5", "volume": "0", "faster_percent": "0"}
+    errors: dict[str, str] = {}
+    result = None
+    status = 200
+    if request.method == "POST":
+        try:
+            result = simulation_form_run(data=dict(request.POST.items()), groups=groups)
+        except FieldError as error:
+            errors = {e.field: e.message for e in error.field_errors}
+            status = 422
+    rows = []
+    if result is not None:
+        scenario = result["scenarios"][0]
+        after = {s["group"]: s for s in scenario["stages"]}
+        for stage in result["today"]["stages"]:
+            rows.append({"group": stage["group"], "today": stage, "scenario": after.get(stage["group"])})
+    fields = [{"group": g, "name": f"handlers_{g}", "value": data.get(f"handlers_{g}", "0"),
+               "error": errors.get(f"handlers_{g}")} for g in groups]
+    return render(request, "workforce/simulation.html", {
+        "data": data, "errors": errors, "result": result, "rows": rows, "groups": groups, "handler_fields": fields,
+        "max_replications": SIMULATION_MAX_REPLICATIONS}, status=status)

@@ -1,0 +1,81 @@
+"""The forecast and simulation pages: the stored forecast and its daily job, the what-if form."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.test import Client
+
+from kesu.core.roles import Role
+from kesu.demo.generator import demo_generate
+from kesu.workforce.models import StoredForecast
+from kesu.workforce.tasks import forecast_nightly
+from tests.factories import make_user
+
+NOW = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def demo(db, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    return demo_generate(complaints=1200, seed=5, now=NOW)
+
+
+def _client(role):
+    client = Client()
+    client.force_login(make_user(role, f"u-{role}"))
+    return client
+
+
+def test_the_daily_job_stores_a_forecast_the_page_shows(demo):
+    assert forecast_nightly.call_local()
+    stored = StoredForecast.objects.get()
+    payload = stored.payload
+    assert payload["model"] and len(payload["days"]) == 14 and payload["days"][0]["day"] == "2026-03-03"
+    assert len(payload["tomorrow"]["values"]) == 48
+    for day in payload["days"]:
+        assert day["low95"] <= day["low80"] <= day["value"] <= day["high80"] <= day["high95"]
+    assert set(payload["accuracy"]["daily"]) == {"model", "seasonal_naive", "mean_4_weeks"}
+    page = _client(Role.MANAGER).get("/operations/forecast/")
+    body = page.content.decode()
+    assert page.status_code == 200 and "forecast-accuracy" in body and payload["model"] in body
+    assert 'id="chart-forecast-days"' in body or "forecast-days" in body
+    assert StoredForecast.objects.count() == 1  # read, not recomputed
+    xlsx = _client(Role.ANALYST).get("/operations/forecast/?xlsx=forecast-days")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_without_a_stored_forecast_the_page_computes_one_and_says_so(demo):
+    page = _client(Role.MANAGER).get("/operations/forecast/")
+    assert page.status_code == 200 and 'class="notice"' in page.content.decode()
+    assert StoredForecast.objects.count() == 1
+    assert _client(Role.HANDLER).get("/operations/forecast/").status_code == 403
+
+
+def test_the_simulation_compares_today_with_the_scenario(demo):
+    manager = _client(Role.MANAGER)
+    form = manager.get("/operations/simulation/")
+    assert form.status_code == 200 and 'name="replications"' in form.content.decode()
+    from kesu.workforce.selectors import handlers_per_group
+
+    group = sorted(handlers_per_group())[0]
+    result = manager.post("/operations/simulation/", {
+        "from": "2026-02-01", "to": "2026-02-14", "replications": "2", "volume": "20",
+        f"handlers_{group}": "1", "faster_group": group, "faster_percent": "10"})
+    body = result.content.decode()
+    assert result.status_code == 200, body
+    assert "simulation-groups" in body and "bottleneck-scenario" in body
+    assert _client(Role.HANDLER).get("/operations/simulation/").status_code == 403
+
+
+def test_bad_simulation_input_is_named_per_field(demo):
+    response = _client(Role.MANAGER).post("/operations/simulation/", {
+        "from": "2026-02-14", "to": "2026-02-01", "replications": "500", "volume": "lots"})
+    body = response.content.decode()
+    assert response.status_code == 422
+    for field in ("to", "replications", "volume"):
+        assert f'data-field="{field}"' in body
+    too_long = _client(Role.ANALYST).post("/operations/simulation/", {
+        "from": "2026-01-01", "to": "2026-02-14", "replications": "2", "faster_group": "nobody"})
+    body = too_long.content.decode()
+    assert too_long.status_code == 422
+    assert 'data-field="to"' in body and 'data-field="faster_group"' in body
