@@ -191,7 +191,9 @@ def test_two_web_workers_two_consumers_survive_postgres_and_redis_restarts(root)
         redis.start()
         env = {**os.environ, "KESU_DATA_DIR": str(root / "data"), "DATABASE_URL": postgres.url("kesu"),
                "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0", "DJANGO_SETTINGS_MODULE": "kesu.config.settings",
-               "KESU_WEBHOOK_TEST_SECRET": "s3cret-for-the-test"}
+               "KESU_WEBHOOK_TEST_SECRET": "s3cret-for-the-test",
+               # the webhook receiver listens on loopback, which the SSRF guard refuses unless allowed
+               "KESU_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"}
         _kesu(env, "migrate")
         _kesu(env, "createuser", "intake", "--role", "handler", "--password", "intake-pass-1")
         token = _kesu(env, "token", "create", "intake").split()[-1]
