@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kesu.complaints.models import Complaint
 from kesu.core.clock import clock_now
 from kesu.core.errors import Conflict, FieldError, NotPermitted
+from kesu.core.ids import row_id
 from kesu.core.roles import Permission
 from kesu.incidents.actions import (
     incident_declare,
@@ -88,8 +89,8 @@ def incident_declare_view(request: HttpRequest) -> HttpResponse:
         # the start defaults to two hours ago: the first complaints usually came before the declaration
         initial: dict = {"link_matching": True, "starts_at": timezone.localtime(clock_now() - timedelta(hours=2))}
         suggestion_id = request.GET.get("suggestion", "")
-        if suggestion_id.isdigit():
-            suggestion = BurstSuggestion.objects.filter(pk=int(suggestion_id)).first()
+        if (pk := row_id(suggestion_id)) is not None:
+            suggestion = BurstSuggestion.objects.filter(pk=pk).first()
             if suggestion is not None:
                 filled = suggestion_scope(suggestion)
                 initial.update({name: "\n".join(values) for name, values in filled["scope"].items()})
@@ -207,7 +208,7 @@ def incident_link_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident_or_404(incident_id)
     ref = request.POST.get("complaint", "").strip()
     complaint = Complaint.objects.filter(number=ref).first() or (
-        Complaint.objects.filter(pk=int(ref)).first() if ref.isdigit() else None)
+        Complaint.objects.filter(pk=pk).first() if (pk := row_id(ref)) is not None else None)
     try:
         if complaint is None:
             raise FieldError("complaint", "complaint.not_found", value=ref)

@@ -21,6 +21,7 @@ from kesu.complaints.actions import (
 )
 from kesu.complaints.models import Complaint
 from kesu.core.errors import FieldError
+from kesu.core.ids import row_id
 from kesu.core.models import Group, User
 from kesu.pipeline.notices import transfer_notify
 from kesu.sla.actions import sla_refresh
@@ -154,8 +155,8 @@ def _primary(ref: str | None) -> Complaint:
         raise FieldError("primary", "field.required")
     ref = str(ref).strip()
     primary = Complaint.objects.filter(number=ref).first()
-    if primary is None and ref.isdigit():
-        primary = Complaint.objects.filter(pk=int(ref)).first()
+    if primary is None and (pk := row_id(ref)) is not None:
+        primary = Complaint.objects.filter(pk=pk).first()
     if primary is None:
         raise FieldError("primary", "complaint.not_found", value=ref)
     return primary
@@ -168,7 +169,7 @@ def _minutes(value: int | str | None, field: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()) or len(value) > 6:  # "²" is a digit int() refuses
         raise FieldError(field, "field.not_minutes", got=value)
     return int(value)
 
