@@ -154,52 +154,52 @@ def incident_progress_view(request: HttpRequest, incident_id: int) -> HttpRespon
     return render(request, "incidents/_progress.html", {"incident": incident})
 
 
+def _incident_post(request: HttpRequest, incident: Incident, form, act, *, form_key: str, forbidden: str,
+                   done: str) -> HttpResponse:
+    """Run one management step on the incident from its page: 403 for other roles, the form again
+    with its field errors (422), a refusal as a message, or the page with ``done``."""
+    form.is_valid()
+    try:
+        act(form.cleaned_data)
+    except NotPermitted:
+        return _forbidden(request, forbidden)
+    except FieldError as error:
+        form.add_domain_error(error)
+        return render(request, "incidents/incident_detail.html",
+                      _detail_context(request, incident, **{form_key: form}), status=422)
+    except Conflict as error:
+        messages.error(request, error.message)
+        return redirect("incidents:detail", incident_id=incident.pk)
+    messages.success(request, done)
+    return redirect("incidents:detail", incident_id=incident.pk)
+
+
 @login_required
 @require_POST
 def incident_update_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident_or_404(incident_id)
-    form = UpdateForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
-    try:
-        incident_update(incident=incident, by=request.user, now=clock_now(),
-                        announcement={"zh-hans": data.get("announcement_zh", ""), "en": data.get("announcement_en", "")},
-                        expected_recovery_at=data.get("expected_recovery_at"))
-    except NotPermitted:
-        return _forbidden(request, _("Only the management layer may publish updates."))
-    except FieldError as error:
-        form.add_domain_error(error)
-        return render(request, "incidents/incident_detail.html",
-                      _detail_context(request, incident, update_form=form), status=422)
-    except Conflict as error:
-        messages.error(request, error.message)
-        return redirect("incidents:detail", incident_id=incident.pk)
-    messages.success(request, _("Update published; the linked customers are being sent it."))
-    return redirect("incidents:detail", incident_id=incident.pk)
+    return _incident_post(
+        request, incident, UpdateForm(request.POST),
+        lambda data: incident_update(
+            incident=incident, by=request.user, now=clock_now(),
+            announcement={"zh-hans": data.get("announcement_zh", ""), "en": data.get("announcement_en", "")},
+            expected_recovery_at=data.get("expected_recovery_at")),
+        form_key="update_form", forbidden=_("Only the management layer may publish updates."),
+        done=_("Update published; the linked customers are being sent it."))
 
 
 @login_required
 @require_POST
 def incident_resolve_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident_or_404(incident_id)
-    form = ResolveForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
-    try:
-        incident_resolve(incident=incident, by=request.user, now=clock_now(),
-                         message={"zh-hans": data.get("message_zh", ""), "en": data.get("message_en", "")},
-                         root_cause=data.get("root_cause", ""))
-    except NotPermitted:
-        return _forbidden(request, _("Only the management layer may resolve incidents."))
-    except FieldError as error:
-        form.add_domain_error(error)
-        return render(request, "incidents/incident_detail.html",
-                      _detail_context(request, incident, resolve_form=form), status=422)
-    except Conflict as error:
-        messages.error(request, error.message)
-        return redirect("incidents:detail", incident_id=incident.pk)
-    messages.success(request, _("Resolved: the linked complaints are being answered and closed."))
-    return redirect("incidents:detail", incident_id=incident.pk)
+    return _incident_post(
+        request, incident, ResolveForm(request.POST),
+        lambda data: incident_resolve(
+            incident=incident, by=request.user, now=clock_now(),
+            message={"zh-hans": data.get("message_zh", ""), "en": data.get("message_en", "")},
+            root_cause=data.get("root_cause", "")),
+        form_key="resolve_form", forbidden=_("Only the management layer may resolve incidents."),
+        done=_("Resolved: the linked complaints are being answered and closed."))
 
 
 @login_required
