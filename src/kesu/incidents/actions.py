@@ -38,10 +38,11 @@ from kesu.incidents.models import (
     SuggestionState,
 )
 from kesu.incidents.scope import CompiledScope, Match, scope_clean
+from kesu.sla.actions import sla_refresh
 
 logger = logging.getLogger(__name__)
 
-RESOLVE_CHUNK = 200
+RESOLVE_CHUNK = 500
 MAX_TEXT = 2000
 OPEN = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_CUSTOMER)
 
@@ -271,6 +272,8 @@ def incident_unlink(*, incident: Incident, complaint: Complaint, by: User | None
             complaint_id=complaint.pk, kind=EventKind.INCIDENT_UNLINKED, by=by, now=now,
             incident={"id": incident.pk, "title": incident.title}, reason=reason,
         )
+        # its own clocks resume (they were paused while it waited on the incident)
+        sla_refresh(Complaint.objects.select_related("customer", "category").get(pk=complaint.pk), now=now)
 
 
 # ---- answering the customers -----------------------------------------------------------------
@@ -422,23 +425,19 @@ def closing_due(incident_id: int, *, chunk: int = RESOLVE_CHUNK) -> list[int]:
                 .order_by("pk").values_list("pk", flat=True)[:chunk])
 
 
-def closing_claim(link_id: int) -> IncidentLink | None:
-    """Lock one link for closing, inside the caller's transaction; None when it is done already."""
-    return (IncidentLink.objects.select_for_update().select_related("incident", "complaint__customer")
-            .filter(pk=link_id, closed_by_incident_at__isnull=True).first())
+def closing_chunk_claim(incident_id: int, link_ids: list[int]) -> tuple[Incident, list[IncidentLink]]:
+    """Lock the links of ``link_ids`` not yet closed by the incident, inside the caller's transaction
+    (a link another run has closed meanwhile is left out)."""
+    incident = Incident.objects.get(pk=incident_id)
+    links = list(IncidentLink.objects.select_for_update()
+                 .filter(pk__in=link_ids, incident_id=incident_id, waits=True, closed_by_incident_at__isnull=True).order_by("pk"))
+    return incident, links
 
 
-def closing_send(link: IncidentLink, *, now: datetime) -> None:
-    """The incident's closing message to the linked customer, on the complaint's channel."""
-    incident = link.incident
-    _send(link.complaint, announcement_text(incident.closing_zh, incident.closing_en, None), incident=incident,
-          now=now, kind="resolution")
-
-
-def closing_done(link: IncidentLink, *, now: datetime) -> None:
-    """Mark the link closed by the incident (the once-only mark) and count the incident's progress."""
-    IncidentLink.objects.filter(pk=link.pk).update(closed_by_incident_at=now)
-    Incident.objects.filter(pk=link.incident_id).update(resolve_done=F("resolve_done") + 1)
+def closing_chunk_done(incident_id: int, link_ids: list[int], *, now: datetime) -> None:
+    """Mark the links closed by the incident (the once-only mark) and count the incident's progress."""
+    IncidentLink.objects.filter(pk__in=link_ids).update(closed_by_incident_at=now)
+    Incident.objects.filter(pk=incident_id).update(resolve_done=F("resolve_done") + len(link_ids))
 
 
 def closing_finish(incident_id: int, *, now: datetime) -> None:

@@ -1,7 +1,11 @@
-"""Closing the complaints of a resolved incident (ADR 0011): for each linked complaint that waits on
-it, in its own transaction — the closing message on its channel, resolved with the incident's root
-cause, closed (the survey and follow-up per the survey settings, the SLA, the webhooks) and marked.
-The mark is written in the same transaction, so a run killed mid-way and run again answers every
+"""Closing the complaints of a resolved incident (ADR 0011), a chunk at a time: for every linked
+complaint that waits on it — the closing message on its channel, resolved with the incident's root
+cause, closed, its SLA recomputed, the status webhooks, the survey and follow-up per the survey
+settings — all written together, in one transaction per chunk, with bulk INSERTs (events, replies,
+e-mails, surveys) and one UPDATE of the complaints' status fields.
+
+The link's once-only mark (``closed_by_incident_at``) is written in the same transaction as the
+replies, so a run killed mid-way loses its current chunk whole and a run again answers every
 customer exactly once."""
 
 from __future__ import annotations
@@ -10,22 +14,28 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 
-from kesu.channels.webhooks_out import webhook_status_changed
+from kesu.channels.models import WebhookEvent
+from kesu.channels.replies import replies_outbound_write, replies_prepare
+from kesu.channels.webhooks_out import webhook_emit, webhook_status_changed
 from kesu.complaints import lifecycle
-from kesu.complaints.actions import complaint_step
-from kesu.complaints.models import Status
+from kesu.complaints.models import Channel, Complaint, ComplaintEvent, Status
 from kesu.incidents.actions import (
     RESOLVE_CHUNK,
-    closing_claim,
-    closing_done,
+    announcement_text,
+    closing_chunk_claim,
+    closing_chunk_done,
     closing_due,
     closing_finish,
-    closing_send,
 )
-from kesu.pipeline.transitions import complaint_close
+from kesu.sla.actions import sla_refresh_many
+from kesu.surveys.actions import aftercare_start_many
 
 OPEN = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_CUSTOMER)
+# the channels kesu does not send on: the SMS gateway and the chat / social connectors get the
+# ``incident.message`` webhook
+WEBHOOK_CHANNELS = (Channel.SMS, Channel.CHAT, Channel.SOCIAL, Channel.PHONE, Channel.API)
 
 
 def incident_resolve_run(*, incident_id: int, now: datetime, chunk: int = RESOLVE_CHUNK,
@@ -33,24 +43,65 @@ def incident_resolve_run(*, incident_id: int, now: datetime, chunk: int = RESOLV
     """Close what the incident explains, ``chunk`` links at a time; returns how many this run closed."""
     done = 0
     while ids := closing_due(incident_id, chunk=chunk):
-        for link_id in ids:
-            with transaction.atomic():
-                link = closing_claim(link_id)
-                if link is None:
-                    continue
-                complaint = link.complaint
-                if complaint.status in OPEN:
-                    closing_send(link, now=now)
-                    incident = link.incident
-                    # resolved and closed at the same instant: the SLA is recomputed once, by the closing
-                    resolved, event = complaint_step(complaint, None, lifecycle.resolve_by_incident, now=now,
-                                                     resolution=incident.closing_zh, root_cause=incident.root_cause,
-                                                     incident={"id": incident.pk, "title": incident.title})
-                    webhook_status_changed(event, now=now)
-                    complaint_close(complaint=resolved, by=None, now=now)
-                closing_done(link, now=now)
-                done += 1
+        done += incident_close_chunk(incident_id=incident_id, link_ids=ids, now=now)
         if progress is not None:
             progress(done)
     closing_finish(incident_id, now=now)
     return done
+
+
+def incident_close_chunk(*, incident_id: int, link_ids: list[int], now: datetime) -> int:
+    """One chunk of the closing, in one transaction; returns how many links it marked (0 when another
+    run did them first)."""
+    with transaction.atomic():
+        incident, links = closing_chunk_claim(incident_id, link_ids)
+        if not links:
+            return 0
+        complaints = list(
+            Complaint.objects.select_for_update(of=("self",))
+            .select_related("customer", "category", "assignee", "group__lead", "group__department__manager")
+            .filter(pk__in=[link.complaint_id for link in links]).order_by("pk")
+        )
+        due = [c for c in complaints if c.status in OPEN and c.merged_into_id is None]
+        if due:
+            _close(incident, due, now=now)
+        closing_chunk_done(incident_id, [link.pk for link in links], now=now)
+    return len(links)
+
+
+def _close(incident, due: list[Complaint], *, now: datetime) -> None:
+    text = announcement_text(incident.closing_zh, incident.closing_en, None)
+    ref = {"id": incident.pk, "title": incident.title}
+    drafts = replies_prepare(due, text_of=text, now=now)
+    replies_outbound_write(drafts)
+    events: list[ComplaintEvent] = []
+    steps: list[ComplaintEvent] = []
+    for complaint, draft in zip(due, drafts, strict=True):
+        if draft is not None:
+            events.append(draft.event)
+        # resolved and closed at the same instant; the SLA is recomputed once, after both
+        resolved = lifecycle.resolve_by_incident(complaint, by=None, now=now, resolution=incident.closing_zh,
+                                                 root_cause=incident.root_cause, incident=ref)
+        closed = lifecycle.close(complaint, by=None, now=now)
+        events += [resolved, closed]
+        steps += [resolved, closed]
+    ComplaintEvent.objects.bulk_create(events)
+    # the same values for all (``lifecycle.resolve_by_incident``, ``lifecycle.close``); the handler who
+    # resolved it is its assignee
+    Complaint.objects.filter(pk__in=[c.pk for c in due]).update(
+        status=Status.CLOSED, resolution=due[0].resolution, root_cause=due[0].root_cause, resolved_at=now,
+        closed_at=now, updated_at=now, last_handler=F("assignee"))
+    timelines: dict[int, list[ComplaintEvent]] = {}
+    for event in ComplaintEvent.objects.filter(complaint_id__in=[c.pk for c in due]).order_by("complaint_id", "at",
+                                                                                              "id"):
+        timelines.setdefault(event.complaint_id, []).append(event)
+    sla_refresh_many(due, now=now, timelines=timelines)
+    for event in steps:
+        webhook_status_changed(event, now=now)
+    for complaint in due:
+        if complaint.channel in WEBHOOK_CHANNELS:
+            webhook_emit(event_type=WebhookEvent.INCIDENT_MESSAGE, complaint=complaint, now=now, payload={
+                "incident": ref, "kind": "resolution", "channel": complaint.channel, "text": text})
+    invitations = aftercare_start_many(complaints=due, now=now)
+    if invitations:
+        ComplaintEvent.objects.bulk_create(invitations)

@@ -88,6 +88,12 @@ def open_condition() -> Q:
 
 
 
+def not_waiting_on_incident() -> Q:
+    """A complaint that waits on a mass incident (ADR 0011) is in no handler's queue: it was answered
+    with the incident's announcement and is closed with it; it is listed on the incident's page."""
+    return Q(incident_link__isnull=True) | Q(incident_link__waits=False)
+
+
 def _shared(scope: Scope) -> Q:
     """The shared queues' reach: my groups and my own complaints, or the whole centre."""
     if not scope.group_ids:
@@ -102,6 +108,11 @@ def queue_condition(name: str, *, scope: Scope, now: datetime) -> Q | None:
         raise KeyError(name)
     if name not in queues_available(scope):
         return None
+    condition = _condition(name, scope=scope, now=now)
+    return condition & not_waiting_on_incident() if condition is not None else None
+
+
+def _condition(name: str, *, scope: Scope, now: datetime) -> Q | None:
     match name:
         case "mine":
             return open_condition() & Q(assignee_id=scope.user_id)

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from kesu.channels.webhooks_out import webhook_status_changed
 from kesu.complaints import lifecycle
@@ -216,6 +217,8 @@ def complaint_reassign_waiting(*, group: Group, now: datetime, limit: int = WAIT
             Complaint.objects.select_for_update(of=("self",), skip_locked=True)
             .select_related("customer", "category")
             .filter(group=group, status=Status.NEW, assignee__isnull=True, merged_into__isnull=True)
+            # one that waits on a mass incident is closed with it, not assigned (ADR 0011)
+            .filter(Q(incident_link__isnull=True) | Q(incident_link__waits=False))
             .order_by("priority", "created_at", "id")[:limit]
         )
         overrides = _strategy_overrides(waiting, group)

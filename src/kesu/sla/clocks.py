@@ -11,7 +11,9 @@ Eight monitored nodes from creation to follow-up (docs/architecture.md, "Time li
     closure              from each resolution until closed                                   结案
     follow_up            from closing until the follow-up visit                              回访
 
-A running clock pauses while the complaint waits for the customer and resumes on their reply. A
+A running clock pauses while the complaint waits for the customer and resumes on their reply; it
+pauses too while the complaint waits on a mass incident (an ``incident_linked`` event that says
+``waits``: the incident's expected recovery is its deadline) and resumes when it is unlinked. A
 run ends *met* when it stopped within its target, *breached* otherwise. Targets are working time on
 the policy's calendar unless the policy says "around the clock" (the red channel's 30 minutes).
 
@@ -218,7 +220,7 @@ class _Clocks:
                 yield runs[-1]
 
 
-def _replay(facts: Sequence[Fact], policy: PolicySpec) -> tuple[_Clocks, str, datetime | None]:
+def _replay(facts: Sequence[Fact], policy: PolicySpec) -> tuple[_Clocks, str, datetime | None, bool]:
     """Replay the events. A run *ends* when its node is done (then it is met or breached) and is
     *cancelled* when the node no longer applies — e.g. the complaint was merged before anyone
     answered, reassigned before it was accepted, reopened before the follow-up visit. A cancelled run
@@ -226,12 +228,19 @@ def _replay(facts: Sequence[Fact], policy: PolicySpec) -> tuple[_Clocks, str, da
     clocks = _Clocks(policy)
     status = ""
     created_at: datetime | None = None
+    waits = False  # on a mass incident (ADR 0011): its own clocks pause, the incident's time applies
+    paused = False
     for fact in facts:
         at, kind = fact.at, fact.kind
         before = status
+        was_paused = paused
         if fact.to_status:
             status = fact.to_status
-        paused = status == PAUSED_STATUS
+        if kind == "incident_linked":
+            waits = bool((fact.data or {}).get("waits"))
+        elif kind == "incident_unlinked" or status in _FINISHED:
+            waits = False
+        paused = status == PAUSED_STATUS or waits
         if kind == "created":
             created_at = at
             clocks.start("first_response", at, paused=False)
@@ -277,9 +286,9 @@ def _replay(facts: Sequence[Fact], policy: PolicySpec) -> tuple[_Clocks, str, da
         for run in clocks.each_current():
             if paused:
                 run.pause(at)
-            elif before == PAUSED_STATUS:
+            elif was_paused:
                 run.resume(at)
-    return clocks, status, created_at
+    return clocks, status, created_at, paused
 
 
 def _seconds(run: _Run, calendars: Calendars, until: datetime) -> int:
@@ -375,7 +384,7 @@ def clocks_compute(
     facts: Sequence[Fact], policy: PolicySpec, calendars: Calendars, now: datetime
 ) -> ClockReport:
     """Every clock of a complaint at ``now``, what is due to be recorded, and the next due instant."""
-    clocks, status, created_at = _replay(facts, policy)
+    clocks, status, created_at, paused = _replay(facts, policy)
     recorded = recorded_keys(facts)
     due: list[Due] = []
     pending: list[datetime] = []
@@ -389,7 +398,7 @@ def clocks_compute(
     is_open = status in OPEN_STATUSES
     level = _ladder(views, policy, calendars, now, recorded, due, pending, is_open)
     if is_open and created_at is not None:
-        if status != PAUSED_STATUS:  # no escalation or reminder while we wait for the customer
+        if not paused:  # no escalation or reminder while we wait for the customer or an incident
             _specialist(created_at, policy, now, recorded, due, pending)
             _reminders(created_at, policy, now, recorded, due, pending)
     return ClockReport(
@@ -397,7 +406,7 @@ def clocks_compute(
         clocks=tuple(views),
         due=tuple(due),
         next_due_at=min([d.at for d in due if d.at] + pending, default=None),
-        paused=status == PAUSED_STATUS,
+        paused=paused,
         escalation_level=level,
     )
 

@@ -24,7 +24,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from kesu.channels.webhooks_out import webhook_emit
-from kesu.complaints.models import Channel, Complaint, Status
+from kesu.complaints.models import Channel, Complaint, ComplaintEvent, Status
 from kesu.core.errors import DomainError, FieldError, FieldErrors
 from kesu.core.messages import Message, given
 from kesu.notifications.actions import notify
@@ -165,6 +165,49 @@ def aftercare_start(*, complaint: Complaint, now: datetime) -> tuple[Survey, Fol
     closing's transaction, so a closed complaint always has both (the e-mail itself goes after the commit)."""
     with transaction.atomic():
         return survey_send(complaint=complaint, now=now), follow_up_task_create(complaint=complaint, now=now)
+
+
+def aftercare_start_many(*, complaints: list[Complaint], now: datetime) -> list[ComplaintEvent]:
+    """``aftercare_start`` for many complaints just closed together (locked by the caller, their SLA
+    refreshed): the surveys and the sampled follow-up tasks in one INSERT each, the e-mail invitations
+    prepared together. Returns the invitations' ``reply_sent`` events, unsaved (the caller saves them
+    with its own). A complaint that has this closing's survey already is left alone (idempotent)."""
+    from kesu.channels.replies import replies_outbound_write, replies_prepare
+
+    ids = [c.pk for c in complaints]
+    existing = set(Survey.objects.filter(complaint_id__in=ids).values_list("complaint_id", "cycle"))
+    todo = [c for c in complaints if (c.pk, c.reopen_count) not in existing]
+    if not todo:
+        return []
+    Survey.objects.filter(complaint_id__in=[c.pk for c in todo], answered_at__isnull=True,
+                          superseded_at__isnull=True).update(superseded_at=now)
+    surveys = {}
+    for complaint in todo:
+        salt = secrets.token_hex(16)
+        surveys[complaint.pk] = Survey(complaint=complaint, cycle=complaint.reopen_count, salt=salt,
+                                       digest=token_digest(survey_token(salt)), channel="link", sent_at=now)
+    Survey.objects.bulk_create(surveys.values())
+    mailed = [c for c in todo if c.channel == Channel.EMAIL]
+    drafts = replies_prepare(mailed, text_of=lambda c: _invitation(c, reminder=False), now=now, surveys=surveys)
+    drafts = [d for d in drafts if d is not None]
+    replies_outbound_write(drafts)
+    emailed = []
+    for draft in drafts:
+        survey = surveys[draft.event.complaint.pk]
+        survey.channel, survey.sent_to = Channel.EMAIL, draft.outbound.to if draft.outbound else ""
+        emailed.append(survey)
+    if emailed:
+        Survey.objects.bulk_update(emailed, ["channel", "sent_to"])
+    percent = survey_settings().follow_up_sample_percent
+    sampled = [c for c in todo if follow_up_sampled(c.number, percent)]
+    have = set(FollowUpTask.objects.filter(complaint_id__in=[c.pk for c in sampled])
+               .values_list("complaint_id", "cycle"))
+    FollowUpTask.objects.bulk_create([
+        FollowUpTask(complaint=c, cycle=c.reopen_count, assignee_id=c.last_handler_id, created_at=now,
+                     due_at=_follow_up_due(c))
+        for c in sampled if (c.pk, c.reopen_count) not in have
+    ])
+    return [d.event for d in drafts]
 
 
 # ---- answering --------------------------------------------------------------------------------
