@@ -46,3 +46,26 @@ def test_a_matching_text_is_warned_before_filing_and_filing_anyway_links(client,
 def test_an_unrelated_complaint_is_filed_at_once(client, incident):
     response = client.post("/portal/", {**FORM, "content": "快递三天没到，要求退款。"}, REMOTE_ADDR="203.0.113.9", follow=True)
     assert "KS-" in response.content.decode() and Complaint.objects.count() == 1
+
+
+def test_the_region_given_on_the_form_matches_a_text_that_names_none(client, incident):
+    """The text says only "broadband is down"; the province / city / district fields place it in the
+    incident's district, so the customer is warned and, filing anyway, the complaint is linked by region."""
+    form = {**FORM, "content": "家里宽带断网了，一直上不了网", "province": "广东省", "city": "深圳市", "district": "南山区"}
+    page = client.get("/portal/").content.decode()
+    assert 'list="region-districts"' in page and '<option value="南山区">' in page  # the datalist offers it
+    with time_machine.travel(T0 + HOUR, tick=False):
+        elsewhere = client.post("/portal/", {**form, "district": "福田区"}, REMOTE_ADDR="203.0.113.9", follow=True)
+        assert 'id="incident-match"' not in elsewhere.content.decode()
+        warned = client.post("/portal/", form, REMOTE_ADDR="203.0.113.9")
+        assert 'id="incident-match"' in warned.content.decode()
+        client.post("/portal/", {**form, "file_anyway": "1"}, REMOTE_ADDR="203.0.113.9")
+    complaint = Complaint.objects.get(region="广东省深圳市南山区")
+    link = IncidentLink.objects.get(complaint=complaint)
+    assert {"on": "region", "value": "广东省深圳市南山区", "from": "complaint"} in link.reasons
+
+
+def test_a_district_without_its_province_is_named(client, incident):
+    response = client.post("/portal/", {**FORM, "content": "快递没到", "district": "南山区"}, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 422 and not Complaint.objects.exists()
+    assert "请同时填写省份" in response.content.decode()

@@ -21,6 +21,7 @@ from kesu.incidents.actions import (
     deflection_record,
     incident_declare,
     incident_link,
+    incident_monitor,
     incident_resolve,
     incident_unlink,
     incident_update,
@@ -54,6 +55,10 @@ class UpdateIn(Schema):
     expected_recovery_at: Any = None
 
 
+class MonitorIn(Schema):
+    note: Any = None
+
+
 class ResolveIn(Schema):
     message: Any = None
     root_cause: Any = None
@@ -74,6 +79,7 @@ class IncidentOut(Schema):
     starts_at: datetime
     expected_recovery_at: datetime | None
     declared_at: datetime
+    monitoring_at: datetime | None = None
     version: int
     linked_count: int
     answered_count: int
@@ -90,7 +96,7 @@ def _body(incident: Incident) -> dict[str, Any]:
         "id": incident.pk, "title": incident.title, "kind": incident.kind, "state": incident.state,
         "announcement": {"zh-hans": incident.announcement_zh, "en": incident.announcement_en},
         "scope": incident.scope, "starts_at": incident.starts_at, "expected_recovery_at": incident.expected_recovery_at,
-        "declared_at": incident.declared_at, "version": incident.version,
+        "declared_at": incident.declared_at, "monitoring_at": incident.monitoring_at, "version": incident.version,
         "linked_count": figures.linked, "answered_count": figures.answered, "deflected_count": figures.deflected,
         "self_healed_share": figures.self_healed_share, "figures": figures.as_dict(),
         "resolve_progress": {"done": incident.resolve_done, "total": incident.resolve_total},
@@ -159,6 +165,18 @@ def incident_update_view(request: HttpRequest, incident_id: int, payload: Update
     if incident is None:
         return HttpStatus(404, not_found_body("incident", incident_id))
     incident_update(incident=incident, by=user, now=clock_now(), **payload.dict())
+    return HttpStatus(200, _body(incident_get(incident_id)))
+
+
+@router.post("/{int:incident_id}/monitor", response={200: IncidentOut, 403: ErrorOut, 404: ErrorOut,
+                                                       409: ErrorOut, 422: ErrorOut})
+def incident_monitor_view(request: HttpRequest, incident_id: int, payload: MonitorIn):
+    """Active → monitoring (recovery reported): new matches are answered but go to a handler."""
+    user = permission_require(request, Permission.INCIDENT_MANAGE)
+    incident = incident_get(incident_id)
+    if incident is None:
+        return HttpStatus(404, not_found_body("incident", incident_id))
+    incident_monitor(incident=incident, by=user, now=clock_now(), note=payload.note or "")
     return HttpStatus(200, _body(incident_get(incident_id)))
 
 

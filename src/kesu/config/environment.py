@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 LANGUAGES = ("zh-hans", "en")
@@ -42,6 +43,7 @@ class Environment:
     trusted_proxies: tuple[str, ...] = ()
     database_replica_url: str | None = None
     customer_brand: str = ""
+    incident_compensation_threshold: Decimal = Decimal(500)
 
 
 def _secret_key(data_dir: Path, value: str | None) -> str:
@@ -66,6 +68,18 @@ def _whole_number(environ, name: str, default: str, *, minimum: int = 0) -> int:
         raise ConfigurationError(f"{name} must be a whole number") from error
     if value < minimum:
         raise ConfigurationError(f"{name} must be {minimum} or more")
+    return value
+
+
+def _amount(environ, name: str, default: str) -> Decimal:
+    """A sum of money in yuan (``KESU_INCIDENT_COMPENSATION_THRESHOLD=800`` or ``800.50``), 0 or more."""
+    raw = environ.get(name, default).strip()
+    try:
+        value = Decimal(raw)
+    except InvalidOperation as error:
+        raise ConfigurationError(f"{name} must be an amount in yuan (e.g. 500 or 499.50), not {raw!r}") from error
+    if not value.is_finite() or value < 0:
+        raise ConfigurationError(f"{name} must be an amount of 0 or more, not {raw!r}")
     return value
 
 
@@ -120,4 +134,5 @@ def environment_read(environ: os._Environ[str] | dict[str, str] = os.environ) ->
         ),
         database_replica_url=environ.get("DATABASE_REPLICA_URL") or None,
         customer_brand=environ.get("KESU_CUSTOMER_BRAND", "").strip()[:64],
+        incident_compensation_threshold=_amount(environ, "KESU_INCIDENT_COMPENSATION_THRESHOLD", "500"),
     )

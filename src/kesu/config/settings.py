@@ -211,3 +211,6 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # after a server restart a pooled connection is dead: check it before reuse (issue 15, defect 4)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 KESU_WEBHOOK_ALLOWED_HOSTS = HARDENING.webhook_allowed_hosts
+
+# Mass incidents (issue 13): a matching complaint asking more than this (yuan) still goes to a handler
+KESU_INCIDENT_COMPENSATION_THRESHOLD = ENV.incident_compensation_threshold

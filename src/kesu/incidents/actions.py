@@ -31,6 +31,7 @@ from kesu.incidents.models import (
     Deflection,
     How,
     Incident,
+    IncidentEvent,
     IncidentLink,
     IncidentUpdate,
     Kind,
@@ -185,9 +186,11 @@ def _exception(complaint: Complaint, incident: Incident, match: Match, now: date
     """Why a matching complaint still goes to a handler ("" when it may wait on the incident)."""
     if complaint.red_channel:
         return "red_channel"
+    if incident.state == State.MONITORING:
+        return "after_recovery"
     if complaint.customer.tier == Tier.VIP:
         return "vip"
-    threshold = Decimal(str(getattr(settings, "KESU_INCIDENT_COMPENSATION_THRESHOLD", 500)))
+    threshold = Decimal(str(settings.KESU_INCIDENT_COMPENSATION_THRESHOLD))
     if complaint.amount_claimed is not None and complaint.amount_claimed > threshold:
         return "compensation"
     if (
@@ -214,7 +217,7 @@ def _link(incident: Incident, complaint: Complaint, *, how: str, match: Match | 
         incident={"id": incident.pk, "title": incident.title}, how=how, score=link.score,
         reasons=link.reasons, waits=link.waits, exception=exception, reason=reason,
     )
-    if answer and link.waits:
+    if answer and (link.waits or exception == "after_recovery"):  # monitoring: told the recovery all the same
         _answer(link, incident, complaint, now=now)
     return link
 
@@ -377,6 +380,28 @@ def _enqueue_push(incident_id: int) -> None:
         incident_push_job(incident_id)
     except Exception:
         logger.exception("could not enqueue the push of incident %s; the sweep sends it", incident_id)
+
+
+# ---- monitoring -------------------------------------------------------------------------------
+
+
+def incident_monitor(*, incident: Incident, by: User | None, now: datetime, note="") -> Incident:
+    """Active → monitoring: recovery is reported and the management layer watches whether it holds (an
+    incident event with the note). While monitoring, the incident still recognises new matching
+    complaints and answers them with its announcement, but each goes to a handler (exception
+    ``after_recovery``): a customer still affected after the recovery may not be covered by it. The
+    complaints already waiting keep waiting and are closed when the incident is resolved."""
+    _manage(by)
+    note = _text("note", note, required=False, limit=MAX_TEXT)
+    with transaction.atomic():
+        current = Incident.objects.select_for_update().get(pk=incident.pk)
+        if current.state != State.ACTIVE:
+            raise Conflict("incident.not_active", title=current.title, state=current.get_state_display())
+        current.state, current.monitoring_at, current.updated_at = State.MONITORING, now, now
+        current.save(update_fields=["state", "monitoring_at", "updated_at"])
+        IncidentEvent.objects.create(incident=current, kind=IncidentEvent.Kind.MONITORING, at=now, by=by,
+                                     data={"note": note})
+    return current
 
 
 # ---- resolution ------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ messages_define(
         "incident.exception.vip": _("VIP customer"),
         "incident.exception.compensation": _("asks for compensation above the threshold"),
         "incident.exception.repeat_after_expected": _("wrote again after the expected recovery"),
+        "incident.exception.after_recovery": _("came after the recovery was reported (monitoring)"),
+        "incident.not_active": _("The incident “%(title)s” is %(state)s: only an active incident moves to monitoring."),
         "incident.exception.confirmed": _("confirmed by a handler"),
         "incident.exception.low_score": _("low match score: confirm or unlink"),
         "incident.how.intake": _("matched at intake"),

@@ -46,6 +46,7 @@ class Incident(models.Model):
     closing_zh = models.TextField(_("closing message (Chinese)"), blank=True)
     closing_en = models.TextField(_("closing message (English)"), blank=True)
     root_cause = models.CharField(_("root cause"), max_length=24, blank=True)
+    monitoring_at = models.DateTimeField(_("monitoring since"), null=True, blank=True)
     resolve_requested_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolve_total = models.PositiveIntegerField(default=0)
@@ -77,6 +78,24 @@ class IncidentUpdate(models.Model):
     class Meta:
         ordering = ["incident", "version"]
         constraints = [models.UniqueConstraint(fields=["incident", "version"], name="incident_update_once")]
+
+
+class IncidentEvent(models.Model):
+    """A step of the incident's own life that is not a public update: moved to monitoring (recovery
+    reported), with who, when and the note."""
+
+    class Kind(models.TextChoices):
+        MONITORING = "monitoring", _("Moved to monitoring")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["incident", "at", "id"]
 
 
 class How(models.TextChoices):

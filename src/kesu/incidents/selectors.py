@@ -21,7 +21,7 @@ from kesu.incidents.models import (
     State,
     SuggestionState,
 )
-from kesu.incidents.scope import CompiledScope, Facts
+from kesu.incidents.scope import CompiledScope, Facts, region_segments
 
 ACTIVE = (State.ACTIVE, State.MONITORING)
 
@@ -185,10 +185,30 @@ def incidents_public() -> list[Incident]:
     return list(Incident.objects.filter(state__in=ACTIVE).order_by("-declared_at")[:10])
 
 
-def portal_match(*, text: str, phone: str = "", email: str = "") -> Incident | None:
-    """Before a portal customer files: the active incident their text matches, using the region of the
-    customer known by this phone or e-mail, and any region their text names."""
-    region = ""
+def incident_regions() -> dict[str, list[str]]:
+    """The provinces, cities and districts the active incidents' scopes name (the portal's region
+    field offers them), each level in the order first named."""
+    levels: dict[str, list[str]] = {"provinces": [], "cities": [], "districts": []}
+    for scope in Incident.objects.filter(state__in=ACTIVE).values_list("scope", flat=True):
+        for region in (scope or {}).get("regions") or ():
+            parts = region_segments(region)
+            named = {"provinces": parts[0]} if parts else {}
+            if len(parts) == 2:  # 广东省深圳市, or a municipality's district: 北京市朝阳区
+                named["cities" if parts[1].endswith(("市", "州", "盟", "地区")) else "districts"] = parts[1]
+            elif len(parts) >= 3:
+                named["cities"], named["districts"] = parts[1], parts[2]
+            for level, name in named.items():
+                if name not in levels[level]:
+                    levels[level].append(name)
+    return levels
+
+
+def portal_match(*, text: str, phone: str = "", email: str = "", region: str = "") -> Incident | None:
+    """Before a portal customer files: the active incident their text matches, using the region they
+    gave on the form, else the region of the customer known by this phone or e-mail, and any region
+    their text names."""
+    if region:
+        return incident_for_text(text=text, region=region)
     try:
         phone = phone_normalise(phone) if phone else ""
     except FieldError:  # not a phone number: the form says so when the complaint is filed

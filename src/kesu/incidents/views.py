@@ -23,6 +23,7 @@ from kesu.incidents.actions import (
     incident_declare,
     incident_link,
     incident_link_confirm,
+    incident_monitor,
     incident_resolve,
     incident_unlink,
     incident_update,
@@ -129,6 +130,7 @@ def _detail_context(request: HttpRequest, incident: Incident, **extra) -> dict:
     return {
         "incident": incident, "figures": incident_figures(incident), "links": linked_complaints(incident),
         "updates": list(incident.updates.order_by("-version")), "manager": _manager(request),
+        "events": list(incident.events.select_related("by").order_by("-at", "-id")),
         "update_form": extra.pop("update_form", None) or UpdateForm(initial={
             "announcement_zh": incident.announcement_zh, "announcement_en": incident.announcement_en,
             "expected_recovery_at": incident.expected_recovery_at}),
@@ -186,6 +188,22 @@ def incident_update_view(request: HttpRequest, incident_id: int) -> HttpResponse
             expected_recovery_at=data.get("expected_recovery_at")),
         form_key="update_form", forbidden=_("Only the management layer may publish updates."),
         done=_("Update published; the linked customers are being sent it."))
+
+
+@login_required
+@require_POST
+def incident_monitor_view(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """Recovery reported: the incident moves to monitoring (an event with the note)."""
+    incident = _incident_or_404(incident_id)
+    try:
+        incident_monitor(incident=incident, by=request.user, now=clock_now(), note=request.POST.get("note", ""))
+    except NotPermitted:
+        return _forbidden(request, _("Only the management layer may move an incident to monitoring."))
+    except (FieldError, Conflict) as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Monitoring: new matching complaints are answered and go to a handler."))
+    return redirect("incidents:detail", incident_id=incident.pk)
 
 
 @login_required

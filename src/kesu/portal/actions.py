@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -101,6 +101,28 @@ class PortalComplaint:
     email: str = ""
     category: str = ""
     order_number: str = ""
+    province: str = ""
+    city: str = ""
+    district: str = ""
+
+
+MAX_REGION_PART = 20
+
+
+def portal_region(*, province: str = "", city: str = "", district: str = "") -> str:
+    """The complaint's region from the form's three parts, written as the incidents' scope tree writes it
+    (``广东省`` + ``深圳市`` + ``南山区`` → ``广东省深圳市南山区``; a municipality has no city part:
+    ``北京市`` + ``朝阳区``). A city or district without its province is refused (it would match no scope)."""
+    parts = {"province": (province or "").strip(), "city": (city or "").strip(), "district": (district or "").strip()}
+    errors = [FieldError(name, "field.too_long", limit=MAX_REGION_PART, got=len(value))
+              for name, value in parts.items() if len(value) > MAX_REGION_PART]
+    if not parts["province"] and (parts["city"] or parts["district"]):
+        errors.append(FieldError("province", "portal.region_province"))
+    if errors:
+        raise FieldErrors(errors)
+    if parts["city"] == parts["province"]:  # a municipality named twice: 北京市 / 北京市 / 朝阳区
+        parts["city"] = ""
+    return "".join(parts.values())
 
 
 @dataclass(frozen=True)
@@ -170,6 +192,10 @@ def portal_complaint_submit(
     PortalSubmission.objects.filter(at__lte=now - RATE_WINDOW).delete()
     PortalSender.objects.filter(last_at__lte=now - RATE_WINDOW).delete()
     errors = _own_checks(form, upload)
+    try:
+        draft = replace(draft, region=portal_region(province=form.province, city=form.city, district=form.district))
+    except FieldError as error:
+        errors += error.field_errors
     with transaction.atomic():
         _rate_check(digest, now)
         try:

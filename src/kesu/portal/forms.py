@@ -32,6 +32,10 @@ class ComplaintForm(PortalForm):
     category = forms.CharField(label=gettext_lazy("Category (optional)"), required=False, widget=forms.Select())
     order_number = _text(gettext_lazy("Order number (optional)"))
     file = forms.FileField(label=gettext_lazy("Attachment (optional)"), required=False)
+    # where it happened: matched against the known incidents' regions (a datalist offers theirs)
+    province = _text(gettext_lazy("Province (optional)"), list="region-provinces", autocomplete="address-level1")
+    city = _text(gettext_lazy("City (optional)"), list="region-cities", autocomplete="address-level2")
+    district = _text(gettext_lazy("District (optional)"), list="region-districts", autocomplete="address-level3")
 
     domain_fields = {
         "customer.name": "name",
@@ -50,7 +54,8 @@ class ComplaintForm(PortalForm):
         return PortalComplaint(
             content=data.get("content", ""), name=data.get("name", ""), phone=data.get("phone", ""),
             email=data.get("email", ""), category=data.get("category", ""),
-            order_number=data.get("order_number", ""),
+            order_number=data.get("order_number", ""), province=data.get("province", ""),
+            city=data.get("city", ""), district=data.get("district", ""),
         )
 
     def upload(self):

@@ -8,6 +8,7 @@ from kesu.core.messages import messages_define
 
 messages_define(
     {
+        "portal.region_province": _("Choose the province too: a city or district alone is ambiguous."),
         "portal.no_contact": _("Enter a phone number or an e-mail address, so that we can reach you."),
         "portal.rate_limited": _(
             "At most %(limit)s complaints per hour may be sent from one address; try again in %(minutes)s minutes."

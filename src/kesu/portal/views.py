@@ -27,7 +27,7 @@ from kesu.core.clock import clock_now
 from kesu.core.errors import Conflict, FieldError
 from kesu.incidents.actions import deflection_record
 from kesu.incidents.models import Source
-from kesu.incidents.selectors import incidents_public, portal_match
+from kesu.incidents.selectors import incident_regions, incidents_public, portal_match
 from kesu.portal.actions import (
     RateLimited,
     client_address,
@@ -35,6 +35,7 @@ from kesu.portal.actions import (
     portal_lookup_request,
     portal_lookup_verify,
     portal_message_add,
+    portal_region,
     portal_resolution_answer,
     tracking_link_seen,
 )
@@ -66,7 +67,8 @@ def _address(request: HttpRequest) -> str:
 
 def _form_page(request: HttpRequest, form: ComplaintForm, *, status: int = 200, limited: str = "",
                known_incident=None) -> HttpResponse:
-    context = {"form": form, "limited": limited, "incidents": incidents_public(), "known_incident": known_incident}
+    context = {"form": form, "limited": limited, "incidents": incidents_public(), "known_incident": known_incident,
+               "regions": incident_regions()}
     return _private(render(request, "portal/complaint_form.html", context, status=status))
 
 
@@ -81,7 +83,13 @@ def complaint_form_view(request: HttpRequest) -> HttpResponse:
     if not request.POST.get("file_anyway"):
         # a known incident explains it: say so before filing (filing anyway is allowed, and linked)
         data = form.cleaned_data
-        known = portal_match(text=data.get("content", ""), phone=data.get("phone", ""), email=data.get("email", ""))
+        try:
+            region = portal_region(province=data.get("province", ""), city=data.get("city", ""),
+                                   district=data.get("district", ""))
+        except FieldError:  # named when the complaint is filed
+            region = ""
+        known = portal_match(text=data.get("content", ""), phone=data.get("phone", ""), email=data.get("email", ""),
+                             region=region)
         if known is not None:
             deflection_record(incidents=[known], source=Source.PORTAL, query={"portal": True}, now=clock_now())
             return _form_page(request, form, known_incident=known)
