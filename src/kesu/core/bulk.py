@@ -28,4 +28,7 @@ def rows_update(model: type[models.Model], objs: Sequence[models.Model], fields:
         (*(f.get_db_prep_save(getattr(obj, f.attname), database) for f in columns), obj.pk) for obj in objs
     ]
     with database.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if len(rows) == 1:
+            cursor.execute(sql, rows[0])
+        else:
+            cursor.executemany(sql, rows)

@@ -241,18 +241,20 @@ SLA_FIELDS = ["sla", "next_due_at", "escalation_level", "sla_deadline_at", "sla_
 
 
 @dataclass
-class SweepBatch:
-    """What the sweep writes for a whole chunk at once, after each complaint was refreshed in its
-    savepoint: the notifications (and their deliveries), the events, the complaints' SLA fields."""
+class SlaBatch:
+    """What ``sla_refresh`` leaves to its caller to write at once: the notifications (and their
+    deliveries), the events and the complaints' SLA fields — a sweep's whole chunk, or intake's one
+    complaint with the routing's events and fields (``fields``)."""
 
     notices: list[Notice] = field(default_factory=list)
     events: list[ComplaintEvent] = field(default_factory=list)
     complaints: list[Complaint] = field(default_factory=list)
 
-    def write(self) -> None:
+    def write(self, fields: Sequence[str] = SLA_FIELDS) -> None:
         notify_many(self.notices)
-        ComplaintEvent.objects.bulk_create(self.events)
-        rows_update(Complaint, self.complaints, SLA_FIELDS)  # one prepared UPDATE, run per row
+        if self.events:
+            ComplaintEvent.objects.bulk_create(self.events)  # one INSERT
+        rows_update(Complaint, self.complaints, fields)  # one prepared UPDATE, run per row
 
 
 @dataclass(frozen=True)
@@ -263,7 +265,7 @@ class Refresh:
 
 def sla_refresh(
     complaint: Complaint, *, now: datetime, events: Sequence[ComplaintEvent] | None = None,
-    batch: SweepBatch | None = None,
+    batch: SlaBatch | None = None,
 ) -> Refresh:
     """Recompute the clocks of ``complaint`` (locked by the caller, in its transaction): record what
     fell due (once: what was recorded is read back from the events), notify, store the deadlines and
@@ -419,7 +421,7 @@ def _sweep_chunk(locked: list[Complaint], now: datetime, *, bulk: bool) -> tuple
     that fails rolled back alone. Returns how many were refreshed, the events recorded, those still
     due and those that failed."""
     timelines = _timelines([c.pk for c in locked])
-    batch = SweepBatch() if bulk else None
+    batch = SlaBatch() if bulk else None
     done = recorded = 0
     still_due: list[int] = []
     failed: list[int] = []
