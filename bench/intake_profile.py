@@ -32,19 +32,22 @@ STEPS = [
     # (label, module, attribute): the functions intake calls, wrapped where the caller looks them up
     ("customer lookup", "kesu.complaints.actions", "customer_find_or_create"),
     ("numbering", "kesu.complaints.actions", "numbers_reserve"),
-    ("triage (with repeat candidates)", "kesu.complaints.actions", "triage_prepare"),
-    ("repeat links", "kesu.complaints.actions", "repeat_links_save"),
-    ("routing and least-load", "kesu.complaints.actions", "complaint_route"),
-    ("SLA", "kesu.complaints.actions", "sla_refresh"),
-    ("webhooks", "kesu.complaints.actions", "webhook_complaint_created"),
+    ("triage (with repeat candidates)", "kesu.pipeline.intake", "triage_prepare"),
+    ("complaint row and its first events", "kesu.pipeline.intake", "complaint_insert"),
+    ("repeat links", "kesu.pipeline.intake", "repeat_links_save"),
+    ("incidents (matching)", "kesu.pipeline.intake", "incident_intake_step"),
+    ("routing and least-load", "kesu.pipeline.intake", "complaint_route"),
+    ("SLA", "kesu.pipeline.intake", "sla_refresh"),
+    ("webhooks", "kesu.pipeline.intake", "webhook_complaint_created"),
 ]
 
 
 class Profile:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
+        self.cpu: dict[str, float] = defaultdict(float)
         self.queries: dict[str, int] = defaultdict(int)
-        self.stack: list[str] = ["other (request, auth, idempotency, events, complaint row)"]
+        self.stack: list[str] = ["other (request, token, draft check, idempotency, savepoints, response)"]
 
     def execute(self, execute, sql, params, many, context):
         self.queries[self.stack[-1]] += 1
@@ -53,11 +56,12 @@ class Profile:
     def wrap(self, label: str, function):
         def timed(*args, **kwargs):
             self.stack.append(label)
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.thread_time()
             try:
                 return function(*args, **kwargs)
             finally:
                 self.seconds[label] += time.perf_counter() - began
+                self.cpu[label] += time.thread_time() - cpu
                 self.stack.pop()
         return timed
 
@@ -70,7 +74,7 @@ def steps_wrapped(profile: Profile):
     for label, module_name, attribute in STEPS:
         module = importlib.import_module(module_name)
         if not hasattr(module, attribute):
-            continue
+            raise SystemExit(f"{module_name}.{attribute} is gone: update STEPS")
         saved.append((module, attribute, getattr(module, attribute)))
         setattr(module, attribute, profile.wrap(label, getattr(module, attribute)))
     try:
@@ -84,6 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--pyinstrument", metavar="FILE", help="also write pyinstrument's call tree to FILE")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kesu.config.settings")
     import django
@@ -106,6 +111,12 @@ def main() -> None:
         assert client.post("/api/v1/complaints", body, content_type="application/json").status_code == 201
     profile = Profile()
     latencies = []
+    sampler = None
+    if args.pyinstrument:
+        from pyinstrument import Profiler
+
+        sampler = Profiler(interval=0.0005)
+        sampler.start()
     with steps_wrapped(profile), connection.execute_wrapper(profile.execute):
         started, cpu = time.perf_counter(), time.process_time()
         for body in bodies[20:]:
@@ -114,12 +125,18 @@ def main() -> None:
             latencies.append(time.perf_counter() - began)
             assert response.status_code == 201, response.content
         total, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if sampler is not None:
+        sampler.stop()
+        Path(args.pyinstrument).write_text(sampler.output_text(unicode=True, show_all=False), encoding="utf-8")
     n = len(latencies)
     stepped = sum(profile.seconds.values())
-    rows = {label: {"ms": round(profile.seconds[label] * 1000 / n, 3), "queries": round(profile.queries[label] / n, 2)}
+    rows = {label: {"ms": round(profile.seconds[label] * 1000 / n, 3), "cpu_ms": round(profile.cpu[label] * 1000 / n, 3),
+                    "queries": round(profile.queries[label] / n, 2)}
             for label, _m, _a in STEPS}
     other = profile.stack[0]
-    rows[other] = {"ms": round((total - stepped) * 1000 / n, 3), "queries": round(profile.queries[other] / n, 2)}
+    rows[other] = {"ms": round((total - stepped) * 1000 / n, 3),
+                   "cpu_ms": round((cpu - sum(profile.cpu.values())) * 1000 / n, 3),
+                   "queries": round(profile.queries[other] / n, 2)}
     result = {
         "database": connection.vendor, "history": history, "complaints": n,
         "per_second": round(n / total, 1), "ms_per_intake": round(total * 1000 / n, 2),
@@ -135,9 +152,9 @@ def main() -> None:
               f"{result['per_second']}/s, {result['ms_per_intake']} ms each ({result['cpu_ms_per_intake']} ms CPU, "
               f"{result['per_cpu_second']}/CPU-s; p50 {result['p50_ms']}, "
               f"p99 {result['p99_ms']}), {result['queries_per_intake']} queries each")
-        print(f"{'step':<58} {'ms':>8} {'queries':>8}")
+        print(f"{'step':<72} {'wall ms':>8} {'CPU ms':>8} {'queries':>8}")
         for label, row in rows.items():
-            print(f"{label:<58} {row['ms']:>8} {row['queries']:>8}")
+            print(f"{label:<72} {row['ms']:>8} {row['cpu_ms']:>8} {row['queries']:>8}")
 
 
 if __name__ == "__main__":

@@ -265,3 +265,32 @@ def test_stored_notices_written_as_text_get_their_message_ids(lead):
     with translation.override("zh-hans"):
         assert compensation.title_text.startswith("KS-2026-000008")
         assert "9,000.00" in compensation.title_text and "compensation" not in compensation.title_text
+
+
+def test_many_notices_written_at_once_are_told_as_one_by_one_would(settings, lead):
+    """The sweeps' bulk path (notify_many): each notice once per person and key, the decay holding
+    across the batch and against what was sent before, deliveries by each person's channels."""
+    from kesu.notifications.actions import notice_of, notify_many
+
+    settings.KESU_SMS_WEBHOOK_URL = ""
+    handler = make_user(Role.HANDLER, "h-bulk", email="hb@centre.example")
+    title = Message("notification.text", text="投诉超时")
+    _notify([handler], key="sla:1:x")  # told before, within the decay: not again
+
+    def notice(people, key, now=T0 + MINUTE):
+        return notice_of(recipients=people, kind="sla_breached", title=title, key=key, now=now)
+
+    created = notify_many([
+        notice([handler, lead], "sla:1:x"),   # the handler was told: only the lead
+        notice([handler, None], "sla:2:x"),   # new key: the handler
+        notice([handler], "sla:2:x"),         # the same key again in the batch: skipped
+        notice([lead, lead], "sla:3:x"),      # a person named twice: once
+    ])
+
+    assert sorted((n.recipient.username, n.key) for n in created) == [
+        ("h-bulk", "sla:2:x"), (lead.username, "sla:1:x"), (lead.username, "sla:3:x")]
+    assert Notification.objects.filter(recipient=handler).count() == 2
+    assert _channels(handler) == ["email", "email"]
+    assert notify_many([notice([handler], "sla:2:x")]) == []  # still within the decay
+    later = T0 + timedelta(minutes=settings.KESU_NOTIFY_DECAY_MINUTES + 5)
+    assert len(notify_many([notice([handler], "sla:2:x", now=later)])) == 1

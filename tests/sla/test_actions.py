@@ -375,3 +375,48 @@ def test_one_complaint_that_fails_does_not_stop_the_sweep_for_the_others(team, m
     assert kinds(healthy, EventKind.SLA_BREACHED) == [EventKind.SLA_BREACHED]
     broken.refresh_from_db()
     assert broken.next_due_at == now + timedelta(hours=1)  # looked at again in an hour
+
+
+def _sweep_queries(now) -> int:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        sla_sweep(now=now)
+    return len(queries)
+
+
+def test_a_chunk_of_due_complaints_is_written_in_bulk_whatever_their_number(team):
+    # the sweep's queries do not grow with the complaints due: their notices, deliveries, events and
+    # deadlines are written together, one statement per table (a mass incident makes thousands due)
+    group, handler, lead, _manager = team
+    start = local(2026, 3, 2, 9, 0)
+    few = [new(group, start) for _ in range(3)]  # the assignment clock warns at 10:30 (90 of 120 minutes)
+    many = [new(group, start + timedelta(minutes=5)) for _ in range(12)]  # at 10:35
+    queries_few = _sweep_queries(local(2026, 3, 2, 10, 32))
+    queries_many = _sweep_queries(local(2026, 3, 2, 10, 37))
+    assert queries_many <= queries_few  # (the first sweep may also fill a per-process cache)
+    for complaint in [*few, *many]:
+        assert kinds(complaint, EventKind.SLA_WARNED) == [EventKind.SLA_WARNED]
+        warned = complaint.events.get(kind=EventKind.SLA_WARNED)
+        assert warned.data["clocks"][0]["notified"] == ["lead"]  # no handler yet: the team lead
+        complaint.refresh_from_db()
+        assert complaint.next_due_at > local(2026, 3, 2, 10, 37)
+    assert Notification.objects.filter(recipient=lead, kind="sla_warned").count() == 15
+
+
+def test_a_chunk_whose_bulk_write_fails_is_swept_again_one_by_one(team, monkeypatch):
+    from kesu.sla import actions as sla_actions
+
+    group, *_ = team
+    start = local(2026, 3, 2, 9, 0)
+    complaints = [new(group, start) for _ in range(4)]
+
+    def write(_batch):  # fault injection: the chunk's bulk write fails
+        raise RuntimeError("bulk write failed")
+
+    monkeypatch.setattr(sla_actions.SlaBatch, "write", write)
+    result = sla_sweep(now=local(2026, 3, 2, 11, 30))
+    assert result.looked_at == 4
+    for complaint in complaints:  # each recorded once, by the one-by-one path
+        assert kinds(complaint, EventKind.SLA_BREACHED) == [EventKind.SLA_BREACHED]
+        assert kinds(complaint, EventKind.SLA_WARNED) == [EventKind.SLA_WARNED]

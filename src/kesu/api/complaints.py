@@ -31,7 +31,7 @@ from kesu.complaints.selectors import ComplaintFilters, complaint_detail, compla
 from kesu.core.clock import clock_now
 from kesu.core.roles import Permission
 from kesu.customers.actions import CustomerHandles
-from kesu.pipeline.intake import complaint_intake
+from kesu.pipeline.intake import complaint_intake, timeline_held
 from kesu.pipeline.transitions import complaint_transition
 from kesu.privacy.actions import access_record
 from kesu.privacy.models import AccessAction
@@ -93,8 +93,10 @@ def complaint_create_view(request: HttpRequest, response: HttpResponse, payload:
     response["Location"] = f"/api/v1/complaints/{complaint.pk}"
     if not created:
         return HttpStatus(200, _detail(complaint.pk))
-    # a new complaint: everything but its one event is already in memory
-    events = list(complaint.events.select_related("actor"))
+    # a new complaint: it is in memory, and its timeline too unless an incident step wrote to it
+    events = timeline_held(complaint)
+    if events is None:
+        events = list(complaint.events.select_related("actor"))
     return HttpStatus(201, complaint_detail_dict(complaint, events=events, attachments=[], new=True))
 
 

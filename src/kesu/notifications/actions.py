@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -57,6 +59,20 @@ def _body_messages(body: Message | Sequence[Message] | None) -> list[Message]:
     return [body] if isinstance(body, Message) else list(body)
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One notice to write: ``notify``'s arguments, for writing many at once (``notify_many``)."""
+
+    recipients: tuple[User, ...]
+    kind: str
+    title: Message
+    body: tuple[Message, ...]
+    key: str
+    now: datetime
+    complaint: Any = None
+    urgent: bool = False
+
+
 def notify(
     *,
     recipients: Iterable[User | None],
@@ -77,51 +93,94 @@ def notify(
     language when shown; a person's own words go in as ``Message("notification.text", text=…)``.
     Returns the notifications created.
     """
+    return notify_many([notice_of(recipients=recipients, kind=kind, title=title, body=body, key=key, now=now,
+                                  complaint=complaint, urgent=urgent)])
+
+
+def notice_of(
+    *,
+    recipients: Iterable[User | None],
+    kind: str,
+    title: Message,
+    body: Message | Sequence[Message] | None = None,
+    key: str,
+    now: datetime,
+    complaint=None,
+    urgent: bool = False,
+) -> Notice:
+    """A checked ``Notice`` (``notify``'s arguments), to be written by ``notify_many``."""
     _text_check(kind, key)
-    lines = _body_messages(body)
-    title_data, body_data = title.as_data(), [line.as_data() for line in lines]
-    with translation.override(settings.LANGUAGE_CODE):  # the stored wording: the centre's language
-        title_text = str(title)[:200]
-        body_text = "\n".join(str(line) for line in lines)
-    people: dict[int, User] = {}
-    for user in recipients:
-        if user is not None and user.is_active and user.pk not in people:
-            people[user.pk] = user
-    if not people:
+    people = tuple(user for user in recipients if user is not None)
+    return Notice(recipients=people, kind=kind, title=title, body=tuple(_body_messages(body)), key=key, now=now,
+                  complaint=complaint, urgent=urgent)
+
+
+KEYS_PER_QUERY = 400
+
+
+def notify_many(notices: Sequence[Notice]) -> list[Notification]:
+    """Write many notices at once (``notify`` for each, in order, with the same outcome): the
+    recipients locked once in id order, the decay checked in one query per 400 keys, then one
+    INSERT for the notifications and one for their deliveries (the sweeps' bulk path)."""
+    planned: list[tuple[Notice, dict[int, User]]] = []
+    everyone: set[int] = set()
+    for notice in notices:
+        people: dict[int, User] = {}
+        for user in notice.recipients:
+            if user is not None and user.is_active and user.pk not in people:
+                people[user.pk] = user
+        if people:
+            planned.append((notice, people))
+            everyone.update(people)
+    if not planned:
         return []
     with transaction.atomic():
         # two sweeps telling the same person at once queue here, so the decay check below sees the
         # other's notice (PostgreSQL; SQLite runs one writer at a time anyway)
-        list(User.objects.select_for_update().filter(pk__in=sorted(people)).order_by("pk").values_list("pk"))
-        recent = set(
-            Notification.objects.filter(
-                recipient_id__in=people, key=key, created_at__gt=now - decay_period()
-            ).values_list("recipient_id", flat=True)
-        )
-        fresh = [user for pk, user in people.items() if pk not in recent]
-        if not fresh:
+        list(User.objects.select_for_update().filter(pk__in=sorted(everyone)).order_by("pk").values_list("pk"))
+        latest = _latest(planned)
+        rows: list[Notification] = []
+        fresh_people: dict[int, User] = {}
+        for notice, people in planned:
+            since = notice.now - decay_period()
+            fresh = [user for pk, user in people.items() if latest.get((pk, notice.key), since) <= since]
+            if not fresh:
+                continue
+            for user in fresh:  # the same key to the same person later in the batch is skipped as well
+                latest[(user.pk, notice.key)] = notice.now
+            title_data, body_data = notice.title.as_data(), [line.as_data() for line in notice.body]
+            with translation.override(settings.LANGUAGE_CODE):  # the stored wording: the centre's language
+                title_text = str(notice.title)[:200]
+                body_text = "\n".join(str(line) for line in notice.body)
+            for user in fresh:
+                fresh_people[user.pk] = user
+                rows.append(Notification(
+                    recipient=user, complaint=notice.complaint, kind=notice.kind, title=title_text, body=body_text,
+                    title_message=title_data, body_message=body_data, key=notice.key, urgent=notice.urgent,
+                    created_at=notice.now,
+                ))
+        if not rows:
             return []
-        contacts = {c.user_id: c for c in ContactPoint.objects.filter(user_id__in=[u.pk for u in fresh])}
-        created = Notification.objects.bulk_create(
-            [
-                Notification(
-                    recipient=user, complaint=complaint, kind=kind, title=title_text, body=body_text,
-                    title_message=title_data, body_message=body_data, key=key, urgent=urgent, created_at=now,
-                )
-                for user in fresh
-            ]
-        )
-        send_at: datetime | None = None
+        created = Notification.objects.bulk_create(rows)
+        fresh_ids = sorted(fresh_people)
+        contacts = {c.user_id: c for c in ContactPoint.objects.filter(user_id__in=fresh_ids)}
+        working = WorkingTime()  # everyone follows the default calendar: one load for the batch
+        send_at: dict[datetime, datetime] = {}
         deliveries = []
         for notification in created:
-            user = people[notification.recipient_id]
+            user = fresh_people[notification.recipient_id]
             channels = channels_for(user, contacts.get(user.pk))
             if not channels:
                 continue
-            if send_at is None:  # everyone follows the default calendar: ask it once
-                send_at = now if urgent else WorkingTime().start(now)
+            at = notification.created_at
+            if notification.urgent:
+                when = at
+            else:
+                if at not in send_at:
+                    send_at[at] = working.start(at)
+                when = send_at[at]
             deliveries += [
-                Delivery(notification=notification, channel=channel, not_before=send_at, next_attempt_at=send_at)
+                Delivery(notification=notification, channel=channel, not_before=when, next_attempt_at=when)
                 for channel in channels
             ]
         if deliveries:
@@ -129,6 +188,27 @@ def notify(
             plan = [(d.pk, d.not_before) for d in deliveries]
             transaction.on_commit(lambda: _enqueue(plan))
     return created
+
+
+def _latest(planned: list[tuple[Notice, dict[int, User]]]) -> dict[tuple[int, str], datetime]:
+    """The latest notification per (recipient, key) of the batch within the decay period."""
+    wanted: dict[str, tuple[set[int], datetime]] = {}
+    for notice, people in planned:
+        since = notice.now - decay_period()
+        ids, earliest = wanted.get(notice.key, (set(), since))
+        ids.update(people)
+        wanted[notice.key] = (ids, min(earliest, since))
+    latest: dict[tuple[int, str], datetime] = {}
+    keys = list(wanted)
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        part = keys[start:start + KEYS_PER_QUERY]
+        recipients = sorted(set().union(*(wanted[k][0] for k in part)))
+        since = min(wanted[k][1] for k in part)
+        rows = Notification.objects.filter(recipient_id__in=recipients, key__in=part, created_at__gt=since)
+        for recipient_id, key, created_at in rows.values_list("recipient_id", "key", "created_at"):
+            if (recipient_id, key) not in latest or latest[(recipient_id, key)] < created_at:
+                latest[(recipient_id, key)] = created_at
+    return latest
 
 
 def _enqueue(plan: list[tuple[int, datetime]]) -> None:

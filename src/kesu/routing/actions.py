@@ -102,19 +102,25 @@ def _assign(complaint: Complaint, choice: Choice, routing: GroupRouting, *, now:
     return event
 
 
-def complaint_route(complaint: Complaint, *, now: datetime) -> RoutingResult:
+ROUTED_FIELDS = ["group", "priority", "assignee", "status", "assigned_at", "updated_at"]
+
+
+def complaint_route(complaint: Complaint, *, now: datetime, write: bool = True) -> RoutingResult:
     """Apply the routing rules and the group's assignment strategy to a new complaint.
 
     Runs in the caller's transaction (in a savepoint of its own). Writes a ``routed`` event when it
     decided anything — a rule matched, the default group was applied, or the group assigns
     automatically — and an ``assigned`` event when it picked a handler. A routing that fails never
     loses the complaint: it stays where the intake put it, with a ``routed`` event naming the error.
+    ``write=False`` (intake): the complaint's ``ROUTED_FIELDS`` and the events are left for the
+    caller to write with its own (one UPDATE, one INSERT); the group's cursor and the followers are
+    written here, under the locks routing takes.
     """
     saved = {name: getattr(complaint, name) for name in ("group_id", "priority", "assignee_id", "status",
                                                            "assigned_at", "updated_at")}
     try:
         with transaction.atomic():
-            return _route(complaint, now=now)
+            return _route(complaint, now=now, write=write)
     except Exception as error:  # the complaint matters more than its routing
         logger.exception("routing of %s failed", complaint.number)
         for name, value in saved.items():
@@ -123,7 +129,8 @@ def complaint_route(complaint: Complaint, *, now: datetime) -> RoutingResult:
                 "reason": Message("routing.outcome.error", error=type(error).__name__).as_data()}
         event = ComplaintEvent(complaint=complaint, kind=EventKind.ROUTED, at=now, from_status=complaint.status,
                                to_status=complaint.status, data=data)
-        event.save()
+        if write:
+            event.save()
         return RoutingResult(group=complaint.group, assignee=complaint.assignee, outcome="error",
                              reason=data["reason"], event=event, data=data, events=(event,))
 
@@ -139,7 +146,7 @@ def _group_and_routing(complaint: Complaint, code: str, *, intake: bool) -> tupl
     return (complaint.group if intake else Group.objects.filter(code=code).first()), None
 
 
-def _route(complaint: Complaint, *, now: datetime) -> RoutingResult:
+def _route(complaint: Complaint, *, now: datetime, write: bool = True) -> RoutingResult:
     intake_group = complaint.group.code if complaint.group_id else ""
     _facts, evaluation, decision = route_plan(complaint, intake_group=intake_group, explain=False)
     group, routing = _group_and_routing(complaint, decision.group, intake=decision.group_source == "intake")
@@ -190,11 +197,12 @@ def _route(complaint: Complaint, *, now: datetime) -> RoutingResult:
             assignee = choice.chosen.user
     data.update(assignee=_user_ref(assignee), outcome=outcome, reason=reason)
     complaint.updated_at = now
-    complaint.save(update_fields=["group", "priority", "assignee", "status", "assigned_at", "updated_at"])
     event = ComplaintEvent(complaint=complaint, kind=EventKind.ROUTED, at=now, from_status=before, to_status=before,
                            data=data)
     written = (event,) if assigned_event is None else (event, assigned_event)
-    ComplaintEvent.objects.bulk_create(written)  # one INSERT for both
+    if write:
+        complaint.save(update_fields=ROUTED_FIELDS)
+        ComplaintEvent.objects.bulk_create(written)  # one INSERT for both
     return RoutingResult(group=group, assignee=assignee, outcome=outcome, reason=reason, event=event, data=data,
                          events=written)
 

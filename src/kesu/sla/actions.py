@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 
 from kesu.channels.webhooks_out import webhook_sla_due
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
 from kesu.complaints.taxonomy import category_parents
+from kesu.core.bulk import rows_update
 from kesu.core.errors import FieldError, FieldErrors
 from kesu.core.messages import given
-from kesu.sla.calendar import CalendarError, calendar_always
+from kesu.notifications.actions import Notice, notify_many
+from kesu.sla.calendar import CalendarError, WorkCalendar, calendar_always
 from kesu.sla.calendars import calendar_cache_reset, calendar_load
 from kesu.sla.clocks import Calendars, ClockReport, Fact, clocks_compute, snapshot_marks
 from kesu.sla.context import sla_policies
 from kesu.sla.models import SOURCE_MANUAL, Calendar, CalendarDay, CalendarYear, DayKind
-from kesu.sla.notices import sla_notify
+from kesu.sla.notices import sla_notices, sla_notify
 from kesu.sla.policies import ComplaintFacts, Policy, policy_select
 from kesu.sla.schedules import schedule_read, schedule_store
 
@@ -158,7 +161,13 @@ def _fact(event: ComplaintEvent) -> Fact:
 
 def _calendars(policy: Policy) -> Calendars:
     working = calendar_load(policy.calendar)
-    return Calendars(working=working, always=calendar_always(working.tz))
+    return Calendars(working=working, always=_always(working.tz))
+
+
+@functools.lru_cache(maxsize=32)
+def _always(tz) -> WorkCalendar:
+    """The around-the-clock calendar of ``tz`` (immutable: one per process and zone)."""
+    return calendar_always(tz)
 
 
 def policy_of(complaint: Complaint) -> Policy | None:
@@ -228,58 +237,46 @@ def _due_events(complaint: Complaint, report: ClockReport, told: dict, now: date
     return clock_events + steps
 
 
+SLA_FIELDS = ["sla", "next_due_at", "escalation_level", "sla_deadline_at", "sla_breached"]
+
+
+@dataclass
+class SlaBatch:
+    """What ``sla_refresh`` leaves to its caller to write at once: the notifications (and their
+    deliveries), the events and the complaints' SLA fields — a sweep's whole chunk, or intake's one
+    complaint with the routing's events and fields (``fields``)."""
+
+    notices: list[Notice] = field(default_factory=list)
+    events: list[ComplaintEvent] = field(default_factory=list)
+    complaints: list[Complaint] = field(default_factory=list)
+
+    def write(self, fields: Sequence[str] = SLA_FIELDS) -> None:
+        notify_many(self.notices)
+        if self.events:
+            ComplaintEvent.objects.bulk_create(self.events)  # one INSERT
+        rows_update(Complaint, self.complaints, fields)  # one prepared UPDATE, run per row
+
+
 @dataclass(frozen=True)
 class Refresh:
     report: ClockReport | None
     recorded: tuple[str, ...]  # the kinds of the events written
 
 
-SLA_FIELDS = ["sla", "next_due_at", "escalation_level", "sla_deadline_at", "sla_breached"]
-
-
 def sla_refresh(
-    complaint: Complaint, *, now: datetime, events: Sequence[ComplaintEvent] | None = None
+    complaint: Complaint, *, now: datetime, events: Sequence[ComplaintEvent] | None = None,
+    batch: SlaBatch | None = None,
 ) -> Refresh:
     """Recompute the clocks of ``complaint`` (locked by the caller, in its transaction): record what
     fell due (once: what was recorded is read back from the events), notify, store the deadlines and
-    ``next_due_at``. ``events``: the complaint's whole timeline when the caller holds it already."""
+    ``next_due_at``. ``events``: the complaint's whole timeline when the caller holds it already.
+    ``batch`` (the sweep): the notices, events and SLA fields are added to it, for the caller to
+    write with its other complaints', instead of written here."""
     events = list(complaint.events.order_by("at", "id")) if events is None else list(events)
-    written, report = _refreshed(complaint, now=now, events=events)
-    if written:
-        ComplaintEvent.objects.bulk_create(written)  # one INSERT for all
-    complaint.save(update_fields=SLA_FIELDS)
-    return Refresh(report, tuple(event.kind for event in written))
-
-
-def sla_refresh_many(complaints: Sequence[Complaint], *, now: datetime,
-                     timelines: dict[int, list[ComplaintEvent]]) -> int:
-    """``sla_refresh`` for many complaints (locked by the caller, each timeline given whole): the same
-    clocks, events and notices, with the events in one INSERT and the deadlines in one batched UPDATE.
-    Returns how many events were written."""
-    written: list[ComplaintEvent] = []
-    for complaint in complaints:
-        written += _refreshed(complaint, now=now, events=list(timelines.get(complaint.pk, ())))[0]
-    if written:
-        ComplaintEvent.objects.bulk_create(written)
-    fields = [Complaint._meta.get_field(name) for name in SLA_FIELDS]
-    quote = connection.ops.quote_name
-    sql = (f"UPDATE {quote(Complaint._meta.db_table)} SET "
-           + ", ".join(f"{quote(field.column)} = %s" for field in fields)
-           + f" WHERE {quote(Complaint._meta.pk.column)} = %s")
-    rows = [[field.get_db_prep_save(getattr(c, field.attname), connection) for field in fields] + [c.pk]
-            for c in complaints]
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
-    return len(written)
-
-
-def _refreshed(complaint: Complaint, *, now: datetime, events: list[ComplaintEvent]
-               ) -> tuple[list[ComplaintEvent], ClockReport | None]:
-    """The new clocks of ``complaint`` set on it (not saved) and the events to write."""
     previous = complaint.sla or {}
     policy = policy_of(complaint)
     written: list[ComplaintEvent] = []
+    notices: list[Notice] | None = None if batch is None else []
     report = None
     if policy is None:
         if previous.get("policy"):
@@ -294,16 +291,37 @@ def _refreshed(complaint: Complaint, *, now: datetime, events: list[ComplaintEve
                 targets={name: t.minutes for name, t in policy.spec.targets.items()},
             ))
         try:
-            report = _record(complaint, policy, events, written, previous, now)
+            report = _record(complaint, policy, events, written, previous, now, notices)
         except CalendarError as error:
             logger.warning("SLA of %s not computed: %s", complaint.number, error)
             complaint.sla = {"policy": policy.spec.name, "error": error.message_obj.as_data(), "clocks": [],
                              "paused": bool(previous.get("paused"))}
             complaint.next_due_at = now + RETRY_AFTER
-    return written, report
+    if batch is not None:
+        batch.notices.extend(notices or ())
+        batch.events.extend(written)
+        batch.complaints.append(complaint)
+    else:
+        if written:
+            ComplaintEvent.objects.bulk_create(written)  # one INSERT for all
+        complaint.save(update_fields=SLA_FIELDS)
+    return Refresh(report, tuple(event.kind for event in written))
 
 
-def _record(complaint, policy: Policy, events: list, written: list, previous: dict, now: datetime) -> ClockReport:
+def sla_refresh_many(complaints: Sequence[Complaint], *, now: datetime,
+                     timelines: dict[int, list[ComplaintEvent]]) -> int:
+    """``sla_refresh`` for many complaints (locked by the caller, each timeline given whole): the same
+    clocks, events and notices, written together through one :class:`SlaBatch`. Returns how many
+    events were written."""
+    batch = SlaBatch()
+    for complaint in complaints:
+        sla_refresh(complaint, now=now, events=timelines.get(complaint.pk, ()), batch=batch)
+    batch.write()
+    return len(batch.events)
+
+
+def _record(complaint, policy: Policy, events: list, written: list, previous: dict, now: datetime,
+            notices: list[Notice] | None = None) -> ClockReport:
     """Compute, record the pause/resume and what fell due (appending to ``written``), snapshot."""
     calendars = _calendars(policy)
     report = clocks_compute([_fact(e) for e in [*events, *written]], policy.spec, calendars, now)
@@ -312,7 +330,11 @@ def _record(complaint, policy: Policy, events: list, written: list, previous: di
         written.append(_event(complaint, kind, now, clocks=[c.clock for c in report.clocks if c.stopped_at is None]))
     if report.due:
         levels = {level.level: level.notify for level in policy.spec.levels}
-        told = sla_notify(complaint, report.due, levels=levels, now=now)
+        if notices is None:
+            told = sla_notify(complaint, report.due, levels=levels, now=now)
+        else:  # the sweep writes them with its chunk's
+            told, due_notices = sla_notices(complaint, report.due, levels=levels, now=now)
+            notices.extend(due_notices)
         written.extend(_due_events(complaint, report, told, now))
         webhook_sla_due(complaint, written, now=now)
         report = clocks_compute([_fact(e) for e in [*events, *written]], policy.spec, calendars, now)
@@ -386,27 +408,55 @@ def sla_sweep(*, now: datetime, chunk: int = SWEEP_CHUNK) -> SweepResult:
         )
         if not ids:
             return SweepResult(looked_at, recorded)
-        failed: list[int] = []
         with transaction.atomic():
             locked = _sla_locked_chunk(ids, now)
             passed.update(set(ids) - {c.pk for c in locked})
-            timelines = _timelines([c.pk for c in locked])
-            for complaint in locked:
-                try:
-                    with transaction.atomic():  # a savepoint: a failure undoes this complaint only
-                        refresh = sla_refresh(complaint, now=now, events=timelines.get(complaint.pk, []))
-                except Exception:  # one complaint that fails (a bug, a deadlock) must not stop the others
-                    logger.exception("SLA sweep of complaint %s failed; it is looked at again in an hour",
-                                     complaint.pk)
-                    failed.append(complaint.pk)
-                    continue
-                looked_at += 1
-                recorded += len(refresh.recorded)
-                if complaint.next_due_at is not None and complaint.next_due_at <= now:
-                    passed.add(complaint.pk)
+            try:
+                with transaction.atomic():  # the chunk's writes in bulk
+                    outcome = _sweep_chunk(locked, now, bulk=True)
+            except Exception:  # a complaint or the bulk write failed: the chunk again, one complaint at a time
+                logger.warning("SLA sweep: a chunk failed in bulk; its complaints again one by one", exc_info=True)
+                outcome = _sweep_chunk(_sla_locked_chunk([c.pk for c in locked], now), now, bulk=False)
+            done, count, still_due, failed = outcome
+            looked_at += done
+            recorded += count
+            passed.update(still_due)
             if failed:
                 passed.update(failed)
                 Complaint.objects.filter(pk__in=failed, next_due_at__lte=now).update(next_due_at=now + RETRY_AFTER)
+
+
+def _sweep_chunk(locked: list[Complaint], now: datetime, *, bulk: bool) -> tuple[int, int, list[int], list[int]]:
+    """Refresh the locked complaints. ``bulk``: their notices, events and SLA fields are written
+    together at the end (one INSERT or UPDATE per table), and any failure raises, for the caller to
+    undo the chunk and run it again without ``bulk``: each complaint in a savepoint of its own, one
+    that fails rolled back alone. Returns how many were refreshed, the events recorded, those still
+    due and those that failed."""
+    timelines = _timelines([c.pk for c in locked])
+    batch = SlaBatch() if bulk else None
+    done = recorded = 0
+    still_due: list[int] = []
+    failed: list[int] = []
+    for complaint in locked:
+        events = timelines.get(complaint.pk, [])
+        if batch is not None:
+            refresh = sla_refresh(complaint, now=now, events=events, batch=batch)
+        else:
+            try:
+                with transaction.atomic():  # a savepoint: a failure undoes this complaint only
+                    refresh = sla_refresh(complaint, now=now, events=events)
+            except Exception:  # one complaint that fails (a bug, a deadlock) must not stop the others
+                logger.exception("SLA sweep of complaint %s failed; it is looked at again in an hour",
+                                 complaint.pk)
+                failed.append(complaint.pk)
+                continue
+        done += 1
+        recorded += len(refresh.recorded)
+        if complaint.next_due_at is not None and complaint.next_due_at <= now:
+            still_due.append(complaint.pk)
+    if batch is not None:
+        batch.write()
+    return done, recorded, still_due, failed
 
 
 def _sla_locked_chunk(ids: list[int], now: datetime) -> list[Complaint]:

@@ -17,7 +17,7 @@ from kesu.complaints.models import Complaint
 from kesu.core.messages import Message
 from kesu.core.models import HandlerProfile, User
 from kesu.core.roles import Role
-from kesu.notifications.actions import notify
+from kesu.notifications.actions import Notice, notice_of, notify_many
 from kesu.sla.clocks import Due
 
 CLOCK_NAMES = {
@@ -105,6 +105,17 @@ def sla_notify(complaint: Complaint, dues: Iterable[Due], *, levels: dict[int, s
     """Notify for what fell due (met needs no one): one notification per person however many items
     concern them at once (a late sweep can find a warning, a breach and a level together), titled by
     the most serious. Returns who was told, per item, for the events."""
+    told, notices = sla_notices(complaint, dues, levels=levels, now=now)
+    notify_many(notices)
+    return told
+
+
+def sla_notices(
+    complaint: Complaint, dues: Iterable[Due], *, levels: dict[int, str], now: datetime
+) -> tuple[dict[tuple, list[str]], list[Notice]]:
+    """``sla_notify``'s notices, not yet written (the sweep writes a whole chunk's at once with
+    ``notify_many``, which locks every recipient once, in id order), and who is told, per item."""
+    dues = list(dues)
     told: dict[tuple, list[str]] = {}
     per_person: dict[int, tuple[User, list[Due]]] = {}
     for due in dues:
@@ -115,19 +126,17 @@ def sla_notify(complaint: Complaint, dues: Iterable[Due], *, levels: dict[int, s
         for user in recipients:
             if user is not None:
                 per_person.setdefault(user.pk, (user, []))[1].append(due)
-    # lock every recipient once, in id order, before the first notice: notify() locks the rows it
-    # writes for, and two transactions taking the same people in another order would deadlock
-    list(User.objects.select_for_update().filter(pk__in=sorted(per_person)).order_by("pk").values_list("pk"))
     # people told about the same items get the same notification
     groups: dict[tuple, list[User]] = {}
     for user, items in per_person.values():
         groups.setdefault(tuple(d.key for d in items), []).append(user)
+    notices = []
     for keys, users in groups.items():
         items = [d for d in dues if d.key in keys]
         worst = max(items, key=lambda d: SEVERITY.index(d.kind))
         role = levels.get(worst.level, "manager") if worst.kind == "escalated" else "handler"
         title, _body = _message(complaint, worst, role)
-        notify(
+        notices.append(notice_of(
             recipients=users,
             kind=f"sla_{worst.kind}",
             title=title,
@@ -136,5 +145,5 @@ def sla_notify(complaint: Complaint, dues: Iterable[Due], *, levels: dict[int, s
             now=now,
             complaint=complaint,
             urgent=complaint.red_channel,
-        )
-    return told
+        ))
+    return told, notices
