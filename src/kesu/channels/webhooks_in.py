@@ -22,7 +22,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
-from kesu.channels.actions import complaint_primary, customer_message_landed
+from kesu.channels.customer_wrote import customer_message_landed
+from kesu.channels.intake import complaint_primary
 from kesu.channels.models import WebhookChannel, WebhookMessage, WebhookOutcome, WebhookSource
 from kesu.channels.webhooks_out import SECRET_ENV, signature, webhook_editor_check
 from kesu.complaints.drafts import MAX_CONTENT, ComplaintDraft

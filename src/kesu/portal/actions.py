@@ -20,7 +20,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from kesu.channels.actions import complaint_primary, customer_message_landed
+from kesu.channels.customer_wrote import customer_message_landed
+from kesu.channels.intake import complaint_primary
 from kesu.complaints.actions import attachment_add
 from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import ComplaintDraft
