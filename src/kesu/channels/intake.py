@@ -26,6 +26,7 @@ from kesu.complaints.actions import attachment_add
 from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import MAX_CONTENT, ComplaintDraft
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind
+from kesu.complaints.records import event_record
 from kesu.core.errors import (
     FieldError,
 )
@@ -217,9 +218,8 @@ def _message_event(complaint: Complaint, parsed: ParsedMessage, inbound: Inbound
     known = CustomerIdentity.objects.filter(
         customer_id=complaint.customer_id, kind=IdentityKind.EMAIL, value=parsed.from_address
     ).exists()
-    return ComplaintEvent.objects.create(
-        complaint=complaint, kind=EventKind.CUSTOMER_MESSAGE, actor=None, at=now,
-        from_status=complaint.status, to_status=complaint.status,
+    return event_record(
+        complaint, EventKind.CUSTOMER_MESSAGE, now=now,
         data={
             "channel": Channel.EMAIL, "inbound_id": inbound.pk, "message_id": parsed.message_id,
             "from": parsed.from_address, "from_name": parsed.from_name, "subject": parsed.subject[:500],
