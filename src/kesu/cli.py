@@ -7,6 +7,7 @@ operation (bad input, unknown user …) prints one line and exits with 1.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import subprocess
@@ -43,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--workers", type=int, default=2)
     worker.add_argument("--no-periodic", action="store_true",
                         help="do not schedule the periodic jobs (run exactly one consumer without this flag)")
+    worker.add_argument("--quiet", action="store_true", help="log warnings and errors only (no INFO lines)")
 
     demo = commands.add_parser("demo", help="migrate, load a year of demo complaints, create users, serve")
     demo.add_argument("--complaints", type=int, default=20000, help="how many complaints (default 20000)")
@@ -257,16 +259,16 @@ class ConsumerProcess:
 
     CHECK_EVERY = 5.0
 
-    def __init__(self) -> None:
+    def __init__(self, *, quiet: bool = False) -> None:
+        self.quiet = quiet
         self.process = self._start()
         self._stopping = threading.Event()
         threading.Thread(target=self._watch, name="consumer-watch", daemon=True).start()
 
-    @staticmethod
-    def _start() -> subprocess.Popen:
+    def _start(self) -> subprocess.Popen:
         # the worker dies with this process, even after kill -9 (kesu.privacy.lifeline)
         env = {**os.environ, "KESU_PARENT_PID": str(os.getpid())}
-        return subprocess.Popen([sys.executable, "-m", "kesu", "worker"], env=env)
+        return subprocess.Popen([sys.executable, "-m", "kesu", "worker", *(["--quiet"] if self.quiet else [])], env=env)
 
     def _watch(self) -> None:
         while not self._stopping.wait(self.CHECK_EVERY):
@@ -302,7 +304,7 @@ def cmd_serve(args) -> int:
             return _fail('--workers needs gunicorn: pip install "kesu[distributed]"')
     from kesu.config.wsgi import application  # warms triage up (jieba, the model) before serving
 
-    consumer = None if args.no_worker else ConsumerProcess()
+    consumer = None if args.no_worker else ConsumerProcess(quiet=getattr(args, "quiet_worker", False))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     jobs = "Redis" if settings.HUEY["huey_class"] == "huey.RedisHuey" else "SQLite"
     server = f"gunicorn, {workers} workers × {args.threads} threads" if workers else "waitress"
@@ -333,10 +335,13 @@ def cmd_worker(args) -> int:
     from kesu.triage.warmup import triage_warm
 
     parent_lifeline()
+    quiet = getattr(args, "quiet", False)
+    if quiet:  # `kesu demo`: the logins and the address stay the last lines a newcomer sees
+        logging.disable(logging.INFO)
     triage_warm()
     # exactly one consumer of a deployment schedules the periodic jobs; the others run --no-periodic
     call_command("run_huey", workers=args.workers, worker_type="thread",
-                 periodic=not getattr(args, "no_periodic", False))
+                 periodic=not getattr(args, "no_periodic", False), **({"verbose": False} if quiet else {}))
     return 0
 
 
@@ -437,7 +442,11 @@ def cmd_demo(args) -> int:
         print(f"  {role:<11} {username:<12} {password}")
     if args.no_serve:
         return 0
-    args.threads, args.no_worker = 8, False
+    # the logins and the address are the last lines: no INFO lines below them (the triage warm-up's
+    # here, the job consumer's in its own process); warnings and errors still show. (Not a logger's
+    # level: serving sets Django's logging up again.)
+    logging.disable(logging.INFO)
+    args.threads, args.no_worker, args.quiet_worker = 8, False, True
     return cmd_serve(args)
 
 

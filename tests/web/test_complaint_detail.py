@@ -247,9 +247,10 @@ def test_a_handler_who_may_not_merge_gets_403(handler_client, handler):
 # (the SLA panel reads the events already loaded; its policies and calendars are cached)
 # + the desk (desk/selectors.py): the customer's other complaints, e-mails in, e-mails out, survey
 #   answers, calls; solution-library search (one more to load the articles when any match); similar
-#   resolved complaints; feedback already given; the response templates: 9
+#   resolved complaints (the newest of the same category, the newest of any); feedback already given;
+#   the response templates: 10
 # + the compensation panel (limits, senior handler, proposals, matrix rules): 4; the calls panel: 1
-DETAIL_QUERIES = 28  # 27 + the complaint's incident (the incidents panel)
+DETAIL_QUERIES = 29  # 28 + the complaint's incident (the incidents panel)
 
 
 @pytest.mark.django_db

@@ -19,9 +19,9 @@ from kesu.calls.models import Call
 from kesu.calls.selectors import call_list, customer_by_number, customer_open_complaints, number_normalised
 from kesu.complaints.models import Complaint
 from kesu.core.clock import clock_now
-from kesu.core.errors import FieldError, NotPermitted
 from kesu.core.roles import Permission, Role
 from kesu.customers.models import IdentityKind
+from kesu.web.errors import form_errors
 from kesu.web.responses import forbidden, htmx_partial
 
 PAGE_SIZE = 50
@@ -78,13 +78,8 @@ def call_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _page(request, CallForm(initial=_initial(request)))
     form = CallForm(request.POST, request.FILES)
-    try:
+    with form_errors(form, lambda: _page(request, form)):
         call = call_log(**form.call_arguments(), by=request.user, now=clock_now())
-    except FieldError as error:
-        form.add_domain_error(error)
-        return _page(request, form, status=422)
-    except NotPermitted:
-        return forbidden(request, _("Your role may not log calls."))
     if call.complaint_id is None:
         messages.success(request, _("Call with %(number)s logged.") % {"number": call.number})
         return redirect("calls:call_list")

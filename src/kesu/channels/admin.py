@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kesu.channels.actions import (
+from kesu.channels.mailboxes import (
     MAILBOX_ADMIN_FIELDS,
     MAILBOX_EDITORS,
     mailbox_connection_editor,

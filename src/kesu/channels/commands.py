@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kesu.channels.actions import PollResult, channels_poll, mailbox_poll
 from kesu.channels.models import Mailbox
+from kesu.channels.polling import PollResult, channels_poll, mailbox_poll
 from kesu.channels.selectors import failed_intakes
 from kesu.core.errors import FieldError
 

@@ -28,6 +28,7 @@ from kesu.channels.outbound import (
     reply_subject,
 )
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind
+from kesu.complaints.records import event_record
 from kesu.core.errors import (
     FieldError,
     InvalidTransition,
@@ -146,10 +147,7 @@ def complaint_reply_send(*, complaint: Complaint, by: User | None, text: str, no
             data.update(sent=False, note=note)
         current.updated_at = now
         current.save(update_fields=["updated_at"])
-        event = ComplaintEvent.objects.create(
-            complaint=current, kind=EventKind.REPLY_SENT, actor=by, at=now,
-            from_status=current.status, to_status=current.status, data=data,
-        )
+        event = event_record(current, EventKind.REPLY_SENT, now=now, by=by, data=data)
         sla_refresh(current, now=now)
         if outbound is not None:
             outbound_id = outbound.pk

@@ -7,7 +7,7 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from kesu.channels.actions import channels_poll
+from kesu.channels.polling import channels_poll
 from kesu.channels.replies import outbound_attempt, outbound_send_due
 from kesu.channels.webhooks_out import webhook_attempt, webhooks_send_due
 from kesu.core.clock import clock_now

@@ -22,11 +22,13 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
-from kesu.channels.actions import complaint_primary, customer_message_landed
+from kesu.channels.customer_wrote import customer_message_landed
+from kesu.channels.intake import complaint_primary
 from kesu.channels.models import WebhookChannel, WebhookMessage, WebhookOutcome, WebhookSource
 from kesu.channels.webhooks_out import SECRET_ENV, signature, webhook_editor_check
 from kesu.complaints.drafts import MAX_CONTENT, ComplaintDraft
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
+from kesu.complaints.records import event_record
 from kesu.core.errors import Conflict, DomainError, FieldError, FieldErrors
 from kesu.core.messages import Message, given
 from kesu.core.models import Group, User
@@ -290,9 +292,8 @@ def _message_event(complaint: Complaint, source: WebhookSource, message: Webhook
         customer_id=complaint.customer_id, kind=HANDLE_KINDS[message.handle_kind], value=handle
     ).exists()
     refused = [{"name": name, "reason": Message("webhook.no_attachments").as_data()} for name in message.attachments]
-    return ComplaintEvent.objects.create(
-        complaint=complaint, kind=EventKind.CUSTOMER_MESSAGE, actor=None, at=now,
-        from_status=complaint.status, to_status=complaint.status,
+    return event_record(
+        complaint, EventKind.CUSTOMER_MESSAGE, now=now,
         data={
             "channel": source.channel, "source": source.name, "webhook_message_id": record.pk,
             "message_id": message.id, "thread_id": message.thread_id, "handle_kind": message.handle_kind,

@@ -21,8 +21,9 @@ from kesu.compensation.panel import compensation_context
 from kesu.compensation.selectors import approval_queue, limits_map, user_authority
 from kesu.complaints.models import Complaint
 from kesu.core.clock import clock_now
-from kesu.core.errors import Conflict, FieldError, NotPermitted
+from kesu.core.errors import Conflict, NotPermitted
 from kesu.core.roles import Permission, Role
+from kesu.web.errors import form_errors
 from kesu.web.responses import forbidden, htmx_partial
 
 MATRIX_EDITORS = (Role.MANAGER, Role.ADMIN)
@@ -48,14 +49,9 @@ def propose_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     form = ProposalForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    try:
+    with form_errors(form, lambda: _panel(request, complaint, form=form, status=422)):
         proposal = proposal_create(complaint=complaint, by=request.user, amount=data.get("amount", ""),
                                    remedy=data.get("remedy", ""), reason=data.get("reason", ""), now=clock_now())
-    except FieldError as error:
-        form.add_domain_error(error)
-        return _panel(request, complaint, form=form, status=422)
-    except NotPermitted as error:
-        return forbidden(request, error.message)
     if proposal.status == "pending":
         messages.warning(request, _("Compensation of %(amount)s yuan proposed; it exceeds your authority and awaits approval.")
                          % {"amount": yuan(proposal.amount)})
@@ -104,11 +100,9 @@ def decide_view(request: HttpRequest, proposal_id: int) -> HttpResponse:
     form.is_valid()
     back = _next_url(request, reverse("compensation:approvals"))
     try:
-        proposal_decide(proposal=proposal, by=request.user, approve=approve,
-                        reason=form.cleaned_data.get("reason", ""), now=clock_now())
-    except FieldError as error:
-        form.add_domain_error(error)
-        return _refused(request, proposal, form, back, 422)
+        with form_errors(form, lambda: _refused(request, proposal, form, back, 422)):
+            proposal_decide(proposal=proposal, by=request.user, approve=approve,
+                            reason=form.cleaned_data.get("reason", ""), now=clock_now())
     except NotPermitted as error:
         form.add_refusal(str(error))
         return _refused(request, proposal, form, back, 403)

@@ -22,6 +22,7 @@ from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import ComplaintDraft, draft_clean
 from kesu.complaints.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, Status
 from kesu.complaints.numbering import number_format, number_year, numbers_reserve
+from kesu.complaints.records import event_new, event_record
 from kesu.core.errors import Conflict, FieldError, FieldErrors, NotPermitted, permission_require
 from kesu.core.models import Department, Group, HandlerProfile, User
 from kesu.core.roles import Permission, Role
@@ -169,10 +170,7 @@ def complaint_event_record(*, complaint_id: int, kind: str, by: User | None, now
     current = complaint_locked(Complaint(pk=complaint_id))
     current.updated_at = now
     current.save(update_fields=["updated_at"])
-    return ComplaintEvent.objects.create(
-        complaint=current, kind=kind, actor=by, at=now, from_status=current.status, to_status=current.status,
-        data=data,
-    )
+    return event_record(current, kind, now=now, by=by, data=data)
 
 
 def complaint_merge_write(
@@ -226,13 +224,11 @@ def attachment_add(
         attachment.file.save(attachment.stored_name, upload, save=False)
         try:
             attachment.save()
-            ComplaintEvent(
-                complaint=complaint,
-                kind=EventKind.ATTACHMENT,
-                actor=by,
-                at=now,
-                from_status=complaint.status,
-                to_status=complaint.status,
+            event_new(
+                complaint,
+                EventKind.ATTACHMENT,
+                by=by,
+                now=now,
                 data={
                     "attachment": {
                         "id": attachment.pk,

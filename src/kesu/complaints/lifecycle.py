@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, RootCause, Status
+from kesu.complaints.records import event_new, group_ref, user_ref
 from kesu.core.errors import FieldError, FieldErrors, InvalidTransition
 from kesu.core.messages import Message
 from kesu.core.models import Group, User
@@ -69,27 +70,11 @@ def _handler_check(assignee: User) -> None:
         raise FieldError("assignee", "assignee.not_handler", user=assignee.username, role=Message(f"role.{assignee.role}"))
 
 
-def _user_ref(user: User | None) -> dict[str, Any] | None:
-    return {"id": user.pk, "username": user.username, "name": str(user)} if user else None
-
-
-def _group_ref(group: Group | None) -> dict[str, Any] | None:
-    return {"id": group.pk, "code": group.code, "name": group.name} if group else None
-
-
 def _event(
     complaint: Complaint, kind: str, *, by: User | None, now: datetime, before: str, **data: Any
 ) -> ComplaintEvent:
     complaint.updated_at = now
-    return ComplaintEvent(
-        complaint=complaint,
-        kind=kind,
-        actor=by,
-        at=now,
-        from_status=before,
-        to_status=complaint.status,
-        data=data,
-    )
+    return event_new(complaint, kind, by=by, now=now, before=before, data=data)
 
 
 def created(complaint: Complaint, *, by: User | None, now: datetime) -> ComplaintEvent:
@@ -100,7 +85,7 @@ def created(complaint: Complaint, *, by: User | None, now: datetime) -> Complain
         now=now,
         before="",
         channel=complaint.channel,
-        group=_group_ref(complaint.group),
+        group=group_ref(complaint.group),
     )
 
 
@@ -119,7 +104,7 @@ def assign(complaint: Complaint, *, assignee: User, by: User | None, now: dateti
         by=by,
         now=now,
         before=before,
-        assignee=[_user_ref(previous), _user_ref(assignee)],
+        assignee=[user_ref(previous), user_ref(assignee)],
     )
 
 
@@ -249,7 +234,7 @@ def reopen(complaint: Complaint, *, by: User | None, now: datetime, reason: str)
         now=now,
         before=before,
         reason=reason,
-        assignee=_user_ref(handler),
+        assignee=user_ref(handler),
         reopen_count=complaint.reopen_count,
     )
 
@@ -298,10 +283,10 @@ def transfer(
         reason=reason,
         done=done,
         needed=needed,
-        coordinator=_user_ref(coordinator),
+        coordinator=user_ref(coordinator),
         accept_minutes=accept_minutes,
-        group=[_group_ref(from_group), _group_ref(to_group)],
-        assignee=[_user_ref(previous), _user_ref(assignee)],
+        group=[group_ref(from_group), group_ref(to_group)],
+        assignee=[user_ref(previous), user_ref(assignee)],
     )
 
 
@@ -341,13 +326,11 @@ def merge(
         primary={"id": primary.pk, "number": primary.number},
         reason=reason,
     )
-    received = ComplaintEvent(
-        complaint=primary,
-        kind=EventKind.MERGE_RECEIVED,
-        actor=by,
-        at=now,
-        from_status=primary.status,
-        to_status=primary.status,
+    received = event_new(
+        primary,
+        EventKind.MERGE_RECEIVED,
+        by=by,
+        now=now,
         data={"duplicate": {"id": duplicate.pk, "number": duplicate.number}, "reason": reason},
     )
     return into, received

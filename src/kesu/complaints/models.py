@@ -186,6 +186,8 @@ class Complaint(models.Model):
             models.Index(fields=["-created_at", "-id"], name="complaint_newest"),
             # the desk's "similar resolved complaints" read the newest resolved first
             models.Index(fields=["-resolved_at", "-id"], name="complaint_resolved_newest"),
+            # ... and the newest resolved of the complaint's own category (desk.selectors.similar_resolved)
+            models.Index(fields=["category", "-resolved_at", "-id"], name="complaint_category_resolved"),
             models.Index(fields=["status", "-created_at"], name="complaint_status_newest"),
             models.Index(fields=["group", "status"], name="complaint_group_status"),
             models.Index(fields=["assignee", "status"], name="complaint_assignee_status"),

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kesu.privacy.middleware.DatabaseRetryMiddleware",
     "kesu.privacy.middleware.ApiJsonErrorsMiddleware",
+    "kesu.web.errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "kesu.config.urls"

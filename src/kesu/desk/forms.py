@@ -10,6 +10,7 @@ from kesu.web.forms import DomainForm
 
 
 class ReplyForm(DomainForm):
+    domain_fields = {"to": "text"}  # a reply refused for its address is shown at the text
     template = forms.CharField(label=_("Response template"), required=False, widget=forms.Select())
     text = forms.CharField(
         label=_("Reply to the customer"), required=False,

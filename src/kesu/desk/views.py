@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import complaint_detail
 from kesu.core.clock import clock_now
-from kesu.core.errors import FieldError, InvalidTransition, NotPermitted
+from kesu.core.errors import FieldError, InvalidTransition
 from kesu.core.roles import Permission
 from kesu.desk.actions import (
     reply_with_template,
@@ -25,6 +25,7 @@ from kesu.desk.actions import (
 from kesu.desk.forms import ReplyForm
 from kesu.desk.panels import resolution_due
 from kesu.sla.selectors import complaint_clocks
+from kesu.web.errors import form_errors
 from kesu.web.responses import forbidden
 
 
@@ -40,18 +41,14 @@ def reply_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     try:
-        template = template_resolve(data.get("template"))
-        reply = reply_with_template(
-            complaint=complaint, by=request.user, text=data.get("text", ""), now=clock_now(), template=template
-        )
-    except FieldError as error:
-        form.add_domain_error(FieldError(error.field if error.field != "to" else "text", error.code, **error.params))
-        return complaint_page(request, complaint_id, reply_form=form, status=422)
+        with form_errors(form, lambda: complaint_page(request, complaint_id, reply_form=form)):
+            template = template_resolve(data.get("template"))
+            reply = reply_with_template(
+                complaint=complaint, by=request.user, text=data.get("text", ""), now=clock_now(), template=template
+            )
     except InvalidTransition:
         refused = _("This complaint was merged into another one: reply on the primary complaint.")
         return complaint_page(request, complaint_id, reply_form=form, refused=refused, status=409)
-    except NotPermitted:
-        return forbidden(request, _("Your role may not do this."))
     if reply.portal and reply.outbound is not None:
         messages.success(request, _("Reply shown on the customer's tracking page and sent by e-mail to %(to)s.")
                          % {"to": reply.outbound.to})
@@ -102,15 +99,10 @@ def suggestion_feedback_view(request: HttpRequest, complaint_id: int) -> HttpRes
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     kind = request.POST.get("kind", "")
     target = request.POST.get("target", "")
-    try:
-        feedback = suggestion_feedback_record(
-            complaint=complaint, by=request.user, kind=kind, target_id=target,
-            verdict=request.POST.get("verdict", ""), now=clock_now(),
-        )
-    except FieldError as error:
-        return HttpResponse(error.message, status=422)
-    except NotPermitted:
-        return forbidden(request, _("Your role may not do this."))
+    feedback = suggestion_feedback_record(  # a refused input: 422 with its message (web.errors)
+        complaint=complaint, by=request.user, kind=kind, target_id=target,
+        verdict=request.POST.get("verdict", ""), now=clock_now(),
+    )
     target_id = feedback.article_id or feedback.similar_id
     context = {
         "complaint": complaint, "kind": feedback.kind, "target": target_id, "verdict": feedback.verdict,

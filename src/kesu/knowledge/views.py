@@ -13,13 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kesu.complaints.models import Category
 from kesu.core.clock import clock_now
-from kesu.core.errors import FieldError, NotPermitted
+from kesu.core.errors import FieldError
 from kesu.core.roles import Permission
 from kesu.knowledge.actions import article_feedback, article_save, article_used
 from kesu.knowledge.forms import ArticleForm
 from kesu.knowledge.models import Article
 from kesu.knowledge.search import article_search
 from kesu.knowledge.selectors import article_detail, articles_top
+from kesu.web.errors import form_errors
 from kesu.web.responses import forbidden, htmx_partial
 
 RESULTS_MAX = 50
@@ -119,13 +120,8 @@ def article_edit_view(request: HttpRequest, article_id: int | None = None) -> Ht
         form = ArticleForm.for_article(article) if article else ArticleForm()
         return render(request, "knowledge/article_form.html", {"form": form, "article": article})
     form = ArticleForm(request.POST)
-    try:
+    with form_errors(form, lambda: render(request, "knowledge/article_form.html", {"form": form, "article": article})):
         saved = article_save(article=article, by=request.user, now=clock_now(), **form.article_fields())
-    except FieldError as error:
-        form.add_domain_error(error)
-        return render(request, "knowledge/article_form.html", {"form": form, "article": article}, status=422)
-    except NotPermitted:
-        return forbidden(request, _("Only the management layer may edit the solution library."))
     messages.success(request, _("Saved as version %(version)s.") % {"version": saved.version})
     return redirect("knowledge:detail", article_id=saved.pk)
 

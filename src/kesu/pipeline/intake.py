@@ -22,7 +22,8 @@ from django.db import IntegrityError, connection, transaction
 from kesu.channels.webhooks_out import webhook_complaint_created
 from kesu.complaints.actions import complaint_build, complaint_insert, draft_check
 from kesu.complaints.drafts import ComplaintDraft
-from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, IdempotencyKey
+from kesu.complaints.models import Complaint, EventKind, IdempotencyKey
+from kesu.complaints.records import event_new
 from kesu.core.errors import Conflict, FieldError, permission_require
 from kesu.core.models import User
 from kesu.core.roles import Permission
@@ -84,10 +85,7 @@ def _triage(complaint: Complaint, *, open_fields: frozenset[str], now: datetime,
         return event, links
     except Exception as error:  # the complaint matters more than its triage
         logger.exception("triage of %s failed", complaint.number)
-        event = ComplaintEvent(
-            complaint=complaint, kind=EventKind.TRIAGED, at=now, from_status=complaint.status,
-            to_status=complaint.status, data={"error": f"{type(error).__name__}: {error}"},
-        )
+        event = event_new(complaint, EventKind.TRIAGED, now=now, data={"error": f"{type(error).__name__}: {error}"})
         return event, []
 
 

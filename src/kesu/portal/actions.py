@@ -20,11 +20,13 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from kesu.channels.actions import complaint_primary, customer_message_landed
+from kesu.channels.customer_wrote import customer_message_landed
+from kesu.channels.intake import complaint_primary
 from kesu.complaints.actions import attachment_add
 from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import ComplaintDraft
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind
+from kesu.complaints.records import event_record
 from kesu.core.errors import DomainError, FieldError, FieldErrors
 from kesu.customers.actions import CustomerHandles
 from kesu.pipeline.intake import complaint_create
@@ -258,9 +260,8 @@ def portal_message_add(
         if len(recent) >= MAX_MESSAGES_PER_HOUR:
             raise RateLimited(limit=MAX_MESSAGES_PER_HOUR, what="messages",
                               retry_after=recent[len(recent) - MAX_MESSAGES_PER_HOUR] + RATE_WINDOW - now)
-        event = ComplaintEvent.objects.create(
-            complaint=current, kind=EventKind.CUSTOMER_MESSAGE, actor=None, at=now,
-            from_status=current.status, to_status=current.status,
+        event = event_record(
+            current, EventKind.CUSTOMER_MESSAGE, now=now,
             data={"channel": Channel.WEB, "via": "portal", "text": text,
                   "attachments": [upload.name] if upload is not None else []},
         )
@@ -298,9 +299,8 @@ def portal_resolution_answer(*, complaint: Complaint, solved: bool, text: str = 
             complaint=current, kind=EventKind.CUSTOMER_VERDICT, data__cycle=current.reopen_count
         ).exists():
             raise Conflict("portal.verdict_given")
-        ComplaintEvent.objects.create(
-            complaint=current, kind=EventKind.CUSTOMER_VERDICT, actor=None, at=now,
-            from_status=current.status, to_status=current.status,
+        event_record(
+            current, EventKind.CUSTOMER_VERDICT, now=now,
             data={"solved": bool(solved), "text": text, "cycle": current.reopen_count, "via": "portal"},
         )
         if solved:

@@ -41,6 +41,7 @@ from kesu.portal.actions import (
 )
 from kesu.portal.forms import CodeForm, ComplaintForm, LookupForm, MessageForm
 from kesu.portal.selectors import portal_categories, tracking_find, tracking_view
+from kesu.web.errors import form_errors
 
 RECEIPT_KEY = "portal_receipt"
 LOOKUP_KEY = "portal_lookup"
@@ -94,9 +95,10 @@ def complaint_form_view(request: HttpRequest) -> HttpResponse:
             deflection_record(incidents=[known], source=Source.PORTAL, query={"portal": True}, now=clock_now())
             return _form_page(request, form, known_incident=known)
     try:
-        submitted = portal_complaint_submit(
-            form=form.submission(), upload=form.upload(), address=_address(request), now=clock_now()
-        )
+        with form_errors(form, lambda: _form_page(request, form)):
+            submitted = portal_complaint_submit(
+                form=form.submission(), upload=form.upload(), address=_address(request), now=clock_now()
+            )
     except RateLimited as error:
         message = _(
             "You have sent %(limit)s complaints within the last hour, the most we accept from one connection. "
@@ -105,9 +107,6 @@ def complaint_form_view(request: HttpRequest) -> HttpResponse:
         response = _form_page(request, form, status=429, limited=message)
         response["Retry-After"] = str(int(error.retry_after.total_seconds()) + 1)
         return response
-    except FieldError as error:
-        form.add_domain_error(error)
-        return _form_page(request, form, status=422)
     # post / redirect / get: the receipt is a page of its own, so reloading it files nothing again.
     # The raw token exists only here (a digest is stored); the session keeps it for the receipt.
     request.session[RECEIPT_KEY] = {"number": submitted.complaint.number, "token": submitted.token}
@@ -158,7 +157,8 @@ def tracking_page_view(request: HttpRequest, token: str) -> HttpResponse:
     if not form.is_valid():
         return _tracking_page(request, link, form=form, status=422)
     try:
-        portal_message_add(complaint=link.complaint, text=form.cleaned_data["text"], upload=form.upload(), now=now)
+        with form_errors(form, lambda: _tracking_page(request, link, form=form)):
+            portal_message_add(complaint=link.complaint, text=form.cleaned_data["text"], upload=form.upload(), now=now)
     except RateLimited as error:
         form.add_error(None, _(
             "You have added information %(limit)s times within the last hour. Please try again in %(minutes)s "
@@ -167,9 +167,6 @@ def tracking_page_view(request: HttpRequest, token: str) -> HttpResponse:
         response = _tracking_page(request, link, form=form, status=429)
         response["Retry-After"] = str(int(error.retry_after.total_seconds()) + 1)
         return response
-    except FieldError as error:
-        form.add_domain_error(error)
-        return _tracking_page(request, link, form=form, status=422)
     messages.success(request, _("Thank you. We have added your information to the complaint."))
     return _private(HttpResponseRedirect(request.path), token=True)
 
@@ -209,16 +206,14 @@ def find_view(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST)
     form.is_valid()
     try:
-        lookup = portal_lookup_request(number=form.cleaned_data.get("number", ""),
-                                       contact=form.cleaned_data.get("contact", ""),
-                                       address=_address(request), now=clock_now())
+        with form_errors(form, lambda: _lookup_page(request, form)):
+            lookup = portal_lookup_request(number=form.cleaned_data.get("number", ""),
+                                           contact=form.cleaned_data.get("contact", ""),
+                                           address=_address(request), now=clock_now())
     except RateLimited as error:
         response = _lookup_page(request, form, status=429, limited=error.message)
         response["Retry-After"] = str(int(error.retry_after.total_seconds()) + 1)
         return response
-    except FieldError as error:
-        form.add_domain_error(error)
-        return _lookup_page(request, form, status=422)
     request.session[LOOKUP_KEY] = {"id": lookup.pk, "sent_to": lookup.sent_to}
     return _private(HttpResponseRedirect(reverse("portal:find_code"), status=303))
 

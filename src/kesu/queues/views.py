@@ -18,6 +18,7 @@ from kesu.core.roles import Permission
 from kesu.queues.actions import BulkOutcome, complaints_bulk, saved_view_create, saved_view_delete, view_query
 from kesu.queues.forms import BulkForm, SavedViewForm
 from kesu.queues.page import list_context
+from kesu.web.errors import form_errors
 from kesu.web.forms import ComplaintFilterForm
 from kesu.web.pages import LIST_EMOTION_THRESHOLD
 from kesu.web.responses import forbidden
@@ -44,13 +45,10 @@ def saved_view_create_view(request: HttpRequest) -> HttpResponse:
     form = SavedViewForm(request.POST)
     form.is_valid()
     query = form.cleaned_data.get("query", "")
-    try:
+    with form_errors(form, lambda: _list_again(request, query, form)):
         view = saved_view_create(
             owner=request.user, name=form.cleaned_data.get("name", ""), query=query, now=clock_now()
         )
-    except FieldError as error:
-        form.add_domain_error(error)
-        return _list_again(request, query, form)
     messages.success(request, _("Saved view “%(name)s”.") % {"name": view.name})
     return redirect(_list_url(view.query))
 

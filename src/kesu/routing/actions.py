@@ -22,6 +22,7 @@ from django.db.models import Q
 from kesu.channels.webhooks_out import webhook_status_changed
 from kesu.complaints import lifecycle
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, Status
+from kesu.complaints.records import event_new, group_ref, user_ref
 from kesu.core.errors import FieldError, FieldErrors, permission_require, raise_not_permitted
 from kesu.core.messages import Message, given
 from kesu.core.models import Group, User
@@ -63,14 +64,6 @@ class RoutingResult:
     event: ComplaintEvent | None = None
     data: dict[str, Any] = field(default_factory=dict)
     events: tuple[ComplaintEvent, ...] = ()  # every event written (``routed``, then ``assigned``), in order
-
-
-def _user_ref(user: User | None) -> dict[str, Any] | None:
-    return {"id": user.pk, "username": user.username, "name": str(user)} if user else None
-
-
-def _group_ref(group: Group | None) -> dict[str, Any] | None:
-    return {"id": group.pk, "code": group.code, "name": group.name} if group else None
 
 
 def _senior_reasons(complaint: Complaint) -> list[dict[str, Any]]:
@@ -127,8 +120,7 @@ def complaint_route(complaint: Complaint, *, now: datetime, write: bool = True) 
             setattr(complaint, name, value)
         data = {"error": f"{type(error).__name__}: {error}", "outcome": "error",
                 "reason": Message("routing.outcome.error", error=type(error).__name__).as_data()}
-        event = ComplaintEvent(complaint=complaint, kind=EventKind.ROUTED, at=now, from_status=complaint.status,
-                               to_status=complaint.status, data=data)
+        event = event_new(complaint, EventKind.ROUTED, now=now, data=data)
         if write:
             event.save()
         return RoutingResult(group=complaint.group, assignee=complaint.assignee, outcome="error",
@@ -158,7 +150,7 @@ def _route(complaint: Complaint, *, now: datetime, write: bool = True) -> Routin
     before = complaint.status
     data: dict[str, Any] = {
         "rule": rule.ref() if rule else None,
-        "group": _group_ref(group),
+        "group": group_ref(group),
         "group_source": decision.group_source,
         "group_note": decision.group_note,
     }
@@ -175,7 +167,7 @@ def _route(complaint: Complaint, *, now: datetime, write: bool = True) -> Routin
              for u in followers],
             ignore_conflicts=True,
         )
-    data["followers"] = [_user_ref(u) for u in followers]
+    data["followers"] = [user_ref(u) for u in followers]
     if decision.strategy:
         data["strategy_override"] = decision.strategy
 
@@ -195,10 +187,10 @@ def _route(complaint: Complaint, *, now: datetime, write: bool = True) -> Routin
         if choice.chosen is not None:
             assigned_event = _assign(complaint, choice, routing, now=now)
             assignee = choice.chosen.user
-    data.update(assignee=_user_ref(assignee), outcome=outcome, reason=reason)
+    data.update(assignee=user_ref(assignee), outcome=outcome, reason=reason)
     complaint.updated_at = now
-    event = ComplaintEvent(complaint=complaint, kind=EventKind.ROUTED, at=now, from_status=before, to_status=before,
-                           data=data)
+    event = event_new(complaint, EventKind.ROUTED, now=now, before=before, data=data)
+    event.to_status = before  # the routing itself; the assignment is its own event
     written = (event,) if assigned_event is None else (event, assigned_event)
     if write:
         complaint.save(update_fields=ROUTED_FIELDS)
@@ -237,11 +229,10 @@ def complaint_reassign_waiting(*, group: Group, now: datetime, limit: int = WAIT
             choice = _choose(complaint, candidates, strategy=strategy, routing=routing)
             if choice.chosen is None:
                 continue
-            data = {"trigger": "waiting", "group": _group_ref(group), "strategy": strategy,
+            data = {"trigger": "waiting", "group": group_ref(group), "strategy": strategy,
                     "senior_required": _senior_reasons(complaint), "candidates": choice.considered,
-                    "assignee": _user_ref(choice.chosen.user), "outcome": choice.code, "reason": choice.reason}
-            routed = ComplaintEvent(complaint=complaint, kind=EventKind.ROUTED, at=now, from_status=complaint.status,
-                                    to_status=complaint.status, data=data)
+                    "assignee": user_ref(choice.chosen.user), "outcome": choice.code, "reason": choice.reason}
+            routed = event_new(complaint, EventKind.ROUTED, now=now, data=data)
             event = _assign(complaint, choice, routing, now=now)
             complaint.save(update_fields=["assignee", "status", "assigned_at", "updated_at"])
             routed.save()

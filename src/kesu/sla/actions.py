@@ -15,6 +15,7 @@ from django.db.models import F
 
 from kesu.channels.webhooks_out import webhook_sla_due
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
+from kesu.complaints.records import event_new
 from kesu.complaints.taxonomy import category_parents
 from kesu.core.bulk import rows_update
 from kesu.core.errors import FieldError, FieldErrors
@@ -207,9 +208,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _event(complaint: Complaint, kind: str, now: datetime, **data: Any) -> ComplaintEvent:
-    return ComplaintEvent(
-        complaint=complaint, kind=kind, at=now, from_status=complaint.status, to_status=complaint.status, data=data
-    )
+    return event_new(complaint, kind, now=now, data=data)
 
 
 _DUE_EVENT = {"warned": EventKind.SLA_WARNED, "breached": EventKind.SLA_BREACHED, "met": EventKind.SLA_MET}

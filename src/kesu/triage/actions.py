@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from kesu.complaints.models import Category, Complaint, ComplaintEvent, EventKind, Severity
+from kesu.complaints.records import event_record
 from kesu.core.errors import FieldError, NotPermitted
 from kesu.core.models import User
 from kesu.core.roles import Permission
@@ -227,10 +228,8 @@ def complaint_correct(
             current.severity = severity
         current.updated_at = now
         current.save()
-        ComplaintEvent(
-            complaint=current, kind=EventKind.CORRECTED, actor=by, at=now, from_status=current.status,
-            to_status=current.status, data={"changes": changes, "reason": (reason or "").strip()[:2000]},
-        ).save()
+        event_record(current, EventKind.CORRECTED, now=now, by=by,
+                     data={"changes": changes, "reason": (reason or "").strip()[:2000]})
         sla_refresh(current, now=now)  # a new category may choose another SLA policy
     return current
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from kesu.complaints.models import Category, Complaint, ComplaintEvent, EventKind
+from kesu.complaints.records import event_new
 from kesu.core.models import User
 
 
@@ -34,7 +35,4 @@ def triaged(
     complaint.tags = [t["tag"] for t in result["tags"]]
     complaint.quality_missing = result["quality"]["missing"]
     complaint.updated_at = now
-    return ComplaintEvent(
-        complaint=complaint, kind=EventKind.TRIAGED, actor=by, at=now, from_status=complaint.status,
-        to_status=complaint.status, data={"result": result, "applied": applied},
-    )
+    return event_new(complaint, EventKind.TRIAGED, now=now, by=by, data={"result": result, "applied": applied})

@@ -15,7 +15,7 @@ from kesu.complaints.actions import attachment_add
 from kesu.complaints.messages import ACTION_LABELS
 from kesu.complaints.models import Attachment, Complaint
 from kesu.core.clock import clock_now
-from kesu.core.errors import Conflict, FieldError, InvalidTransition, NotPermitted
+from kesu.core.errors import Conflict, FieldError, InvalidTransition
 from kesu.core.roles import Permission, Role
 from kesu.pipeline.intake import complaint_create
 from kesu.pipeline.transitions import complaint_transfer_accept, complaint_transition
@@ -23,6 +23,7 @@ from kesu.queues.forms import SavedViewForm
 from kesu.queues.page import list_context
 from kesu.sla.calendars import calendar_coverage_gaps
 from kesu.triage.actions import complaint_correct
+from kesu.web.errors import form_errors
 from kesu.web.forms import (
     TRANSITION_FORMS,
     AttachmentForm,
@@ -132,8 +133,6 @@ def complaint_transition_view(request: HttpRequest, complaint_id: int) -> HttpRe
         return _bounce(request, complaint_id, action=action, errors=error)
     except InvalidTransition as error:
         return _bounce(request, complaint_id, action=action, refused=error)
-    except NotPermitted:
-        return forbidden(request, _("Your role may not do this."))
     messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
     return redirect("web:complaint_detail", complaint_id=complaint_id)
 
@@ -147,8 +146,6 @@ def complaint_accept_view(request: HttpRequest, complaint_id: int) -> HttpRespon
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     try:
         complaint_transfer_accept(complaint=complaint, by=request.user, now=clock_now())
-    except NotPermitted as error:
-        return forbidden(request, error.message)
     except (Conflict, InvalidTransition) as error:
         messages.error(request, error.message)
         return redirect("web:complaint_detail", complaint_id=complaint_id)
@@ -164,13 +161,8 @@ def complaint_correct_view(request: HttpRequest, complaint_id: int) -> HttpRespo
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     form = CorrectionForm(request.POST, prefix="correct")
     form.is_valid()
-    try:
+    with form_errors(form, lambda: complaint_page(request, complaint_id, correction_form=form)):
         complaint_correct(complaint=complaint, by=request.user, now=clock_now(), **form.cleaned_data)
-    except FieldError as error:
-        form.add_domain_error(error)
-        return complaint_page(request, complaint_id, correction_form=form, status=422)
-    except NotPermitted:
-        return forbidden(request, _("Your role may not do this."))
     messages.success(request, _("Triage corrected."))
     return redirect("web:complaint_detail", complaint_id=complaint_id)
 
@@ -184,15 +176,10 @@ def attachment_upload_view(request: HttpRequest, complaint_id: int) -> HttpRespo
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         return complaint_page(request, complaint_id, upload_form=form, status=422)
-    try:
+    with form_errors(form, lambda: complaint_page(request, complaint_id, upload_form=form)):
         attachment = attachment_add(
             complaint=complaint, upload=form.cleaned_data["file"], by=request.user, now=clock_now()
         )
-    except FieldError as error:
-        form.add_domain_error(error)
-        return complaint_page(request, complaint_id, upload_form=form, status=422)
-    except NotPermitted:
-        return forbidden(request, _("Your role may not do this."))
     messages.success(request, _("Attached %(name)s.") % {"name": attachment.original_name})
     return redirect("web:complaint_detail", complaint_id=complaint_id)
 
@@ -225,12 +212,7 @@ def complaint_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "web/complaint_new.html", {"form": ComplaintNewForm()})
     form = ComplaintNewForm(request.POST)
-    try:
+    with form_errors(form, lambda: render(request, "web/complaint_new.html", {"form": form})):
         complaint = complaint_create(draft=form.draft(), by=request.user, now=clock_now())
-    except FieldError as error:
-        form.add_domain_error(error)
-        return render(request, "web/complaint_new.html", {"form": form}, status=422)
-    except NotPermitted:
-        return forbidden(request, _("Your role may not record complaints."))
     messages.success(request, _("Complaint %(number)s recorded.") % {"number": complaint.number})
     return redirect("web:complaint_detail", complaint_id=complaint.pk)

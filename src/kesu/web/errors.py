@@ -1,0 +1,76 @@
+"""Domain errors answered once for every page, as ``api/main.py``'s exception handlers do for the API.
+
+A view lets the action's errors through; ``DomainErrorMiddleware`` answers them:
+
+- a ``FieldError`` raised inside ``with form_errors(form, page):`` is added to ``form`` (each field's
+  message in the reader's language, beside its field) and ``page()`` — the page that holds the form,
+  rendered again — is the answer, with 422;
+- any other ``FieldError``: 422 with the message (the text alone to an htmx request, a page with a
+  way back otherwise);
+- ``NotPermitted``: 403, the refusal page naming the role and what it may not do.
+
+Each view still answers what only it knows (an ``InvalidTransition`` refused in its own words, a
+rate limit with its ``Retry-After``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kesu.core.errors import FieldError, NotPermitted
+from kesu.web.responses import forbidden
+
+
+class FormRefused(Exception):
+    """Raised by :func:`form_errors` with the response that answers the request (the form again)."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__("form refused")
+        self.response = response
+
+
+@contextmanager
+def form_errors(form: Any, page: Callable[[], HttpResponse], *, status: int = 422) -> Iterator[None]:
+    """A ``FieldError`` inside the block: its messages on ``form``, and ``page()`` is the answer, with
+    ``status`` (unless ``page`` answers otherwise than 200, e.g. a redirect back to a list)."""
+    try:
+        yield
+    except FieldError as error:
+        form.add_domain_error(error)
+        response = page()
+        if response.status_code == 200:
+            response.status_code = status
+        raise FormRefused(response) from error
+
+
+def field_error_response(request: HttpRequest, error: FieldError) -> HttpResponse:
+    """A refused input outside any form: the message, 422."""
+    message = "; ".join(message for _field, message in error.errors)
+    if request.headers.get("HX-Request") == "true":
+        return HttpResponse(message, status=422, content_type="text/plain; charset=utf-8")
+    return render(request, "web/refused.html", {"message": message}, status=422)
+
+
+class DomainErrorMiddleware:
+    """Turns the domain errors a page view lets through into answers (see the module's text)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.path.startswith("/api/"):  # the API answers its own (api/main.py)
+            return None
+        if isinstance(exception, FormRefused):
+            return exception.response
+        if isinstance(exception, FieldError):
+            return field_error_response(request, exception)
+        if isinstance(exception, NotPermitted):
+            return forbidden(request, exception.message)
+        return None
