@@ -41,8 +41,9 @@ def make_user(role: str = Role.HANDLER, username: str = "", **kwargs):
     return user_create(username=username or f"{role}{next(_seq)}", role=role, password="secret-pass-1", **kwargs)
 
 
-def make_token(user) -> str:
-    return token_create(user=user, now=T0)
+def make_token(user, *, days: int = 0, read_only: bool = False, now: datetime = T0) -> str:
+    """A token of ``user``; by default without expiry (tests run long after T0), read and write."""
+    return token_create(user=user, now=now, days=days, read_only=read_only)
 
 
 def make_draft(**overrides) -> ComplaintDraft:

@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     token_create = token_commands.add_parser("create", help="create an API token and print it")
     token_create.add_argument("username")
     token_create.add_argument("--name", default="", help="what the token is for")
+    token_create.add_argument("--days", type=int, default=None,
+                              help="days until it expires (default KESU_TOKEN_DAYS, 90; 0 = never)")
+    token_create.add_argument("--read-only", action="store_true", help="the token may only read (GET)")
     token_revoke = token_commands.add_parser("revoke", help="revoke a user's API tokens")
     token_revoke.add_argument("username")
     token_revoke.add_argument("--prefix", default="", help="only the token starting with this (e.g. ks_AbCd)")
@@ -483,7 +486,7 @@ def cmd_token(args) -> int:
         count = token_revoke(user=user, now=clock_now(), prefix=args.prefix)
         print(f"revoked {count} token(s) of {user.username}")
         return 0 if count else EXIT_REFUSED
-    print(token_create(user=user, now=clock_now(), name=args.name))
+    print(token_create(user=user, now=clock_now(), name=args.name, days=args.days, read_only=args.read_only))
     return 0
 
 

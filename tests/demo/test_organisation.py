@@ -82,7 +82,7 @@ def test_one_demo_login_per_role_with_the_demo_password():
         "admin",
     }
     for username, password, role in rows:
-        assert password == DEMO_PASSWORD == "kesu-demo"
+        assert password == DEMO_PASSWORD == "kesu-demo-login"
         user = authenticate(username=username, password=password)
         assert user is not None and user.role == role
     assert User.objects.get(username="handler").handler_profile.groups.filter(code="front-desk").exists()

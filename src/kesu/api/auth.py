@@ -6,14 +6,16 @@ from ninja.security import HttpBearer
 
 from kesu.core import errors
 from kesu.core.models import User
-from kesu.core.selectors import user_for_token
+from kesu.security.tokens import token_user
 
 
 class BearerToken(HttpBearer):
+    """A valid token's user; an unknown, expired or (for a write) read-only token is refused with the
+    reason, and repeated bad tokens lock the caller's address for a while (``kesu.security.tokens``)."""
+
     def authenticate(self, request, token: str) -> User | None:
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
+        user = token_user(request, token)
+        request.user = user
         return user
 
 

@@ -26,6 +26,7 @@ from kesu.api.surveys import router as surveys_router
 from kesu.api.webhooks import router as webhooks_router
 from kesu.core.errors import Conflict, FieldError, InvalidTransition, NotPermitted
 from kesu.privacy.api import router as privacy_router
+from kesu.security.tokens import TokenRefused
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -101,6 +102,17 @@ def invalid_transition(request, exc: InvalidTransition):
 @api.exception_handler(Conflict)
 def conflict(request, exc: Conflict):
     return api.create_response(request, domain_error_body(exc), status=409)
+
+
+@api.exception_handler(TokenRefused)
+def token_refused(request, exc: TokenRefused):
+    """An unknown / expired token (401), a read-only token writing (403), an address locked (429)."""
+    response = api.create_response(request, domain_error_body(exc), status=exc.status)
+    if exc.status == 401:
+        response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    if exc.retry_after:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(NotPermitted)

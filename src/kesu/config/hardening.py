@@ -18,6 +18,12 @@ class Hardening:
     session_idle_minutes: int
     session_absolute_hours: int
     webhook_allowed_hosts: tuple[str, ...]
+    # login and sessions (issue 15, "Login and sessions"; kesu.security)
+    login_max_failures: int = 5
+    login_address_max_failures: int = 20
+    login_lock_minutes: int = 15
+    token_max_failures: int = 20
+    token_days: int = 90
 
 
 def _whole(environ: Mapping[str, str], name: str, default: str) -> int:
@@ -27,6 +33,16 @@ def _whole(environ: Mapping[str, str], name: str, default: str) -> int:
         raise ConfigurationError(f"{name} must be a whole number") from error
     if value < 1:
         raise ConfigurationError(f"{name} must be 1 or more")
+    return value
+
+
+def _whole_or_zero(environ: Mapping[str, str], name: str, default: str) -> int:
+    try:
+        value = int(environ.get(name, default))
+    except ValueError as error:
+        raise ConfigurationError(f"{name} must be a whole number") from error
+    if value < 0:
+        raise ConfigurationError(f"{name} must be 0 or more")
     return value
 
 
@@ -46,6 +62,11 @@ def hardening_read(environ: Mapping[str, str] = os.environ) -> Hardening:
         webhook_allowed_hosts=tuple(
             h.strip().lower() for h in environ.get("KESU_WEBHOOK_ALLOWED_HOSTS", "").split(",") if h.strip()
         ),
+        login_max_failures=_whole(environ, "KESU_LOGIN_MAX_FAILURES", "5"),
+        login_address_max_failures=_whole(environ, "KESU_LOGIN_ADDRESS_MAX_FAILURES", "20"),
+        login_lock_minutes=_whole(environ, "KESU_LOGIN_LOCK_MINUTES", "15"),
+        token_max_failures=_whole(environ, "KESU_TOKEN_MAX_FAILURES", "20"),
+        token_days=_whole_or_zero(environ, "KESU_TOKEN_DAYS", "90"),
     )
 
 

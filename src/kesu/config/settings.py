@@ -215,3 +215,33 @@ KESU_WEBHOOK_ALLOWED_HOSTS = HARDENING.webhook_allowed_hosts
 
 # Mass incidents (issue 13): a matching complaint asking more than this (yuan) still goes to a handler
 KESU_INCIDENT_COMPENSATION_THRESHOLD = ENV.incident_compensation_threshold
+# Login and sessions (issue 15, OWASP ASVS level 2; kesu.security, README "Login and sessions").
+INSTALLED_APPS.append("kesu.security")
+MIDDLEWARE += [
+    "kesu.security.middleware.SecurityHeadersMiddleware",
+    "kesu.security.middleware.SessionTimeoutMiddleware",
+    "kesu.security.middleware.RefusalLogMiddleware",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+KESU_LOGIN_MAX_FAILURES = HARDENING.login_max_failures
+KESU_LOGIN_ADDRESS_MAX_FAILURES = HARDENING.login_address_max_failures
+KESU_LOGIN_LOCK_MINUTES = HARDENING.login_lock_minutes
+KESU_TOKEN_MAX_FAILURES = HARDENING.token_max_failures
+KESU_TOKEN_DAYS = HARDENING.token_days
+KESU_SESSION_IDLE_MINUTES = HARDENING.session_idle_minutes
+KESU_SESSION_ABSOLUTE_HOURS = HARDENING.session_absolute_hours
+SESSION_COOKIE_AGE = HARDENING.session_absolute_hours * 3600  # the idle limit is kesu.security's middleware
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+KESU_HTTPS = HARDENING.https
+if HARDENING.https:  # served over TLS (directly or behind a proxy): cookies only over TLS, and HSTS
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31_536_000

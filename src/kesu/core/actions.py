@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
@@ -45,6 +45,7 @@ def user_create(
         user.is_staff = role in (Role.ADMIN, Role.MANAGER)  # managers edit configuration in the admin
         user.is_superuser = role == Role.ADMIN
         if password:
+            password_check(password, user)
             user.set_password(password)
         else:
             user.set_unusable_password()
@@ -84,15 +85,42 @@ def responsible_set(*, group: Group, lead: User | None, manager: User | None = N
     return group
 
 
+def password_check(password: str, user: User | None = None) -> None:
+    """The password validators of the settings (≥ 12 characters, not a common password, not all digits,
+    not like the username): :class:`FieldError` on ``password`` naming every reason."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise FieldError("password", "security.password_weak", reasons=" ".join(error.messages)) from None
+
+
 def user_password_set(*, user: User, password: str) -> None:
+    password_check(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
 
 
-def token_create(*, user: User, now: datetime, name: str = "") -> str:
-    """Create an API token and return the raw value, which is not stored."""
+def token_create(
+    *, user: User, now: datetime, name: str = "", days: int | None = None, read_only: bool = False
+) -> str:
+    """Create an API token and return the raw value, which is not stored.
+
+    It expires ``days`` days from ``now`` (default ``KESU_TOKEN_DAYS``; 0 = never) and, when
+    ``read_only``, may only read (GET / HEAD)."""
+    from django.conf import settings
+
+    if days is None:
+        days = getattr(settings, "KESU_TOKEN_DAYS", 0)
+    if days < 0:
+        raise FieldError("days", "field.out_of_range", low=0, high="—", got=days)
     raw = "ks_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, digest=token_digest(raw), prefix=raw[:8], created_at=now)
+    ApiToken.objects.create(
+        user=user, name=name, digest=token_digest(raw), prefix=raw[:8], created_at=now,
+        expires_at=now + timedelta(days=days) if days else None, read_only=read_only,
+    )
     return raw
 
 

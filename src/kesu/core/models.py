@@ -101,6 +101,10 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12)
     created_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # issue 15: a token made before expiry existed has none (legacy, kept working; listed on the
+    # security page); new ones expire after KESU_TOKEN_DAYS. A read-only token may only GET.
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    read_only = models.BooleanField(_("read only"), default=False)
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"

@@ -67,7 +67,7 @@ from kesu.triage.context import triage_context, triage_settings
 from kesu.triage.engine import EarlierComplaint, TriageInput, triage_run
 from kesu.triage.models import RepeatLink
 
-DEMO_PASSWORD = "kesu-demo"
+DEMO_PASSWORD = "kesu-demo-login"
 """The password of every demo login (printed by ``kesu demo``); ``demo_users_ensure`` resets it."""
 
 # role → (username, display name, groups of its handler profile)
@@ -201,7 +201,7 @@ def _role_users_ensure(password: str | None) -> list[tuple[User, bool]]:
 def demo_users_ensure(*, password: str | None = None) -> list[tuple[str, str, str]]:
     """One login per role (``manager``, ``handler``, ``specialist``, ``analyst``, ``decision``, ``admin``).
 
-    The password is ``kesu-demo`` unless given. A user that exists already is kept, but its password
+    The password is ``kesu-demo-login`` unless given. A user that exists already is kept, but its password
     is reset to the demo password, so the printed logins always work. Returns
     ``(username, password, role)`` rows for printing.
     """
