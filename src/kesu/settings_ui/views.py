@@ -106,9 +106,6 @@ def edit_view(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRes
                 form.add_refusal(error)
             else:
                 messages.success(request, _("Saved: %(name)s.") % {"name": spec.name_of(saved)})
-                if spec.slug == "calendars":
-                    for warning in coverage_warnings(now=clock_now(), calendar=saved.name):
-                        messages.warning(request, str(warning))
                 if spec.singleton:
                     return redirect("settings_ui:singleton", kind=spec.slug)
                 return redirect("settings_ui:list", kind=spec.slug)
