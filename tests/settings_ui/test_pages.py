@@ -390,7 +390,7 @@ def test_an_administrator_creates_a_mailbox_and_the_password_variable_is_never_s
         "port": "993",
         "security": "ssl",
         "username": "support",
-        "password_env": "KESU_MAILBOX_SUPPORT_PASSWORD",
+        "password_env": "KESU_MAILBOX_HELPDESK_PW",
         "folder": "INBOX",
         "enabled": "on",
     }
@@ -399,13 +399,13 @@ def test_an_administrator_creates_a_mailbox_and_the_password_variable_is_never_s
     _post(client, "/settings/mailboxes/new/", data)
     mailbox = Mailbox.objects.get(name="support")
     edit = client.get(f"/settings/mailboxes/{mailbox.pk}/").content.decode()
-    assert "KESU_MAILBOX_SUPPORT_PASSWORD" not in edit
+    assert "KESU_MAILBOX_HELPDESK_PW" not in edit
     # left empty: kept
     _post(client, f"/settings/mailboxes/{mailbox.pk}/", {**data, "password_env": "", "folder": "Complaints"})
     mailbox.refresh_from_db()
-    assert (mailbox.password_env, mailbox.folder) == ("KESU_MAILBOX_SUPPORT_PASSWORD", "Complaints")
+    assert (mailbox.password_env, mailbox.folder) == ("KESU_MAILBOX_HELPDESK_PW", "Complaints")
     history = _history(client, "mailboxes", mailbox.pk)
-    assert "KESU_MAILBOX_SUPPORT_PASSWORD" not in history and "Complaints" in history and "root" in history
+    assert "KESU_MAILBOX_HELPDESK_PW" not in history and "Complaints" in history and "root" in history
 
 
 def test_a_manager_edits_a_mailbox_group_but_not_where_it_connects(boss, client):
@@ -445,15 +445,15 @@ def test_a_webhook_source_secret_is_write_only(boss):
     _post(
         boss,
         "/settings/webhook-sources/new/",
-        {"name": "wechat", "channel": "chat", "secret_env": "KESU_WEBHOOK_WECHAT_SECRET", "enabled": "on"},
+        {"name": "wechat", "channel": "chat", "secret_env": "KESU_WEBHOOK_WX_KEY", "enabled": "on"},
     )
     source = WebhookSource.objects.get(name="wechat")
     assert (
-        "KESU_WEBHOOK_WECHAT_SECRET"
+        "KESU_WEBHOOK_WX_KEY"
         not in boss.get(f"/settings/webhook-sources/{source.pk}/").content.decode()
     )
     _post(boss, f"/settings/webhook-sources/{source.pk}/toggle/", {})
     source.refresh_from_db()
-    assert source.enabled is False and source.secret_env == "KESU_WEBHOOK_WECHAT_SECRET"
+    assert source.enabled is False and source.secret_env == "KESU_WEBHOOK_WX_KEY"
     history = _history(boss, "webhook-sources", source.pk)
-    assert "KESU_WEBHOOK_WECHAT_SECRET" not in history and "停用" in history
+    assert "KESU_WEBHOOK_WX_KEY" not in history and "停用" in history

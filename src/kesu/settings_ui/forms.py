@@ -20,6 +20,7 @@ from kesu.core.forms import DomainForm
 from kesu.core.messages import Message
 from kesu.core.models import Group
 from kesu.customers.models import Tier
+from kesu.desk.actions import VARIABLES
 from kesu.desk.models import ResponseTemplate, TemplateLanguage
 from kesu.routing.models import RoutingRule
 from kesu.sla.calendar import WEEKDAYS
@@ -72,11 +73,14 @@ class SettingForm(DomainForm):
 
     secret_fields: tuple[str, ...] = ()
     toggle: str | None = None  # the field that (de)activates a row, if the kind has one
+    examples: dict[str, str] = {}  # shown as code after a field's help (not translated: it is typed as is)
 
     def __init__(self, *args: Any, instance: Any = None, user: Any = None, **kwargs: Any) -> None:
         self.instance = instance
         self.user = user
         super().__init__(*args, **kwargs)
+        for name, example in self.examples.items():
+            self.fields[name].example = example  # type: ignore[attr-defined]
         for name in self.secret_fields:
             field = self.fields[name]
             field.widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})
@@ -204,6 +208,11 @@ class CalendarImportForm(forms.Form):
 
 
 class PolicyForm(SettingForm):
+    examples = {
+        "conditions": '{"priority": ["P1", "P2"], "red_channel": true}',
+        "targets": '{"resolution": {"minutes": 2250}, "first_response": {"minutes": 30, "around_the_clock": true}}',
+        "levels": '[{"level": 1, "after_minutes": 0, "notify": "handler"}]',
+    }
     name = forms.CharField(label=label(SlaPolicy, "name"), max_length=48)
     title = forms.CharField(label=label(SlaPolicy, "title"), max_length=100, required=False)
     title_en = forms.CharField(label=label(SlaPolicy, "title_en"), max_length=100, required=False)
@@ -212,22 +221,17 @@ class PolicyForm(SettingForm):
     conditions = JSONText(
         label=label(SlaPolicy, "conditions"),
         empty={},
-        help_text=_(
-            'all must hold, e.g. {"priority": ["P1", "P2"], "red_channel": true}; empty: every complaint'
-        ),
+        help_text=_("all must hold; empty: every complaint"),
     )
     targets = JSONText(
         label=label(SlaPolicy, "targets"),
         empty={},
-        help_text=_(
-            'per clock, e.g. {"resolution": {"minutes": 2250}, '
-            '"first_response": {"minutes": 30, "around_the_clock": true}}'
-        ),
+        help_text=_("the time limit per clock, in working minutes unless around the clock"),
     )
     levels = JSONText(
         label=label(SlaPolicy, "levels"),
         empty=[],
-        help_text=_('e.g. [{"level": 1, "after_minutes": 0, "notify": "handler"}]: minutes past a breach'),
+        help_text=_("who is told at each level, in minutes past a breach"),
     )
     warn_percent = forms.CharField(label=label(SlaPolicy, "warn_percent"), initial="75")
     specialist_after_minutes = forms.CharField(
@@ -278,6 +282,10 @@ class PolicyForm(SettingForm):
 
 
 class RoutingRuleForm(SettingForm):
+    examples = {
+        "conditions": '[{"field": "category", "op": "in", "value": ["billing"]}]',
+        "actions": '{"group": "billing-team", "priority": "P2", "strategy": "least_load"}',
+    }
     name = forms.CharField(label=label(RoutingRule, "name"), max_length=100)
     name_en = forms.CharField(label=label(RoutingRule, "name_en"), max_length=100, required=False)
     position = forms.CharField(
@@ -289,15 +297,12 @@ class RoutingRuleForm(SettingForm):
     conditions = JSONText(
         label=label(RoutingRule, "conditions"),
         empty=[],
-        help_text=_(
-            'all must hold, e.g. [{"field": "category", "op": "in", "value": ["billing"]}]; '
-            "empty: every complaint"
-        ),
+        help_text=_("all must hold; empty: every complaint"),
     )
     actions = JSONText(
         label=label(RoutingRule, "actions"),
         empty={},
-        help_text=_('e.g. {"group": "billing-team", "priority": "P2", "strategy": "least_load"}'),
+        help_text=_("the group, priority, assignment strategy and followers the rule sets"),
     )
     toggle = "enabled"
 
@@ -322,6 +327,7 @@ class RoutingRuleForm(SettingForm):
 
 
 class TemplateForm(SettingForm):
+    examples = {"body": " ".join("{" + name + "}" for name in VARIABLES)}
     name = forms.CharField(label=label(ResponseTemplate, "name"), max_length=120)
     name_en = forms.CharField(label=label(ResponseTemplate, "name_en"), max_length=120, required=False)
     language = forms.ChoiceField(label=label(ResponseTemplate, "language"), choices=TemplateLanguage.choices)
@@ -339,10 +345,7 @@ class TemplateForm(SettingForm):
         label=label(ResponseTemplate, "body"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_(
-            "variables: {customer_name} {number} {subject} {category} {due_date} "
-            "{handler_name} {order_number} {product} {amount_claimed} {today}"
-        ),
+        help_text=_("variables the desk fills:"),
     )
     active = forms.BooleanField(label=label(ResponseTemplate, "active"), required=False, initial=True)
     toggle = "active"
@@ -420,6 +423,7 @@ class PriorityRuleForm(SettingForm):
 
 
 class SurveySettingsForm(SettingForm):
+    examples = {"public_url": "https://kesu.example.com"}
     reopen_at_or_below = forms.CharField(
         label=label(SurveySettings, "reopen_at_or_below"),
         help_text=_("a satisfaction score at or below this (1–5) reopens the complaint; 0 turns it off"),
@@ -429,7 +433,7 @@ class SurveySettingsForm(SettingForm):
     public_url = forms.CharField(
         label=label(SurveySettings, "public_url"),
         max_length=200,
-        help_text=_("the start of the survey links sent to customers, e.g. https://kesu.example.com"),
+        help_text=_("the start of the survey links sent to customers, for example:"),
     )
 
     @classmethod
@@ -458,6 +462,7 @@ class SurveySettingsForm(SettingForm):
 
 
 class MailboxForm(SettingForm):
+    examples = {"password_env": "KESU_MAILBOX_SUPPORT_PASSWORD"}
     name = forms.CharField(label=label(Mailbox, "name"), max_length=48)
     address = forms.CharField(label=label(Mailbox, "address"), max_length=254, required=False)
     host = forms.CharField(label=label(Mailbox, "host"), max_length=255)
@@ -467,7 +472,7 @@ class MailboxForm(SettingForm):
     password_env = forms.CharField(
         label=label(Mailbox, "password_env"),
         max_length=64,
-        help_text=_("the environment variable holding the password, e.g. KESU_MAILBOX_SUPPORT_PASSWORD"),
+        help_text=_("the environment variable holding the password, for example:"),
     )
     ca_file = forms.CharField(label=label(Mailbox, "ca_file"), max_length=255, required=False)
     folder = forms.CharField(label=label(Mailbox, "folder"), max_length=255, initial="INBOX")
@@ -514,12 +519,13 @@ class MailboxForm(SettingForm):
 
 
 class WebhookSourceForm(SettingForm):
+    examples = {"secret_env": "KESU_WEBHOOK_WECHAT_SECRET"}
     name = forms.CharField(label=label(WebhookSource, "name"), max_length=48)
     channel = forms.ChoiceField(label=label(WebhookSource, "channel"), choices=WebhookChannel.choices)
     secret_env = forms.CharField(
         label=label(WebhookSource, "secret_env"),
         max_length=64,
-        help_text=_("the environment variable holding the signing secret, e.g. KESU_WEBHOOK_WECHAT_SECRET"),
+        help_text=_("the environment variable holding the signing secret, for example:"),
     )
     group = forms.ModelChoiceField(Group.objects.all(), label=_("group"), required=False)
     enabled = forms.BooleanField(label=label(WebhookSource, "enabled"), required=False, initial=True)

@@ -42,6 +42,7 @@ Delete = Callable[[Any, User | None, datetime], None]
 class Column:
     title: Any
     value: Callable[[Any], Any]
+    data: bool = True  # what people typed (shown as is), not the interface's wording
 
 
 @dataclass(frozen=True)
@@ -139,9 +140,7 @@ KINDS: dict[str, Kind] = {
             slug="calendars",
             title=_("Working calendars"),
             singular=_("working calendar"),
-            description=_(
-                "Working hours, holidays and make-up working days (调休) that time limits count in."
-            ),
+            description=_("Working hours, holidays and make-up working days that time limits count in."),
             model=Calendar,
             form=setting_forms.CalendarForm,
             fields=("name", "title", "time_zone", "week", "makeup_periods", "country", "is_default"),
@@ -149,7 +148,7 @@ KINDS: dict[str, Kind] = {
                 Column(_("name"), lambda r: r.name),
                 Column(_("title"), lambda r: r.title),
                 Column(_("time zone"), lambda r: r.time_zone),
-                Column(_("default calendar"), lambda r: _yes(r.is_default)),
+                Column(_("default calendar"), lambda r: _yes(r.is_default), data=False),
                 Column(_("covered years"), lambda r: ", ".join(str(y.year) for y in r.years.all())),
             ),
             save=_calendar_save,
@@ -189,7 +188,7 @@ KINDS: dict[str, Kind] = {
                 Column(_("position"), lambda r: r.position),
                 Column(_("name"), lambda r: r.name),
                 Column(_("title"), lambda r: r.display_title),
-                Column(_("enabled"), lambda r: _yes(r.enabled)),
+                Column(_("enabled"), lambda r: _yes(r.enabled), data=False),
             ),
             save=lambda row, values, by, now: policy_save(policy=row, by=by, now=now, **values),
             delete=lambda row, by, now: policy_delete(policy=row, by=by, now=now),
@@ -211,7 +210,7 @@ KINDS: dict[str, Kind] = {
             columns=(
                 Column(_("position"), lambda r: r.position),
                 Column(_("name"), lambda r: r.display_name),
-                Column(_("enabled"), lambda r: _yes(r.enabled)),
+                Column(_("enabled"), lambda r: _yes(r.enabled), data=False),
                 Column(_("group"), lambda r: (r.actions or {}).get("group", "")),
             ),
             save=_rule_save,
@@ -232,9 +231,9 @@ KINDS: dict[str, Kind] = {
             columns=(
                 Column(_("name"), lambda r: r.display_name),
                 Column(_("language"), lambda r: r.get_language_display()),
-                Column(_("severity"), lambda r: _any(r.get_severity_display())),
-                Column(_("service type"), lambda r: _any(r.get_service_type_display())),
-                Column(_("active"), lambda r: _yes(r.active)),
+                Column(_("severity"), lambda r: _any(r.get_severity_display()), data=False),
+                Column(_("service type"), lambda r: _any(r.get_service_type_display()), data=False),
+                Column(_("active"), lambda r: _yes(r.active), data=False),
                 Column(_("times used"), lambda r: r.use_count),
             ),
             save=lambda row, values, by, now: response_template_save(template=row, by=by, now=now, **values),
@@ -252,8 +251,8 @@ KINDS: dict[str, Kind] = {
             columns=(
                 Column(_("tag"), lambda r: r.tag),
                 Column(_("words"), _keyword_words),
-                Column(_("category"), lambda r: r.category or ""),
-                Column(_("active"), lambda r: _yes(r.is_active)),
+                Column(_("category"), lambda r: r.category or "", data=False),
+                Column(_("active"), lambda r: _yes(r.is_active), data=False),
             ),
             save=lambda row, values, by, now: keyword_save(keyword=row, by=by, now=now, **values),
             delete=lambda row, by, now: keyword_delete(keyword=row, by=by, now=now),
@@ -272,9 +271,9 @@ KINDS: dict[str, Kind] = {
             form=setting_forms.PriorityRuleForm,
             fields=("category", "tier", "severity", "priority"),
             columns=(
-                Column(_("category"), lambda r: r.category or _("any")),
-                Column(_("tier"), lambda r: _any(r.get_tier_display())),
-                Column(_("severity"), lambda r: _any(r.get_severity_display())),
+                Column(_("category"), lambda r: r.category or _("any"), data=False),
+                Column(_("tier"), lambda r: _any(r.get_tier_display()), data=False),
+                Column(_("severity"), lambda r: _any(r.get_severity_display()), data=False),
                 Column(_("priority"), lambda r: r.priority),
             ),
             save=lambda row, values, by, now: priority_rule_save(rule=row, by=by, now=now, **values),
@@ -324,7 +323,7 @@ KINDS: dict[str, Kind] = {
                 Column(_("name"), lambda r: r.name),
                 Column(_("address"), lambda r: r.address),
                 Column(_("group"), lambda r: r.group or ""),
-                Column(_("enabled"), lambda r: _yes(r.enabled)),
+                Column(_("enabled"), lambda r: _yes(r.enabled), data=False),
             ),
             save=lambda row, values, by, now: mailbox_save(mailbox=row, by=by, now=now, **values),
             name_of=lambda r: r.name,
@@ -342,9 +341,9 @@ KINDS: dict[str, Kind] = {
             fields=("name", "channel", "secret_env", "group", "enabled"),
             columns=(
                 Column(_("name"), lambda r: r.name),
-                Column(_("channel"), lambda r: r.get_channel_display()),
+                Column(_("channel"), lambda r: r.get_channel_display(), data=False),
                 Column(_("group"), lambda r: r.group or ""),
-                Column(_("enabled"), lambda r: _yes(r.enabled)),
+                Column(_("enabled"), lambda r: _yes(r.enabled), data=False),
             ),
             save=lambda row, values, by, now: source_save(source=row, by=by, now=now, **values),
             name_of=lambda r: r.name,

@@ -69,7 +69,11 @@ def list_view(request: HttpRequest, kind: str) -> HttpResponse:
         return redirect("settings_ui:singleton", kind=spec.slug)
     toggle = spec.form.toggle
     rows = [
-        (row, [column.value(row) for column in spec.columns], getattr(row, toggle) if toggle else True)
+        (
+            row,
+            [(column.value(row), column.data) for column in spec.columns],
+            getattr(row, toggle) if toggle else True,
+        )
         for row in spec.rows()
     ]
     warnings = coverage_warnings(now=clock_now()) if spec.slug == "calendars" else []
