@@ -223,7 +223,7 @@ KINDS: dict[str, Kind] = {
             title=_("Reply templates"),
             singular=_("response template"),
             description=_(
-                "Reply texts by severity × service type × language, with {variables} the desk fills."
+                "Reply texts by severity × service type × language, with variables the desk fills."
             ),
             model=ResponseTemplate,
             form=setting_forms.TemplateForm,
