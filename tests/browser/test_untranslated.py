@@ -20,15 +20,17 @@ from tests.browser.conftest import log_in
 from tests.factories import T0, make_complaint, make_group, make_user
 
 # what the Chinese UI may show in Latin letters: the product's name, abbreviations people use as
-# they are, priority and escalation codes, and the language switch's "English"
+# they are (IMAP, CA, Webhook on the settings pages), priority and escalation codes, and the language
+# switch's "English"
 LATIN_ALLOWED = re.compile(
-    r"^(kesu|none|Office|mp3|wav|m4a|aac|amr|ogg|VIP|SLA|NPS|CSAT|API|ID|KS|P[1-4]|L\d|English|PDF|CSV|XLSX|JSON|Excel|h|min|d|s|am|pm|TOP|Enter|Esc|Tab|"
+    r"^(kesu|none|Office|IMAP|CA|Webhook|mp3|wav|m4a|aac|amr|ogg|VIP|SLA|NPS|CSAT|API|ID|KS|P[1-4]|L\d|English|PDF|CSV|XLSX|JSON|Excel|h|min|d|s|am|pm|TOP|Enter|Esc|Tab|"
     r"j|k|x|g|c|n|p|a|l|u|m|t|e|r|\?)$"
 )
 # the text a page shows: visible text nodes outside the language switch, code and the data cells
 SCRIPT = """(lang) => {
   const skip = el => el.closest('[lang]:not(html), .mono, code, pre, .note-text, .user-name, script, style, '
-    + 'noscript, .langswitch, [data-data], option, .history-body, .event-body, .subject, .customer-name');
+    + 'noscript, .langswitch, [data-data], option, .history-body, .event-body, .subject, .customer-name, '
+    + '.setting-data');
   const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
@@ -42,6 +44,8 @@ SCRIPT = """(lang) => {
   }
   return out;
 }"""
+SETTINGS_KINDS = ("calendars", "sla-policies", "routing-rules", "templates", "keywords", "priority-matrix",
+                  "mailboxes", "webhook-sources")
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -93,7 +97,11 @@ def test_no_page_of_any_role_shows_the_other_language(page, language):
         "handler": ["/", f"/complaints/{complaint.pk}/", "/complaints/new/", "/calls/new/", "/library/",
                     "/compensation/approvals/", "/survey/follow-ups/",
                     "/customers/", f"/customers/{complaint.customer_id}/", "/notifications/"],
-        "manager": ["/", f"/complaints/{complaint.pk}/", "/compensation/matrix/", "/customers/"],
+        "manager": ["/", f"/complaints/{complaint.pk}/", "/compensation/matrix/", "/customers/",
+                    # the settings area (issue 17 §2): the index, each kind's list and form, a history
+                    "/settings/", *[f"/settings/{kind}/" for kind in SETTINGS_KINDS],
+                    *[f"/settings/{kind}/new/" for kind in SETTINGS_KINDS], "/settings/surveys/edit/",
+                    "/settings/calendars/1/history/"],
         "analyst": ["/", f"/complaints/{complaint.pk}/", "/customers/"],
     }
     found: dict[str, list[str]] = {}

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kesu.analytics",
     "kesu.privacy",
     "kesu.workforce",
+    "kesu.settings_ui",
 ]
 
 MIDDLEWARE = [

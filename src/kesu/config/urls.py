@@ -32,4 +32,5 @@ urlpatterns = [
     path("customers/", include("kesu.desk.customer_urls")),
     path("", include("kesu.analytics.urls_shortcuts")),
     path("security/", include("kesu.security.urls")),
+    path("settings/", include("kesu.settings_ui.urls")),
 ]

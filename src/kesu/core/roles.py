@@ -34,6 +34,7 @@ class Permission(models.TextChoices):
     PRIVACY_REVEAL = "privacy.reveal"  # unmask one value, giving a reason (logged)
     PRIVACY_REQUESTS = "privacy.requests"  # export and erase a person's data on request
     OPERATIONS_VIEW = "operations.view"  # workforce: forecast, staffing, simulation, process, risk pages
+    SETTINGS_MANAGE = "settings.manage"  # the settings area (/settings/): calendars, policies, rules, templates …
 
 
 _EVERY_READ = {Permission.COMPLAINT_READ, Permission.CUSTOMER_READ}
@@ -82,3 +83,6 @@ for _role in (Role.MANAGER, Role.ADMIN, Role.ANALYST, Role.DECISION):
 
 def role_allows(role: str, permission: str) -> bool:
     return permission in ROLE_PERMISSIONS.get(role, frozenset())
+# the settings area (issue 17 §2): the management layer edits the centre's configuration in the product
+for _role in (Role.MANAGER, Role.ADMIN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {Permission.SETTINGS_MANAGE}

@@ -1,0 +1,72 @@
+"""Reads of the settings area: a setting's history with what changed, the calendars' coverage."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kesu.core.messages import Message
+from kesu.settings_ui.kinds import Kind
+from kesu.settings_ui.models import SettingChange
+from kesu.sla.calendars import calendar_coverage_gaps
+
+COVERAGE_DAYS = 365  # a calendar must cover the coming year
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: Any
+    before: str
+    after: str
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(Message("word.yes" if value else "word.no"))
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value) if value != "" else "—"
+
+
+def change_fields(kind: Kind, change: SettingChange) -> list[FieldChange]:
+    """The fields a change touched (every recorded field for a creation or a deletion)."""
+    before, after = change.before or {}, change.after or {}
+    labels = {name: field.label for name, field in kind.form().fields.items()}
+    out = []
+    for name in dict.fromkeys([*before, *after]):
+        if change.before is not None and change.after is not None and before.get(name) == after.get(name):
+            continue
+        out.append(
+            FieldChange(
+                name,
+                labels.get(name, name),
+                _shown(before.get(name)) if change.before is not None else "",
+                _shown(after.get(name)) if change.after is not None else "",
+            )
+        )
+    return out
+
+
+def setting_history(kind: Kind, object_id: int) -> list[tuple[SettingChange, list[FieldChange]]]:
+    changes = SettingChange.objects.filter(kind=kind.slug, object_id=object_id).select_related("by")
+    return [(change, change_fields(kind, change)) for change in changes.order_by("-at", "-id")]
+
+
+def recent_changes(limit: int = 10) -> list[SettingChange]:
+    return list(SettingChange.objects.select_related("by").order_by("-at", "-id")[:limit])
+
+
+def coverage_warnings(*, now: datetime, calendar: str | None = None) -> list[Message]:
+    """Each year of the coming one a calendar lacks (or has only estimated), as messages."""
+    out = []
+    for gap in calendar_coverage_gaps(now=now, days=COVERAGE_DAYS):
+        if calendar is not None and gap.calendar != calendar:
+            continue
+        code = "settings.calendar_estimated" if gap.estimated else "calendar.not_covered"
+        out.append(Message(code, calendar=gap.calendar, year=gap.year))
+    return out
