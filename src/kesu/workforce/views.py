@@ -41,7 +41,17 @@ def process_view(request: HttpRequest) -> HttpResponse:
     now = clock_now()
     frame = kesu_log_frame(start=now - timedelta(days=PROCESS_DAYS), end=now)
     result = process_map(frame) if len(frame) else None
-    return render(request, "workforce/process.html", {"map": result, "days": PROCESS_DAYS})
+    charts = []
+    if result is not None:
+        from kesu.complaints.models import EventKind
+        from kesu.workforce.process_chart import process_chart
+
+        kinds = dict(EventKind.choices)
+        charts = [process_chart(result, label=lambda a: str(kinds.get(a, a)))]
+    response = chart_xlsx_response(request, charts)
+    if response is not None:
+        return response
+    return render(request, "workforce/process.html", {"map": result, "days": PROCESS_DAYS, "charts": charts})
 
 
 @login_required
