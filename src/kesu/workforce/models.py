@@ -27,6 +27,23 @@ class RiskScore(models.Model):
     computed_at = models.DateTimeField()
     model_version = models.ForeignKey(RiskModelVersion, on_delete=models.SET_NULL, null=True, related_name="+")
 
+    HIGH, MEDIUM = 0.7, 0.4  # the badge's colours (the model is trained class-balanced: 0.5 is even odds)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.score)
+
+    @property
+    def level(self) -> str:
+        return "high" if self.score >= self.HIGH else "medium" if self.score >= self.MEDIUM else "low"
+
+    @property
+    def reason_texts(self) -> list[str]:
+        """The reasons (largest contributions first) worded in the reader's language."""
+        from kesu.workforce.risk_reasons import reason_text
+
+        return [reason_text(reason) for reason in self.reasons or []]
+
 
 class StoredForecast(models.Model):
     """The arrivals forecast the forecast page shows (refreshed daily by a job): daily totals for the next
