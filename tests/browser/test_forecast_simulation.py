@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -22,7 +23,19 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_the_management_layer_opens_the_forecast_and_the_simulation(as_user):
+@pytest.fixture
+def jobs_run_in_process():
+    """Huey's immediate mode: the queued simulation runs as soon as its request commits."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    try:
+        yield HUEY
+    finally:
+        HUEY.immediate = False
+
+
+def test_the_management_layer_opens_the_forecast_and_the_simulation(as_user, jobs_run_in_process):
     now = timezone.now()
     demo_generate(complaints=600, seed=7, now=now)
     forecast_refresh(now=now)
@@ -37,9 +50,9 @@ def test_the_management_layer_opens_the_forecast_and_the_simulation(as_user):
 
     page.get_by_role("link", name="仿真").click()
     expect(page.locator("h1")).to_have_text("仿真")
-    page.locator("input[name=replications]").fill("500")
+    page.locator("input[name=replications]").fill("5000")
     page.get_by_role("button", name="运行仿真").click()
-    expect(page.locator('[data-field="replications"]')).to_contain_text("500")
+    expect(page.locator('[data-field="replications"]')).to_contain_text("5000")
     page.locator("input[name=replications]").fill("2")
     page.get_by_role("button", name="运行仿真").click()
     expect(page.locator("table.simulation-groups tbody tr").first).to_be_visible(timeout=60_000)
@@ -48,6 +61,7 @@ def test_the_management_layer_opens_the_forecast_and_the_simulation(as_user):
 
     page.get_by_role("button", name="English").click()
     expect(page.locator("h1")).to_have_text("Simulation")
+    page.get_by_role("link", name="New simulation").click()
     page.locator("input[name=replications]").fill("2")
     page.locator("input[name=volume]").fill("20")
     page.get_by_role("button", name="Run the simulation").click()

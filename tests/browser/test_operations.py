@@ -38,6 +38,13 @@ def test_the_management_layer_finds_the_operations_pages_in_the_menu(as_user):
     page.get_by_role("link", name="流程图").click()
     expect(page.locator("h1")).to_have_text("流程图")
     expect(page.locator("table.process-edges")).to_contain_text("assigned")
+    canvas = page.locator('#chart-process-map [data-chart-ready="true"]')
+    expect(canvas.locator("svg, canvas").first).to_be_visible()
+    drawn = canvas.evaluate("e => e.kesuChart.getOption().series[0]")
+    assert {node["name"] for node in drawn["data"]} >= {"开始", "创建", "结束"}
+    assert any(link["lineStyle"].get("color") == "#dc2626" for link in drawn["links"])  # the bottleneck
+    page.locator("#chart-process-map summary").click()  # the same numbers as a table
+    expect(page.locator("#chart-process-map table tbody tr").first).to_be_visible()
 
     page.get_by_role("link", name="人力排班").click()
     expect(page.locator("table.staffing-heatmap tbody tr")).to_have_count(7)

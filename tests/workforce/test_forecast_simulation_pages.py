@@ -51,31 +51,75 @@ def test_without_a_stored_forecast_the_page_computes_one_and_says_so(demo):
     assert _client(Role.HANDLER).get("/operations/forecast/").status_code == 403
 
 
-def test_the_simulation_compares_today_with_the_scenario(demo):
+@pytest.fixture
+def jobs_run_in_process():
+    """Huey's immediate mode: a job runs as soon as it is enqueued (after the commit)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    try:
+        yield HUEY
+    finally:
+        HUEY.immediate = False
+
+
+def test_the_simulation_runs_as_a_job_and_its_page_shows_progress_then_the_result(
+        demo, jobs_run_in_process, django_capture_on_commit_callbacks):
+    from kesu.workforce.models import SimulationRun
+
     manager = _client(Role.MANAGER)
     form = manager.get("/operations/simulation/")
     assert form.status_code == 200 and 'name="replications"' in form.content.decode()
     from kesu.workforce.selectors import handlers_per_group
 
     group = sorted(handlers_per_group())[0]
-    result = manager.post("/operations/simulation/", {
-        "from": "2026-02-01", "to": "2026-02-14", "replications": "2", "volume": "20",
-        f"handlers_{group}": "1", "faster_group": group, "faster_percent": "10"})
-    body = result.content.decode()
-    assert result.status_code == 200, body
-    assert "simulation-groups" in body and "bottleneck-scenario" in body
-    assert _client(Role.HANDLER).get("/operations/simulation/").status_code == 403
+    fields = {"from": "2026-02-01", "to": "2026-02-14", "replications": "2", "volume": "20",
+              f"handlers_{group}": "1", "faster_group": group, "faster_percent": "10"}
+    huey_was = jobs_run_in_process.immediate
+    jobs_run_in_process.immediate = False  # first: queued, not yet run — the page shows the progress
+    with django_capture_on_commit_callbacks(execute=False):
+        queued = manager.post("/operations/simulation/", fields)
+    assert queued.status_code == 302
+    run = SimulationRun.objects.get()
+    waiting = manager.get(queued["Location"]).content.decode()
+    assert "<progress" in waiting and 'hx-trigger="every 2s"' in waiting and "0 of 4" in waiting
+    jobs_run_in_process.immediate = huey_was
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = manager.post("/operations/simulation/", fields)
+    page = manager.get(done["Location"])
+    body = page.content.decode()
+    assert page.status_code == 200, body
+    assert "simulation-groups" in body and "bottleneck-scenario" in body and "<progress" not in body
+    latest = SimulationRun.objects.exclude(pk=run.pk).get()
+    assert latest.state == "done" and latest.done == latest.total == 4
+    poll = manager.get(done["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert poll.startswith('<div id="simulation-run"') and "hx-trigger" not in poll  # it stops polling
+    handler = _client(Role.HANDLER)
+    assert handler.get("/operations/simulation/").status_code == 403
+    assert handler.get(done["Location"]).status_code == 403
+
+
+def test_a_period_without_history_fails_with_its_reason_on_the_run_page(
+        demo, jobs_run_in_process, django_capture_on_commit_callbacks):
+    manager = _client(Role.MANAGER)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = manager.post("/operations/simulation/", {"from": "2020-01-01", "to": "2020-01-10",
+                                                        "replications": "2"})
+    body = manager.get(done["Location"]).content.decode()
+    assert 'role="alert"' in body and "2020-01-01" in body and "<progress" not in body
 
 
 def test_bad_simulation_input_is_named_per_field(demo):
     response = _client(Role.MANAGER).post("/operations/simulation/", {
-        "from": "2026-02-14", "to": "2026-02-01", "replications": "500", "volume": "lots"})
+        "from": "2026-02-14", "to": "2026-02-01", "replications": "5000", "volume": "lots"})
     body = response.content.decode()
     assert response.status_code == 422
     for field in ("to", "replications", "volume"):
         assert f'data-field="{field}"' in body
     too_long = _client(Role.ANALYST).post("/operations/simulation/", {
-        "from": "2026-01-01", "to": "2026-02-14", "replications": "2", "faster_group": "nobody"})
+        "from": "2025-10-01", "to": "2026-02-14", "replications": "2", "faster_group": "nobody"})
     body = too_long.content.decode()
     assert too_long.status_code == 422
     assert 'data-field="to"' in body and 'data-field="faster_group"' in body
+    assert "92" in body  # the longest period allowed is named

@@ -44,6 +44,29 @@ def test_map_has_the_graph_variants_rework_and_bottlenecks(log, capsys):
     assert result["variant_count"] == 2
     assert result["rework"]["by_activity"][0]["activity"] == "work"
     assert result["bottlenecks"][0]["source"] == "work"  # the long step
+    activities = {a["name"]: a for a in result["activities"]}
+    assert 20 <= activities["work"]["median_duration_hours"] <= 40  # work is the long one
+    assert activities["close"]["median_duration_hours"] is None  # nothing follows the last step
+    assert activities["register"]["position"] < activities["work"]["position"] < activities["close"]["position"]
+
+
+def test_the_map_as_a_graph_highlights_the_bottleneck(log, capsys):
+    from kesu.workforce.process import END, START, log_frame, process_map
+    from kesu.workforce.process_chart import BOTTLENECK, process_chart
+    from kesu.workforce.series import log_read
+
+    result = process_map(log_frame(log_read(log)))
+    chart = process_chart(result, label=str.upper)
+    series = chart.option()["series"][0]
+    nodes = {n["id"]: n for n in series["data"]}
+    assert {START, END, "register", "work", "close"} <= set(nodes)
+    assert nodes["work"]["name"] == "WORK" and "median" in nodes["work"]["tooltip"]["formatter"]
+    assert nodes[START]["x"] < nodes["register"]["x"] < nodes["work"]["x"] < nodes["close"]["x"] < nodes[END]["x"]
+    red = [link for link in series["links"] if link["lineStyle"].get("color") == BOTTLENECK]
+    assert [(link["source"], link["target"]) for link in red] == [
+        (result["bottlenecks"][0]["source"], result["bottlenecks"][0]["target"])]
+    assert "WORK" in chart.note
+    assert len(chart.table().rows) == len(series["links"])  # the accessible alternative: every transition
 
 
 def test_evaluate_reports_the_model_and_both_baselines(log, capsys):

@@ -73,7 +73,7 @@ def _choices(field: str, value: str, allowed: list[str]) -> list[str]:
 def complaint_list(*, filters: ComplaintFilters, within: Q | None = None) -> QuerySet[Complaint]:
     """The complaints ``filters`` select, in their sort order; ``within``: a further condition (a
     queue's, see queues/definitions.py)."""
-    complaints = Complaint.objects.select_related("customer", "category", "group", "assignee", "merged_into")
+    complaints = Complaint.objects.select_related("customer", "category", "group", "assignee", "merged_into", "risk")
     if within is not None:
         complaints = complaints.filter(within)
     if filters.status:

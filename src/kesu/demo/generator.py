@@ -45,6 +45,7 @@ from kesu.complaints.models import (
     Channel,
     Complaint,
     ComplaintEvent,
+    EventKind,
     Priority,
     Severity,
     Status,
@@ -269,6 +270,7 @@ class _Generator:
             raise ValueError("now must be an aware datetime")
         self.count = complaints
         self.rng = random.Random(seed)
+        self.chase_rng = random.Random(f"chase-{seed}")  # its own stream: the rest of the demo stays the same
         self.now = now.astimezone(UTC)
         self.zone = ZoneInfo(settings.TIME_ZONE)
         self.summary = DemoSummary()
@@ -786,6 +788,9 @@ class _Generator:
             for moment, op in zip(planned.times, planned.ops, strict=True):
                 steps.append((moment, order, planned, op))
                 order += 1
+            for moment, text in self._chases(planned):
+                steps.append((moment, order, planned, _Op("customer_message", {"text": text}, 0)))
+                order += 1
         steps.sort(key=lambda step: (step[0], step[1]))
         events: list[ComplaintEvent] = []
         for moment, _, planned, op in steps:
@@ -793,6 +798,11 @@ class _Generator:
             if op is None:
                 events.append(lifecycle.created(complaint, by=complaint.created_by, now=moment))
                 events.append(self._triaged(planned, moment))
+            elif op.name == "customer_message":
+                events.append(ComplaintEvent(complaint=complaint, kind=EventKind.CUSTOMER_MESSAGE, actor=None,
+                                             at=moment, from_status=complaint.status, to_status=complaint.status,
+                                             data={"channel": complaint.channel, "text": op.params["text"]}))
+                complaint.updated_at = max(complaint.updated_at, moment)
             elif op.name == "merge":
                 assert planned.primary is not None
                 events.extend(lifecycle.merge(complaint, planned.primary.complaint, now=moment, **op.params))
@@ -800,6 +810,32 @@ class _Generator:
                 step: Callable[..., ComplaintEvent] = getattr(lifecycle, op.name)
                 events.append(step(complaint, now=moment, **op.params))
         return events
+
+    def _chases(self, planned: _Planned) -> list[tuple[datetime, str]]:
+        """The customer's chasing messages while the complaint is unresolved: a complaint that is going
+        badly (its resolution is far off) shows it early, the customer writes sooner, more often and
+        angrier, up to threats of going to the regulator (the precursors the escalation early warning
+        learns from). Drawn from their own random stream."""
+        if planned.primary is not None:
+            return []
+        rng = self.chase_rng
+        created = planned.complaint.created_at
+        resolved = [t for t, op in zip(planned.times, planned.ops, strict=True) if op.name == "resolve"]
+        end = min(resolved[0] if resolved else self.now, self.now)
+        hours = (end - created).total_seconds() / HOUR
+        if hours < 2:
+            return []
+        slow = min(1.0, hours / 72)  # 0: settled within hours … 1: three days or more
+        patience = rng.lognormvariate(math.log(14 * HOUR), 0.6) * (1.0 - 0.7 * slow)
+        hot = rng.random() < 0.15 + 0.35 * slow  # who threatens the regulator once angry enough
+        top = len(texts.CHASES) - (1 if hot else 2)
+        out: list[tuple[datetime, str]] = []
+        moment = created + timedelta(seconds=patience)
+        while moment < end and len(out) < 6:
+            level = min(len(out) + (1 if slow > 0.6 else 0) + (1 if hot else 0), top)  # the hot ones show it
+            out.append((moment, rng.choice(texts.CHASES[level])))
+            moment += timedelta(seconds=rng.lognormvariate(math.log(16 * HOUR), 0.5) * (1.0 - 0.5 * slow))
+        return out
 
     def _sla(self, chunk: list[_Planned], events: list[ComplaintEvent]) -> list[ComplaintEvent]:
         """The SLA history of each complaint (warnings, breaches, escalations at the time they fell

@@ -659,3 +659,16 @@ def duplicate_text(
 def fill(rng: random.Random, choices: tuple[str, ...], slots: dict[str, object]) -> str:
     """One of ``choices`` with its slots filled."""
     return rng.choice(choices).format(**slots)
+
+
+# a customer chasing an unresolved complaint, calmer to angrier (index: how many times they chased before)
+CHASES: tuple[tuple[str, ...], ...] = (
+    ("请问我的投诉处理得怎么样了？麻烦告知一下进度。", "你好，想了解一下我反映的问题现在有结果了吗？",
+     "麻烦帮忙看一下处理进度，谢谢。"),
+    ("怎么还没有人联系我？已经等了很久了，请尽快处理。", "又过了一天还是没有消息，你们到底有没有在处理？",
+     "我已经问过一次了，到现在还没有答复，请给个准确时间。"),
+    ("太过分了！一次次催都没人理，你们就是这样对待客户的吗？", "我非常生气，问题拖到现在都没解决，敷衍了事！",
+     "受够了，每次都说在处理，根本没人管，太失望了！"),
+    ("再不解决我就投诉到12315！", "如果今天还不给答复，我就向市场监管局投诉，并在微博曝光！",
+     "我已经咨询律师了，再拖下去法院见！"),
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 
 from kesu.core.errors import FieldError, FieldErrors
-from kesu.workforce.models import StoredForecast
+from kesu.workforce.models import SimulationRun, StoredForecast
 from kesu.workforce.selectors import actual_between, handlers_per_group, journeys_between
 from kesu.workforce.simulation import Scenario, hour_of_week, model_build, simulate
 
@@ -25,7 +26,8 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
             datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone))
 
 
-def centre_simulate(*, start: date, end: date, scenarios: list[Scenario], replications: int, seed: int = 0) -> dict:
+def centre_simulate(*, start: date, end: date, scenarios: list[Scenario], replications: int, seed: int = 0,
+                    progress: Callable[[], None] | None = None) -> dict:
     """Simulate the centre over [start, end] as built from that period's history, today and each scenario."""
     if end < start:
         raise FieldError("--to", "workforce.period_order", start=start.isoformat(), end=end.isoformat())
@@ -41,9 +43,10 @@ def centre_simulate(*, start: date, end: date, scenarios: list[Scenario], replic
                         period_seconds=(finish - begin).total_seconds(),
                         start_hour_of_week=hour_of_week(begin.weekday(), begin.hour), handlers=handlers_per_group())
     result = {"from": start.isoformat(), "to": end.isoformat(), "replications": replications,
-              "actual": actual_between(begin, finish), "today": simulate(model, Scenario(), replications, seed)}
+              "actual": actual_between(begin, finish),
+              "today": simulate(model, Scenario(), replications, seed, progress)}
     for scenario in scenarios:
-        result.setdefault("scenarios", []).append(simulate(model, scenario, replications, seed))
+        result.setdefault("scenarios", []).append(simulate(model, scenario, replications, seed, progress))
     return result
 
 
@@ -58,17 +61,19 @@ def forecast_refresh(*, now: datetime) -> StoredForecast:
     return stored
 
 
-SIMULATION_MAX_REPLICATIONS = 20
-SIMULATION_MAX_DAYS = 31
+# the page's bounds: the job runs outside the request, but a month × 20 replications takes about a minute
+# (README, Performance), so 200 replications of a quarter is already a long wait
+SIMULATION_MAX_REPLICATIONS = 200
+SIMULATION_MAX_DAYS = 92
 
 
-def simulation_form_run(*, data: dict, groups: list[str]) -> dict:
-    """Check the simulation page's form (every bad field named) and run today and the scenario side by side."""
+def simulation_form_check(*, data: dict, groups: list[str]) -> dict:
+    """Check the simulation page's form (every bad field named); the job's parameters."""
     errors: list[FieldError] = []
     start = _form_date(data.get("from", ""), "from", errors)
     end = _form_date(data.get("to", ""), "to", errors)
     replications = _form_number(data.get("replications", ""), "replications", errors, int, 1,
-                                 SIMULATION_MAX_REPLICATIONS)
+                                SIMULATION_MAX_REPLICATIONS)
     volume = _form_number(data.get("volume", "") or "0", "volume", errors, float, -90, 500)
     handlers = {}
     for group in groups:
@@ -89,12 +94,67 @@ def simulation_form_run(*, data: dict, groups: list[str]) -> dict:
     if errors:
         raise FieldErrors(errors)
     assert start and end and replications is not None and volume is not None
-    scenario = Scenario(name="scenario", handlers=handlers, volume=volume / 100, faster=faster)
+    return {"from": start.isoformat(), "to": end.isoformat(), "replications": int(replications),
+            "scenario": {"name": "scenario", "handlers": handlers, "volume": volume / 100, "faster": faster}}
+
+
+def simulation_params_run(params: dict, progress: Callable[[], None] | None = None) -> dict:
+    """Run today and the scenario of checked parameters side by side."""
+    scenario = Scenario(**params["scenario"])
     try:
-        return centre_simulate(start=start, end=end, scenarios=[scenario], replications=int(replications))
+        return centre_simulate(start=date.fromisoformat(params["from"]), end=date.fromisoformat(params["to"]),
+                               scenarios=[scenario], replications=params["replications"], progress=progress)
     except FieldError as error:
         field_name = {"--from": "from", "--to": "to", "--replications": "replications"}.get(error.field, error.field)
         raise FieldErrors([FieldError(field_name, error.code, **error.params)]) from None
+
+
+def simulation_form_run(*, data: dict, groups: list[str]) -> dict:
+    """Check the form and run it here (the command line and tests; the page queues a job instead)."""
+    return simulation_params_run(simulation_form_check(data=data, groups=groups))
+
+
+def simulation_queue(*, data: dict, groups: list[str], by, now: datetime) -> SimulationRun:
+    """Check the form, record the run and queue its job (after the commit)."""
+    params = simulation_form_check(data=data, groups=groups)
+    with transaction.atomic():
+        run = SimulationRun.objects.create(created_at=now, created_by=by, params=params,
+                                           total=params["replications"] * 2)
+        transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+def _enqueue(run_id: int) -> None:
+    from kesu.workforce.tasks import simulation_job
+
+    simulation_job(run_id)
+
+
+def simulation_execute(run_id: int, *, now: Callable[[], datetime]) -> SimulationRun:
+    """The job: run the simulation, writing its progress (replications done) as it goes; the result, or
+    the reason it could not run, at the end."""
+    run = SimulationRun.objects.get(pk=run_id)
+    if run.state in (SimulationRun.State.DONE, SimulationRun.State.FAILED):
+        return run
+    SimulationRun.objects.filter(pk=run_id).update(state=SimulationRun.State.RUNNING, started_at=now(), done=0)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        SimulationRun.objects.filter(pk=run_id).update(done=done)
+
+    try:
+        result = simulation_params_run(run.params, step)
+    except FieldErrors as errors:
+        first = errors.field_errors[0]
+        SimulationRun.objects.filter(pk=run_id).update(
+            state=SimulationRun.State.FAILED, finished_at=now(), error={"code": first.code, "params": first.params})
+    else:
+        SimulationRun.objects.filter(pk=run_id).update(
+            state=SimulationRun.State.DONE, finished_at=now(), done=run.total, result=result)
+    run.refresh_from_db()
+    return run
 
 
 def _form_date(value: str, name: str, errors: list) -> date | None:

@@ -27,6 +27,23 @@ class RiskScore(models.Model):
     computed_at = models.DateTimeField()
     model_version = models.ForeignKey(RiskModelVersion, on_delete=models.SET_NULL, null=True, related_name="+")
 
+    HIGH, MEDIUM = 0.7, 0.4  # the badge's colours (the model is trained class-balanced: 0.5 is even odds)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.score)
+
+    @property
+    def level(self) -> str:
+        return "high" if self.score >= self.HIGH else "medium" if self.score >= self.MEDIUM else "low"
+
+    @property
+    def reason_texts(self) -> list[str]:
+        """The reasons (largest contributions first) worded in the reader's language."""
+        from kesu.workforce.risk_reasons import reason_text
+
+        return [reason_text(reason) for reason in self.reasons or []]
+
 
 class StoredForecast(models.Model):
     """The arrivals forecast the forecast page shows (refreshed daily by a job): daily totals for the next
@@ -37,3 +54,35 @@ class StoredForecast(models.Model):
 
     class Meta:
         ordering = ["-computed_at", "-id"]
+
+
+class SimulationRun(models.Model):
+    """One run of the simulation page's form, done by a job: its parameters, progress and result."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    params = models.JSONField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(default=0)  # replications done (today's and the scenario's)
+    total = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    error = models.JSONField(null=True, blank=True)  # a message id and its parameters
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

@@ -88,10 +88,22 @@ def process_map(frame: pd.DataFrame) -> dict:
     case_days = (durations["max"] - durations["min"]).dt.total_seconds() / DAY
     bottlenecks = sorted(edges, key=lambda e: e["total_wait_hours"], reverse=True)[:10]
     activities = Counter(activity)
+    # an activity's duration: the median time until the case's next event; its place: the median share
+    # of its case already done when it happens (0 = first, 1 = last), which lays the map out left to right
+    wait_after = np.full(len(frame), np.nan)
+    wait_after[:-1][same[1:]] = np.diff(seconds)[same[1:]]
+    lengths = keyed.groupby("case_id", sort=False)["activity"].transform("size").to_numpy()
+    seq = keyed.groupby("case_id", sort=False).cumcount().to_numpy()
+    place = np.where(lengths > 1, seq / np.maximum(lengths - 1, 1), 0.0)
+    per_activity = pd.DataFrame({"activity": activity, "wait": wait_after, "place": place}).groupby("activity")
+    durations_h = (per_activity["wait"].median() / 3600).round(2).to_dict()
+    places = per_activity["place"].median().round(3).to_dict()
     return {
         "cases": n_cases,
         "events": len(frame),
-        "activities": [{"name": a, "count": n} for a, n in activities.most_common()],
+        "activities": [{"name": a, "count": n,
+                        "median_duration_hours": None if pd.isna(durations_h[a]) else float(durations_h[a]),
+                        "position": float(places[a])} for a, n in activities.most_common()],
         "edges": edges_all[:MAX_EDGES],
         "variants": [{"activities": trace.split("\x1f"), "cases": n, "share": round(n / n_cases, 4)}
                      for trace, n in variants.most_common(MAX_VARIANTS)],

@@ -4,21 +4,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import numpy as np
 from django.db import transaction
 
 from kesu.core.errors import FieldError
 from kesu.workforce.models import RiskModelVersion, RiskScore
-from kesu.workforce.risk import RiskModel, risk_fit, risk_split_evaluate
+from kesu.workforce.risk import FEATURES, RiskModel, risk_fit, risk_split_evaluate
 from kesu.workforce.risk_selectors import open_rows, risk_dataset
 
 MIN_ROWS = 200
 
 
 def risk_evaluate(*, now: datetime) -> dict:
-    x, labels, _ids = risk_dataset(now=now)
+    x, labels, ids = risk_dataset(now=now)
     if len(x) < MIN_ROWS:
         raise FieldError("history", "workforce.risk_no_data", got=len(x), need=MIN_ROWS)
-    return risk_split_evaluate(x, labels)
+    return risk_split_evaluate(x, labels, _groups(ids))
+
+
+def _groups(ids: list[int]) -> np.ndarray:
+    """Each row's complaint as a running number (rows of one complaint are adjacent, oldest first)."""
+    groups = np.zeros(len(ids), dtype=int)
+    for i in range(1, len(ids)):
+        groups[i] = groups[i - 1] + (ids[i] != ids[i - 1])
+    return groups
 
 
 def risk_train(*, now: datetime) -> RiskModelVersion:
@@ -37,10 +46,10 @@ def risk_train(*, now: datetime) -> RiskModelVersion:
 def risk_score(*, now: datetime, complaint_ids: list[int] | None = None) -> int:
     """(Re)score the open complaints (or the given ones); closed ones lose their score. Returns how many."""
     version = RiskModelVersion.objects.filter(is_active=True).first()
-    if version is None:
-        return 0
+    if version is None or version.params.get("features") != list(FEATURES):
+        return 0  # none yet, or one trained on other features (before an upgrade): train again
     model = RiskModel.from_json(version.params)
-    ids, x = open_rows(complaint_ids)
+    ids, x = open_rows(complaint_ids, now=now)
     with transaction.atomic():
         stale = RiskScore.objects.exclude(complaint_id__in=ids)
         if complaint_ids is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -192,10 +193,16 @@ def _summary(values: list[float]) -> dict:
     return {"mean": round(mean, 3), "ci95": [round(mean - half, 3), round(mean + half, 3)]}
 
 
-def simulate(model: CentreModel, scenario: Scenario, replications: int, seed: int = 0) -> dict:
+def simulate(model: CentreModel, scenario: Scenario, replications: int, seed: int = 0,
+             progress: Callable[[], None] | None = None) -> dict:
     """R replications: throughput and median resolution time with 95 % confidence intervals; per stage
-    utilisation, waiting, throughput, SLA-breach share; the bottleneck (the busiest group)."""
-    runs = [_replicate(model, scenario, seed + r) for r in range(replications)]
+    utilisation, waiting, throughput, SLA-breach share; the bottleneck (the busiest group). ``progress``
+    is called after each replication."""
+    runs = []
+    for r in range(replications):
+        runs.append(_replicate(model, scenario, seed + r))
+        if progress is not None:
+            progress()
     groups = sorted({g for run in runs for g in run["stages"]})
     stages = []
     for group in groups:

@@ -28,3 +28,11 @@ def forecast_nightly() -> int:
     from kesu.workforce.actions import forecast_refresh
 
     return forecast_refresh(now=clock_now()).pk
+
+
+@db_task()
+def simulation_job(run_id: int) -> str:
+    """Run a simulation the page queued (progress and result in its SimulationRun)."""
+    from kesu.workforce.actions import simulation_execute
+
+    return simulation_execute(run_id, now=clock_now).state

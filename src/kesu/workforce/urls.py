@@ -9,4 +9,5 @@ urlpatterns = [
     path("staffing/", views.staffing_view, name="staffing"),
     path("forecast/", views.forecast_view, name="forecast"),
     path("simulation/", views.simulation_view, name="simulation"),
+    path("simulation/<int:run_id>/", views.simulation_run_view, name="simulation_run"),
 ]

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -41,7 +41,17 @@ def process_view(request: HttpRequest) -> HttpResponse:
     now = clock_now()
     frame = kesu_log_frame(start=now - timedelta(days=PROCESS_DAYS), end=now)
     result = process_map(frame) if len(frame) else None
-    return render(request, "workforce/process.html", {"map": result, "days": PROCESS_DAYS})
+    charts = []
+    if result is not None:
+        from kesu.complaints.models import EventKind
+        from kesu.workforce.process_chart import process_chart
+
+        kinds = dict(EventKind.choices)
+        charts = [process_chart(result, label=lambda a: str(kinds.get(a, a)))]
+    response = chart_xlsx_response(request, charts)
+    if response is not None:
+        return response
+    return render(request, "workforce/process.html", {"map": result, "days": PROCESS_DAYS, "charts": charts})
 
 
 @login_required
@@ -112,33 +122,60 @@ def forecast_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def simulation_view(request: HttpRequest) -> HttpResponse:
+    """The what-if form; a valid form queues a job and goes to its result page (progress, then the result)."""
     if not request.user.can(Permission.OPERATIONS_VIEW):
         return forbidden(request)
-    from kesu.workforce.actions import SIMULATION_MAX_REPLICATIONS, simulation_form_run
+    from kesu.workforce.actions import SIMULATION_MAX_DAYS, SIMULATION_MAX_REPLICATIONS, simulation_queue
+    from kesu.workforce.models import SimulationRun
     from kesu.workforce.selectors import handlers_per_group
 
     groups = sorted(handlers_per_group())
     today = clock_now().date()
     data = request.POST if request.method == "POST" else {
         "from": (today - timedelta(days=28)).isoformat(), "to": (today - timedelta(days=1)).isoformat(),
-        "replications": "5", "volume": "0", "faster_percent": "0"}
+        "replications": "20", "volume": "0", "faster_percent": "0"}
     errors: dict[str, str] = {}
-    result = None
     status = 200
     if request.method == "POST":
         try:
-            result = simulation_form_run(data=dict(request.POST.items()), groups=groups)
+            run = simulation_queue(data=dict(request.POST.items()), groups=groups, by=request.user, now=clock_now())
         except FieldError as error:
             errors = {e.field: e.message for e in error.field_errors}
             status = 422
+        else:
+            return redirect("workforce:simulation_run", run_id=run.pk)
+    fields = [{"group": g, "name": f"handlers_{g}", "value": data.get(f"handlers_{g}", "0"),
+               "error": errors.get(f"handlers_{g}")} for g in groups]
+    recent = SimulationRun.objects.select_related("created_by")[:10]
+    return render(request, "workforce/simulation.html", {
+        "data": data, "errors": errors, "groups": groups, "handler_fields": fields, "recent": recent,
+        "max_replications": SIMULATION_MAX_REPLICATIONS, "max_days": SIMULATION_MAX_DAYS}, status=status)
+
+
+def _run_context(run) -> dict:
+    from kesu.core.messages import message_render
+
     rows = []
+    result = run.result if run.state == run.State.DONE else None
     if result is not None:
         scenario = result["scenarios"][0]
         after = {s["group"]: s for s in scenario["stages"]}
         for stage in result["today"]["stages"]:
             rows.append({"group": stage["group"], "today": stage, "scenario": after.get(stage["group"])})
-    fields = [{"group": g, "name": f"handlers_{g}", "value": data.get(f"handlers_{g}", "0"),
-               "error": errors.get(f"handlers_{g}")} for g in groups]
-    return render(request, "workforce/simulation.html", {
-        "data": data, "errors": errors, "result": result, "rows": rows, "groups": groups, "handler_fields": fields,
-        "max_replications": SIMULATION_MAX_REPLICATIONS}, status=status)
+    error = message_render(run.error["code"], run.error.get("params")) if run.error else ""
+    return {"run": run, "result": result, "rows": rows, "error": error}
+
+
+@login_required
+@require_GET
+def simulation_run_view(request: HttpRequest, run_id: int) -> HttpResponse:
+    """One queued simulation: its progress while the job runs (the fragment polls itself), then the result."""
+    if not request.user.can(Permission.OPERATIONS_VIEW):
+        return forbidden(request)
+    from kesu.workforce.models import SimulationRun
+
+    run = get_object_or_404(SimulationRun, pk=run_id)
+    context = _run_context(run)
+    if request.headers.get("HX-Request"):
+        return render(request, "workforce/_simulation_run.html", context)
+    return render(request, "workforce/simulation_run.html", context)

@@ -1,0 +1,32 @@
+"""The demo's operations data: the escalation-risk model trained on the demo history (so the desk, the
+queues and the risk page show scores) and the stored arrivals forecast. Runs after the analytics demo
+(its surveys are an outcome)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+def demo_populate(*, seed: int, complaints: int, now: datetime) -> None:
+    from kesu.core.errors import FieldError
+    from kesu.workforce.actions import forecast_refresh
+    from kesu.workforce.models import RiskModelVersion, StoredForecast
+    from kesu.workforce.risk import FEATURES
+    from kesu.workforce.risk_actions import risk_train
+
+    active = RiskModelVersion.objects.filter(is_active=True).first()
+    if active is None or active.params.get("features") != list(FEATURES):
+        print("Operations: training the escalation-risk model …", flush=True)
+        try:
+            version = risk_train(now=now)
+        except FieldError:
+            print("  too little history for the risk model")
+        else:
+            escalation = version.metrics["outcomes"]["escalation"]
+            print(
+                f"  escalation: ROC AUC {escalation['roc_auc']}, precision in the top 5 % "
+                f"{escalation['precision_at_5pct']} on the newest fifth"
+            )
+    if not StoredForecast.objects.exists():
+        print("Operations: the arrivals forecast …", flush=True)
+        forecast_refresh(now=now)
