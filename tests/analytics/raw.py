@@ -90,8 +90,15 @@ def complaint_facts(date_from: date, date_to: date, *, group_id: int | None = No
     return totals
 
 
-def created_in(date_from: date, date_to: date):
-    return [c for c in Complaint.objects.all() if date_from <= _local_day(c.created_at) <= date_to]
+def _in_scope(complaint, scope: dict) -> bool:
+    return all((getattr(complaint, key) or (0 if key.endswith("_id") else "")) == value
+               for key, value in scope.items() if value)
+
+
+def created_in(date_from: date, date_to: date, **scope):
+    """``scope``: group_id, channel, category_id (a false value: any)."""
+    return [c for c in Complaint.objects.select_related("customer")
+            if date_from <= _local_day(c.created_at) <= date_to and _in_scope(c, scope)]
 
 
 def trend_by_day(date_from: date, date_to: date) -> dict[str, int]:
@@ -102,25 +109,70 @@ def mix(date_from: date, date_to: date, field: str) -> dict:
     return dict(Counter(getattr(c, field) or (0 if field == "category_id" else "") for c in created_in(date_from, date_to)))
 
 
-def heat_map(date_from: date, date_to: date) -> list[list[int]]:
+def heat_map(date_from: date, date_to: date, **scope) -> list[list[int]]:
     grid = [[0] * 24 for _ in range(7)]
-    for c in created_in(date_from, date_to):
+    for c in created_in(date_from, date_to, **scope):
         local = c.created_at.astimezone(_tz())
         grid[local.weekday()][local.hour] += 1
     return grid
 
 
-def root_causes(date_from: date, date_to: date) -> dict[str, int]:
+def root_causes(date_from: date, date_to: date, **scope) -> dict[str, int]:
     out: Counter = Counter()
     for complaint in Complaint.objects.prefetch_related("events"):
+        if not _in_scope(complaint, scope):
+            continue
         first = next((e for e in sorted(complaint.events.all(), key=lambda e: e.id) if e.kind == "resolved"), None)
         if first and date_from <= _local_day(first.at) <= date_to:
             out[first.data.get("root_cause") or ""] += 1
     return dict(out)
 
 
-def products(date_from: date, date_to: date) -> dict[str, int]:
-    return dict(Counter(c.product for c in created_in(date_from, date_to)))
+def products(date_from: date, date_to: date, **scope) -> dict[str, int]:
+    return dict(Counter(c.product for c in created_in(date_from, date_to, **scope)))
+
+
+def batches(date_from: date, date_to: date, product: str, **scope) -> dict[str, int]:
+    return dict(Counter(c.batch for c in created_in(date_from, date_to, **scope) if c.product == product))
+
+
+def provinces(date_from: date, date_to: date, **scope) -> dict[str, int]:
+    from kesu.analytics.selectors import province_of
+
+    return dict(Counter(province_of(c.region) for c in created_in(date_from, date_to, **scope)))
+
+
+def regions_under(date_from: date, date_to: date, prefix: str, **scope) -> int:
+    return sum(c.region.startswith(prefix) for c in created_in(date_from, date_to, **scope))
+
+
+def tags(date_from: date, date_to: date, **scope) -> dict[str, int]:
+    return dict(Counter(tag for c in created_in(date_from, date_to, **scope) for tag in set(c.tags or [])))
+
+
+def age_groups(date_from: date, date_to: date, **scope) -> dict[str, int]:
+    out: Counter = Counter()
+    for c in created_in(date_from, date_to, **scope):
+        birth = c.customer.birth_year if c.customer_id else None
+        age = _local_day(c.created_at).year - birth if birth else None
+        out["unknown" if age is None else "<25" if age < 25 else "25-34" if age < 35 else "35-44" if age < 45
+            else "45-54" if age < 55 else "55-64" if age < 65 else "65+"] += 1
+    return {k: v for k, v in out.items() if v}
+
+
+def open_by_created_day(day: date, **scope) -> dict[date, int]:
+    """Complaints not closed at the end of ``day`` (as ``open_at_end_of``), by local day of creation."""
+    out: Counter = Counter()
+    for complaint in Complaint.objects.prefetch_related("events"):
+        if not _in_scope(complaint, scope):
+            continue
+        status = ""
+        for event in sorted(complaint.events.all(), key=lambda e: (e.at, e.id)):
+            if _local_day(event.at) <= day and event.to_status and event.to_status != event.from_status:
+                status = event.to_status
+        if status not in ("", "closed"):
+            out[_local_day(complaint.created_at)] += 1
+    return dict(out)
 
 
 def sla(date_from: date, date_to: date) -> dict[str, tuple[int, int]]:

@@ -10,13 +10,18 @@ from kesu.analytics.actions import rollup_rebuild, rollup_update
 from kesu.analytics.kpis import KPI_NAMES, kpis_compute
 from kesu.analytics.models import DailyFacts, Watermark
 from kesu.analytics.selectors import (
+    AGE_BUCKETS,
     Scope,
+    age_groups,
+    ageing,
     backlog_series,
     facts_counters,
     heat_map,
     kpis_for_period,
     mix,
     pareto_root_causes,
+    pareto_tags,
+    places,
     products,
     sla_attainment,
     volume_trend,
@@ -34,6 +39,7 @@ def _rollup_counters(scope: Scope) -> dict[str, int]:
     counters = facts_counters(scope)
     counters.pop("open_delta")
     counters.pop("transferred")
+    counters.pop("open_created")  # the ageing buckets: test_scoped_charts_…
     return {k: v for k, v in counters.items() if v}
 
 
@@ -110,3 +116,54 @@ def test_a_partial_rebuild_from_a_day_gives_the_same_rollups(demo_year):
     after = sorted(DailyFacts.objects.values_list("day", "category_id", "channel", "group_id", "created", "fcr",
                                                   "open_delta", "surveys_answered"))
     assert after == before
+
+
+def _scopes(date_from: date, date_to: date) -> list[tuple[Scope, dict]]:
+    """The whole centre and, for each scope key, the value with the most complaints."""
+    from collections import Counter
+
+    from kesu.complaints.models import Complaint
+
+    out = [(Scope(date_from, date_to), {})]
+    for key in ("group_id", "channel", "category_id"):
+        value = Counter(Complaint.objects.values_list(key, flat=True)).most_common(1)[0][0]
+        out.append((Scope(date_from, date_to, **{key: value}), {key: value}))
+    group, channel = Counter(Complaint.objects.values_list("group_id", "channel")).most_common(1)[0][0]
+    out.append((Scope(date_from, date_to, group_id=group, channel=channel), {"group_id": group, "channel": channel}))
+    return out
+
+
+def test_scoped_charts_from_rollups_equal_the_raw_tables(demo_year):
+    # given the rollups of a demo year
+    rollup_update(now=demo_year, batch=700)
+    date_from, date_to = PERIODS[0]
+    for scope, raw_scope in _scopes(date_from, date_to):
+        # then the heat map, the age groups, the drill-downs and the Paretos follow each scope
+        assert heat_map(scope) == raw.heat_map(date_from, date_to, **raw_scope), raw_scope
+        assert {row["key"]: row["created"] for row in age_groups(scope) if row["created"]} == raw.age_groups(
+            date_from, date_to, **raw_scope)
+        provinces = {row["key"]: row["created"] for row in places(scope)}
+        assert provinces == raw.provinces(date_from, date_to, **raw_scope)
+        top = max(provinces, key=provinces.get)
+        cities = places(scope, province=top)
+        assert sum(row["created"] for row in cities) == provinces[top]
+        city = cities[0]["key"]
+        districts = places(scope, province=top, city=city)
+        assert sum(row["created"] for row in districts) == raw.regions_under(date_from, date_to, top + city, **raw_scope)
+        by_product = {row["key"]: row["created"] for row in products(scope)}
+        assert by_product == raw.products(date_from, date_to, **raw_scope)
+        product = max(by_product, key=by_product.get)
+        assert {row["key"]: row["created"] for row in products(scope, product=product)} == raw.batches(
+            date_from, date_to, product, **raw_scope)
+        assert {row["key"]: row["count"] for row in pareto_tags(scope)} == raw.tags(date_from, date_to, **raw_scope)
+        assert {row["key"]: row["count"] for row in pareto_root_causes(scope)} == {
+            k: v for k, v in raw.root_causes(date_from, date_to, **raw_scope).items() if v}
+        # and the open complaints by age (local days since creation) are the raw open complaints
+        today = date_to
+        by_day = raw.open_by_created_day(today, **raw_scope)
+        expected = dict.fromkeys((label for _d, label in AGE_BUCKETS), 0)
+        for created, n in by_day.items():
+            age = (today - created).days
+            expected[next(label for days, label in AGE_BUCKETS if days is None or age < days)] += n
+        assert {row["key"]: row["open"] for row in ageing(scope, today=today)} == expected
+    assert any(raw.tags(date_from, date_to).values())

@@ -15,18 +15,18 @@ from django.db.models import Q
 
 from kesu.analytics import rollup
 from kesu.analytics.models import (
-    FACT_COUNTERS,
+    DAILY_COUNTERS,
     HANDLER_COUNTERS,
-    AgeDaily,
+    SCOPE_KEYS,
     CauseDaily,
     DailyFacts,
     HandlerDaily,
-    HourlyCreated,
     KpiAlert,
     KpiTarget,
     PlaceDaily,
     ProductDaily,
     SlaDaily,
+    TagDaily,
     Watermark,
 )
 from kesu.complaints.models import Complaint, ComplaintEvent
@@ -38,12 +38,11 @@ BATCH = 5000
 ANSWER_GRACE = timedelta(seconds=5)  # answers younger than this wait for the next run (late commits)
 
 TABLES: dict[str, tuple[type, tuple[str, ...], tuple[str, ...]]] = {
-    rollup.FACTS: (DailyFacts, ("day", "category_id", "channel", "group_id"), FACT_COUNTERS),
-    rollup.HOURLY: (HourlyCreated, ("day", "hour"), ("created",)),
-    rollup.PLACE: (PlaceDaily, ("day", "region", "category_id"), ("created",)),
-    rollup.AGE: (AgeDaily, ("day", "age_group"), ("created",)),
-    rollup.PRODUCT: (ProductDaily, ("day", "product", "batch"), ("created",)),
-    rollup.CAUSE: (CauseDaily, ("day", "category_id", "root_cause"), ("resolved",)),
+    rollup.FACTS: (DailyFacts, ("day", *SCOPE_KEYS), DAILY_COUNTERS),
+    rollup.PLACE: (PlaceDaily, ("day", "region", *SCOPE_KEYS), ("created",)),
+    rollup.PRODUCT: (ProductDaily, ("day", "product", "batch", *SCOPE_KEYS), ("created",)),
+    rollup.TAG: (TagDaily, ("day", "tag", *SCOPE_KEYS), ("created",)),
+    rollup.CAUSE: (CauseDaily, ("day", "root_cause", *SCOPE_KEYS), ("resolved",)),
     rollup.SLA: (SlaDaily, ("day", "clock"), ("met", "breached")),
     rollup.HANDLER: (HandlerDaily, ("day", "handler_id", "group_id"), HANDLER_COUNTERS),
 }
@@ -71,8 +70,13 @@ def working_day_test() -> Callable[[date], bool]:
     return working
 
 
+UPSERT_PARAMETERS = 16000  # bound values per statement (SQLite allows 32,766, PostgreSQL 65,535)
+
+
 def deltas_apply(deltas: rollup.Deltas) -> int:
-    """Add the deltas to the rollup rows (insert or add), in the caller's transaction."""
+    """Add the deltas to the rollup rows (insert or add), in the caller's transaction: one
+    multi-row ``INSERT … ON CONFLICT DO UPDATE`` per table and chunk (a round trip per chunk, not
+    per row). The keys of one statement are distinct (``deltas`` is a dict), as PostgreSQL needs."""
     by_table: dict[str, list[tuple[tuple, rollup.Counter]]] = {}
     for (table, key), counts in deltas.items():
         if any(counts.values()):
@@ -82,21 +86,27 @@ def deltas_apply(deltas: rollup.Deltas) -> int:
             model, keys, counters = TABLES[table]
             name = model._meta.db_table
             columns = (*keys, *counters)
-            sql = (
-                f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
-                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
-                + ", ".join(f"{c} = {name}.{c} + excluded.{c}" for c in counters)
-            )
-            cursor.executemany(sql, [(*key, *(counts.get(c, 0) for c in counters)) for key, counts in rows])
+            one = f"({', '.join(['%s'] * len(columns))})"
+            update = ", ".join(f"{c} = {name}.{c} + excluded.{c}" for c in counters)
+            per_statement = max(1, UPSERT_PARAMETERS // len(columns))
+            for start in range(0, len(rows), per_statement):
+                chunk = rows[start:start + per_statement]
+                sql = (f"INSERT INTO {name} ({', '.join(columns)}) VALUES {', '.join([one] * len(chunk))} "
+                       f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {update}")
+                params: list = []
+                for key, counts in chunk:
+                    params += key
+                    params += [counts.get(c, 0) for c in counters]
+                cursor.execute(sql, params)
     return sum(len(rows) for rows in by_table.values())
 
 
 def _complaint_rows(ids) -> dict[int, rollup.ComplaintRow]:
     rows = Complaint.objects.filter(pk__in=ids).values_list(
         "id", "created_at", "category_id", "channel", "group_id", "region", "product", "batch", "repeat_count",
-        "last_handler_id", "customer__birth_year",
+        "last_handler_id", "customer__birth_year", "tags",
     )
-    out = {row[0]: rollup.ComplaintRow(*row) for row in rows}
+    out = {row[0]: rollup.ComplaintRow(*row[:11], tags=rollup.tags_clean(row[11])) for row in rows}
     repeats = [pk for pk, row in out.items() if row.repeat_count > 0]
     if repeats:
         from dataclasses import replace
@@ -113,11 +123,32 @@ def _complaint_rows(ids) -> dict[int, rollup.ComplaintRow]:
     return out
 
 
+# the kinds whose ``data`` the rollups read (the others' JSON is not decoded: most events are these)
+DATA_KINDS = frozenset(("assigned", "transferred", "resolved", "reopened", "sla_met", "sla_breached"))
+
+
 def _event_rows(queryset) -> list[rollup.EventRow]:
-    return [
-        rollup.EventRow(*row)
-        for row in queryset.values_list("id", "complaint_id", "kind", "actor_id", "at", "from_status", "to_status", "data")
-    ]
+    """The events of ``queryset`` as rows, read through a plain cursor (no model field converters):
+    the JSON decoded only for the kinds that need it."""
+    import json
+    from datetime import UTC
+
+    sql, params = queryset.values_list(
+        "id", "complaint_id", "kind", "actor_id", "at", "from_status", "to_status", "data").query.sql_with_params()
+    out = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for pk, complaint_id, kind, actor_id, at, from_status, to_status, data in cursor.fetchall():
+            if isinstance(at, str):  # SQLite without its type converters
+                at = datetime.fromisoformat(at)
+            if at.tzinfo is None:  # SQLite keeps UTC without an offset
+                at = at.replace(tzinfo=UTC)
+            if kind in DATA_KINDS:
+                data = json.loads(data) if isinstance(data, str | bytes) else (data or {})
+            else:
+                data = {}
+            out.append(rollup.EventRow(pk, complaint_id, kind, actor_id, at, from_status, to_status, data))
+    return out
 
 
 def _watermark(name: str) -> Watermark:

@@ -32,7 +32,13 @@ FACT_COUNTERS = (
     "nps_answers",  # answers with a recommendation score
     "nps_promoters",  # 9–10
     "nps_detractors",  # 0–6
+    "open_created",  # on the day of *creation*: + opened − closed, so the open complaints by age (ageing)
 )
+# complaints created per local hour of the day (the weekday × hour heat map follows the scope)
+HOUR_COUNTERS = tuple(f"h{hour:02d}" for hour in range(24))
+# complaints created per customer age group (rollup.AGE_GROUPS; ``age_unknown``: no birth year)
+AGE_COUNTERS = ("age_lt25", "age_25_34", "age_35_44", "age_45_54", "age_55_64", "age_65p", "age_unknown")
+DAILY_COUNTERS = FACT_COUNTERS + HOUR_COUNTERS + AGE_COUNTERS
 
 HANDLER_COUNTERS = (
     "resolved",  # resolutions by the handler (assignee when resolved)
@@ -67,13 +73,14 @@ class Watermark(models.Model):
 
 class DailyFacts(models.Model):
     """Counters per local day × category × channel × group (a fixed number of buckets a day,
-    whatever the volume)."""
+    whatever the volume): the KPI counters, complaints created per hour of the day and per age group
+    (so the heat map and the age chart follow the scope)."""
 
     day = models.DateField()
     category_id = models.BigIntegerField(default=0)  # 0: none
     channel = models.CharField(max_length=16, default="")
     group_id = models.BigIntegerField(default=0)
-    locals().update(_counters(FACT_COUNTERS))
+    locals().update(_counters(DAILY_COUNTERS))
 
     class Meta:
         verbose_name = _("daily rollup")
@@ -83,63 +90,70 @@ class DailyFacts(models.Model):
         ]
 
 
-class HourlyCreated(models.Model):
-    """Complaints created per local day and hour (the weekday × hour heat map)."""
-
-    day = models.DateField()
-    hour = models.PositiveSmallIntegerField()
-    created = models.BigIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "hour"], name="hourly_bucket")]
+# the scope dimensions every created-complaint rollup carries (the drill-downs follow the scope)
+SCOPE_KEYS = ("category_id", "channel", "group_id")
 
 
 class PlaceDaily(models.Model):
     """Complaints created per local day × region (the region text: province + city + district) ×
-    category."""
+    category × channel × group."""
 
     day = models.DateField()
     region = models.CharField(max_length=64, default="")
     category_id = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=16, default="")
+    group_id = models.BigIntegerField(default=0)
     created = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "region", "category_id"], name="place_bucket")]
-
-
-class AgeDaily(models.Model):
-    """Complaints created per local day × the customer's age group (``unknown`` without a birth year)."""
-
-    day = models.DateField()
-    age_group = models.CharField(max_length=8)
-    created = models.BigIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "age_group"], name="age_bucket")]
+        constraints = [models.UniqueConstraint(fields=["day", "region", *SCOPE_KEYS], name="place_scope_bucket")]
 
 
 class ProductDaily(models.Model):
-    """Complaints created per local day × product × batch (supplier is the batch's, see ``Batch``)."""
+    """Complaints created per local day × product × batch × category × channel × group (supplier is
+    the batch's, see ``Batch``)."""
 
     day = models.DateField()
     product = models.CharField(max_length=128, default="")
     batch = models.CharField(max_length=64, default="")
+    category_id = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=16, default="")
+    group_id = models.BigIntegerField(default=0)
     created = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "product", "batch"], name="product_bucket")]
+        constraints = [models.UniqueConstraint(fields=["day", "product", "batch", *SCOPE_KEYS],
+                                               name="product_scope_bucket")]
+
+
+class TagDaily(models.Model):
+    """Complaints created per local day × tag × category × channel × group (the Pareto of tags;
+    a complaint with three tags counts once under each)."""
+
+    day = models.DateField()
+    tag = models.CharField(max_length=64)
+    category_id = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=16, default="")
+    group_id = models.BigIntegerField(default=0)
+    created = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "tag", *SCOPE_KEYS], name="tag_bucket")]
 
 
 class CauseDaily(models.Model):
-    """First resolutions per local day × category × root cause (the Pareto of root causes)."""
+    """First resolutions per local day × root cause × category × channel × group (the Pareto of
+    root causes)."""
 
     day = models.DateField()
     category_id = models.BigIntegerField(default=0)
     root_cause = models.CharField(max_length=24, default="")
+    channel = models.CharField(max_length=16, default="")
+    group_id = models.BigIntegerField(default=0)
     resolved = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "category_id", "root_cause"], name="cause_bucket")]
+        constraints = [models.UniqueConstraint(fields=["day", "root_cause", *SCOPE_KEYS], name="cause_scope_bucket")]
 
 
 class SlaDaily(models.Model):

@@ -33,12 +33,11 @@ FCR_WINDOW = timedelta(days=7)
 CLOSURE_WORKING_DAYS = 5
 
 # bucket keys: (table, key tuple)
-FACTS = "facts"  # (day, category_id, channel, group_id)
-HOURLY = "hourly"  # (day, hour)
-PLACE = "place"  # (day, region, category_id)
-AGE = "age"  # (day, age_group)
-PRODUCT = "product"  # (day, product, batch)
-CAUSE = "cause"  # (day, category_id, root_cause)
+FACTS = "facts"  # (day, category_id, channel, group_id); hours and age groups are counters of it
+PLACE = "place"  # (day, region, category_id, channel, group_id)
+PRODUCT = "product"  # (day, product, batch, category_id, channel, group_id)
+TAG = "tag"  # (day, tag, category_id, channel, group_id)
+CAUSE = "cause"  # (day, root_cause, category_id, channel, group_id)
 SLA = "sla"  # (day, clock)
 HANDLER = "handler"  # (day, handler_id, group_id)
 
@@ -61,6 +60,7 @@ class ComplaintRow:
     last_handler_id: int | None = None
     birth_year: int | None = None
     repeat_of_handler: int | None = None  # who had resolved the complaint this one repeats
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,11 +120,26 @@ def _add(deltas: Deltas, table: str, key: tuple, **counts: int) -> None:
 AGE_GROUPS = ((25, "<25"), (35, "25-34"), (45, "35-44"), (55, "45-54"), (65, "55-64"), (200, "65+"))
 
 
+AGE_COLUMNS = dict(zip([label for _limit, label in AGE_GROUPS] + ["unknown"],
+                       ("age_lt25", "age_25_34", "age_35_44", "age_45_54", "age_55_64", "age_65p", "age_unknown"),
+                       strict=True))
+
+
 def age_group(birth_year: int | None, year: int) -> str:
     if not birth_year:
         return "unknown"
     age = year - birth_year
     return next(label for limit, label in AGE_GROUPS if age < limit)
+
+
+TAG_MAX = 64
+
+
+def tags_clean(tags: object) -> tuple[str, ...]:
+    """A complaint's tags as the rollup keys them: distinct non-empty strings, cut to 64 characters."""
+    if not isinstance(tags, list | tuple):
+        return ()
+    return tuple(sorted({str(tag)[:TAG_MAX] for tag in tags if tag}))
 
 
 def working_days_after(is_working_day: Callable[[date], bool], start: date, end: date) -> int:
@@ -168,14 +183,19 @@ def event_deltas(
             delta = _is_open(event.to_status) - _is_open(event.from_status)
             if delta:
                 out.append((FACTS, (day, *facts_key), {"open_delta": delta}))
+                # the open complaints by the day they were created (the ageing buckets)
+                out.append((FACTS, (local(complaint.created_at).date(), *facts_key), {"open_created": delta}))
         if kind == "created" and counted:
-            out.append((FACTS, (day, *facts_key), {"created": 1, "repeat": int(complaint.repeat_count > 0)}))
-            out.append((HOURLY, (day, local(event.at).hour), {"created": 1}))
+            hour = f"h{local(event.at).hour:02d}"
+            age = AGE_COLUMNS[age_group(complaint.birth_year, day.year)]
+            out.append((FACTS, (day, *facts_key), {"created": 1, "repeat": int(complaint.repeat_count > 0),
+                                                   hour: 1, age: 1}))
             if complaint.repeat_of_handler is not None:
                 out.append((HANDLER, (day, complaint.repeat_of_handler, complaint.group_id or 0), {"repeat": 1}))
-            out.append((PLACE, (day, complaint.region, complaint.category_id or 0), {"created": 1}))
-            out.append((AGE, (day, age_group(complaint.birth_year, day.year)), {"created": 1}))
-            out.append((PRODUCT, (day, complaint.product, complaint.batch), {"created": 1}))
+            out.append((PLACE, (day, complaint.region, *facts_key), {"created": 1}))
+            out.append((PRODUCT, (day, complaint.product, complaint.batch, *facts_key), {"created": 1}))
+            for tag in complaint.tags:
+                out.append((TAG, (day, tag, *facts_key), {"created": 1}))
         elif kind == "assigned":
             pair = event.data.get("assignee") or [None, None]
             new = _ref_id(pair[1]) if isinstance(pair, list) and len(pair) > 1 else None
@@ -198,8 +218,7 @@ def event_deltas(
                 )
                 if counted:
                     out.append((FACTS, (day, *facts_key), {"first_resolved": 1, "fcr": int(state.fcr)}))
-                    out.append((CAUSE, (day, complaint.category_id or 0, event.data.get("root_cause") or ""),
-                                {"resolved": 1}))
+                    out.append((CAUSE, (day, event.data.get("root_cause") or "", *facts_key), {"resolved": 1}))
             state.last_resolver = resolver
             if counted and resolver is not None:
                 out.append((HANDLER, (day, resolver, complaint.group_id or 0), {"resolved": 1}))

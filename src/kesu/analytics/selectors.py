@@ -15,16 +15,17 @@ from django.db.models import Q, Sum
 
 from kesu.analytics.kpis import kpis_compute
 from kesu.analytics.models import (
+    AGE_COUNTERS,
     FACT_COUNTERS,
-    AgeDaily,
+    HOUR_COUNTERS,
     Batch,
     CauseDaily,
     DailyFacts,
-    HourlyCreated,
     KpiTarget,
     PlaceDaily,
     ProductDaily,
     SlaDaily,
+    TagDaily,
     Watermark,
 )
 
@@ -40,6 +41,7 @@ class Scope:
     category_id: int | None = None
 
     def facts_filter(self) -> Q:
+        """The period and the scope, for every rollup that carries the scope keys (``SCOPE_KEYS``)."""
         q = Q(day__gte=self.date_from, day__lte=self.date_to)
         if self.group_id:
             q &= Q(group_id=self.group_id)
@@ -101,11 +103,14 @@ def mix(scope: Scope, field: str) -> list[dict[str, Any]]:
 
 
 def heat_map(scope: Scope) -> list[list[int]]:
-    """[weekday 0–6][hour 0–23] complaints created (whole centre: the hours are not split by scope)."""
+    """[weekday 0–6][hour 0–23] complaints created in the scope (a day's row holds 24 hour counters)."""
     grid = [[0] * 24 for _ in range(7)]
-    rows = HourlyCreated.objects.filter(day__gte=scope.date_from, day__lte=scope.date_to).values_list("day", "hour", "created")
-    for day, hour, created in rows:
-        grid[day.weekday()][hour] += created
+    rows = DailyFacts.objects.filter(scope.facts_filter()).values("day").annotate(
+        **{name: Sum(name) for name in HOUR_COUNTERS}).order_by()
+    for row in rows:
+        line = grid[row["day"].weekday()]
+        for hour, name in enumerate(HOUR_COUNTERS):
+            line[hour] += int(row[name] or 0)
     return grid
 
 
@@ -125,11 +130,14 @@ def pareto_categories(scope: Scope) -> list[dict[str, Any]]:
 
 
 def pareto_root_causes(scope: Scope) -> list[dict[str, Any]]:
-    q = Q(day__gte=scope.date_from, day__lte=scope.date_to)
-    if scope.category_id:
-        q &= Q(category_id=scope.category_id)
-    rows = CauseDaily.objects.filter(q).values("root_cause").annotate(n=Sum("resolved"))
+    rows = CauseDaily.objects.filter(scope.facts_filter()).values("root_cause").annotate(n=Sum("resolved")).order_by()
     return pareto([(row["root_cause"], int(row["n"] or 0)) for row in rows])
+
+
+def pareto_tags(scope: Scope) -> list[dict[str, Any]]:
+    """Created complaints by tag (a complaint counts under each of its tags), with the 80 % line."""
+    rows = TagDaily.objects.filter(scope.facts_filter()).values("tag").annotate(n=Sum("created")).order_by()
+    return pareto([(row["tag"], int(row["n"] or 0)) for row in rows])
 
 
 def province_of(region: str) -> str:
@@ -141,34 +149,52 @@ def province_of(region: str) -> str:
     return region
 
 
-def places(scope: Scope, *, province: str = "") -> list[dict[str, Any]]:
-    """Drill-down: provinces, or the cities / districts (the rest of the region text) of one province."""
-    q = Q(day__gte=scope.date_from, day__lte=scope.date_to)
-    if scope.category_id:
-        q &= Q(category_id=scope.category_id)
+CITY_MARKS = ("自治州", "地区", "盟", "市")
+
+
+def city_of(rest: str) -> str:
+    """The city part of a region text without its province (广州市天河区 → 广州市; 朝阳区 → 朝阳区,
+    a municipality's district standing for its city)."""
+    for mark in CITY_MARKS:
+        at = rest.find(mark)
+        if at > 0:
+            return rest[: at + len(mark)]
+    return rest
+
+
+def places(scope: Scope, *, province: str = "", city: str = "") -> list[dict[str, Any]]:
+    """Drill-down province → city → district: the provinces, the cities of one province, or the
+    districts of one city (each level keyed by its own name; "" when the text names no district)."""
+    q = scope.facts_filter()
     if province:
-        q &= Q(region__startswith=province)
-    rows = PlaceDaily.objects.filter(q).values("region").annotate(n=Sum("created"))
+        q &= Q(region__startswith=province + city)
+    rows = PlaceDaily.objects.filter(q).values("region").annotate(n=Sum("created")).order_by()
     out: dict[str, int] = defaultdict(int)
     for row in rows:
-        top = province_of(row["region"])
+        region, n = row["region"], int(row["n"] or 0)
+        top = province_of(region)
         if not province:
-            out[top] += int(row["n"] or 0)
+            out[top] += n
         elif top == province:
-            out[row["region"][len(top):] or top] += int(row["n"] or 0)
-    return [{"key": k, "created": n} for k, n in sorted(out.items(), key=lambda kv: -kv[1])]
+            rest = region[len(top):]
+            if not city:
+                out[city_of(rest) or top] += n
+            elif city_of(rest) == city:
+                out[rest[len(city):]] += n
+    return [{"key": k, "created": n} for k, n in sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def products(scope: Scope, *, product: str = "", batch: str = "") -> list[dict[str, Any]]:
     """Drill-down: products, the batches of one product, or the supplier of one batch."""
-    q = Q(day__gte=scope.date_from, day__lte=scope.date_to)
+    q = scope.facts_filter()
     if product:
         q &= Q(product=product)
     if batch:
         q &= Q(batch=batch)
     field = "batch" if product else "product"
-    rows = ProductDaily.objects.filter(q).values(field).annotate(n=Sum("created")).order_by("-n")
-    out = [{"key": row[field], "created": int(row["n"] or 0)} for row in rows if row["n"]]
+    rows = ProductDaily.objects.filter(q).values(field).annotate(n=Sum("created")).order_by()
+    out = sorted(({"key": row[field], "created": int(row["n"] or 0)} for row in rows if row["n"]),
+                 key=lambda row: (-row["created"], row["key"]))
     if product:
         suppliers = dict(Batch.objects.filter(product=product).values_list("code", "supplier"))
         for row in out:
@@ -177,20 +203,18 @@ def products(scope: Scope, *, product: str = "", batch: str = "") -> list[dict[s
 
 
 def age_groups(scope: Scope) -> list[dict[str, Any]]:
-    """Complaints created by the customer's age group (youngest first, unknown last)."""
-    from kesu.analytics.rollup import AGE_GROUPS
+    """Complaints created in the scope by the customer's age group (youngest first, unknown last)."""
+    from kesu.analytics.rollup import AGE_COLUMNS
 
-    rows = dict(AgeDaily.objects.filter(day__gte=scope.date_from, day__lte=scope.date_to).values("age_group")
-                .annotate(n=Sum("created")).values_list("age_group", "n"))
-    order = [label for _limit, label in AGE_GROUPS] + ["unknown"]
-    return [{"key": label, "created": int(rows.get(label) or 0)} for label in order]
+    totals = DailyFacts.objects.filter(scope.facts_filter()).aggregate(**{name: Sum(name) for name in AGE_COUNTERS})
+    return [{"key": label, "created": int(totals[column] or 0)} for label, column in AGE_COLUMNS.items()]
 
 
 def backlog_series(scope: Scope) -> list[dict[str, Any]]:
-    """Open complaints at the end of each day of the period (the running sum of ``open_delta``)."""
-    base_q = Q(day__lt=scope.date_from)
-    if scope.group_id:
-        base_q &= Q(group_id=scope.group_id)
+    """Open complaints in the scope at the end of each day of the period (the running sum of
+    ``open_delta``)."""
+    base_q = Scope(date.min, scope.date_from - timedelta(days=1), scope.group_id, scope.channel,
+                   scope.category_id).facts_filter()
     start = DailyFacts.objects.filter(base_q).aggregate(n=Sum("open_delta"))["n"] or 0
     rows = DailyFacts.objects.filter(scope.facts_filter()).values("day").annotate(n=Sum("open_delta")).order_by("day")
     out, running = [], int(start)
@@ -203,22 +227,22 @@ def backlog_series(scope: Scope) -> list[dict[str, Any]]:
 AGE_BUCKETS = ((1, "<1d"), (3, "1-3d"), (7, "3-7d"), (30, "7-30d"), (None, ">30d"))
 
 
-def ageing(*, now: datetime, group_id: int | None = None) -> list[dict[str, Any]]:
-    """Open complaints by age (read from the open complaints only: a partial index keeps it small)."""
-    from kesu.complaints.models import Complaint, Status
-
-    open_q = Q(status=Status.NEW) | Q(status=Status.ASSIGNED) | Q(status=Status.IN_PROGRESS) | Q(
-        status=Status.PENDING_CUSTOMER)
-    queryset = Complaint.objects.filter(open_q)
-    if group_id:
-        queryset = queryset.filter(group_id=group_id)
+def ageing(scope: Scope, *, today: date) -> list[dict[str, Any]]:
+    """Open (not yet closed) complaints in the scope (its period aside) by age in local days since
+    creation: "<1d" created today, "1-3d" one or two days ago, … (from ``open_created``, counted on
+    the day of creation: a read of the rollups, not of the complaints)."""
+    recent_from = today - timedelta(days=AGE_BUCKETS[-2][0] - 1)
+    whole = Scope(date.min, today, scope.group_id, scope.channel, scope.category_id)
+    old = DailyFacts.objects.filter(whole.facts_filter() & Q(day__lt=recent_from)).aggregate(
+        n=Sum("open_created"))["n"] or 0
+    recent = Scope(recent_from, today, scope.group_id, scope.channel, scope.category_id)
+    rows = DailyFacts.objects.filter(recent.facts_filter()).values("day").annotate(n=Sum("open_created")).order_by()
     counts = dict.fromkeys((label for _d, label in AGE_BUCKETS), 0)
-    for created_at in queryset.values_list("created_at", flat=True).iterator():
-        age = (now - created_at).total_seconds() / 86400
-        for days, label in AGE_BUCKETS:
-            if days is None or age < days:
-                counts[label] += 1
-                break
+    counts[AGE_BUCKETS[-1][1]] = int(old)
+    for row in rows:
+        age = (today - row["day"]).days
+        label = next(label for days, label in AGE_BUCKETS if days is None or age < days)
+        counts[label] += int(row["n"] or 0)
     return [{"key": label, "open": n} for label, n in counts.items()]
 
 
@@ -243,6 +267,12 @@ def rollup_lag(*, now: datetime) -> dict[str, Any]:
     return {"events_behind": behind, "updated_at": mark.updated_at.isoformat() if mark and mark.updated_at else None}
 
 
+def _local_today(now: datetime) -> date:
+    from kesu.analytics.actions import centre_zone
+
+    return now.astimezone(centre_zone()).date()
+
+
 def dashboard(scope: Scope, *, grain: str = "day", now: datetime) -> dict[str, Any]:
     """Everything the dashboard shows, from the rollups."""
     return {
@@ -252,11 +282,12 @@ def dashboard(scope: Scope, *, grain: str = "day", now: datetime) -> dict[str, A
         "heat_map": heat_map(scope),
         "pareto_categories": pareto_categories(scope),
         "pareto_root_causes": pareto_root_causes(scope),
+        "pareto_tags": pareto_tags(scope),
         "provinces": places(scope),
         "products": products(scope),
         "age_groups": age_groups(scope),
         "backlog": backlog_series(scope),
-        "ageing": ageing(now=now, group_id=scope.group_id),
+        "ageing": ageing(scope, today=_local_today(now)),
         "sla": sla_attainment(scope),
         "kpis": kpis_compute(facts_counters(scope), targets_map()),
     }

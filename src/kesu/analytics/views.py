@@ -65,7 +65,8 @@ def _scope(request: HttpRequest) -> tuple[selectors.Scope, dict, list[str]]:
     category_id = Category.objects.filter(code=category).values_list("pk", flat=True).first() if category else None
     channel = request.GET.get("channel", "")
     params = {"from": date_from, "to": date_to, "group": group, "category": category, "channel": channel,
-              "province": request.GET.get("province", "")[:64], "product": request.GET.get("product", "")[:128],
+              "province": request.GET.get("province", "")[:64], "city": request.GET.get("city", "")[:64],
+              "product": request.GET.get("product", "")[:128],
               "grain": request.GET.get("grain", "") or _grain_for(date_from, date_to),
               "grains": [("day", _("day")), ("week", _("week")), ("month", _("month"))]}
     return selectors.Scope(date_from, date_to, group_id, channel, category_id), params, errors
@@ -92,7 +93,7 @@ def _labels():
 def dashboard_charts(scope: selectors.Scope, params: dict, *, now, only: set[str] | None = None) -> list[Chart]:
     categories, channels, causes = _labels()
     period = {"created_from": scope.date_from, "created_to": scope.date_to, "group": params["group"] or None,
-              "channel": params["channel"] or None}
+              "channel": params["channel"] or None, "category": params["category"] or None}
     grain = params["grain"] if params["grain"] in ("day", "week", "month") else "day"
     def want(chart_id: str) -> bool:
         return only is None or chart_id in only
@@ -102,9 +103,11 @@ def dashboard_charts(scope: selectors.Scope, params: dict, *, now, only: set[str
     by_channel = selectors.mix(scope, "channel") if want("channels") else []
     pareto = selectors.pareto_categories(scope) if want("pareto") else []
     root = selectors.pareto_root_causes(scope) if want("root-causes") else []
+    tags = selectors.pareto_tags(scope)[:20] if want("tags") else []
     grid = selectors.heat_map(scope) if want("heat") else [[0] * 24 for _ in range(7)]
     province, product = params.get("province", ""), params.get("product", "")
-    provinces = selectors.places(scope, province=province) if want("provinces") else []
+    city = params.get("city", "") if province else ""
+    provinces = selectors.places(scope, province=province, city=city) if want("provinces") else []
     products = selectors.products(scope, product=product) if want("products") else []
     ages = selectors.age_groups(scope) if want("ages") else []
     backlog = selectors.backlog_series(scope) if want("backlog") else []
@@ -113,7 +116,7 @@ def dashboard_charts(scope: selectors.Scope, params: dict, *, now, only: set[str
         for row in backlog:
             ends[selectors._bucket(date.fromisoformat(row["day"]), grain).isoformat()] = row
         backlog = list(ends.values())
-    ageing = selectors.ageing(now=now, group_id=scope.group_id) if want("ageing") else []
+    ageing = selectors.ageing(scope, today=selectors._local_today(now)) if want("ageing") else []
     sla = selectors.sla_attainment(scope) if want("sla") else []
 
     def category_code(pk):
@@ -160,14 +163,20 @@ def dashboard_charts(scope: selectors.Scope, params: dict, *, now, only: set[str
               series=[Series(_("Resolutions"), [row["count"] for row in root],
                              links=[complaint_list_link(**{**period, "root_cause": row["key"]}) for row in root])],
               category_label=_("Root cause")),
+        Chart(id="tags", kind="pareto", title=_("Top issues by tag (Pareto)"),
+              categories=[row["key"] for row in tags],
+              series=[Series(_("Complaints"), [row["count"] for row in tags],
+                             links=[complaint_list_link(**{**period, "tag": row["key"]}) for row in tags])],
+              category_label=_("Tag")),
         Chart(id="provinces", kind="hbar",
-              title=(_("Cities and districts of %(province)s") % {"province": province}) if province else _("By province"),
-              categories=[row["key"] for row in provinces[:15]],
+              title=(_("Districts of %(city)s") % {"city": province + city}) if city else
+              (_("Cities of %(province)s") % {"province": province}) if province else _("By province"),
+              categories=[row["key"] or _("Not given") for row in provinces[:15]],
               series=[Series(_("Complaints"), [row["created"] for row in provinces[:15]],
-                             links=[complaint_list_link(**{**period, "region": province + row["key"] if province
+                             links=[complaint_list_link(**{**period, "region": province + city + row["key"] if province
                                                            and row["key"] != province else row["key"]})
                                     for row in provinces[:15]])],
-              category_label=_("City") if province else _("Province"), height="l"),
+              category_label=_("District") if city else _("City") if province else _("Province"), height="l"),
         Chart(id="products", kind="hbar",
               title=(_("Batches of %(product)s (supplier)") % {"product": product}) if product else _("By product"),
               categories=[(f"{row['key'] or _('None')} · {row.get('supplier') or '—'}" if product else
@@ -198,14 +207,17 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         return forbidden(request, _("Your role has no analytics pages."))
     scope, params, errors = _scope(request)
     charts = dashboard_charts(scope, params, now=clock_now())
-    from kesu.complaints.models import Category
+    from kesu.complaints.models import Category, Channel
     from kesu.core.models import Group
 
     drill = {"provinces": [row["key"] for row in selectors.places(scope)[:8]],
+             "cities": [row["key"] for row in selectors.places(scope, province=params["province"])[:8]]
+             if params["province"] else [],
              "products": [row["key"] for row in selectors.products(scope)[:8] if row["key"]]}
     return chart_xlsx_response(request, charts) or render(request, "analytics/dashboard.html", {
         "charts": charts, "params": params, "errors": errors, "kpis": _kpi_rows(scope), "drill": drill,
         "groups": Group.objects.order_by("code"), "categories": Category.objects.all(),
+        "channels": Channel.choices,
     })
 
 

@@ -62,3 +62,17 @@ def percent_of(components: dict, key: str) -> str:
 @register.filter
 def get_item(mapping: dict, key: str):
     return mapping.get(key)
+
+
+@register.simple_tag
+def scope_query(params: dict, **drill: str) -> str:
+    """The dashboard's period and scope as a query string, with the drill-down given (a drill step
+    keeps the scope: group, channel, category, grain)."""
+    from urllib.parse import urlencode
+
+    query = {"from": params["from"].isoformat(), "to": params["to"].isoformat()}
+    for name in ("group", "channel", "category", "grain"):
+        if params.get(name):
+            query[name] = params[name]
+    query.update({name: value for name, value in drill.items() if value})
+    return urlencode(query)
