@@ -515,6 +515,12 @@ def cmd_import(args) -> int:
     if report.ignored_columns:
         print(f"ignored columns: {', '.join(report.ignored_columns)}")
     print(f"{verb} {report.imported} rows; rejected {len(report.rejected)}")
+    skipped = report.skipped + report.skipped_blank
+    if skipped:
+        why = [(report.skipped_earlier, "already imported by an earlier import"),
+               (report.skipped_repeated, "repeat an earlier row of this file"),
+               (report.skipped_blank, "blank")]
+        print(f"skipped {skipped} rows: " + "; ".join(f"{n} {reason}" for n, reason in why if n))
     for row in report.rejected:
         print(f"  row {row.row}: {row.reason}")
     return 0 if report.imported or not report.rejected else EXIT_REFUSED

@@ -81,3 +81,21 @@ def test_nul_bytes_are_refused(importer, tmp_path):
         importer(path)
     assert refused.value.code == "import.nul"
     assert Complaint.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_cli_prints_how_many_rows_were_skipped_and_why(tmp_path, capsys):
+    from kesu.cli import main
+
+    # given a file with a repeated row and a blank row, imported once
+    data = [HEADER, *rows(2), rows(1)[0], ["", "", "", ""]]
+    path = write(tmp_path / "c.csv", data)
+    assert main(["import", "complaints", str(path)]) == 0
+    first = capsys.readouterr().out
+    assert "imported 2 rows" in first
+    assert "skipped 2 rows: 1 repeat an earlier row of this file; 1 blank" in first
+    # when the same file is imported again
+    main(["import", "complaints", str(path)])
+    # then the operator reads that the rows were imported before
+    assert "skipped 4 rows: 3 already imported by an earlier import; 1 blank" \
+        in capsys.readouterr().out

@@ -21,7 +21,7 @@ Decisions:
 - ``created_at`` is the complaint's creation time (``now`` of the action) when given; a time
   without an offset is local time in ``settings.TIME_ZONE``; a time later than ``now`` is
   refused. Rows without it are created at ``now``.
-- Rows are imported in file order. Blank rows are skipped and not reported.
+- Rows are imported in file order. Blank rows are skipped (counted in ``skipped_blank``).
 - ``dry_run`` runs every row through the same code, each in a transaction that is rolled back;
   ``imported`` then counts the rows that would be imported.
 - ``by`` needs the ``data.import`` permission (``None`` is the system, e.g. the CLI without
@@ -103,7 +103,13 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
     skipped: int = 0
-    """Rows imported before (by an earlier import of the same rows), not imported again."""
+    """Rows not imported again: ``skipped_earlier`` + ``skipped_repeated``."""
+    skipped_earlier: int = 0
+    """Rows imported before (by an earlier import of the same rows)."""
+    skipped_repeated: int = 0
+    """Rows that repeat an earlier row of the same file (one complaint for both)."""
+    skipped_blank: int = 0
+    """Blank rows (every cell empty)."""
 
 
 def complaints_import(*, path: Path, by: User | None, now: datetime, dry_run: bool = False) -> ImportReport:
@@ -120,11 +126,17 @@ def complaints_import(*, path: Path, by: User | None, now: datetime, dry_run: bo
         reader = _RowReader(now=now)
         for number, cells in rows:
             if _blank(cells):
+                report.skipped_blank += 1
                 continue
             values = {name: (cells[i] if i < len(cells) else None) for name, i in positions.items()}
             fingerprint = row_fingerprint(values)
-            if ImportedRow.objects.filter(fingerprint=fingerprint).exists() or fingerprint in reader.fingerprints:
+            if fingerprint in reader.fingerprints:
                 report.skipped += 1
+                report.skipped_repeated += 1
+                continue
+            if ImportedRow.objects.filter(fingerprint=fingerprint).exists():
+                report.skipped += 1
+                report.skipped_earlier += 1
                 continue
             try:
                 draft, created_at, file_number = reader.parse(values)
