@@ -22,7 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from kesu.channels.webhooks_out import webhook_complaint_created
 from kesu.complaints.actions import complaint_build, complaint_insert, draft_check
 from kesu.complaints.drafts import ComplaintDraft
-from kesu.complaints.models import Complaint, EventKind, IdempotencyKey
+from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, IdempotencyKey
 from kesu.complaints.records import event_new
 from kesu.core.errors import Conflict, FieldError, permission_require
 from kesu.core.models import User
