@@ -39,6 +39,8 @@ STEPS = [
     ("routing and least-load", "kesu.pipeline.intake", "complaint_route"),
     ("SLA", "kesu.pipeline.intake", "sla_refresh"),
     ("webhooks", "kesu.pipeline.intake", "webhook_complaint_created"),
+    # routing's and the SLA's events (one INSERT) and the complaint's fields (one UPDATE)
+    ("routing's and SLA's writes, together", "kesu.sla.actions:SlaBatch", "write"),
 ]
 
 
@@ -73,9 +75,13 @@ def steps_wrapped(profile: Profile):
 
     saved = []
     for label, module_name, attribute in STEPS:
+        module_name, _, class_name = module_name.partition(":")
         module = importlib.import_module(module_name)
-        if not hasattr(module, attribute):
-            raise SystemExit(f"{module_name}.{attribute} is gone: update STEPS")
+        if class_name:
+            module = getattr(module, class_name, None)
+        if module is None or not hasattr(module, attribute):
+            print(f"(no {module_name}.{class_name or attribute} here: {label!r} is counted in 'other')", file=sys.stderr)
+            continue
         saved.append((module, attribute, getattr(module, attribute)))
         setattr(module, attribute, profile.wrap(label, getattr(module, attribute)))
     try:
