@@ -64,3 +64,15 @@ def test_the_api_keeps_its_own_answers():
     with pytest.raises(NotPermitted) as refused:
         permission_require(None, Permission.COMPLAINT_HANDLE)
     assert DomainErrorMiddleware(lambda r: None).process_exception(request, refused.value) is None
+
+
+def test_a_page_refused_to_a_role_names_the_role_and_what_it_may_not_do(client, handler):
+    complaint = make_complaint(by=handler)
+    analyst = make_user(Role.ANALYST, "analyst-y")
+    client.force_login(analyst)
+    _english(client)
+
+    response = client.post(f"/complaints/{complaint.pk}/correct/", {"correct-reason": "x"})
+
+    assert response.status_code == 403
+    assert "may not do this: handle complaints" in response.content.decode()

@@ -19,10 +19,11 @@ from kesu.calls.models import Call
 from kesu.calls.selectors import call_list, customer_by_number, customer_open_complaints, number_normalised
 from kesu.complaints.models import Complaint
 from kesu.core.clock import clock_now
+from kesu.core.errors import permission_require
 from kesu.core.roles import Permission, Role
 from kesu.customers.models import IdentityKind
 from kesu.web.errors import form_errors
-from kesu.web.responses import forbidden, htmx_partial
+from kesu.web.responses import htmx_partial
 
 PAGE_SIZE = 50
 # who sees every handler's calls in the list (the others see their own)
@@ -73,8 +74,7 @@ def _initial(request: HttpRequest) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def call_new_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.can(Permission.COMPLAINT_CREATE):
-        return forbidden(request, _("Your role may not log calls."))
+    permission_require(request.user, Permission.COMPLAINT_CREATE, what="permission.calls.log")
     if request.method == "GET":
         return _page(request, CallForm(initial=_initial(request)))
     form = CallForm(request.POST, request.FILES)
@@ -95,8 +95,7 @@ def call_new_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def call_lookup_view(request: HttpRequest) -> HttpResponse:
     """The htmx answer to the number being typed: the customer and their open complaints."""
-    if not request.user.can(Permission.COMPLAINT_CREATE):
-        return forbidden(request, _("Your role may not log calls."))
+    permission_require(request.user, Permission.COMPLAINT_CREATE, what="permission.calls.log")
     context = _lookup(request.GET.get("number", ""), request.GET.get("complaint", NEW))
     return render(request, "calls/_lookup.html", {**context, "NEW": NEW})
 
@@ -106,8 +105,7 @@ def call_lookup_view(request: HttpRequest) -> HttpResponse:
 def call_list_view(request: HttpRequest) -> HttpResponse:
     # calls carry what customers said on the phone (transcripts, recordings): for those who handle
     # complaints, not for the read-only roles
-    if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return forbidden(request)
+    permission_require(request.user, Permission.COMPLAINT_HANDLE)
     oversees = request.user.role in CALL_OVERSEERS
     scope = request.GET.get("scope", "all" if oversees else "mine")
     if not oversees:
@@ -126,8 +124,7 @@ def call_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def call_recording_view(request: HttpRequest, call_id: int) -> FileResponse | HttpResponse:
-    if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return forbidden(request)
+    permission_require(request.user, Permission.COMPLAINT_HANDLE)
     call = get_object_or_404(Call, pk=call_id)
     if not call.recording:
         raise Http404(_("This call has no recording."))

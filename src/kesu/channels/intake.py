@@ -26,7 +26,7 @@ from kesu.complaints.actions import attachment_add
 from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import MAX_CONTENT, ComplaintDraft
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind
-from kesu.complaints.records import event_record
+from kesu.complaints.records import complaint_lock, event_record
 from kesu.core.errors import (
     FieldError,
 )
@@ -260,8 +260,7 @@ def _complaint_take_in(mailbox: Mailbox, uid_validity: int, uid: int, size: int,
 
 def _reply_take_in(mailbox: Mailbox, uid_validity: int, uid: int, size: int, parsed: ParsedMessage,
                    complaint: Complaint, threaded_by: str, now: datetime) -> InboundMessage:
-    current = Complaint.objects.select_for_update(of=("self",)).select_related("assignee", "last_handler", "group") \
-        .get(pk=complaint.pk)
+    current = complaint_lock(complaint, "assignee", "last_handler", "group")
     accepted, refused = _attachments_sort(parsed)
     inbound = _inbound(mailbox, uid_validity, uid, now, parsed, size=size, outcome=Outcome.REPLIED,
                        complaint=current, reason=_refused_reason(refused))

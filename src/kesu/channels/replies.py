@@ -28,7 +28,7 @@ from kesu.channels.outbound import (
     reply_subject,
 )
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind
-from kesu.complaints.records import event_record
+from kesu.complaints.records import complaint_lock, event_record
 from kesu.core.errors import (
     FieldError,
     InvalidTransition,
@@ -108,7 +108,7 @@ def complaint_reply_send(*, complaint: Complaint, by: User | None, text: str, no
         permission_require(by, Permission.COMPLAINT_HANDLE)
     text = _reply_text(text)
     with transaction.atomic():
-        current = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+        current = complaint_lock(complaint)
         if current.merged_into_id:
             primary = current.merged_into.number
             raise InvalidTransition(

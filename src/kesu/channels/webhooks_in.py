@@ -28,7 +28,7 @@ from kesu.channels.models import WebhookChannel, WebhookMessage, WebhookOutcome,
 from kesu.channels.webhooks_out import SECRET_ENV, signature, webhook_editor_check
 from kesu.complaints.drafts import MAX_CONTENT, ComplaintDraft
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
-from kesu.complaints.records import event_record
+from kesu.complaints.records import complaint_lock, event_record
 from kesu.core.errors import Conflict, DomainError, FieldError, FieldErrors
 from kesu.core.messages import Message, given
 from kesu.core.models import Group, User
@@ -259,8 +259,7 @@ def webhook_message_take_in(*, source: WebhookSource, message: WebhookMessageIn,
                 complaint = complaint_create(draft=draft, by=None, now=now)
                 outcome = WebhookOutcome.CREATED
             else:
-                complaint = Complaint.objects.select_for_update(of=("self",)) \
-                    .select_related("assignee", "last_handler", "group").get(pk=complaint.pk)
+                complaint = complaint_lock(complaint, "assignee", "last_handler", "group")
                 outcome = WebhookOutcome.REPLIED
             # the id is claimed in the same transaction: a concurrent replay waits here, then fails
             record = WebhookMessage.objects.create(

@@ -20,6 +20,7 @@ from kesu.compensation.selectors import (
 )
 from kesu.complaints.actions import complaint_event_record
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
+from kesu.complaints.records import complaints_for_update
 from kesu.core.errors import Conflict, FieldError, NotPermitted
 from kesu.core.messages import Message, given
 from kesu.core.models import User
@@ -105,7 +106,7 @@ def proposal_create(
     with transaction.atomic():
         # one proposal at a time per complaint: authority covers the complaint's total (approved and
         # pending proposals and this one), so two racing proposals must not both see the old total
-        Complaint.objects.select_for_update().filter(pk=complaint.pk).values_list("pk").first()
+        complaints_for_update().filter(pk=complaint.pk).values_list("pk").first()
         total = complaint_committed(complaint.pk) + amount
         prereview = prereview_flagged(complaint)
         auto = covers(own, total)

@@ -21,7 +21,7 @@ from kesu.compensation.panel import compensation_context
 from kesu.compensation.selectors import approval_queue, limits_map, user_authority
 from kesu.complaints.models import Complaint
 from kesu.core.clock import clock_now
-from kesu.core.errors import Conflict, NotPermitted
+from kesu.core.errors import Conflict, NotPermitted, permission_require
 from kesu.core.roles import Permission, Role
 from kesu.web.errors import form_errors
 from kesu.web.responses import forbidden, htmx_partial
@@ -43,8 +43,7 @@ def _panel(request: HttpRequest, complaint: Complaint, *, form: ProposalForm, st
 @login_required
 @require_POST
 def propose_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return forbidden(request, _("Your role may not handle complaints."))
+    permission_require(request.user, Permission.COMPLAINT_HANDLE)
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     form = ProposalForm(request.POST)
     form.is_valid()
@@ -86,8 +85,7 @@ def _queue_context(request: HttpRequest) -> dict:
 @login_required
 @require_GET
 def approvals_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.can(Permission.COMPLAINT_READ):
-        return forbidden(request)
+    permission_require(request.user, Permission.COMPLAINT_READ)
     return render(request, "compensation/approvals.html", _queue_context(request))
 
 
@@ -152,8 +150,7 @@ def _may_edit_matrix(user) -> bool:
 @login_required
 @require_GET
 def matrix_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.can(Permission.COMPLAINT_READ):
-        return forbidden(request)
+    permission_require(request.user, Permission.COMPLAINT_READ)
     rules = CompensationRule.objects.select_related("category", "category__parent").order_by("position", "id")
     limits = limits_map()
     ordered = {key: limits[key] for key in APPROVER_ORDER if key in limits}

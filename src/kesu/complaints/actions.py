@@ -22,7 +22,7 @@ from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import ComplaintDraft, draft_clean
 from kesu.complaints.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, Status
 from kesu.complaints.numbering import number_format, number_year, numbers_reserve
-from kesu.complaints.records import event_new, event_record
+from kesu.complaints.records import complaint_lock, complaints_for_update, event_new, event_record
 from kesu.core.errors import Conflict, FieldError, FieldErrors, NotPermitted, permission_require
 from kesu.core.models import Department, Group, HandlerProfile, User
 from kesu.core.roles import Permission, Role
@@ -113,13 +113,8 @@ def complaint_insert(
 
 
 def complaint_locked(complaint: Complaint) -> Complaint:
-    """The complaint's row, locked for this transaction."""
-    # lock the complaint row only: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins
-    return (
-        Complaint.objects.select_for_update(of=("self",))
-        .select_related("assignee", "last_handler", "group")
-        .get(pk=complaint.pk)
-    )
+    """The complaint's row, locked for this transaction, with its people and group."""
+    return complaint_lock(complaint, "assignee", "last_handler", "group")
 
 
 def complaint_holders(complaint: Complaint) -> ComplaintHolders:
@@ -182,7 +177,7 @@ def complaint_merge_write(
         # lock both rows in id order so two opposite merges cannot deadlock
         locked = {
             c.pk: c
-            for c in Complaint.objects.select_for_update()
+            for c in complaints_for_update()
             .filter(pk__in=[duplicate.pk, primary.pk])
             .order_by("pk")
         }

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import complaint_detail
 from kesu.core.clock import clock_now
-from kesu.core.errors import FieldError, InvalidTransition
+from kesu.core.errors import FieldError, InvalidTransition, permission_require
 from kesu.core.roles import Permission
 from kesu.desk.actions import (
     reply_with_template,
@@ -26,7 +26,6 @@ from kesu.desk.forms import ReplyForm
 from kesu.desk.panels import resolution_due
 from kesu.sla.selectors import complaint_clocks
 from kesu.web.errors import form_errors
-from kesu.web.responses import forbidden
 
 
 @login_required
@@ -34,8 +33,7 @@ from kesu.web.responses import forbidden
 def reply_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     from kesu.web.pages import complaint_page
 
-    if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return forbidden(request, _("Your role may not handle complaints."))
+    permission_require(request.user, Permission.COMPLAINT_HANDLE)
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     form = ReplyForm(request.POST, prefix="reply")
     form.is_valid()
@@ -70,8 +68,7 @@ def reply_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
 @require_GET
 def template_preview_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """The chosen template with the complaint's values filled in (the composer copies it to its text)."""
-    if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return forbidden(request, _("Your role may not handle complaints."))
+    permission_require(request.user, Permission.COMPLAINT_HANDLE)
     complaint = complaint_detail(complaint_id=complaint_id)
     if complaint is None:
         return HttpResponse(_("No such complaint."), status=404)
@@ -94,8 +91,7 @@ def template_preview_view(request: HttpRequest, complaint_id: int) -> HttpRespon
 @require_POST
 def suggestion_feedback_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """A "used" / "not helpful" click on a suggestion; answers with the suggestion's buttons (htmx)."""
-    if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return forbidden(request, _("Your role may not handle complaints."))
+    permission_require(request.user, Permission.COMPLAINT_HANDLE)
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     kind = request.POST.get("kind", "")
     target = request.POST.get("target", "")

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from kesu.complaints.models import Complaint
+from kesu.complaints.records import complaint_lock
 from kesu.core.errors import Conflict, permission_require
 from kesu.core.models import User
 from kesu.core.roles import Permission
@@ -38,7 +38,7 @@ def survey_answer(*, token: str, satisfaction, nps, solved, comment: str = "", n
     with transaction.atomic():
         # the complaint first, then the survey: the order closing takes them in
         complaint_id = Survey.objects.filter(digest=digest).values_list("complaint_id", flat=True).get()
-        complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint_id)
+        complaint = complaint_lock(complaint_id)
         survey = Survey.objects.select_for_update().get(digest=digest)
         if survey.answered_at is not None:
             raise Conflict("survey.answered", at=survey.answered_at.isoformat())

@@ -26,7 +26,7 @@ from kesu.complaints.actions import attachment_add
 from kesu.complaints.attachments import attachment_check
 from kesu.complaints.drafts import ComplaintDraft
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind
-from kesu.complaints.records import event_record
+from kesu.complaints.records import complaint_lock, event_record
 from kesu.core.errors import DomainError, FieldError, FieldErrors
 from kesu.customers.actions import CustomerHandles
 from kesu.pipeline.intake import complaint_create
@@ -250,8 +250,7 @@ def portal_message_add(
         # a merged duplicate's conversation continues on its primary, as on e-mail and webhooks
         target = complaint_primary(Complaint.objects.get(pk=complaint.pk))
         current = (
-            Complaint.objects.select_for_update(of=("self",))
-            .select_related("assignee", "last_handler", "group__lead").get(pk=target.pk)
+            complaint_lock(target, "assignee", "last_handler", "group__lead")
         )
         recent = list(
             ComplaintEvent.objects.filter(complaint=current, kind=EventKind.CUSTOMER_MESSAGE, at__gt=now - RATE_WINDOW)
@@ -292,7 +291,7 @@ def portal_resolution_answer(*, complaint: Complaint, solved: bool, text: str = 
     if len(text) > MAX_VERDICT:
         raise FieldError("text", "field.too_long", limit=MAX_VERDICT, got=len(text))
     with transaction.atomic():
-        current = Complaint.objects.select_for_update(of=("self",)).select_related("last_handler").get(pk=complaint.pk)
+        current = complaint_lock(complaint, "last_handler")
         if current.status != Status.RESOLVED:
             raise Conflict("portal.verdict_not_resolved", status=current.status)
         if ComplaintEvent.objects.filter(

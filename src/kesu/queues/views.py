@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kesu.complaints.messages import ACTION_LABELS
 from kesu.core.clock import clock_now
-from kesu.core.errors import FieldError
+from kesu.core.errors import FieldError, permission_require
 from kesu.core.roles import Permission
 from kesu.queues.actions import BulkOutcome, complaints_bulk, saved_view_create, saved_view_delete, view_query
 from kesu.queues.forms import BulkForm, SavedViewForm
@@ -21,7 +21,6 @@ from kesu.queues.page import list_context
 from kesu.web.errors import form_errors
 from kesu.web.forms import ComplaintFilterForm
 from kesu.web.pages import LIST_EMOTION_THRESHOLD
-from kesu.web.responses import forbidden
 
 
 def _list_url(query: str = "") -> str:
@@ -40,8 +39,7 @@ def _back(request: HttpRequest, fallback: str) -> str:
 @login_required
 @require_POST
 def saved_view_create_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.can(Permission.COMPLAINT_READ):
-        return forbidden(request)
+    permission_require(request.user, Permission.COMPLAINT_READ)
     form = SavedViewForm(request.POST)
     form.is_valid()
     query = form.cleaned_data.get("query", "")
@@ -107,8 +105,7 @@ def _outcomes_done(outcomes: list[BulkOutcome]) -> str:
 @login_required
 @require_POST
 def bulk_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return forbidden(request, _("Your role may not handle complaints."))
+    permission_require(request.user, Permission.COMPLAINT_HANDLE)
     form = BulkForm(request.POST)
     form.is_valid()
     data = form.cleaned_data

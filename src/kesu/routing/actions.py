@@ -22,7 +22,7 @@ from django.db.models import Q
 from kesu.channels.webhooks_out import webhook_status_changed
 from kesu.complaints import lifecycle
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, Status
-from kesu.complaints.records import event_new, group_ref, user_ref
+from kesu.complaints.records import complaints_for_update, event_new, group_ref, user_ref
 from kesu.core.errors import FieldError, FieldErrors, permission_require, raise_not_permitted
 from kesu.core.messages import Message, given
 from kesu.core.models import Group, User
@@ -214,7 +214,7 @@ def complaint_reassign_waiting(*, group: Group, now: datetime, limit: int = WAIT
             return assigned
         candidates = group_candidates(group, lock=True)
         waiting = list(
-            Complaint.objects.select_for_update(of=("self",), skip_locked=True)
+            complaints_for_update(skip_locked=True)
             .select_related("customer", "category")
             .filter(group=group, status=Status.NEW, assignee__isnull=True, merged_into__isnull=True)
             # one that waits on a mass incident is closed with it, not assigned (ADR 0011)

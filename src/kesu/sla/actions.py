@@ -15,7 +15,7 @@ from django.db.models import F
 
 from kesu.channels.webhooks_out import webhook_sla_due
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
-from kesu.complaints.records import event_new
+from kesu.complaints.records import complaints_for_update, event_new
 from kesu.complaints.taxonomy import category_parents
 from kesu.core.bulk import rows_update
 from kesu.core.errors import FieldError, FieldErrors
@@ -461,7 +461,7 @@ def _sweep_chunk(locked: list[Complaint], now: datetime, *, bulk: bool) -> tuple
 def _sla_locked_chunk(ids: list[int], now: datetime) -> list[Complaint]:
     """The complaints of ``ids`` still due, locked in id order; rows another sweeper holds are skipped."""
     return list(
-        Complaint.objects.select_for_update(of=("self",), skip_locked=True)
+        complaints_for_update(skip_locked=True)
         .select_related("customer", "category", "assignee", "group__lead", "group__department__manager")
         .filter(pk__in=ids, next_due_at__lte=now)
         .order_by("pk")

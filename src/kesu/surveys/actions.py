@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from kesu.channels.webhooks_out import webhook_emit
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent, Status
+from kesu.complaints.records import complaint_lock
 from kesu.core.errors import DomainError, FieldError, FieldErrors
 from kesu.core.messages import Message, given
 from kesu.notifications.actions import notify
@@ -120,7 +121,7 @@ def survey_send(*, complaint: Complaint, now: datetime) -> Survey:
     (e-mail; on the other channels the link is on the tracking page). An unanswered survey of an
     earlier closing is retired. Calling it again for the same closing returns the same survey."""
     with transaction.atomic():
-        current = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+        current = complaint_lock(complaint)
         existing = Survey.objects.filter(complaint=current, cycle=current.reopen_count).first()
         if existing is not None:
             return existing

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from kesu.complaints.models import Category, Complaint, ComplaintEvent, EventKind, Severity
-from kesu.complaints.records import event_record
+from kesu.complaints.records import complaint_lock, event_record
 from kesu.core.errors import FieldError, NotPermitted
 from kesu.core.models import User
 from kesu.core.roles import Permission
@@ -99,8 +99,7 @@ def complaint_triage(
         raise NotPermitted("triage.role_may_not", role=by.role)
     with transaction.atomic():
         current = (
-            Complaint.objects.select_for_update(of=("self",)).select_related("customer", "category")
-            .get(pk=complaint.pk)
+            complaint_lock(complaint, "customer", "category")
         )
         history = list(current.events.filter(kind__in=(EventKind.TRIAGED, EventKind.CORRECTED, EventKind.ROUTED))
                        .order_by("at", "id"))
@@ -217,7 +216,7 @@ def complaint_correct(
         raise FieldError("severity", "triage.correct.unknown_severity", severity=severity,
                          choices=", ".join(Severity.values))
     with transaction.atomic():
-        current = Complaint.objects.select_for_update(of=("self",)).select_related("category").get(pk=complaint.pk)
+        current = complaint_lock(complaint, "category")
         changes: dict[str, list] = {}
         if new_category is not None:
             changes["category"] = [current.category.code if current.category_id else None, new_category.code]

@@ -15,7 +15,7 @@ from kesu.complaints.actions import attachment_add
 from kesu.complaints.messages import ACTION_LABELS
 from kesu.complaints.models import Attachment, Complaint
 from kesu.core.clock import clock_now
-from kesu.core.errors import Conflict, FieldError, InvalidTransition
+from kesu.core.errors import Conflict, FieldError, InvalidTransition, permission_require
 from kesu.core.roles import Permission, Role
 from kesu.pipeline.intake import complaint_create
 from kesu.pipeline.transitions import complaint_transfer_accept, complaint_transition
@@ -32,7 +32,7 @@ from kesu.web.forms import (
     CorrectionForm,
 )
 from kesu.web.pages import LIST_EMOTION_THRESHOLD, complaint_page
-from kesu.web.responses import forbidden, htmx_partial
+from kesu.web.responses import htmx_partial
 
 PAGE_SIZE = 50
 INLINE_TYPES = ("image/", "application/pdf")
@@ -41,8 +41,7 @@ INLINE_TYPES = ("image/", "application/pdf")
 @login_required
 @require_GET
 def complaint_list_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.can(Permission.COMPLAINT_READ):
-        return forbidden(request)
+    permission_require(request.user, Permission.COMPLAINT_READ)
     partial = htmx_partial(request)
     form = ComplaintFilterForm(request.GET, with_choices=not partial)
     now = clock_now()
@@ -108,16 +107,14 @@ def _bounced(request: HttpRequest, complaint_id: int) -> dict:
 @login_required
 @require_GET
 def complaint_detail_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    if not request.user.can(Permission.COMPLAINT_READ):
-        return forbidden(request)
+    permission_require(request.user, Permission.COMPLAINT_READ)
     return complaint_page(request, complaint_id, **_bounced(request, complaint_id))
 
 
 @login_required
 @require_POST
 def complaint_transition_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return forbidden(request, _("Your role may not handle complaints."))
+    permission_require(request.user, Permission.COMPLAINT_HANDLE)
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     action = request.POST.get("action", "")
     form_class = TRANSITION_FORMS.get(action)
@@ -141,8 +138,7 @@ def complaint_transition_view(request: HttpRequest, complaint_id: int) -> HttpRe
 @require_POST
 def complaint_accept_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """The receiving group accepts a transferred complaint (takes it and starts handling)."""
-    if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return forbidden(request, _("Your role may not handle complaints."))
+    permission_require(request.user, Permission.COMPLAINT_HANDLE)
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     try:
         complaint_transfer_accept(complaint=complaint, by=request.user, now=clock_now())
@@ -156,8 +152,7 @@ def complaint_accept_view(request: HttpRequest, complaint_id: int) -> HttpRespon
 @login_required
 @require_POST
 def complaint_correct_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return forbidden(request, _("Your role may not handle complaints."))
+    permission_require(request.user, Permission.COMPLAINT_HANDLE)
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     form = CorrectionForm(request.POST, prefix="correct")
     form.is_valid()
@@ -170,8 +165,7 @@ def complaint_correct_view(request: HttpRequest, complaint_id: int) -> HttpRespo
 @login_required
 @require_POST
 def attachment_upload_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    if not request.user.can(Permission.COMPLAINT_HANDLE):
-        return forbidden(request, _("Your role may not handle complaints."))
+    permission_require(request.user, Permission.COMPLAINT_HANDLE)
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -188,8 +182,7 @@ def attachment_upload_view(request: HttpRequest, complaint_id: int) -> HttpRespo
 @require_GET
 @xframe_options_sameorigin  # the desk previews PDFs in a frame of its own page
 def attachment_download_view(request: HttpRequest, attachment_id: int) -> FileResponse | HttpResponse:
-    if not request.user.can(Permission.COMPLAINT_READ):
-        return forbidden(request)
+    permission_require(request.user, Permission.COMPLAINT_READ)
     attachment = get_object_or_404(Attachment, pk=attachment_id)
     try:
         handle = attachment.file.open("rb")
@@ -207,8 +200,7 @@ def attachment_download_view(request: HttpRequest, attachment_id: int) -> FileRe
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_new_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.can(Permission.COMPLAINT_CREATE):
-        return forbidden(request, _("Your role may not record complaints."))
+    permission_require(request.user, Permission.COMPLAINT_CREATE)
     if request.method == "GET":
         return render(request, "web/complaint_new.html", {"form": ComplaintNewForm()})
     form = ComplaintNewForm(request.POST)
