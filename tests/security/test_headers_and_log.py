@@ -109,6 +109,6 @@ def test_the_log_is_append_only(handler):
         SecurityEvent.objects.update(username="someone")
 
 
-def test_the_menu_shows_my_account_to_everyone_and_the_log_only_to_readers(handler):
+def test_my_name_leads_to_my_account_and_the_log_is_in_the_menu_only_for_readers(handler):
     page = _signed_in(handler).get("/").content.decode()
-    assert "My account" in page and "Security log" not in page
+    assert 'class="user-name" href="/security/account/"' in page and "Security log" not in page

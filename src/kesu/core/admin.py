@@ -79,5 +79,5 @@ class HandlerProfileAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "user", "name", "created_at", "revoked_at")
+    list_display = ("prefix", "user", "name", "created_at", "expires_at", "read_only", "revoked_at")
     readonly_fields = ("prefix", "digest", "user", "created_at")

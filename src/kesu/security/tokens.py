@@ -1,5 +1,5 @@
-"""The API's token check (issue 15): a bad token counts against the caller's address (locked after
-``KESU_TOKEN_MAX_FAILURES`` within ``KESU_LOGIN_LOCK_MINUTES``: 429); an expired token is 401 naming
+"""The API's token check (issue 15): an unknown token counts against the caller's address (after
+``KESU_TOKEN_MAX_FAILURES`` within ``KESU_LOGIN_LOCK_MINUTES`` unknown tokens from it are 429); an expired token is 401 naming
 the expiry; a read-only token may only read (403 on any other method). Each is a security event."""
 
 from __future__ import annotations
@@ -30,16 +30,21 @@ class TokenRefused(DomainError):
 
 
 def token_user(request: Any, raw: str) -> Any:
-    """The user of the bearer token ``raw`` for ``request``, or :class:`TokenRefused`."""
+    """The user of the bearer token ``raw`` for ``request``, or :class:`TokenRefused`.
+
+    A known token is checked without looking at locks (no extra query for the callers that matter);
+    an unknown one is refused with 429 while the address is locked, else counted. A valid token
+    from a locked address still works: a 256-bit token cannot be guessed, and the lock is there to
+    stop the guessing (and its noise in the log), not the address's legitimate callers."""
     now = clock_now()
-    address = client_address(request)
-    key = token_key(address)
-    lock = locked_until([key], now)
-    if lock is not None:
-        request._kesu_security_logged = True
-        raise _locked(lock[0], lock[1], now)
     token = token_lookup(raw)
     if token is None:
+        address = client_address(request)
+        key = token_key(address)
+        lock = locked_until([key], now)
+        if lock is not None:
+            request._kesu_security_logged = True
+            raise _locked(lock[0], lock[1], now)
         event_record(kind=EventKind.TOKEN_BAD, now=now, request=request, detail=raw[:8])
         until = failure_count(key=key, limit=settings.KESU_TOKEN_MAX_FAILURES, now=now)
         if until is not None:
