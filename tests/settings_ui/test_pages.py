@@ -448,12 +448,39 @@ def test_a_webhook_source_secret_is_write_only(boss):
         {"name": "wechat", "channel": "chat", "secret_env": "KESU_WEBHOOK_WX_KEY", "enabled": "on"},
     )
     source = WebhookSource.objects.get(name="wechat")
-    assert (
-        "KESU_WEBHOOK_WX_KEY"
-        not in boss.get(f"/settings/webhook-sources/{source.pk}/").content.decode()
-    )
+    assert "KESU_WEBHOOK_WX_KEY" not in boss.get(f"/settings/webhook-sources/{source.pk}/").content.decode()
     _post(boss, f"/settings/webhook-sources/{source.pk}/toggle/", {})
     source.refresh_from_db()
     assert source.enabled is False and source.secret_env == "KESU_WEBHOOK_WX_KEY"
     history = _history(boss, "webhook-sources", source.pk)
     assert "KESU_WEBHOOK_WX_KEY" not in history and "停用" in history
+
+
+def test_an_sla_policy_added_in_the_settings_times_the_next_complaint(boss):
+    from kesu.complaints.models import EventKind
+
+    _post(
+        boss,
+        "/settings/sla-policies/new/",
+        {
+            "name": "vip-first",
+            "position": "0",
+            "enabled": "on",
+            "conditions": '{"tier": ["vip"]}',
+            "targets": '{"resolution": {"minutes": 600}}',
+            "warn_percent": "75",
+        },
+    )
+    complaint = intake(customer=customer(tier="vip"), now=T0 + timedelta(minutes=1))
+    applied = complaint.events.filter(kind=EventKind.SLA_APPLIED).latest("id").data
+    assert applied["policy"] == "vip-first"
+    regular = intake(now=T0 + timedelta(minutes=2))
+    assert regular.events.filter(kind=EventKind.SLA_APPLIED).latest("id").data["policy"] != "vip-first"
+
+
+def test_the_default_calendar_is_not_deleted_and_the_refusal_is_translated(boss):
+    default = Calendar.objects.get(is_default=True)
+    response = boss.post(f"/settings/calendars/{default.pk}/delete/", follow=True)
+    assert "默认日历不能删除" in response.content.decode()
+    assert Calendar.objects.filter(pk=default.pk).exists()
+    assert not SettingChange.objects.filter(kind="calendars").exists()  # a refusal writes nothing
