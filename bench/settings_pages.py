@@ -7,13 +7,15 @@ of one rule. Run as a test (it needs the test database):
 import statistics
 import time
 from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from tests.factories import T0, make_user
+
 from kesu.core.roles import Role
 from kesu.routing.models import RoutingRule
 from kesu.settings_ui.models import SettingChange
-from tests.factories import T0, make_user
 
 pytestmark = pytest.mark.django_db
 
