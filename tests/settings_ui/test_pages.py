@@ -484,3 +484,21 @@ def test_the_default_calendar_is_not_deleted_and_the_refusal_is_translated(boss)
     assert "默认日历不能删除" in response.content.decode()
     assert Calendar.objects.filter(pk=default.pk).exists()
     assert not SettingChange.objects.filter(kind="calendars").exists()  # a refusal writes nothing
+
+
+def test_a_make_up_working_day_is_entered_by_hand_and_cleared(boss):
+    default = Calendar.objects.get(is_default=True)
+    _post(
+        boss,
+        f"/settings/calendars/{default.pk}/days/",
+        {"date": "2026-10-10", "kind": "workday", "name": "调休"},
+    )
+    day = default.days.get(date="2026-10-10")
+    assert (day.kind, day.name, day.source) == ("workday", "调休", "manual")
+    page = boss.get(f"/settings/calendars/{default.pk}/").content.decode()
+    assert 'data-date="2026-10-10"' in page
+    _post(boss, f"/settings/calendars/{default.pk}/days/", {"date": "2026-10-10", "clear": "1"})
+    assert not default.days.filter(date="2026-10-10").exists()
+    history = _history(boss, "calendars", default.pk)
+    assert history.count('class="card history-change"') == 2
+    assert "节假日与调休日" in history and "2026-10-10 workday 调休" in history and "manager1" in history

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from kesu.core.messages import Message
 from kesu.settings_ui.kinds import Kind
 from kesu.settings_ui.models import SettingChange
@@ -34,8 +36,11 @@ def _shown(value: Any) -> str:
     return str(value) if value != "" else "—"
 
 
+EXTRA_LABELS = {"years": _("covered years"), "days": _("holidays and make-up days")}
+
+
 def field_labels(kind: Kind) -> dict[str, Any]:
-    return {name: field.label for name, field in kind.form().fields.items()}
+    return {**EXTRA_LABELS, **{name: field.label for name, field in kind.form().fields.items()}}
 
 
 def change_fields(
@@ -83,3 +88,8 @@ def coverage_warnings(*, now: datetime, calendar: str | None = None) -> list[Mes
         code = "settings.calendar_estimated" if gap.estimated else "calendar.not_covered"
         out.append(Message(code, calendar=gap.calendar, year=gap.year))
     return out
+
+
+def calendar_days(calendar: Any, *, now: datetime) -> list[Any]:
+    """The calendar's holidays and make-up days from this year on (imported and entered by hand)."""
+    return list(calendar.days.filter(date__year__gte=now.year).order_by("date"))
