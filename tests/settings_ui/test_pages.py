@@ -83,7 +83,7 @@ def test_the_management_layer_finds_the_settings_area_in_the_menu(boss):
         "webhook-sources",
     ):
         assert boss.get(f"/settings/{slug}/").status_code == 200
-        assert boss.get(f"/settings/{slug}/new/").status_code == 200
+        assert boss.get(f"/settings/{slug}/new/").status_code == (403 if slug == "mailboxes" else 200)
     assert boss.get("/settings/surveys/").status_code == 302
     assert boss.get("/settings/surveys/edit/").status_code == 200
 
@@ -432,6 +432,10 @@ def test_a_manager_edits_a_mailbox_group_but_not_where_it_connects(boss, client)
     )
     mailbox.refresh_from_db()
     assert (mailbox.group, mailbox.host) == (group, "imap.example.cn")
+    # adding one says where kesu connects: administrators only, the page says so
+    assert 'href="/settings/mailboxes/new/"' not in boss.get("/settings/mailboxes/").content.decode()
+    refused = boss.get("/settings/mailboxes/new/")
+    assert refused.status_code == 403 and "只有管理员可以新增" in refused.content.decode()
 
 
 def test_a_webhook_source_secret_is_write_only(boss):

@@ -91,6 +91,7 @@ def list_view(request: HttpRequest, kind: str) -> HttpResponse:
             "rows": rows,
             "warnings": warnings,
             "toggle": toggle,
+            "may_create": spec.may_create(request.user),
         },
     )
 
@@ -102,6 +103,8 @@ def edit_view(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRes
         return refused
     spec = _kind(kind)
     row = _row(spec, pk)
+    if row is None and not spec.may_create(request.user):
+        return forbidden(request, _("Only an administrator may add one: it says where kesu connects."))
     status = 200
     if request.method == "POST":
         form = spec.form(request.POST, instance=row, user=request.user)
