@@ -101,7 +101,7 @@ def test_no_page_of_any_role_shows_the_other_language(page, language):
                     # the settings area (issue 17 §2): the index, each kind's list and form, a history
                     "/settings/", *[f"/settings/{kind}/" for kind in SETTINGS_KINDS],
                     *[f"/settings/{kind}/new/" for kind in SETTINGS_KINDS], "/settings/surveys/edit/",
-                    "/settings/calendars/1/history/"],
+                    "/settings/calendars/1/", "/settings/calendars/1/history/"],
         "analyst": ["/", f"/complaints/{complaint.pk}/", "/customers/"],
     }
     found: dict[str, list[str]] = {}

@@ -83,7 +83,7 @@ def test_the_management_layer_finds_the_settings_area_in_the_menu(boss):
         "webhook-sources",
     ):
         assert boss.get(f"/settings/{slug}/").status_code == 200
-        assert boss.get(f"/settings/{slug}/new/").status_code == 200
+        assert boss.get(f"/settings/{slug}/new/").status_code == (403 if slug == "mailboxes" else 200)
     assert boss.get("/settings/surveys/").status_code == 302
     assert boss.get("/settings/surveys/edit/").status_code == 200
 
@@ -432,6 +432,10 @@ def test_a_manager_edits_a_mailbox_group_but_not_where_it_connects(boss, client)
     )
     mailbox.refresh_from_db()
     assert (mailbox.group, mailbox.host) == (group, "imap.example.cn")
+    # adding one says where kesu connects: administrators only, the page says so
+    assert 'href="/settings/mailboxes/new/"' not in boss.get("/settings/mailboxes/").content.decode()
+    refused = boss.get("/settings/mailboxes/new/")
+    assert refused.status_code == 403 and "只有管理员可以新增" in refused.content.decode()
 
 
 def test_a_webhook_source_secret_is_write_only(boss):
@@ -448,12 +452,57 @@ def test_a_webhook_source_secret_is_write_only(boss):
         {"name": "wechat", "channel": "chat", "secret_env": "KESU_WEBHOOK_WX_KEY", "enabled": "on"},
     )
     source = WebhookSource.objects.get(name="wechat")
-    assert (
-        "KESU_WEBHOOK_WX_KEY"
-        not in boss.get(f"/settings/webhook-sources/{source.pk}/").content.decode()
-    )
+    assert "KESU_WEBHOOK_WX_KEY" not in boss.get(f"/settings/webhook-sources/{source.pk}/").content.decode()
     _post(boss, f"/settings/webhook-sources/{source.pk}/toggle/", {})
     source.refresh_from_db()
     assert source.enabled is False and source.secret_env == "KESU_WEBHOOK_WX_KEY"
     history = _history(boss, "webhook-sources", source.pk)
     assert "KESU_WEBHOOK_WX_KEY" not in history and "停用" in history
+
+
+def test_an_sla_policy_added_in_the_settings_times_the_next_complaint(boss):
+    from kesu.complaints.models import EventKind
+
+    _post(
+        boss,
+        "/settings/sla-policies/new/",
+        {
+            "name": "vip-first",
+            "position": "0",
+            "enabled": "on",
+            "conditions": '{"tier": ["vip"]}',
+            "targets": '{"resolution": {"minutes": 600}}',
+            "warn_percent": "75",
+        },
+    )
+    complaint = intake(customer=customer(tier="vip"), now=T0 + timedelta(minutes=1))
+    applied = complaint.events.filter(kind=EventKind.SLA_APPLIED).latest("id").data
+    assert applied["policy"] == "vip-first"
+    regular = intake(now=T0 + timedelta(minutes=2))
+    assert regular.events.filter(kind=EventKind.SLA_APPLIED).latest("id").data["policy"] != "vip-first"
+
+
+def test_the_default_calendar_is_not_deleted_and_the_refusal_is_translated(boss):
+    default = Calendar.objects.get(is_default=True)
+    response = boss.post(f"/settings/calendars/{default.pk}/delete/", follow=True)
+    assert "默认日历不能删除" in response.content.decode()
+    assert Calendar.objects.filter(pk=default.pk).exists()
+    assert not SettingChange.objects.filter(kind="calendars").exists()  # a refusal writes nothing
+
+
+def test_a_make_up_working_day_is_entered_by_hand_and_cleared(boss):
+    default = Calendar.objects.get(is_default=True)
+    _post(
+        boss,
+        f"/settings/calendars/{default.pk}/days/",
+        {"date": "2026-10-10", "kind": "workday", "name": "调休"},
+    )
+    day = default.days.get(date="2026-10-10")
+    assert (day.kind, day.name, day.source) == ("workday", "调休", "manual")
+    page = boss.get(f"/settings/calendars/{default.pk}/").content.decode()
+    assert 'data-date="2026-10-10"' in page
+    _post(boss, f"/settings/calendars/{default.pk}/days/", {"date": "2026-10-10", "clear": "1"})
+    assert not default.days.filter(date="2026-10-10").exists()
+    history = _history(boss, "calendars", default.pk)
+    assert history.count('class="card history-change"') == 2
+    assert "节假日与调休日" in history and "2026-10-10 workday 调休" in history and "manager1" in history

@@ -113,3 +113,27 @@ def calendar_holidays_import(
         if after != before:
             _record(kind, current, ChangeAction.CHANGED, before, after, by, now)
     return result
+
+
+def calendar_day_change(
+    *, kind: Kind, row: Any, day: Any, day_kind: str | None, name: str = "", by: User | None, now: datetime
+) -> None:
+    """Enter a day by hand (``day_kind`` holiday / workday) or clear it (``None``), recorded as a change."""
+    from kesu.sla.actions import calendar_day_clear, calendar_day_set
+    from kesu.sla.models import CalendarDay
+
+    permission_require(by, Permission.SETTINGS_MANAGE)
+
+    def shown(entry: CalendarDay | None) -> list[str]:
+        return [f"{entry.date} {entry.kind} {entry.name}".strip()] if entry is not None else []
+
+    with transaction.atomic():
+        current = kind.model.objects.select_for_update().get(pk=row.pk)
+        before = shown(CalendarDay.objects.filter(calendar=current, date=day).first())
+        if day_kind is None:
+            calendar_day_clear(calendar_name=current.name, day=day, now=now)
+        else:
+            calendar_day_set(calendar_name=current.name, day=day, kind=day_kind, name=name, now=now)
+        after = shown(CalendarDay.objects.filter(calendar=current, date=day).first())
+        if after != before:
+            _record(kind, current, ChangeAction.CHANGED, {"days": before}, {"days": after}, by, now)

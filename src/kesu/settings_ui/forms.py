@@ -24,7 +24,7 @@ from kesu.desk.actions import VARIABLES
 from kesu.desk.models import ResponseTemplate, TemplateLanguage
 from kesu.routing.models import RoutingRule
 from kesu.sla.calendar import WEEKDAYS
-from kesu.sla.models import Calendar, SlaPolicy
+from kesu.sla.models import Calendar, DayKind, SlaPolicy
 from kesu.surveys.models import SurveySettings
 from kesu.triage.models import Keyword, PriorityRule
 
@@ -202,6 +202,14 @@ class CalendarImportForm(forms.Form):
 
     country = forms.CharField(label=label(Calendar, "country"), max_length=8, initial="CN")
     year = forms.IntegerField(label=_("year"), min_value=1950, max_value=2100)
+
+
+class CalendarDayForm(forms.Form):
+    """Enter one day by hand: a holiday (off) or a make-up working day (调休)."""
+
+    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("kind"), choices=DayKind.choices)
+    name = forms.CharField(label=_("name"), max_length=64, required=False)
 
 
 # ---- SLA policies -------------------------------------------------------------------------------

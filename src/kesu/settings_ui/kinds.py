@@ -16,7 +16,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kesu.channels.actions import mailbox_save
+from kesu.channels.actions import mailbox_connection_editor, mailbox_save
 from kesu.channels.models import Mailbox, WebhookSource
 from kesu.channels.webhooks_in import source_save
 from kesu.core.models import User
@@ -63,6 +63,7 @@ class Kind:
     order: tuple[str, ...] = ()
     related: tuple[str, ...] = field(default=())
     prefetch: tuple[str, ...] = field(default=())
+    may_create: Callable[[Any], bool] = lambda user: True  # noqa: E731  (who may add a row)
     extra: Callable[[Any], dict[str, Any]] | None = None  # recorded values that are not the row's own fields
 
     def rows(self):
@@ -328,6 +329,7 @@ KINDS: dict[str, Kind] = {
             save=lambda row, values, by, now: mailbox_save(mailbox=row, by=by, now=now, **values),
             name_of=lambda r: r.name,
             secrets=("password_env",),
+            may_create=mailbox_connection_editor,
             order=("name",),
             related=("group",),
         ),

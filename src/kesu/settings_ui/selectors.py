@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from kesu.core.messages import Message
 from kesu.settings_ui.kinds import Kind
 from kesu.settings_ui.models import SettingChange
 from kesu.sla.calendars import calendar_coverage_gaps
 
 COVERAGE_DAYS = 365  # a calendar must cover the coming year
+HISTORY_LIMIT = 200  # changes shown on a history page, newest first
 
 
 @dataclass(frozen=True)
@@ -33,10 +36,19 @@ def _shown(value: Any) -> str:
     return str(value) if value != "" else "—"
 
 
-def change_fields(kind: Kind, change: SettingChange) -> list[FieldChange]:
+EXTRA_LABELS = {"years": _("covered years"), "days": _("holidays and make-up days")}
+
+
+def field_labels(kind: Kind) -> dict[str, Any]:
+    return {**EXTRA_LABELS, **{name: field.label for name, field in kind.form().fields.items()}}
+
+
+def change_fields(
+    kind: Kind, change: SettingChange, labels: dict[str, Any] | None = None
+) -> list[FieldChange]:
     """The fields a change touched (every recorded field for a creation or a deletion)."""
     before, after = change.before or {}, change.after or {}
-    labels = {name: field.label for name, field in kind.form().fields.items()}
+    labels = field_labels(kind) if labels is None else labels
     out = []
     for name in dict.fromkeys([*before, *after]):
         if change.before is not None and change.after is not None and before.get(name) == after.get(name):
@@ -52,9 +64,15 @@ def change_fields(kind: Kind, change: SettingChange) -> list[FieldChange]:
     return out
 
 
-def setting_history(kind: Kind, object_id: int) -> list[tuple[SettingChange, list[FieldChange]]]:
+def setting_history(
+    kind: Kind, object_id: int, *, limit: int = HISTORY_LIMIT
+) -> list[tuple[SettingChange, list[FieldChange]]]:
+    """The newest ``limit`` changes of one row, each with the fields it touched."""
     changes = SettingChange.objects.filter(kind=kind.slug, object_id=object_id).select_related("by")
-    return [(change, change_fields(kind, change)) for change in changes.order_by("-at", "-id")]
+    labels = field_labels(kind)
+    return [
+        (change, change_fields(kind, change, labels)) for change in changes.order_by("-at", "-id")[:limit]
+    ]
 
 
 def recent_changes(limit: int = 10) -> list[SettingChange]:
@@ -70,3 +88,8 @@ def coverage_warnings(*, now: datetime, calendar: str | None = None) -> list[Mes
         code = "settings.calendar_estimated" if gap.estimated else "calendar.not_covered"
         out.append(Message(code, calendar=gap.calendar, year=gap.year))
     return out
+
+
+def calendar_days(calendar: Any, *, now: datetime) -> list[Any]:
+    """The calendar's holidays and make-up days from this year on (imported and entered by hand)."""
+    return list(calendar.days.filter(date__year__gte=now.year).order_by("date"))

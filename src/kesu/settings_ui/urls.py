@@ -6,6 +6,7 @@ app_name = "settings_ui"
 urlpatterns = [
     path("", views.index_view, name="index"),
     path("calendars/<int:pk>/import/", views.calendar_import_view, name="calendar_import"),
+    path("calendars/<int:pk>/days/", views.calendar_day_view, name="calendar_day"),
     path("<slug:kind>/", views.list_view, name="list"),
     path("<slug:kind>/new/", views.edit_view, name="new"),
     path("<slug:kind>/edit/", views.edit_view, name="singleton"),

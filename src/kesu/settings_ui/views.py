@@ -15,10 +15,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kesu.core.clock import clock_now
 from kesu.core.errors import DomainError, FieldError
 from kesu.core.roles import Permission
-from kesu.settings_ui.actions import calendar_holidays_import, setting_delete, setting_save, setting_toggle
-from kesu.settings_ui.forms import CalendarImportForm
+from kesu.settings_ui.actions import (
+    calendar_day_change,
+    calendar_holidays_import,
+    setting_delete,
+    setting_save,
+    setting_toggle,
+)
+from kesu.settings_ui.forms import CalendarDayForm, CalendarImportForm
 from kesu.settings_ui.kinds import KINDS, Kind, kind_get, singleton_row
-from kesu.settings_ui.selectors import coverage_warnings, recent_changes, setting_history
+from kesu.settings_ui.selectors import calendar_days, coverage_warnings, recent_changes, setting_history
 from kesu.web.responses import forbidden
 
 
@@ -85,6 +91,7 @@ def list_view(request: HttpRequest, kind: str) -> HttpResponse:
             "rows": rows,
             "warnings": warnings,
             "toggle": toggle,
+            "may_create": spec.may_create(request.user),
         },
     )
 
@@ -96,6 +103,8 @@ def edit_view(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRes
         return refused
     spec = _kind(kind)
     row = _row(spec, pk)
+    if row is None and not spec.may_create(request.user):
+        return forbidden(request, _("Only an administrator may add one: it says where kesu connects."))
     status = 200
     if request.method == "POST":
         form = spec.form(request.POST, instance=row, user=request.user)
@@ -120,6 +129,8 @@ def edit_view(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRes
     if spec.slug == "calendars" and row is not None:
         context["warnings"] = coverage_warnings(now=clock_now(), calendar=row.name)
         context["import_form"] = CalendarImportForm(initial={"country": row.country or "CN"})
+        context["day_form"] = CalendarDayForm()
+        context["days"] = calendar_days(row, now=clock_now())
     return render(request, "settings_ui/edit.html", context, status=status)
 
 
@@ -215,4 +226,40 @@ def calendar_import_view(request: HttpRequest, pk: int) -> HttpResponse:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
+    return redirect("settings_ui:edit", kind="calendars", pk=row.pk)
+
+
+@login_required
+@require_POST
+def calendar_day_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter a holiday or make-up working day by hand, or clear one (``clear=1``)."""
+    if refused := _refused(request):
+        return refused
+    spec = _kind("calendars")
+    row = _row(spec, pk)
+    form = CalendarDayForm(request.POST)
+    clear = request.POST.get("clear") == "1"
+    if clear:
+        form.fields["kind"].required = False
+    if form.is_valid():
+        try:
+            calendar_day_change(
+                kind=spec,
+                row=row,
+                day=form.cleaned_data["date"],
+                day_kind=None if clear else form.cleaned_data["kind"],
+                name=form.cleaned_data.get("name") or "",
+                by=request.user,
+                now=clock_now(),
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Saved: %(name)s.") % {"name": form.cleaned_data["date"].isoformat()})
+    else:
+        for name, errors in form.errors.items():
+            for error in errors:
+                messages.error(
+                    request, f"{form.fields[name].label}: {error}" if name in form.fields else error
+                )
     return redirect("settings_ui:edit", kind="calendars", pk=row.pk)
