@@ -57,16 +57,23 @@ class StaffingWeek:
         return out
 
 
-def staffing_week(*, now: datetime, staffing: Callable, interval_minutes: int = 60) -> StaffingWeek:
-    """Forecast the next 7 days of arrivals per interval from the last half-year, staff them."""
+STAFFING_INTERVALS = (30, 60)
+
+
+def staffing_week(*, now: datetime, staffing: Callable, interval_minutes: int = 30,
+                  channel: str = "") -> StaffingWeek:
+    """Forecast the next 7 days of arrivals per interval (of one channel, or all) from the last half-year,
+    staff them. Handling time: the mean call for phone and for all channels together, else the default."""
     from kesu.core.models import HandlerProfile
     from kesu.sla.calendar import is_working_time
     from kesu.sla.calendars import calendar_load
 
     zone = ZoneInfo(settings.TIME_ZONE)
     created = Complaint.objects.filter(created_at__gte=now - timedelta(days=HISTORY_DAYS), created_at__lt=now)
+    if channel:
+        created = created.filter(channel=channel)
     rows = [(at.astimezone(zone).replace(tzinfo=None), 1.0) for at in created.values_list("created_at", flat=True)]
-    aht = float(_aht())
+    aht = float(_aht()) if channel in ("", "phone") else DEFAULT_AHT_SECONDS
     slots = [f"{h:02d}:{m:02d}" for h in range(24) for m in range(0, 60, interval_minutes)]
     today = now.astimezone(zone).date()
     days = [today + timedelta(days=i) for i in range(1, 8)]

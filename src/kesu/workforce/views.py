@@ -59,7 +59,19 @@ def process_view(request: HttpRequest) -> HttpResponse:
 def staffing_view(request: HttpRequest) -> HttpResponse:
     if not request.user.can(Permission.OPERATIONS_VIEW):
         return forbidden(request)
-    week = staffing_week(now=clock_now(), staffing=staffing_erlang_c)
+    from kesu.complaints.models import Channel
+    from kesu.workforce.page_data import STAFFING_INTERVALS
+
+    channel = request.GET.get("channel", "")
+    interval = request.GET.get("interval", "30")
+    if channel and channel not in Channel.values:
+        return HttpResponse(_("Unknown channel “%(got)s”.") % {"got": channel[:40]}, status=400,
+                            content_type="text/plain; charset=utf-8")
+    if interval not in {str(i) for i in STAFFING_INTERVALS}:
+        return HttpResponse(_("The interval must be 30 or 60 minutes (you asked for “%(got)s”).")
+                            % {"got": interval[:40]}, status=400, content_type="text/plain; charset=utf-8")
+    week = staffing_week(now=clock_now(), staffing=staffing_erlang_c, interval_minutes=int(interval),
+                         channel=channel)
     if request.GET.get("format") == "xlsx":
         from kesu.workforce.page_data import staffing_xlsx
 
@@ -67,7 +79,9 @@ def staffing_view(request: HttpRequest) -> HttpResponse:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
         response["Content-Disposition"] = 'attachment; filename="staffing.xlsx"'
         return response
-    return render(request, "workforce/staffing.html", {"week": week})
+    return render(request, "workforce/staffing.html", {
+        "week": week, "channel": channel, "interval": int(interval), "channels": Channel.choices,
+        "intervals": STAFFING_INTERVALS})
 
 
 def _forecast_charts(payload: dict) -> list[Chart]:
