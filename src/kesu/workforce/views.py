@@ -111,12 +111,17 @@ def _forecast_charts(payload: dict) -> list[Chart]:
 def forecast_view(request: HttpRequest) -> HttpResponse:
     if not request.user.can(Permission.OPERATIONS_VIEW):
         return forbidden(request)
-    stored = StoredForecast.objects.first()
+    from kesu.workforce.actions import forecast_refresh, forecast_scopes
+
+    scope = request.GET.get("scope", "")
+    scopes = forecast_scopes(now=clock_now())
+    if scope not in {s for s, _label in scopes}:
+        return HttpResponse(_("No forecast for “%(got)s”: choose all complaints, a channel or a category.")
+                            % {"got": scope[:60]}, status=400, content_type="text/plain; charset=utf-8")
+    stored = StoredForecast.objects.filter(scope=scope).first()
     computed_now = stored is None
     if stored is None:  # the daily job has not run yet: compute once and store it
-        from kesu.workforce.actions import forecast_refresh
-
-        stored = forecast_refresh(now=clock_now())
+        stored = forecast_refresh(now=clock_now(), scope=scope)
     charts = _forecast_charts(stored.payload)
     response = chart_xlsx_response(request, charts)
     if response is not None:
@@ -130,7 +135,7 @@ def forecast_view(request: HttpRequest) -> HttpResponse:
                              "mean_4_weeks": values["mean_4_weeks"]["mase"]})
     return render(request, "workforce/forecast.html", {
         "stored": stored, "payload": stored.payload, "charts": charts, "accuracy": accuracy,
-        "computed_now": computed_now})
+        "computed_now": computed_now, "scope": scope, "scopes": scopes})
 
 
 @login_required
