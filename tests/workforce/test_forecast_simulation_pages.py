@@ -28,7 +28,7 @@ def _client(role):
 
 def test_the_daily_job_stores_a_forecast_the_page_shows(demo):
     assert forecast_nightly.call_local()
-    stored = StoredForecast.objects.get()
+    stored = StoredForecast.objects.get(scope="")
     payload = stored.payload
     assert payload["model"] and len(payload["days"]) == 14 and payload["days"][0]["day"] == "2026-03-03"
     assert len(payload["tomorrow"]["values"]) == 48
@@ -39,9 +39,30 @@ def test_the_daily_job_stores_a_forecast_the_page_shows(demo):
     body = page.content.decode()
     assert page.status_code == 200 and "forecast-accuracy" in body and payload["model"] in body
     assert 'id="chart-forecast-days"' in body or "forecast-days" in body
-    assert StoredForecast.objects.count() == 1  # read, not recomputed
+    assert StoredForecast.objects.filter(scope="").count() == 1  # read, not recomputed
     xlsx = _client(Role.ANALYST).get("/operations/forecast/?xlsx=forecast-days")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_forecasts_per_channel_and_category_from_the_daily_job(demo):
+    from kesu.complaints.models import Complaint
+
+    stored = forecast_nightly.call_local()
+    scopes = set(StoredForecast.objects.values_list("scope", flat=True))
+    assert stored == len(scopes) and {"", "channel:phone", "channel:chat", "category:service-attitude"} <= scopes
+    all_days = StoredForecast.objects.get(scope="").payload["days"]
+    phone = StoredForecast.objects.get(scope="channel:phone").payload
+    assert phone["model"] and phone["history_rows"] < StoredForecast.objects.get(scope="").payload["history_rows"]
+    assert sum(d["value"] for d in phone["days"]) < sum(d["value"] for d in all_days)
+    phone_share = Complaint.objects.filter(channel="phone").count() / Complaint.objects.count()
+    assert abs(phone["history_rows"] / StoredForecast.objects.get(scope="").payload["history_rows"] - phone_share) < 0.05
+
+    manager = _client(Role.MANAGER)
+    page = manager.get("/operations/forecast/", {"scope": "channel:phone"})
+    body = page.content.decode()
+    assert page.status_code == 200 and '<option value="channel:phone" selected>' in body
+    assert 'value="category:service-attitude"' in body and 'class="notice"' not in body
+    assert manager.get("/operations/forecast/", {"scope": "channel:fax"}).status_code == 400
 
 
 def test_without_a_stored_forecast_the_page_computes_one_and_says_so(demo):
@@ -82,7 +103,7 @@ def test_the_simulation_runs_as_a_job_and_its_page_shows_progress_then_the_resul
     assert queued.status_code == 302
     run = SimulationRun.objects.get()
     waiting = manager.get(queued["Location"]).content.decode()
-    assert "<progress" in waiting and 'hx-trigger="every 2s"' in waiting and "0 of 4" in waiting
+    assert "<progress" in waiting and 'hx-trigger="every 2s"' in waiting and "已完成 0 / 4" in waiting
     jobs_run_in_process.immediate = huey_was
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -36,3 +36,28 @@ def test_the_operations_pages_for_the_management_layer_and_not_for_handlers(demo
     assert xlsx.content[:2] == b"PK"
     assert _client(Role.HANDLER).get("/operations/risk/").status_code == 403
     assert _client(Role.ANALYST).get("/operations/process/").status_code == 200
+
+
+def test_staffing_per_half_hour_and_per_channel(demo):
+    import re
+
+    from kesu.workforce.erlang import staffing_erlang_c
+    from kesu.workforce.page_data import staffing_week
+
+    half_hours = staffing_week(now=NOW, staffing=staffing_erlang_c)
+    assert len(half_hours.slots) == 48 and half_hours.slots[:2] == ["00:00", "00:30"]
+    phone = staffing_week(now=NOW, staffing=staffing_erlang_c, channel="phone")
+    assert 0 < sum(map(sum, phone.needed)) < sum(map(sum, half_hours.needed))  # a part of the volume
+
+    manager = _client(Role.MANAGER)
+    page = manager.get("/operations/staffing/", {"channel": "phone"}).content.decode()
+    header = re.search(r"<thead>(.*?)</thead>", page.split("staffing-heatmap", 1)[1], re.S).group(1)
+    assert header.count("<th>") == 49  # the day column and 48 half-hours
+    assert '<option value="phone" selected>' in page
+    hourly = manager.get("/operations/staffing/", {"interval": "60"}).content.decode()
+    assert re.search(r"<thead>(.*?)</thead>", hourly.split("staffing-heatmap", 1)[1], re.S).group(1).count(
+        "<th>") == 25
+    assert manager.get("/operations/staffing/", {"channel": "fax"}).status_code == 400
+    assert manager.get("/operations/staffing/", {"interval": "7"}).status_code == 400
+    xlsx = manager.get("/operations/staffing/", {"format": "xlsx", "channel": "chat"})
+    assert xlsx.content[:2] == b"PK"

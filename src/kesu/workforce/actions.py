@@ -50,15 +50,41 @@ def centre_simulate(*, start: date, end: date, scenarios: list[Scenario], replic
     return result
 
 
-def forecast_refresh(*, now: datetime) -> StoredForecast:
-    """Compute the arrivals forecast from kesu's history and store it (the page reads the newest one)."""
+def forecast_refresh(*, now: datetime, scope: str = "") -> StoredForecast:
+    """Compute the arrivals forecast of ``scope`` (all complaints, a channel's or a category's) from kesu's
+    history and store it (the page reads the newest one of the scope)."""
     from kesu.workforce.page_data import forecast_payload
 
-    payload = forecast_payload(now=now)
+    payload = forecast_payload(now=now, scope=scope)
     with transaction.atomic():
-        stored = StoredForecast.objects.create(computed_at=now, payload=payload)
+        stored = StoredForecast.objects.create(computed_at=now, payload=payload, scope=scope)
         StoredForecast.objects.filter(computed_at__lt=now - timedelta(days=30)).delete()
     return stored
+
+
+def forecast_scopes(*, now: datetime) -> list[tuple[str, str]]:
+    """(scope, label) of every forecast the page offers: all complaints, then each channel and each category
+    with complaints in the last half-year."""
+    from kesu.complaints.models import Category, Channel, Complaint
+    from kesu.workforce.page_data import HISTORY_DAYS
+
+    recent = Complaint.objects.filter(created_at__gte=now - timedelta(days=HISTORY_DAYS), created_at__lt=now)
+    channels = set(recent.values_list("channel", flat=True).distinct())
+    categories = set(recent.values_list("category__code", flat=True).distinct())
+    labels = dict(Channel.choices)
+    scopes = [("", "")]
+    scopes += [(f"channel:{c}", str(labels.get(c, c))) for c in Channel.values if c in channels]
+    scopes += [(f"category:{c.code}", c.name) for c in Category.objects.filter(code__in=categories).order_by("code")]
+    return scopes
+
+
+def forecast_refresh_all(*, now: datetime) -> int:
+    """The daily job: every scope's forecast; how many were stored."""
+    count = 0
+    for scope, _label in forecast_scopes(now=now):
+        forecast_refresh(now=now, scope=scope)
+        count += 1
+    return count
 
 
 # the page's bounds: the job runs outside the request, but a month × 20 replications takes about a minute

@@ -51,6 +51,8 @@ class StoredForecast(models.Model):
 
     computed_at = models.DateTimeField()
     payload = models.JSONField()
+    # "" (all complaints), "channel:<code>" or "category:<code>": whose arrivals are forecast
+    scope = models.CharField(max_length=80, default="", blank=True, db_index=True)
 
     class Meta:
         ordering = ["-computed_at", "-id"]

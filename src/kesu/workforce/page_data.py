@@ -57,16 +57,23 @@ class StaffingWeek:
         return out
 
 
-def staffing_week(*, now: datetime, staffing: Callable, interval_minutes: int = 60) -> StaffingWeek:
-    """Forecast the next 7 days of arrivals per interval from the last half-year, staff them."""
+STAFFING_INTERVALS = (30, 60)
+
+
+def staffing_week(*, now: datetime, staffing: Callable, interval_minutes: int = 30,
+                  channel: str = "") -> StaffingWeek:
+    """Forecast the next 7 days of arrivals per interval (of one channel, or all) from the last half-year,
+    staff them. Handling time: the mean call for phone and for all channels together, else the default."""
     from kesu.core.models import HandlerProfile
     from kesu.sla.calendar import is_working_time
     from kesu.sla.calendars import calendar_load
 
     zone = ZoneInfo(settings.TIME_ZONE)
     created = Complaint.objects.filter(created_at__gte=now - timedelta(days=HISTORY_DAYS), created_at__lt=now)
+    if channel:
+        created = created.filter(channel=channel)
     rows = [(at.astimezone(zone).replace(tzinfo=None), 1.0) for at in created.values_list("created_at", flat=True)]
-    aht = float(_aht())
+    aht = float(_aht()) if channel in ("", "phone") else DEFAULT_AHT_SECONDS
     slots = [f"{h:02d}:{m:02d}" for h in range(24) for m in range(0, 60, interval_minutes)]
     today = now.astimezone(zone).date()
     days = [today + timedelta(days=i) for i in range(1, 8)]
@@ -86,6 +93,8 @@ def staffing_week(*, now: datetime, staffing: Callable, interval_minutes: int = 
     if len(rows) < 50:
         zeros = [[0] * len(slots) for _ in days]
         return StaffingWeek([d.isoformat() for d in days], slots, zeros, available, "none", aht)
+    last = max(at for at, _count in rows)
+    rows += [(last + timedelta(seconds=1), 0.0), (last + timedelta(seconds=2), 0.0)]  # raw times, not buckets
     grid = grid_build(rows, interval_minutes)
     model, _scores = choose(grid, grid.counts.shape[0])
     forecast = _forecast(grid, model, days)
@@ -151,7 +160,17 @@ FORECAST_INTERVAL_MINUTES = 30
 MIN_FORECAST_ROWS = 50
 
 
-def forecast_payload(*, now: datetime) -> dict:
+def scope_filter(scope: str) -> dict:
+    """The complaint filter of a forecast scope ("", "channel:<code>", "category:<code>")."""
+    kind, _, code = scope.partition(":")
+    if kind == "channel":
+        return {"channel": code}
+    if kind == "category":
+        return {"category__code": code}
+    return {}
+
+
+def forecast_payload(*, now: datetime, scope: str = "") -> dict:
     """The forecast page's numbers from kesu's own history (complaints created in the last half-year):
     the model the rolling-origin backtest chooses on the first 80 % of days, its held-out MASE beside the
     two baselines', the daily totals of the next 14 days and tomorrow's 30-minute slots, each with 80 / 95 %
@@ -164,12 +183,14 @@ def forecast_payload(*, now: datetime) -> dict:
     today = now.astimezone(zone).date()
     start = datetime(today.year, today.month, today.day, tzinfo=zone) - timedelta(days=HISTORY_DAYS)
     end = datetime(today.year, today.month, today.day, tzinfo=zone)  # whole days only: today is not over
-    created = Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
+    created = Complaint.objects.filter(created_at__gte=start, created_at__lt=end, **scope_filter(scope))
     rows = [(at.astimezone(zone).replace(tzinfo=None), 1.0) for at in created.values_list("created_at", flat=True)]
     empty = {"model": None, "history_rows": len(rows), "computed_at": now.isoformat()}
     if len(rows) < MIN_FORECAST_ROWS:
         return empty
     rows.append(((end - timedelta(minutes=1)).replace(tzinfo=None), 0.0))  # the grid ends yesterday
+    # raw arrival times, not a file of buckets: a sparse scope must not look like hourly rows
+    rows.append(((end - timedelta(minutes=2)).replace(tzinfo=None), 0.0))
     grid = grid_build(rows, FORECAST_INTERVAL_MINUTES)
     try:
         report = evaluate(grid)
@@ -193,7 +214,7 @@ def forecast_payload(*, now: datetime) -> dict:
     tomorrow = {"day": first.day.isoformat(), "slots": slots,
                 **{key: [round(float(v), 2) for v in getattr(first, key)]
                    for key in ("values", "low80", "high80", "low95", "high95")}}
-    return {"model": model, "history_rows": len(rows) - 1, "computed_at": now.isoformat(),
+    return {"model": model, "history_rows": len(rows) - 2, "computed_at": now.isoformat(),
             "train_days": report["days"]["train"], "test_days": report["days"]["test"],
             "accuracy": {"interval": report["interval"], "daily": report["daily"]}, "days": days,
             "tomorrow": tomorrow}

@@ -24,10 +24,11 @@ def risk_rescore(complaint_id: int) -> int:
 
 @db_periodic_task(crontab(hour="3", minute="15"))
 def forecast_nightly() -> int:
-    """Refresh the stored arrivals forecast the forecast page shows (daily)."""
-    from kesu.workforce.actions import forecast_refresh
+    """Refresh the stored arrivals forecasts the forecast page shows (daily): all complaints, and each
+    channel's and category's. Returns how many were stored."""
+    from kesu.workforce.actions import forecast_refresh_all
 
-    return forecast_refresh(now=clock_now()).pk
+    return forecast_refresh_all(now=clock_now())
 
 
 @db_task()

@@ -59,7 +59,19 @@ def process_view(request: HttpRequest) -> HttpResponse:
 def staffing_view(request: HttpRequest) -> HttpResponse:
     if not request.user.can(Permission.OPERATIONS_VIEW):
         return forbidden(request)
-    week = staffing_week(now=clock_now(), staffing=staffing_erlang_c)
+    from kesu.complaints.models import Channel
+    from kesu.workforce.page_data import STAFFING_INTERVALS
+
+    channel = request.GET.get("channel", "")
+    interval = request.GET.get("interval", "30")
+    if channel and channel not in Channel.values:
+        return HttpResponse(_("Unknown channel “%(got)s”.") % {"got": channel[:40]}, status=400,
+                            content_type="text/plain; charset=utf-8")
+    if interval not in {str(i) for i in STAFFING_INTERVALS}:
+        return HttpResponse(_("The interval must be 30 or 60 minutes (you asked for “%(got)s”).")
+                            % {"got": interval[:40]}, status=400, content_type="text/plain; charset=utf-8")
+    week = staffing_week(now=clock_now(), staffing=staffing_erlang_c, interval_minutes=int(interval),
+                         channel=channel)
     if request.GET.get("format") == "xlsx":
         from kesu.workforce.page_data import staffing_xlsx
 
@@ -67,7 +79,9 @@ def staffing_view(request: HttpRequest) -> HttpResponse:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
         response["Content-Disposition"] = 'attachment; filename="staffing.xlsx"'
         return response
-    return render(request, "workforce/staffing.html", {"week": week})
+    return render(request, "workforce/staffing.html", {
+        "week": week, "channel": channel, "interval": int(interval), "channels": Channel.choices,
+        "intervals": STAFFING_INTERVALS})
 
 
 def _forecast_charts(payload: dict) -> list[Chart]:
@@ -97,12 +111,17 @@ def _forecast_charts(payload: dict) -> list[Chart]:
 def forecast_view(request: HttpRequest) -> HttpResponse:
     if not request.user.can(Permission.OPERATIONS_VIEW):
         return forbidden(request)
-    stored = StoredForecast.objects.first()
+    from kesu.workforce.actions import forecast_refresh, forecast_scopes
+
+    scope = request.GET.get("scope", "")
+    scopes = forecast_scopes(now=clock_now())
+    if scope not in {s for s, _label in scopes}:
+        return HttpResponse(_("No forecast for “%(got)s”: choose all complaints, a channel or a category.")
+                            % {"got": scope[:60]}, status=400, content_type="text/plain; charset=utf-8")
+    stored = StoredForecast.objects.filter(scope=scope).first()
     computed_now = stored is None
     if stored is None:  # the daily job has not run yet: compute once and store it
-        from kesu.workforce.actions import forecast_refresh
-
-        stored = forecast_refresh(now=clock_now())
+        stored = forecast_refresh(now=clock_now(), scope=scope)
     charts = _forecast_charts(stored.payload)
     response = chart_xlsx_response(request, charts)
     if response is not None:
@@ -116,7 +135,7 @@ def forecast_view(request: HttpRequest) -> HttpResponse:
                              "mean_4_weeks": values["mean_4_weeks"]["mase"]})
     return render(request, "workforce/forecast.html", {
         "stored": stored, "payload": stored.payload, "charts": charts, "accuracy": accuracy,
-        "computed_now": computed_now})
+        "computed_now": computed_now, "scope": scope, "scopes": scopes})
 
 
 @login_required
