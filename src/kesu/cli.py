@@ -95,6 +95,8 @@ def _parser() -> argparse.ArgumentParser:
     export_complaints.add_argument("--group", default="")
     export_complaints.add_argument("--from", dest="created_from", type=_date, help="created on or after (YYYY-MM-DD)")
     export_complaints.add_argument("--to", dest="created_to", type=_date, help="created before (YYYY-MM-DD)")
+    export_complaints.add_argument("--as", dest="as_user", default="",
+                                   help="export as this user: personal data masked as their role sees it (logged)")
 
     commands.add_parser("health", help="check the database and the job store")
 
@@ -539,7 +541,19 @@ def cmd_export(args) -> int:
         status=args.status, channel=args.channel, category=args.category, group=args.group,
         created_from=aware(args.created_from), created_to=aware(args.created_to),
     )
-    rows = complaints_export(path=args.file, filters=filters)
+    user = _user_or_none(args.as_user)
+    mask = None
+    if user is not None:
+        from kesu.privacy.pages import export_mask_for
+
+        mask = export_mask_for(user)
+    rows = complaints_export(path=args.file, filters=filters, mask=mask)
+    if user is not None:
+        from kesu.core.clock import clock_now
+        from kesu.privacy.actions import access_record
+
+        access_record(user=user, action="export", now=clock_now(), object_type="complaints", channel="cli",
+                      reason=str(args.file)[:200])
     print(f"exported {rows} complaints to {args.file}")
     return 0
 

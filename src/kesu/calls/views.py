@@ -132,4 +132,8 @@ def call_recording_view(request: HttpRequest, call_id: int) -> FileResponse | Ht
         handle = call.recording.open("rb")
     except FileNotFoundError as error:
         raise Http404(_("The recording of this call is missing from storage.")) from error
+    from kesu.privacy.actions import access_record
+
+    access_record(user=request.user, action="recording", now=clock_now(), object_type="call", object_id=call.pk,
+                  request=request)
     return FileResponse(handle, filename=call.recording_name, content_type=call.recording_type)

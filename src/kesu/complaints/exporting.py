@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -46,8 +46,10 @@ XLSX_CELL_LIMIT = 32_767
 HEADER = [column.name for column in EXPORT_COLUMNS]
 
 
-def complaints_export(*, path: Path, filters: ComplaintFilters | None = None) -> int:
-    """Write the complaints ``filters`` selects to ``path`` (.csv or .xlsx); return the rows written."""
+def complaints_export(*, path: Path, filters: ComplaintFilters | None = None,
+                      mask: Callable[[Complaint, list[str]], list[str]] | None = None) -> int:
+    """Write the complaints ``filters`` selects to ``path`` (.csv or .xlsx); return the rows written.
+    ``mask`` (complaint, row → row) masks the personal data of a row the exporting user may not see."""
     path = Path(path)
     suffix = path.suffix.lower()
     writers = {".csv": _csv_write, ".xlsx": _xlsx_write}
@@ -61,7 +63,7 @@ def complaints_export(*, path: Path, filters: ComplaintFilters | None = None) ->
     )
     partial = path.with_name(f".{path.stem}.partial{path.suffix}")
     try:
-        count = writers[suffix](partial, (_row(complaint) for complaint in complaints))
+        count = writers[suffix](partial, (_row(complaint) if mask is None else mask(complaint, _row(complaint)) for complaint in complaints))
         partial.chmod(0o600)  # personal data: the owner's alone (issue 15 §6)
         os.replace(partial, path)
     except OSError as error:

@@ -292,3 +292,33 @@ def backup_rotate(folder: Path, keep: int) -> list[Path]:
     for path in old:
         path.unlink()
     return old
+
+
+BACKUP_KEEP_DEFAULT = 7
+
+
+def backup_keep(environ: Any = None) -> int:
+    """How many daily backups to keep: ``KESU_BACKUP_KEEP`` (default 7; 0 switches the daily backup off).
+    A value that is not a whole number ≥ 0 is refused when the job starts (logged), never taken as 0."""
+    import os
+
+    raw = (environ if environ is not None else os.environ).get("KESU_BACKUP_KEEP", "").strip()
+    if not raw:
+        return BACKUP_KEEP_DEFAULT
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 4:
+        raise ValueError(f"KESU_BACKUP_KEEP must be a whole number from 0 to 9999, got {raw!r}")
+    return int(raw)
+
+
+def backup_daily(*, now: datetime, environ: Any = None) -> tuple[Path | None, list[Path]]:
+    """The daily backup into ``<data folder>/backups`` (or ``KESU_BACKUP_DIR``), then all but the newest
+    ``KESU_BACKUP_KEEP`` backups there are deleted. Returns the new backup and the deleted ones."""
+    import os
+
+    keep = backup_keep(environ)
+    if keep == 0:
+        return None, []
+    env = environ if environ is not None else os.environ
+    folder = Path(env.get("KESU_BACKUP_DIR") or Path(settings.KESU_DATA_DIR) / "backups")
+    created = backup_create(to=folder, now=now)
+    return created, backup_rotate(folder, keep)

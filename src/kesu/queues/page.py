@@ -77,6 +77,11 @@ def list_context(
     listed = ListPage(number=page_number(page), size=page_size, total=counts[-1], cap=COUNT_CAP)
     if not empty:
         page_fill(listed, complaints)
+        # personal data of the rows the user may not work on is masked (issue 15 §1)
+        from kesu.privacy.pages import complaint_rows_mask
+        from kesu.privacy.policy import Viewer
+
+        complaint_rows_mask(Viewer(user), listed.rows)
     context: dict = {"page": listed, "queue": queue, "queue_label": QUEUES.get(queue, ""), "filter_error": error}
     if sidebar:
         context["queues"] = [

@@ -107,4 +107,13 @@ def complaint_page(
     context.update(compensation_context(request.user, complaint))
     context.update(calls_context(request.user, complaint))
     context.update(incident_panel(request.user, complaint.pk))
-    return render(request, "web/complaint_detail.html", context, status=status)
+    # personal data: in full for those who may work on the complaint, masked for everyone else (issue 15 §1)
+    from kesu.privacy.pages import page_mask
+    from kesu.privacy.policy import Viewer
+
+    full = Viewer(request.user).full_for_complaint(complaint)
+    context["pii_masked"] = not full
+    context["can_reveal"] = not full and request.user.can(Permission.PRIVACY_REVEAL)
+    response = render(request, "web/complaint_detail.html", context, status=status)
+    names = [complaint.customer.name] if complaint.customer and complaint.customer.name else []
+    return page_mask(response, full=full, names=names)

@@ -108,7 +108,17 @@ def _bounced(request: HttpRequest, complaint_id: int) -> dict:
 @require_GET
 def complaint_detail_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     permission_require(request.user, Permission.COMPLAINT_READ)
-    return complaint_page(request, complaint_id, **_bounced(request, complaint_id))
+    response = complaint_page(request, complaint_id, **_bounced(request, complaint_id))
+    _access_logged(request, "complaint_view", "complaint", complaint_id)
+    return response
+
+
+def _access_logged(request: HttpRequest, action: str, object_type: str, object_id: int) -> None:
+    """A desk view or a file download, in the access log (issue 15 §3)."""
+    from kesu.privacy.actions import access_record
+
+    access_record(user=request.user, action=action, now=clock_now(), object_type=object_type,
+                  object_id=object_id, request=request)
 
 
 @login_required
@@ -189,6 +199,7 @@ def attachment_download_view(request: HttpRequest, attachment_id: int) -> FileRe
     except FileNotFoundError as error:
         raise Http404(_("The file of this attachment is missing from storage.")) from error
     inline = attachment.content_type.startswith(INLINE_TYPES)
+    _access_logged(request, "attachment", "attachment", attachment.pk)
     return FileResponse(
         handle,
         as_attachment=not inline,
