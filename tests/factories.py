@@ -38,7 +38,7 @@ def make_group(code: str = "", *, layer: str = "first_line", department: str = "
 
 
 def make_user(role: str = Role.HANDLER, username: str = "", **kwargs):
-    return user_create(username=username or f"{role}{next(_seq)}", role=role, password="secret-pass-1", **kwargs)
+    return user_create(username=username or f"{role}{next(_seq)}", role=role, password="Kq8-mZvT2wL-9x", **kwargs)
 
 
 def make_token(user, *, days: int = 0, read_only: bool = False, now: datetime = T0) -> str:

@@ -20,7 +20,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path(os.environ.get("KESU_CHROMIUM", "/usr/bin/chromium"))
-PASSWORD = "secret-pass-1"  # tests.factories.make_user's
+PASSWORD = "Kq8-mZvT2wL-9x"  # tests.factories.make_user's
 VIEWPORT = {"width": 1440, "height": 900}
 
 

@@ -91,7 +91,7 @@ def test_five_wrong_passwords_lock_the_account_and_the_page_says_until_when(page
 
     # the right password does not let them in while the lock lasts
     page.locator("input[name=username]").fill("wang")
-    page.locator("input[name=password]").fill("secret-pass-1")
+    page.locator("input[name=password]").fill("Kq8-mZvT2wL-9x")
     page.locator(".login-card button[type=submit]").click()
     expect(page.locator(".login-card .alert")).to_contain_text("已锁定至")
     expect(page).to_have_url(re.compile(r"/login/"))

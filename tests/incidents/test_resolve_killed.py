@@ -26,7 +26,7 @@ SEED = textwrap.dedent("""
     from kesu.incidents.actions import incident_declare, incident_resolve
     from kesu.pipeline.intake import complaint_create
     t0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
-    boss = user_create(username="boss", role="manager", password="secret-pass-1")
+    boss = user_create(username="boss", role="manager", password="Kq8-mZvT2wL-9x")
     incident = incident_declare(by=boss, now=t0, title="南山区宽带中断", kind="outage",
         announcement={"zh-hans": "南山区光缆中断", "en": "Fibre cut in Nanshan"},
         scope={"regions": ["广东省深圳市南山区"], "keywords": ["宽带"]}, starts_at=t0).incident

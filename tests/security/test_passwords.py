@@ -13,7 +13,7 @@ from kesu.demo.generator import DEMO_PASSWORD
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "secret-pass-1"
+PASSWORD = "Kq8-mZvT2wL-9x"
 
 
 @pytest.mark.parametrize(

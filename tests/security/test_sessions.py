@@ -14,7 +14,7 @@ from kesu.security.models import EventKind, SecurityEvent
 from tests.factories import T0, make_user
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "secret-pass-1"
+PASSWORD = "Kq8-mZvT2wL-9x"
 
 
 def _signed_in(user, **extra) -> Client:

@@ -24,7 +24,7 @@ def test_login_with_password_opens_the_complaint_list(client, handler):
 
     # when the handler logs in
     response = client.post(
-        "/login/", {"username": "handler1", "password": "secret-pass-1", "next": "/"}, follow=True
+        "/login/", {"username": "handler1", "password": "Kq8-mZvT2wL-9x", "next": "/"}, follow=True
     )
 
     # then they see the list, their name and their role
