@@ -60,7 +60,10 @@ def test_the_map_as_a_graph_highlights_the_bottleneck(log, capsys):
     series = chart.option()["series"][0]
     nodes = {n["id"]: n for n in series["data"]}
     assert {START, END, "register", "work", "close"} <= set(nodes)
-    assert nodes["work"]["name"] == "WORK" and "median" in nodes["work"]["tooltip"]["formatter"]
+    work = next(a for a in result["activities"] if a["name"] == "work")
+    tooltip = nodes["work"]["tooltip"]["formatter"]
+    assert nodes["work"]["name"] == "WORK" and str(work["count"]) in tooltip
+    assert f"{work['median_duration_hours']:.1f} h" in tooltip
     assert nodes[START]["x"] < nodes["register"]["x"] < nodes["work"]["x"] < nodes["close"]["x"] < nodes[END]["x"]
     red = [link for link in series["links"] if link["lineStyle"].get("color") == BOTTLENECK]
     assert [(link["source"], link["target"]) for link in red] == [

@@ -102,3 +102,30 @@ def test_an_angry_message_raises_the_score_and_the_desk_and_list_show_it(demo, c
     assert after.reason_texts[0] in desk
     listing = client.get("/", {"q": complaint.number}).content.decode()
     assert f"风险 {after.percent} %" in listing
+
+
+def test_open_complaints_show_when_they_are_likely_resolved_on_the_portal_and_the_desk(demo, client):
+    from datetime import timedelta
+
+    from kesu.complaints.models import Complaint, Status
+    from kesu.core.roles import Role
+    from kesu.portal.actions import tracking_link_create
+    from kesu.workforce.predictions import expected_resolution
+    from tests.factories import make_user
+
+    complaint = (Complaint.objects.filter(status=Status.IN_PROGRESS, merged_into__isnull=True)
+                 .order_by("-created_at").first())
+    expected = expected_resolution(complaint, now=NOW)
+    assert expected is not None and expected.similar >= 20
+    assert expected.at > complaint.created_at
+    older = expected_resolution(complaint, now=NOW + timedelta(days=3))  # the longer it lasts, the later
+    assert older is None or older.at >= expected.at
+    closed = Complaint.objects.filter(status=Status.CLOSED).first()
+    assert expected_resolution(closed, now=NOW) is None
+
+    shown = expected.at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    portal = client.get(f"/portal/t/{tracking_link_create(complaint=complaint, now=NOW)}/").content.decode()
+    assert "预计解决时间" in portal and shown in portal
+    client.force_login(make_user(Role.MANAGER, "desk-reader"))
+    desk = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert "预计解决时间" in desk and shown in desk

@@ -121,7 +121,7 @@ def complaint_list(*, filters: ComplaintFilters, within: Q | None = None) -> Que
 def complaint_detail(*, complaint_id: int) -> Complaint | None:
     return (
         Complaint.objects.select_related(
-            "customer", "category", "group", "assignee", "merged_into", "last_handler"
+            "customer", "category", "group", "assignee", "merged_into", "last_handler", "risk"
         )
         .prefetch_related(
             Prefetch("events", queryset=ComplaintEvent.objects.select_related("actor").order_by("at", "id")),
