@@ -67,6 +67,7 @@ def notify(
     now: datetime,
     complaint=None,
     urgent: bool = False,
+    attachment: str = "",
 ) -> list[Notification]:
     """Tell each distinct active recipient, in the app and by email / SMS where they can receive it.
 
@@ -75,6 +76,7 @@ def notify(
     time unless ``urgent`` (red channel); they are sent by jobs after the transaction commits.
     The title and body are message ids with parameters (``Message``), rendered in each reader's
     language when shown; a person's own words go in as ``Message("notification.text", text=…)``.
+    ``attachment``: a file's path relative to the data folder, attached to the e-mail.
     Returns the notifications created.
     """
     _text_check(kind, key)
@@ -107,6 +109,7 @@ def notify(
                 Notification(
                     recipient=user, complaint=complaint, kind=kind, title=title_text, body=body_text,
                     title_message=title_data, body_message=body_data, key=key, urgent=urgent, created_at=now,
+                    attachment=attachment,
                 )
                 for user in fresh
             ]
