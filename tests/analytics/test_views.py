@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import Count
 from django.test import Client
 
 from kesu.analytics.actions import rollup_update
@@ -146,3 +147,51 @@ def test_dashboard_and_reports_addresses_lead_to_the_analytics_pages(db):
     client = _client(Role.ANALYST)
     assert client.get("/dashboard/?from=2026-01-01")["Location"] == "/analytics/?from=2026-01-01"
     assert client.get("/reports/")["Location"] == "/analytics/reports/"
+
+
+def test_a_team_lead_sees_their_groups_dashboard_and_their_handlers_scorecards(demo_year):
+    from kesu.analytics.models import HandlerDaily
+    from kesu.core.models import Group
+
+    rollup_update(now=demo_year)
+    week = _busiest_week(demo_year)
+    # given a handler who leads the group with the most scorecard rows, and another group
+    group_id = HandlerDaily.objects.values("group_id").annotate(n=Count("id")).order_by("-n")[0]["group_id"]
+    group = Group.objects.get(pk=group_id)
+    other = Group.objects.exclude(pk=group_id).first()
+    lead = make_user(Role.HANDLER)
+    group.lead = lead
+    group.save()
+    client = Client()
+    client.force_login(lead)
+    # then their scorecard page links to the dashboard, which shows only the lead's group
+    assert 'data-testid="lead-dashboard"' in client.get("/analytics/scorecard/").content.decode()
+    page = client.get(f"/analytics/?{PERIOD}").content.decode()
+    assert f'<option value="{group.code}" selected>' in page and f'value="{other.code}"' not in page
+    assert f"group={group.code}" in page  # the click-through keeps the group
+    # asking for another group shows the lead's own, saying so
+    page = client.get(f"/analytics/?{PERIOD}&group={other.code}").content.decode()
+    assert f'<option value="{group.code}" selected>' in page and 'role="alert"' in page
+    # and the scorecard lists the group's handlers, not the others
+    card = client.get(f"/analytics/scorecard/?week={week}").content.decode()
+    from kesu.analytics.scorecard import scorecard
+
+    monday, sunday = _week_days(week)
+    everyone = scorecard(date_from=monday, date_to=sunday)["handlers"]
+    mine = [h for h in everyone if h["group_id"] == group_id]
+    theirs = [h for h in everyone if h["group_id"] != group_id]
+    assert mine and theirs
+    for h in mine:
+        assert f">{h['user']}</a>" in card
+    for h in theirs:
+        assert f">{h['user']}</a>" not in card
+    # a handler who leads nothing still has no dashboard
+    assert _client(Role.HANDLER).get("/analytics/").status_code == 403
+
+
+def _week_days(week: str):
+    from datetime import date, timedelta
+
+    year, number = week.split("-W")
+    monday = date.fromisocalendar(int(year), int(number), 1)
+    return monday, monday + timedelta(days=6)

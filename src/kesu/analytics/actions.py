@@ -19,6 +19,11 @@ from kesu.analytics.models import (
     HANDLER_COUNTERS,
     SCOPE_KEYS,
     CauseDaily,
+    CentreCause,
+    CentreDaily,
+    CentrePlace,
+    CentreProduct,
+    CentreTag,
     DailyFacts,
     HandlerDaily,
     KpiAlert,
@@ -43,6 +48,12 @@ TABLES: dict[str, tuple[type, tuple[str, ...], tuple[str, ...]]] = {
     rollup.PRODUCT: (ProductDaily, ("day", "product", "batch", *SCOPE_KEYS), ("created",)),
     rollup.TAG: (TagDaily, ("day", "tag", *SCOPE_KEYS), ("created",)),
     rollup.CAUSE: (CauseDaily, ("day", "root_cause", *SCOPE_KEYS), ("resolved",)),
+    # the centre-wide twins (the scope keys summed away)
+    "centre:" + rollup.FACTS: (CentreDaily, ("day",), DAILY_COUNTERS),
+    "centre:" + rollup.PLACE: (CentrePlace, ("day", "region"), ("created",)),
+    "centre:" + rollup.PRODUCT: (CentreProduct, ("day", "product", "batch"), ("created",)),
+    "centre:" + rollup.TAG: (CentreTag, ("day", "tag"), ("created",)),
+    "centre:" + rollup.CAUSE: (CentreCause, ("day", "root_cause"), ("resolved",)),
     rollup.SLA: (SlaDaily, ("day", "clock"), ("met", "breached")),
     rollup.HANDLER: (HandlerDaily, ("day", "handler_id", "group_id"), HANDLER_COUNTERS),
 }
@@ -70,6 +81,18 @@ def working_day_test() -> Callable[[date], bool]:
     return working
 
 
+def centre_deltas(deltas: rollup.Deltas) -> rollup.Deltas:
+    """``deltas`` and, for each scoped table, its centre-wide twin's deltas (the last three key
+    parts, the scope keys, summed away)."""
+    out: rollup.Deltas = dict(deltas)
+    for (table, key), counts in deltas.items():
+        if "centre:" + table in TABLES:
+            twin = out.setdefault(("centre:" + table, key[:-len(SCOPE_KEYS)]), {})
+            for name, value in counts.items():
+                twin[name] = twin.get(name, 0) + value
+    return out
+
+
 UPSERT_PARAMETERS = 16000  # bound values per statement (SQLite allows 32,766, PostgreSQL 65,535)
 
 
@@ -77,7 +100,8 @@ def deltas_apply(deltas: rollup.Deltas) -> int:
     """Add the deltas to the rollup rows (insert or add), in the caller's transaction: one
     multi-row ``INSERT … ON CONFLICT DO UPDATE`` per table and chunk (a round trip per chunk, not
     per row). The keys of one statement are distinct (``deltas`` is a dict), as PostgreSQL needs."""
-    by_table: dict[str, list[tuple[tuple, rollup.Counter]]] = {}
+    by_table: dict[str, list[tuple[tuple, dict[str, int]]]] = {}
+    deltas = centre_deltas(deltas)
     for (table, key), counts in deltas.items():
         if any(counts.values()):
             by_table.setdefault(table, []).append((key, counts))
@@ -101,12 +125,35 @@ def deltas_apply(deltas: rollup.Deltas) -> int:
     return sum(len(rows) for rows in by_table.values())
 
 
+def _plain_rows(queryset) -> list[tuple]:
+    """``queryset``'s rows through a plain cursor (no per-field converters: the callers convert)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _aware(at: datetime | str) -> datetime:
+    from datetime import UTC
+
+    if isinstance(at, str):  # SQLite without its type converters
+        at = datetime.fromisoformat(at)
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)  # SQLite keeps UTC without an offset
+
+
+def _json(value):
+    import json
+
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
 def _complaint_rows(ids) -> dict[int, rollup.ComplaintRow]:
-    rows = Complaint.objects.filter(pk__in=ids).values_list(
+    rows = _plain_rows(Complaint.objects.filter(pk__in=ids).values_list(
         "id", "created_at", "category_id", "channel", "group_id", "region", "product", "batch", "repeat_count",
         "last_handler_id", "customer__birth_year", "tags",
-    )
-    out = {row[0]: rollup.ComplaintRow(*row[:11], tags=rollup.tags_clean(row[11])) for row in rows}
+    ))
+    out = {row[0]: rollup.ComplaintRow(row[0], _aware(row[1]), *row[2:11], tags=rollup.tags_clean(_json(row[11])))
+           for row in rows}
     repeats = [pk for pk, row in out.items() if row.repeat_count > 0]
     if repeats:
         from dataclasses import replace
@@ -130,25 +177,11 @@ DATA_KINDS = frozenset(("assigned", "transferred", "resolved", "reopened", "sla_
 def _event_rows(queryset) -> list[rollup.EventRow]:
     """The events of ``queryset`` as rows, read through a plain cursor (no model field converters):
     the JSON decoded only for the kinds that need it."""
-    import json
-    from datetime import UTC
-
-    sql, params = queryset.values_list(
-        "id", "complaint_id", "kind", "actor_id", "at", "from_status", "to_status", "data").query.sql_with_params()
-    out = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for pk, complaint_id, kind, actor_id, at, from_status, to_status, data in cursor.fetchall():
-            if isinstance(at, str):  # SQLite without its type converters
-                at = datetime.fromisoformat(at)
-            if at.tzinfo is None:  # SQLite keeps UTC without an offset
-                at = at.replace(tzinfo=UTC)
-            if kind in DATA_KINDS:
-                data = json.loads(data) if isinstance(data, str | bytes) else (data or {})
-            else:
-                data = {}
-            out.append(rollup.EventRow(pk, complaint_id, kind, actor_id, at, from_status, to_status, data))
-    return out
+    rows = _plain_rows(queryset.values_list(
+        "id", "complaint_id", "kind", "actor_id", "at", "from_status", "to_status", "data"))
+    return [rollup.EventRow(pk, complaint_id, kind, actor_id, _aware(at), from_status, to_status,
+                            (_json(data) or {}) if kind in DATA_KINDS else {})
+            for pk, complaint_id, kind, actor_id, at, from_status, to_status, data in rows]
 
 
 def _watermark(name: str) -> Watermark:

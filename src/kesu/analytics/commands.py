@@ -30,6 +30,11 @@ def register(commands) -> None:
     kpis.add_argument("--to", dest="date_to", type=_date, required=True, help="last day, included (YYYY-MM-DD)")
     kpis.add_argument("--group", help="a group's code (default: the whole centre)")
     kpis.add_argument("--json", action="store_true", help="print JSON")
+    report = sub.add_parser("report", help="write the daily / weekly / monthly report of a day's period as XLSX")
+    report.add_argument("--period", choices=("daily", "weekly", "monthly"), required=True,
+                        help="the day, the ISO week (Monday–Sunday) or the month holding --date")
+    report.add_argument("--date", dest="day", type=_date, required=True, help="a day of the period (YYYY-MM-DD)")
+    report.add_argument("--out", required=True, help="the XLSX file to write")
     target = sub.add_parser("target", help="set a KPI's target and its amber / red thresholds")
     target.add_argument("kpi")
     target.add_argument("--target", type=float, required=True)
@@ -72,6 +77,28 @@ def cmd_analytics(args) -> int:
         bar.finish()
         print(f"counted {result.events:,} events, {result.surveys_sent:,} surveys sent, "
               f"{result.surveys_answered:,} answers")
+        return 0
+    if args.analytics_command == "report":
+        from pathlib import Path
+
+        from kesu.analytics.reports import period_of, report_write
+        from kesu.cli import _ProgressBar
+
+        period = period_of(args.period, args.day)
+        out = Path(args.out)
+        if out.suffix.lower() != ".xlsx":
+            print(f"--out: {args.out!r} is not an .xlsx file")
+            return 2
+        bar = _ProgressBar(f"report {period.label}")
+        steps = ("rollups", "xlsx")
+
+        def progress(label: str) -> None:
+            bar(steps.index(label), len(steps))
+
+        _page, xlsx = report_write(period, now=now, out=out, progress=progress)
+        bar(len(steps), len(steps))
+        bar.finish()
+        print(f"{xlsx} ({period.start} – {period.end})")
         return 0
     if args.analytics_command == "kpis":
         from kesu.analytics.queries import kpis_query

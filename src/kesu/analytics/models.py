@@ -156,6 +156,52 @@ class CauseDaily(models.Model):
         constraints = [models.UniqueConstraint(fields=["day", "root_cause", *SCOPE_KEYS], name="cause_scope_bucket")]
 
 
+# The centre-wide twins of the scoped rollups: the same counters without the scope keys (one row a
+# day, or a day × region / product / tag / root cause), kept by the same upserts (actions.deltas_apply
+# sums a batch's scoped deltas over the scope keys). A page without a group, channel or category
+# reads these: a year is a few hundred rows whatever the volume.
+class CentreDaily(models.Model):
+    day = models.DateField(unique=True)
+    locals().update(_counters(DAILY_COUNTERS))
+
+
+class CentrePlace(models.Model):
+    day = models.DateField()
+    region = models.CharField(max_length=64, default="")
+    created = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "region"], name="centre_place_bucket")]
+
+
+class CentreProduct(models.Model):
+    day = models.DateField()
+    product = models.CharField(max_length=128, default="")
+    batch = models.CharField(max_length=64, default="")
+    created = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "product", "batch"], name="centre_product_bucket")]
+
+
+class CentreTag(models.Model):
+    day = models.DateField()
+    tag = models.CharField(max_length=64)
+    created = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "tag"], name="centre_tag_bucket")]
+
+
+class CentreCause(models.Model):
+    day = models.DateField()
+    root_cause = models.CharField(max_length=24, default="")
+    resolved = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "root_cause"], name="centre_cause_bucket")]
+
+
 class SlaDaily(models.Model):
     """SLA clocks met and breached per local day × node."""
 

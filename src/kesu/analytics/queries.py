@@ -34,3 +34,13 @@ def kpis_query(*, date_from: date, date_to: date, group: str = "") -> dict[str, 
 
     period_check(date_from, date_to)
     return kpis_for_period(date_from=date_from, date_to=date_to, group_id=group_resolve(group))
+
+
+def led_group_ids(user: Any) -> list[int]:
+    """The groups a person leads (``Group.lead``): a team lead, whatever their role, sees the
+    dashboard of these groups and the scorecards of their handlers (docs/kpis.md, "Who sees what")."""
+    from kesu.core.models import Group
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Group.objects.filter(lead=user).order_by("code").values_list("pk", flat=True))

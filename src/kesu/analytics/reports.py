@@ -1,10 +1,12 @@
 """Periodic reports ("surface"): daily, weekly and monthly, written into the data folder
 (``<KESU_DATA_DIR>/reports/<kind>/<period>.html`` and ``.xlsx``) and kept; each holds the period's
 KPIs against target and against the previous period, the top issues and the notable changes in
-words ("处理效率类投诉环比上升 34 %"). Subscribers are notified (in the app and by e-mail)."""
+words ("处理效率类投诉环比上升 34 %"). Subscribers are notified in the app and by e-mail, the e-mail
+carrying the XLSX. ``kesu analytics report --period weekly --date D --out FILE.xlsx`` writes one on demand."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -54,6 +56,18 @@ def period_last(kind: str, today: date) -> Period:
     return Period(kind, end.replace(day=1), end)
 
 
+def period_of(kind: str, day: date) -> Period:
+    """The day / ISO week (Monday–Sunday) / month that holds ``day``."""
+    if kind == "daily":
+        return Period(kind, day, day)
+    if kind == "weekly":
+        monday = day - timedelta(days=day.weekday())
+        return Period(kind, monday, monday + timedelta(days=6))
+    start = day.replace(day=1)
+    end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return Period(kind, start, end)
+
+
 def changes_notable(now: dict[str, int], before: dict[str, int]) -> list[dict[str, Any]]:
     """Categories whose volume moved by ≥ 20 % against the previous period (pure)."""
     out = []
@@ -96,17 +110,11 @@ def report_content(period: Period) -> dict[str, Any]:
             "total": sum(by_now.values()), "total_before": sum(by_before.values())}
 
 
-def report_write(period: Period, *, now: datetime) -> tuple[Path, Path]:
-    """Write the printable page and the XLSX; returns their paths (overwrites the same period)."""
+def report_xlsx(content: dict[str, Any], path: Path) -> Path:
+    """The report as a workbook: KPIs (value, previous period, target, state, counts), top issues,
+    notable changes."""
     from openpyxl import Workbook
 
-    content = report_content(period)
-    folder = report_folder() / period.kind
-    folder.mkdir(parents=True, exist_ok=True)
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string("analytics/report.html", {**content, "generated": now})
-    page = folder / f"{period.label}.html"
-    page.write_text(html, encoding="utf-8")
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "KPIs"
@@ -119,12 +127,33 @@ def report_write(period: Period, *, now: datetime) -> tuple[Path, Path]:
     for row in content["top"]:
         top.append([row["key"], row["count"], row["cumulative"]])
     changes = workbook.create_sheet("changes")
-    changes.append(["category", "previous", "now", "change"])
+    changes.append(["category", "previous", "now", "change", "in words"])
     for row in content["changes"]:
-        changes.append([row["key"], row["before"], row["now"], row["change"]])
-    xlsx = folder / f"{period.label}.xlsx"
-    workbook.save(xlsx)
-    return page, xlsx
+        changes.append([row["key"], row["before"], row["now"], row["change"], row["sentence"]])
+    workbook.save(path)
+    return path
+
+
+def report_write(period: Period, *, now: datetime, out: Path | None = None,
+                 progress: Callable[[str], None] | None = None) -> tuple[Path | None, Path]:
+    """Write the printable page and the XLSX into the data folder (overwriting the same period) and
+    return their paths; with ``out``, only the XLSX, to that file (page: None)."""
+    step = progress or (lambda _label: None)
+    step("rollups")
+    content = report_content(period)
+    if out is not None:
+        step("xlsx")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return None, report_xlsx(content, out)
+    folder = report_folder() / period.kind
+    folder.mkdir(parents=True, exist_ok=True)
+    step("page")
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string("analytics/report.html", {**content, "generated": now})
+    page = folder / f"{period.label}.html"
+    page.write_text(html, encoding="utf-8")
+    step("xlsx")
+    return page, report_xlsx(content, folder / f"{period.label}.xlsx")
 
 
 def reports_due(*, now: datetime) -> list[Path]:
@@ -141,12 +170,15 @@ def reports_due(*, now: datetime) -> list[Path]:
         page = report_folder() / kind / f"{period.label}.html"
         if page.exists():
             continue
-        page, _xlsx = report_write(period, now=now)
+        page, xlsx = report_write(period, now=now)
+        assert page is not None
         written.append(page)
         subscribers = [s.user for s in ReportSubscription.objects.filter(kind=kind).select_related("user")]
+        # the e-mail carries the XLSX (a path inside the data folder, read when the e-mail is sent)
         notify(recipients=subscribers, kind="report_ready",
                title=Message("notice.report_ready", kind=Message(f"report.{kind}"), period=period.label),
-               key=f"report:{kind}:{period.label}", now=now)
+               key=f"report:{kind}:{period.label}", now=now,
+               attachment=str(xlsx.relative_to(Path(settings.KESU_DATA_DIR))))
     return written
 
 

@@ -23,7 +23,6 @@ The definitions (docs/kpis.md):
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
@@ -41,7 +40,7 @@ CAUSE = "cause"  # (day, root_cause, category_id, channel, group_id)
 SLA = "sla"  # (day, clock)
 HANDLER = "handler"  # (day, handler_id, group_id)
 
-Deltas = dict[tuple[str, tuple], Counter]
+Deltas = dict[tuple[str, tuple], dict[str, int]]
 
 
 @dataclass(frozen=True)
@@ -111,10 +110,13 @@ def _is_open(status: str) -> bool:
 
 
 def _add(deltas: Deltas, table: str, key: tuple, **counts: int) -> None:
-    bucket = deltas.setdefault((table, key), Counter())
+    bucket = deltas.get((table, key))
+    if bucket is None:
+        deltas[(table, key)] = {name: value for name, value in counts.items() if value}
+        return
     for name, value in counts.items():
         if value:
-            bucket[name] += value
+            bucket[name] = bucket.get(name, 0) + value
 
 
 AGE_GROUPS = ((25, "<25"), (35, "25-34"), (45, "35-44"), (55, "45-54"), (65, "55-64"), (200, "65+"))
@@ -297,7 +299,9 @@ def survey_answer_deltas(
 
 def deltas_merge(into: Deltas, more: Deltas) -> Deltas:
     for key, counts in more.items():
-        into.setdefault(key, Counter()).update(counts)
+        bucket = into.setdefault(key, {})
+        for name, value in counts.items():
+            bucket[name] = bucket.get(name, 0) + value
     return into
 
 

@@ -45,8 +45,11 @@ def score(components: dict[str, float | None], weights: dict[str, int]) -> float
     return round(100 * sum(weights[k] * v for k, v in used.items()) / total, 1) if total else None
 
 
-def scorecard(*, date_from: date, date_to: date, handler_ids: list[int] | None = None) -> dict[str, Any]:
-    """Every handler's counts, components, score and rank in the period, and each group's average."""
+def scorecard(*, date_from: date, date_to: date, handler_ids: list[int] | None = None,
+              group_ids: list[int] | None = None) -> dict[str, Any]:
+    """Every handler's counts, components, score and rank in the period, and each group's average.
+    ``handler_ids`` / ``group_ids``: show only these handlers, and (a team lead's view) also every
+    handler whose main group in the period is one of these groups; ranks stay centre-wide."""
     from kesu.core.models import User
 
     q = Q(day__gte=date_from, day__lte=date_to)
@@ -78,8 +81,9 @@ def scorecard(*, date_from: date, date_to: date, handler_ids: list[int] | None =
     ranked = sorted((h for h in handlers if h["ranked"] and h["score"] is not None), key=lambda h: -h["score"])
     for rank, h in enumerate(ranked, start=1):
         h["rank"] = rank
-    if handler_ids is not None:
-        handlers = [h for h in handlers if h["handler_id"] in handler_ids]
+    if handler_ids is not None or group_ids is not None:
+        handlers = [h for h in handlers if h["handler_id"] in (handler_ids or ())
+                    or h["group_id"] in (group_ids or ())]
     handlers.sort(key=lambda h: (h.get("rank") or 10**6, -(h["counts"]["resolved"])))
     return {"handlers": handlers, "group_averages": averages, "weights": weights, "min_volume": w.min_volume}
 

@@ -7,6 +7,9 @@ With ``DATABASE_REPLICA_URL`` set, every read here goes to the replica (``analyt
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,10 +19,16 @@ from django.db.models import Q, Sum
 from kesu.analytics.kpis import kpis_compute
 from kesu.analytics.models import (
     AGE_COUNTERS,
+    DAILY_COUNTERS,
     FACT_COUNTERS,
     HOUR_COUNTERS,
     Batch,
     CauseDaily,
+    CentreCause,
+    CentreDaily,
+    CentrePlace,
+    CentreProduct,
+    CentreTag,
     DailyFacts,
     KpiTarget,
     PlaceDaily,
@@ -51,6 +60,16 @@ class Scope:
             q &= Q(category_id=self.category_id)
         return q
 
+    @property
+    def scoped(self) -> bool:
+        return bool(self.group_id or self.channel or self.category_id)
+
+    def rows(self, scoped_model: type, centre_model: type):
+        """The rollup rows of the period and scope: the centre-wide twin without a scope."""
+        if self.scoped:
+            return scoped_model.objects.filter(self.facts_filter())
+        return centre_model.objects.filter(day__gte=self.date_from, day__lte=self.date_to)
+
     def shifted(self, days: int) -> Scope:
         return Scope(self.date_from - timedelta(days=days), self.date_to - timedelta(days=days),
                      self.group_id, self.channel, self.category_id)
@@ -60,8 +79,52 @@ def targets_map() -> dict[str, dict[str, float]]:
     return {row.kpi: {"target": row.target, "amber": row.amber, "red": row.red} for row in KpiTarget.objects.all()}
 
 
+_SHARED: ContextVar[dict | None] = ContextVar("analytics_shared_reads", default=None)
+
+
+@contextmanager
+def reads_shared() -> Iterator[None]:
+    """Within this block the selectors share their reads of the daily facts: one query by day (every
+    counter) serves the KPIs, the trend, the heat map, the age groups and the backlog, one query by
+    category × channel both mixes and the Pareto (a page reads each rollup row once or twice, not
+    a dozen times)."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _shared(key: tuple, compute: Callable[[], Any]) -> Any:
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def facts_by_day(scope: Scope, names: tuple[str, ...]) -> dict[date, dict[str, int]]:
+    """The counters ``names`` per day of the scope (inside ``reads_shared``: every counter, read once)."""
+    if _SHARED.get() is not None:
+        names = DAILY_COUNTERS
+
+    def compute() -> dict[date, dict[str, int]]:
+        rows = scope.rows(DailyFacts, CentreDaily).values("day").annotate(
+            **{name: Sum(name) for name in names}).order_by()
+        return {row["day"]: {name: int(row[name] or 0) for name in names} for row in rows}
+
+    return _shared(("days", scope), compute)
+
+
 def facts_counters(scope: Scope) -> dict[str, int]:
-    totals = DailyFacts.objects.filter(scope.facts_filter()).aggregate(**{name: Sum(name) for name in FACT_COUNTERS})
+    if _SHARED.get() is not None:
+        totals = dict.fromkeys(FACT_COUNTERS, 0)
+        for counters in facts_by_day(scope, FACT_COUNTERS).values():
+            for name in FACT_COUNTERS:
+                totals[name] += counters[name]
+        return totals
+    totals = scope.rows(DailyFacts, CentreDaily).aggregate(**{name: Sum(name) for name in FACT_COUNTERS})
     return {name: int(value or 0) for name, value in totals.items()}
 
 
@@ -82,9 +145,9 @@ def volume_trend(scope: Scope, *, grain: str = "day") -> list[dict[str, Any]]:
     """Complaints created per day / week / month, with the same period a year earlier."""
     def series(s: Scope) -> dict[date, int]:
         out: dict[date, int] = defaultdict(int)
-        rows = DailyFacts.objects.filter(s.facts_filter()).values("day").annotate(n=Sum("created"))
-        for row in rows:
-            out[_bucket(row["day"], grain)] += int(row["n"] or 0)
+        for day, counters in facts_by_day(s, ("created",)).items():
+            if counters["created"]:
+                out[_bucket(day, grain)] += counters["created"]
         return out
 
     now_series, year_ago = series(scope), series(scope.shifted(364))
@@ -98,19 +161,21 @@ def volume_trend(scope: Scope, *, grain: str = "day") -> list[dict[str, Any]]:
 
 def mix(scope: Scope, field: str) -> list[dict[str, Any]]:
     """Created complaints by ``category_id`` or ``channel``, largest first."""
-    rows = DailyFacts.objects.filter(scope.facts_filter()).values(field).annotate(n=Sum("created")).order_by("-n")
-    return [{"key": row[field], "created": int(row["n"] or 0)} for row in rows if row["n"]]
+    rows = _shared(("mix", scope), lambda: list(DailyFacts.objects.filter(scope.facts_filter()).values(
+        "category_id", "channel").annotate(n=Sum("created")).order_by()))
+    out: dict[Any, int] = defaultdict(int)
+    for row in rows:
+        out[row[field]] += int(row["n"] or 0)
+    return [{"key": key, "created": n} for key, n in sorted(out.items(), key=lambda kv: (-kv[1], str(kv[0]))) if n]
 
 
 def heat_map(scope: Scope) -> list[list[int]]:
     """[weekday 0–6][hour 0–23] complaints created in the scope (a day's row holds 24 hour counters)."""
     grid = [[0] * 24 for _ in range(7)]
-    rows = DailyFacts.objects.filter(scope.facts_filter()).values("day").annotate(
-        **{name: Sum(name) for name in HOUR_COUNTERS}).order_by()
-    for row in rows:
-        line = grid[row["day"].weekday()]
+    for day, counters in facts_by_day(scope, HOUR_COUNTERS).items():
+        line = grid[day.weekday()]
         for hour, name in enumerate(HOUR_COUNTERS):
-            line[hour] += int(row[name] or 0)
+            line[hour] += counters[name]
     return grid
 
 
@@ -130,13 +195,13 @@ def pareto_categories(scope: Scope) -> list[dict[str, Any]]:
 
 
 def pareto_root_causes(scope: Scope) -> list[dict[str, Any]]:
-    rows = CauseDaily.objects.filter(scope.facts_filter()).values("root_cause").annotate(n=Sum("resolved")).order_by()
+    rows = scope.rows(CauseDaily, CentreCause).values("root_cause").annotate(n=Sum("resolved")).order_by()
     return pareto([(row["root_cause"], int(row["n"] or 0)) for row in rows])
 
 
 def pareto_tags(scope: Scope) -> list[dict[str, Any]]:
     """Created complaints by tag (a complaint counts under each of its tags), with the 80 % line."""
-    rows = TagDaily.objects.filter(scope.facts_filter()).values("tag").annotate(n=Sum("created")).order_by()
+    rows = scope.rows(TagDaily, CentreTag).values("tag").annotate(n=Sum("created")).order_by()
     return pareto([(row["tag"], int(row["n"] or 0)) for row in rows])
 
 
@@ -165,10 +230,10 @@ def city_of(rest: str) -> str:
 def places(scope: Scope, *, province: str = "", city: str = "") -> list[dict[str, Any]]:
     """Drill-down province → city → district: the provinces, the cities of one province, or the
     districts of one city (each level keyed by its own name; "" when the text names no district)."""
-    q = scope.facts_filter()
+    rows = scope.rows(PlaceDaily, CentrePlace)
     if province:
-        q &= Q(region__startswith=province + city)
-    rows = PlaceDaily.objects.filter(q).values("region").annotate(n=Sum("created")).order_by()
+        rows = rows.filter(region__startswith=province + city)
+    rows = rows.values("region").annotate(n=Sum("created")).order_by()
     out: dict[str, int] = defaultdict(int)
     for row in rows:
         region, n = row["region"], int(row["n"] or 0)
@@ -186,13 +251,13 @@ def places(scope: Scope, *, province: str = "", city: str = "") -> list[dict[str
 
 def products(scope: Scope, *, product: str = "", batch: str = "") -> list[dict[str, Any]]:
     """Drill-down: products, the batches of one product, or the supplier of one batch."""
-    q = scope.facts_filter()
+    rows = scope.rows(ProductDaily, CentreProduct)
     if product:
-        q &= Q(product=product)
+        rows = rows.filter(product=product)
     if batch:
-        q &= Q(batch=batch)
+        rows = rows.filter(batch=batch)
     field = "batch" if product else "product"
-    rows = ProductDaily.objects.filter(q).values(field).annotate(n=Sum("created")).order_by()
+    rows = rows.values(field).annotate(n=Sum("created")).order_by()
     out = sorted(({"key": row[field], "created": int(row["n"] or 0)} for row in rows if row["n"]),
                  key=lambda row: (-row["created"], row["key"]))
     if product:
@@ -206,21 +271,22 @@ def age_groups(scope: Scope) -> list[dict[str, Any]]:
     """Complaints created in the scope by the customer's age group (youngest first, unknown last)."""
     from kesu.analytics.rollup import AGE_COLUMNS
 
-    totals = DailyFacts.objects.filter(scope.facts_filter()).aggregate(**{name: Sum(name) for name in AGE_COUNTERS})
-    return [{"key": label, "created": int(totals[column] or 0)} for label, column in AGE_COLUMNS.items()]
+    totals = dict.fromkeys(AGE_COUNTERS, 0)
+    for counters in facts_by_day(scope, AGE_COUNTERS).values():
+        for name in AGE_COUNTERS:
+            totals[name] += counters[name]
+    return [{"key": label, "created": totals[column]} for label, column in AGE_COLUMNS.items()]
 
 
 def backlog_series(scope: Scope) -> list[dict[str, Any]]:
     """Open complaints in the scope at the end of each day of the period (the running sum of
     ``open_delta``)."""
-    base_q = Scope(date.min, scope.date_from - timedelta(days=1), scope.group_id, scope.channel,
-                   scope.category_id).facts_filter()
-    start = DailyFacts.objects.filter(base_q).aggregate(n=Sum("open_delta"))["n"] or 0
-    rows = DailyFacts.objects.filter(scope.facts_filter()).values("day").annotate(n=Sum("open_delta")).order_by("day")
+    before = Scope(date.min, scope.date_from - timedelta(days=1), scope.group_id, scope.channel, scope.category_id)
+    start = before.rows(DailyFacts, CentreDaily).aggregate(n=Sum("open_delta"))["n"] or 0
     out, running = [], int(start)
-    for row in rows:
-        running += int(row["n"] or 0)
-        out.append({"day": row["day"].isoformat(), "open": running})
+    for day, counters in sorted(facts_by_day(scope, ("open_delta",)).items()):
+        running += counters["open_delta"]
+        out.append({"day": day.isoformat(), "open": running})
     return out
 
 
@@ -233,10 +299,10 @@ def ageing(scope: Scope, *, today: date) -> list[dict[str, Any]]:
     the day of creation: a read of the rollups, not of the complaints)."""
     recent_from = today - timedelta(days=AGE_BUCKETS[-2][0] - 1)
     whole = Scope(date.min, today, scope.group_id, scope.channel, scope.category_id)
-    old = DailyFacts.objects.filter(whole.facts_filter() & Q(day__lt=recent_from)).aggregate(
+    old = whole.rows(DailyFacts, CentreDaily).filter(day__lt=recent_from).aggregate(
         n=Sum("open_created"))["n"] or 0
     recent = Scope(recent_from, today, scope.group_id, scope.channel, scope.category_id)
-    rows = DailyFacts.objects.filter(recent.facts_filter()).values("day").annotate(n=Sum("open_created")).order_by()
+    rows = recent.rows(DailyFacts, CentreDaily).values("day").annotate(n=Sum("open_created")).order_by()
     counts = dict.fromkeys((label for _d, label in AGE_BUCKETS), 0)
     counts[AGE_BUCKETS[-1][1]] = int(old)
     for row in rows:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -30,10 +31,12 @@ def _today() -> date:
     return clock_now().astimezone(centre_zone()).date()
 
 
-def _scope(request: HttpRequest) -> tuple[selectors.Scope, dict, list[str]]:
-    """The period (default: the last 90 days) and scope from the query; bad values are named."""
+def _scope(request: HttpRequest, *, groups: list[int] | None = None) -> tuple[selectors.Scope, dict, list[str]]:
+    """The period (default: the last 90 days) and scope from the query; bad values are named.
+    ``groups``: the only groups the person may see (a team lead's); the first is the default."""
     from kesu.analytics.queries import group_resolve, period_check
     from kesu.complaints.models import Category
+    from kesu.core.models import Group
 
     errors: list[str] = []
     today = _today()
@@ -61,6 +64,12 @@ def _scope(request: HttpRequest) -> tuple[selectors.Scope, dict, list[str]]:
     except FieldError as error:
         errors.append(str(error))
         group, group_id = "", None
+    if groups is not None and group_id not in groups:
+        if group_id is not None:
+            errors.append(_("You lead other groups; showing %(group)s.") % {
+                "group": Group.objects.get(pk=groups[0]).name})
+        group_id = groups[0]
+        group = Group.objects.get(pk=group_id).code
     category = request.GET.get("category", "")
     category_id = Category.objects.filter(code=category).values_list("pk", flat=True).first() if category else None
     channel = request.GET.get("channel", "")
@@ -81,6 +90,15 @@ def _grain_for(date_from: date, date_to: date) -> str:
 
 def _allowed(request: HttpRequest) -> bool:
     return request.user.can(Permission.ANALYTICS_READ)
+
+
+def _lead_groups(request: HttpRequest) -> list[int] | None:
+    """None: the person sees every group (analytics roles); else the groups they lead (maybe none)."""
+    from kesu.analytics.queries import led_group_ids
+
+    if request.user.can(Permission.ANALYTICS_READ):
+        return None
+    return led_group_ids(request.user)
 
 
 def _labels():
@@ -202,10 +220,13 @@ def dashboard_charts(scope: selectors.Scope, params: dict, *, now, only: set[str
 
 
 @login_required
+@selectors.reads_shared()
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    if not _allowed(request):
+    """The dashboard; a team lead without an analytics role sees their own group(s) only."""
+    groups = _lead_groups(request)
+    if groups is not None and not groups:
         return forbidden(request, _("Your role has no analytics pages."))
-    scope, params, errors = _scope(request)
+    scope, params, errors = _scope(request, groups=groups)
     charts = dashboard_charts(scope, params, now=clock_now())
     from kesu.complaints.models import Category, Channel
     from kesu.core.models import Group
@@ -216,8 +237,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
              "products": [row["key"] for row in selectors.products(scope)[:8] if row["key"]]}
     return chart_xlsx_response(request, charts) or render(request, "analytics/dashboard.html", {
         "charts": charts, "params": params, "errors": errors, "kpis": _kpi_rows(scope), "drill": drill,
-        "groups": Group.objects.order_by("code"), "categories": Category.objects.all(),
-        "channels": Channel.choices,
+        "groups": Group.objects.order_by("code") if groups is None else Group.objects.filter(pk__in=groups),
+        "categories": Category.objects.all(), "channels": Channel.choices,
     })
 
 
@@ -231,6 +252,7 @@ def _kpi_rows(scope: selectors.Scope) -> list[dict]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@selectors.reads_shared()
 def kpis_view(request: HttpRequest) -> HttpResponse:
     """The KPIs against their targets; the decision layer sets targets and thresholds here."""
     if not _allowed(request):
@@ -271,6 +293,7 @@ def kpis_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@selectors.reads_shared()
 def executive_view(request: HttpRequest) -> HttpResponse:
     """One screen for the decision layer: KPIs against target, the trend, the top 5 issues, open red-channel complaints."""
     if not _allowed(request):
@@ -280,8 +303,12 @@ def executive_view(request: HttpRequest) -> HttpResponse:
     scope, params, errors = _scope(request)
     params["grain"] = "week"
     charts = dashboard_charts(scope, params, now=clock_now(), only={"trend", "pareto"})
-    red = (Complaint.objects.filter(red_channel=True).exclude(status__in=[Status.CLOSED, Status.RESOLVED])
-           .select_related("category").order_by("created_at")[:20])
+    # the open statuses written as the partial index complaint_open_newest's condition (equalities
+    # joined by OR, in its order), so both planners read only the open complaints, never the history
+    open_q = (Q(status=Status.NEW) | Q(status=Status.ASSIGNED) | Q(status=Status.IN_PROGRESS)
+              | Q(status=Status.PENDING_CUSTOMER))
+    red = (Complaint.objects.filter(open_q, red_channel=True).select_related("category")
+           .order_by("created_at", "id")[:20])
     return chart_xlsx_response(request, charts) or render(request, "analytics/executive.html", {
         "charts": charts, "params": params, "errors": errors, "kpis": _kpi_rows(scope), "red": red,
     })
@@ -325,14 +352,15 @@ def _week(request: HttpRequest) -> tuple[date, date]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def scorecard_view(request: HttpRequest) -> HttpResponse:
-    """The weekly handler scorecard: a handler sees their own; managers, analysts and the decision
-    layer everyone; the management edits the weights."""
+    """The weekly handler scorecard: a handler sees their own; a team lead (``Group.lead``) the
+    handlers of their groups; managers, analysts and the decision layer everyone; the management edits the weights."""
     from kesu.analytics.scorecard import COMPONENTS, scorecard, weights_current
     from kesu.core.roles import Role
 
     user = request.user
     sees_all = user.can(Permission.ANALYTICS_READ)
-    if not sees_all and not user.can(Permission.COMPLAINT_HANDLE):
+    led = [] if sees_all else _lead_groups(request) or []
+    if not sees_all and not led and not user.can(Permission.COMPLAINT_HANDLE):
         return forbidden(request, _("Your role has no analytics pages."))
     if request.method == "POST":
         if not user.can(Permission.SCORECARD_MANAGE):
@@ -352,7 +380,8 @@ def scorecard_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Weights saved."))
         return redirect(f"{request.path}?{request.GET.urlencode()}")
     monday, sunday = _week(request)
-    data = scorecard(date_from=monday, date_to=sunday, handler_ids=None if sees_all else [user.pk])
+    data = scorecard(date_from=monday, date_to=sunday, handler_ids=None if sees_all else [user.pk],
+                     group_ids=led or None)
     labels = [_("Closure timeliness"), _("Resolution quality"), _("Repeat complaints"), _("Praise")]
     chosen_name = request.GET.get("handler", "" if sees_all else user.username)
     chosen = next((h for h in data["handlers"] if h["user"] and h["user"].username == chosen_name), None)
@@ -372,7 +401,7 @@ def scorecard_view(request: HttpRequest) -> HttpResponse:
     return chart_xlsx_response(request, [chart] if chart else []) or render(request, "analytics/scorecard.html", {
         "data": data, "chart": chart, "week": f"{monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}",
         "monday": monday, "sunday": sunday, "components": COMPONENTS, "labels": labels,
-        "can_edit": user.can(Permission.SCORECARD_MANAGE), "chosen": chosen, "Role": Role,
+        "can_edit": user.can(Permission.SCORECARD_MANAGE), "chosen": chosen, "Role": Role, "leads": bool(led),
     })
 
 

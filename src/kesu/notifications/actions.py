@@ -71,6 +71,7 @@ class Notice:
     now: datetime
     complaint: Any = None
     urgent: bool = False
+    attachment: str = ""
 
 
 def notify(
@@ -83,6 +84,7 @@ def notify(
     now: datetime,
     complaint=None,
     urgent: bool = False,
+    attachment: str = "",
 ) -> list[Notification]:
     """Tell each distinct active recipient, in the app and by email / SMS where they can receive it.
 
@@ -91,10 +93,11 @@ def notify(
     time unless ``urgent`` (red channel); they are sent by jobs after the transaction commits.
     The title and body are message ids with parameters (``Message``), rendered in each reader's
     language when shown; a person's own words go in as ``Message("notification.text", text=…)``.
+    ``attachment``: a file's path relative to the data folder, attached to the e-mail.
     Returns the notifications created.
     """
     return notify_many([notice_of(recipients=recipients, kind=kind, title=title, body=body, key=key, now=now,
-                                  complaint=complaint, urgent=urgent)])
+                                  complaint=complaint, urgent=urgent, attachment=attachment)])
 
 
 def notice_of(
@@ -107,12 +110,13 @@ def notice_of(
     now: datetime,
     complaint=None,
     urgent: bool = False,
+    attachment: str = "",
 ) -> Notice:
     """A checked ``Notice`` (``notify``'s arguments), to be written by ``notify_many``."""
     _text_check(kind, key)
     people = tuple(user for user in recipients if user is not None)
     return Notice(recipients=people, kind=kind, title=title, body=tuple(_body_messages(body)), key=key, now=now,
-                  complaint=complaint, urgent=urgent)
+                  complaint=complaint, urgent=urgent, attachment=attachment)
 
 
 KEYS_PER_QUERY = 400
@@ -157,7 +161,7 @@ def notify_many(notices: Sequence[Notice]) -> list[Notification]:
                 rows.append(Notification(
                     recipient=user, complaint=notice.complaint, kind=notice.kind, title=title_text, body=body_text,
                     title_message=title_data, body_message=body_data, key=notice.key, urgent=notice.urgent,
-                    created_at=notice.now,
+                    created_at=notice.now, attachment=notice.attachment,
                 ))
         if not rows:
             return []

@@ -83,6 +83,17 @@ def _email_body(delivery: Delivery) -> str:
     return "\n\n".join(lines)
 
 
+def _attachments(notification) -> list:
+    """The notification's attachment, if it is still a file inside the data folder."""
+    from pathlib import Path
+
+    if not notification.attachment:
+        return []
+    root = Path(settings.KESU_DATA_DIR).resolve()
+    path = (root / notification.attachment).resolve()
+    return [path] if path.is_relative_to(root) and path.is_file() else []
+
+
 def _sms_payload(delivery: Delivery, now: datetime) -> dict:
     notification = delivery.notification
     title, body = notification.title_text, notification.body_text
@@ -108,7 +119,8 @@ def _send(delivery: Delivery, now: datetime) -> None:
 def _send_worded(delivery: Delivery, now: datetime) -> None:
     notification = delivery.notification
     if delivery.channel == DeliveryChannel.EMAIL:
-        email_send(to=notification.recipient.email, subject=notification.title_text, body=_email_body(delivery))
+        email_send(to=notification.recipient.email, subject=notification.title_text, body=_email_body(delivery),
+                   attachments=_attachments(notification))
     else:
         sms_send(payload=_sms_payload(delivery, now), delivery_id=delivery.pk)
 

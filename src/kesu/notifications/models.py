@@ -30,6 +30,8 @@ class Notification(models.Model):
     # not repeated within the decay period
     key = models.CharField(_("key"), max_length=200)
     urgent = models.BooleanField(_("urgent"), default=False)
+    # a file in the data folder (relative path) sent with the e-mail, e.g. an analytics report's XLSX
+    attachment = models.CharField(_("attachment"), max_length=255, blank=True, default="")
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

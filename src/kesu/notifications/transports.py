@@ -13,6 +13,8 @@ import json
 import smtplib
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -40,10 +42,12 @@ _MESSAGE_REFUSED = (
 )
 
 
-def email_send(*, to: str, subject: str, body: str) -> None:
+def email_send(*, to: str, subject: str, body: str, attachments: Sequence[Path] = ()) -> None:
     # a header cannot hold a line break; the caller's title may
     subject = " ".join(subject.split())
     message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    for path in attachments:
+        message.attach_file(str(path))
     try:
         sent = message.send(fail_silently=False)
     except _MESSAGE_REFUSED as error:

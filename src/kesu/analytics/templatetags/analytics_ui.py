@@ -76,3 +76,4 @@ def scope_query(params: dict, **drill: str) -> str:
             query[name] = params[name]
     query.update({name: value for name, value in drill.items() if value})
     return urlencode(query)
+
