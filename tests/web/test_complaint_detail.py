@@ -249,7 +249,7 @@ def test_a_handler_who_may_not_merge_gets_403(handler_client, handler):
 #   answers, calls; solution-library search (one more to load the articles when any match); similar
 #   resolved complaints; feedback already given; the response templates: 9
 # + the compensation panel (limits, senior handler, proposals, matrix rules): 4; the calls panel: 1
-DETAIL_QUERIES = 28  # 27 + the complaint's incident (the incidents panel)
+DETAIL_QUERIES = 29  # 27 + the complaint's incident (the incidents panel) + the access log line (issue 15)
 
 
 @pytest.mark.django_db
