@@ -31,4 +31,5 @@ urlpatterns = [
     path("analytics/", include("kesu.analytics.urls")),
     path("customers/", include("kesu.desk.customer_urls")),
     path("", include("kesu.analytics.urls_shortcuts")),
+    path("privacy/", include("kesu.privacy.urls")),
 ]
