@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("kesu.analytics.urls_shortcuts")),
     path("security/", include("kesu.security.urls")),
     path("settings/", include("kesu.settings_ui.urls")),
+    path("privacy/", include("kesu.privacy.urls")),
 ]

@@ -7,6 +7,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Data protection")
     label = "privacy"
     default_auto_field = "django.db.models.BigAutoField"
+    nav_template = "privacy/nav.html"  # the access log
 
     def ready(self) -> None:
         from huey.contrib.djhuey import HUEY
