@@ -69,7 +69,7 @@ def run(runs: int) -> None:
     logins = []
     for _ in range(min(runs, 100)):
         anonymous = Client()
-        _timed(logins, lambda: anonymous.post("/login/", {"username": "bench-handler", "password": "secret-pass-1"}))
+        _timed(logins, lambda anonymous=anonymous: anonymous.post("/login/", {"username": "bench-handler", "password": "Kq8-mZvT2wL-9x"}))
 
     print_json(
         runs=runs,
