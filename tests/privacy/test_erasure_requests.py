@@ -98,7 +98,7 @@ def test_the_requester_may_never_approve_their_own_request(handler, admins):
 def test_a_second_admin_approves_and_the_person_is_gone_from_pages_and_api(handler, admins):
     complaint = _complaint(handler)
     first, second = admins
-    _file(_web(first))
+    _file(_web(first), reason=f"{NAME}本人来电要求删除")  # the request's own text names the person too
     request = ErasureRequest.objects.get()
     desk = f"/complaints/{complaint.pk}/"
     api = client_for(second)
