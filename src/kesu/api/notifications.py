@@ -57,8 +57,8 @@ def notification_dict(notification) -> dict:
         # in the caller's language; the ids and parameters for clients that word them themselves
         "title": notification.title_text,
         "body": notification.body_text,
-        "title_message": notification.title_message or None,
-        "body_message": notification.body_message,
+        "title_message": notification.shown(notification.title_message) or None,
+        "body_message": notification.shown(notification.body_message),
         "key": notification.key,
         "urgent": notification.urgent,
         "complaint_id": notification.complaint_id,

@@ -246,3 +246,6 @@ if HARDENING.https:  # served over TLS (directly or behind a proxy): cookies onl
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31_536_000
+# Phone numbers, e-mail addresses, ID numbers and bank cards are masked in log lines (issue 15 §1)
+LOGGING.setdefault("filters", {})["personal_data"] = {"()": "kesu.privacy.logfilter.PersonalDataFilter"}
+LOGGING["handlers"]["console"].setdefault("filters", []).append("personal_data")

@@ -48,19 +48,27 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.title} → {self.recipient}"
 
+    def shown(self, value):
+        """``value`` as the recipient may see it: personal data masked unless they may work on the
+        complaint (issue 15 §1, ``kesu.privacy.policy.notice_mask``)."""
+        from kesu.privacy.policy import notice_mask
+
+        return notice_mask(self, value)
+
     @property
     def title_text(self) -> str:
-        """The title in the active language."""
+        """The title in the active language, as the recipient may see it."""
         if self.title_message:
-            return message_render(self.title_message["code"], self.title_message.get("params"))
-        return self.title
+            return self.shown(message_render(self.title_message["code"], self.title_message.get("params")))
+        return self.shown(self.title)
 
     @property
     def body_text(self) -> str:
-        """The body in the active language (one line per message)."""
+        """The body in the active language (one line per message), as the recipient may see it."""
         if self.body_message:
-            return "\n".join(message_render(m["code"], m.get("params")) for m in self.body_message)
-        return self.body
+            lines = (message_render(m["code"], m.get("params")) for m in self.body_message)
+            return self.shown("\n".join(lines))
+        return self.shown(self.body)
 
 
 class DeliveryChannel(models.TextChoices):

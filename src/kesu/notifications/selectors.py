@@ -9,8 +9,10 @@ from kesu.notifications.models import ContactPoint, Notification
 
 
 def notification_list(*, user: User, unread: bool = False) -> QuerySet[Notification]:
-    """The person's notifications, newest first, with the complaint each one is about."""
-    notifications = Notification.objects.filter(recipient=user).select_related("complaint")
+    """The person's notifications, newest first, with the complaint each one is about (and its customer,
+    whose name is masked for a reader who may not see it). Read through ``user``'s related manager,
+    every row shares ``user`` as its recipient: masking decides with one viewer, no query per row."""
+    notifications = user.notifications.select_related("complaint", "complaint__customer")
     if unread:
         notifications = notifications.filter(read_at__isnull=True)
     return notifications.order_by("-created_at", "-id")
@@ -22,7 +24,7 @@ def unread_count(*, user: User) -> int:
 
 def notification_get(*, user: User, notification_id: int) -> Notification | None:
     """One of the person's notifications (another person's is as good as missing)."""
-    return Notification.objects.filter(recipient=user, pk=notification_id).first()
+    return user.notifications.filter(pk=notification_id).select_related("complaint").first()
 
 
 def contact_point_get(*, user: User) -> ContactPoint | None:

@@ -22,6 +22,15 @@ messages_define(
         "privacy.reason_required": _("Give the reason why you need the full value; it is logged."),
         "privacy.not_found": _("There is nothing with id %(id)s to reveal."),
         "privacy.no_customer": _("There is no such customer."),
+        "privacy.erasure_reason_required": _("Give a reason of at least two characters."),
+        "privacy.erasure_who_required": _("Name the customer by id, phone number or e-mail address."),
+        "privacy.erasure_pending": _("Customer #%(customer)s already has an erasure request waiting for approval."),
+        "privacy.erasure_decide": _("approve or reject erasure requests (administrators only)"),
+        "privacy.erasure_own": _(
+            "You filed this erasure request; a second administrator must approve it (four eyes)."
+        ),
+        "privacy.erasure_not_found": _("There is no erasure request #%(id)s."),
+        "privacy.erasure_decided": _("This erasure request has already been decided."),
         "backup.no_pg_tool": _("%(tool)s is not installed; install the PostgreSQL client tools."),
         "backup.not_a_backup": _("%(name)s is not a kesu backup."),
         "backup.damaged": _("The backup is damaged: %(name)s does not match its checksum."),

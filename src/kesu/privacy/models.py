@@ -59,3 +59,36 @@ class RetentionPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category or '*'} / {self.channel or '*'}: {self.months}"
+
+
+class ErasureStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for approval")
+    APPROVED = "approved", _("approved: erased")
+    REJECTED = "rejected", _("rejected")
+
+
+class ErasureRequest(models.Model):
+    """A request to erase one customer (PIPL Art. 47), filed by an administrator or the data-protection
+    officer and approved — the erasure then runs — or rejected by a second administrator. It names the
+    customer by id only: the phone or e-mail typed when filing is not stored."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("customer"))
+    reason = models.CharField(_("reason"), max_length=500)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"))
+    status = models.CharField(_("status"), max_length=10, choices=ErasureStatus.choices,
+                              default=ErasureStatus.PENDING, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.CharField(_("reason for the decision"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} customer {self.customer_id}: {self.status}"

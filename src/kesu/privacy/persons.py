@@ -157,8 +157,10 @@ def _text_fields(model: type[models.Model]) -> list[models.Field]:
             and not f.primary_key]
 
 
-def person_erase(*, customer: Customer, by: Any, now: datetime) -> dict[str, int]:
-    """Anonymise the customer everywhere (module docstring). Irreversible."""
+def person_erase(*, customer: Customer, by: Any, now: datetime, within: Any = None) -> dict[str, int]:
+    """Anonymise the customer everywhere (module docstring). Irreversible. ``within`` (a callable) runs
+    first in the same transaction: an approved erasure request is marked approved with the erasure, or
+    neither happens."""
     from django.conf import settings
 
     needles = needles_of(customer)
@@ -170,6 +172,8 @@ def person_erase(*, customer: Customer, by: Any, now: datetime) -> dict[str, int
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA secure_delete=ON")
     with transaction.atomic():
+        if within is not None:
+            within()
         # 1. rows of the person: free text replaced whole, files emptied
         for label, items in rows.items():
             model = apps.get_model(label)

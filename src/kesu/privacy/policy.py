@@ -113,4 +113,31 @@ def customer_body_mask(body: dict[str, Any]) -> dict[str, Any]:
     return masked
 
 
-__all__ = ["Viewer", "complaint_body_mask", "customer_body_mask", "email_mask", "phone_mask"]
+def _notice_full(notification: Any) -> bool:
+    recipient = notification.recipient
+    viewer = recipient.__dict__.get("_privacy_viewer")
+    if viewer is None:  # one viewer per user object: a page of notices reads the groups once
+        viewer = recipient.__dict__["_privacy_viewer"] = Viewer(recipient)
+    if notification.complaint_id is None:
+        return viewer.system or viewer.management
+    return viewer.full_for_complaint(notification.complaint)
+
+
+def notice_mask(notification: Any, value: Any) -> Any:
+    """A notification's title or body (text, or its message ids and parameters) as its recipient may
+    see it: in full when they may work on the complaint it is about, masked otherwise — phones, e-mails,
+    ID numbers, bank cards and the customer's name (``text_mask``). Decided once per notification."""
+    if not value:
+        return value
+    cache = notification.__dict__
+    if "_privacy_full" not in cache:
+        cache["_privacy_full"] = _notice_full(notification)
+        complaint = notification.complaint if notification.complaint_id else None
+        customer = getattr(complaint, "customer", None) if not cache["_privacy_full"] else None
+        cache["_privacy_names"] = [customer.name] if customer is not None and customer.name else []
+    if cache["_privacy_full"]:
+        return value
+    return value_mask(value, cache["_privacy_names"])
+
+
+__all__ = ["Viewer", "complaint_body_mask", "customer_body_mask", "email_mask", "notice_mask", "phone_mask"]

@@ -93,3 +93,80 @@ def reveal_view(request: HttpRequest) -> HttpResponse:
     except FieldError as error:
         context["error"] = error.message
     return render(request, "privacy/reveal.html", context, status=422 if context["error"] else 200)
+
+
+ERASURE_ROWS = 200
+
+
+def _erasure_page(request: HttpRequest, *, form: dict | None = None, errors: dict | None = None,
+                  status: int = 200) -> HttpResponse:
+    from kesu.privacy.masking import name_mask
+    from kesu.privacy.models import ErasureRequest
+
+    rows = list(ErasureRequest.objects.select_related("customer", "requested_by", "decided_by")[:ERASURE_ROWS])
+    for row in rows:
+        row.customer_shown = name_mask(row.customer.name or "")
+    return render(request, "privacy/erasure_requests.html", {
+        "rows": rows, "form": form or {"kind": "id", "value": "", "reason": ""}, "errors": errors or {},
+        "may_decide": request.user.role == "admin",
+    }, status=status)
+
+
+@login_required
+def erasure_requests_view(request: HttpRequest) -> HttpResponse:
+    """The erasure requests: the list, and (POST) filing a new one."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from kesu.privacy.erasure import erasure_request_file
+
+    if not request.user.can(Permission.PRIVACY_REQUESTS):
+        return forbidden(request)
+    if request.method != "POST":
+        return _erasure_page(request)
+    form = {key: request.POST.get(key, "")[:500] for key in ("kind", "value", "reason")}
+    try:
+        filed = erasure_request_file(by=request.user, kind=form["kind"], value=form["value"],
+                                     reason=form["reason"], now=clock_now())
+    except NotPermitted as error:
+        return forbidden(request, error.message)
+    except FieldError as error:
+        return _erasure_page(request, form=form, errors=dict(error.errors), status=422)
+    messages.success(request, _("Erasure request #%(id)s filed; a second administrator must approve it.")
+                     % {"id": filed.pk})
+    return redirect("privacy:erasure_requests")
+
+
+@login_required
+@require_POST
+def erasure_decide_view(request: HttpRequest, request_id: int, decision: str) -> HttpResponse:
+    """Approve (the customer is erased) or reject (with a reason) one request."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from kesu.core.errors import Conflict
+    from kesu.privacy.erasure import erasure_request_approve, erasure_request_reject
+
+    reason = request.POST.get("reason", "")[:600]
+    try:
+        if decision == "approve":
+            erasure_request_approve(request_id=request_id, by=request.user, now=clock_now(), reason=reason)
+            messages.success(request, _("Request #%(id)s approved: the customer's personal data is erased.")
+                             % {"id": request_id})
+        else:
+            erasure_request_reject(request_id=request_id, by=request.user, now=clock_now(), reason=reason)
+            messages.success(request, _("Request #%(id)s rejected.") % {"id": request_id})
+    except NotPermitted as error:
+        return forbidden(request, error.message)
+    except Conflict as error:
+        if not request.user.can(Permission.PRIVACY_REQUESTS):
+            return forbidden(request)
+        return _erasure_page(request, errors={"request": error.message}, status=409)
+    except FieldError as error:
+        if not request.user.can(Permission.PRIVACY_REQUESTS):
+            return forbidden(request)
+        status = 404 if error.code == "privacy.erasure_not_found" else 422
+        return _erasure_page(request, errors={"request": error.message}, status=status)
+    return redirect("privacy:erasure_requests")
