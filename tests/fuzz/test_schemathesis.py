@@ -15,6 +15,8 @@ Checks deliberately not run, with the reason:
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -26,7 +28,10 @@ from kesu.config.wsgi import application
 from kesu.core.roles import Role
 from tests.factories import make_token, make_user
 
-EXAMPLES_PER_OPERATION = 25  # × 58 operations: ~1,450 generated cases (plus schemathesis' coverage cases)
+# a deeper run: KESU_FUZZ_EXAMPLES=200 KESU_FUZZ_ROLE=handler python -m pytest tests/fuzz
+EXAMPLES_PER_OPERATION = int(
+    os.environ.get("KESU_FUZZ_EXAMPLES", "25")
+)  # × 58 operations: ~1,450 generated cases (plus schemathesis' coverage cases)
 
 CHECKS = [
     checks.not_a_server_error,
@@ -74,7 +79,7 @@ def admin_headers(db, settings, _keep_the_test_connection):
     # the bad-token lockout (429 after a few unknown tokens) would answer schemathesis' invalid-token
     # probes with 429; the lockout has its own tests (tests/security), here a bad token must be a 401
     settings.KESU_TOKEN_MAX_FAILURES = 10**9
-    admin = make_user(Role.ADMIN, "fuzz-admin")
+    admin = make_user(os.environ.get("KESU_FUZZ_ROLE", Role.ADMIN), "fuzz-user")
     return {"Authorization": f"Bearer {make_token(admin)}"}
 
 
