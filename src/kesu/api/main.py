@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
@@ -19,6 +18,7 @@ from kesu.api.errors import domain_error_body, field_error_body, pydantic_field_
 from kesu.api.incidents import router as incidents_router
 from kesu.api.knowledge import router as knowledge_router
 from kesu.api.notifications import router as notifications_router
+from kesu.api.openapi_errors import DocumentedRefusalsAPI
 from kesu.api.parsing import StorableJSONParser, UnstorableText
 from kesu.api.queues import router as queues_router
 from kesu.api.routing import router as routing_router
@@ -35,7 +35,7 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+api = DocumentedRefusalsAPI(  # a NinjaAPI that publishes its refusals (401, 403, 404, 422 …)
     renderer=Utf8JSONRenderer(),
     title="kesu API",
     version=__version__,
