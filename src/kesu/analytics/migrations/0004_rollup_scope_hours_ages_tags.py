@@ -10,9 +10,10 @@ def rollups_empty(apps, schema_editor):
     """The rollups gain scope keys (and lose two tables): their rows would be counted in the wrong
     buckets, so they are emptied and the watermarks reset; the minute job (or
     ``kesu analytics rebuild``, with a progress bar) counts everything again."""
+    db = schema_editor.connection.alias  # the database being migrated, not the router's choice
     for name in ROLLUPS:
-        apps.get_model("analytics", name).objects.all().delete()
-    apps.get_model("analytics", "Watermark").objects.update(last_id=0, last_at=None)
+        apps.get_model("analytics", name).objects.using(db).all().delete()
+    apps.get_model("analytics", "Watermark").objects.using(db).update(last_id=0, last_at=None)
 
 
 class Migration(migrations.Migration):

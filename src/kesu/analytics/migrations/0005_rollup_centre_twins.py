@@ -8,9 +8,10 @@ ROLLUPS = ("DailyFacts", "PlaceDaily", "ProductDaily", "TagDaily", "CauseDaily",
 def rollups_empty(apps, schema_editor):
     """The new centre-wide twins start empty: empty the rollups and reset the watermarks, so the
     minute job (or ``kesu analytics rebuild``) counts everything again, twins included."""
+    db = schema_editor.connection.alias  # the database being migrated, not the router's choice
     for name in ROLLUPS:
-        apps.get_model("analytics", name).objects.all().delete()
-    apps.get_model("analytics", "Watermark").objects.update(last_id=0, last_at=None)
+        apps.get_model("analytics", name).objects.using(db).all().delete()
+    apps.get_model("analytics", "Watermark").objects.using(db).update(last_id=0, last_at=None)
 
 
 class Migration(migrations.Migration):
