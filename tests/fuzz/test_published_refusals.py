@@ -50,3 +50,16 @@ def test_an_operations_own_error_schema_is_kept(document):
     own = document["paths"]["/api/v1/knowledge/articles"]["get"]["responses"]["422"]
     assert own["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
     assert document["components"]["schemas"]["ErrorOut"]["properties"]["code"] != {"type": "string"}
+
+
+def test_the_published_document_has_no_duplicated_key(client):
+    """An operation's own 422 (an int key) and an added "422" were both written: Swagger UI refused the
+    document ("duplicated mapping key") while Python's json kept the last one silently."""
+    import json
+
+    def unique(pairs):
+        keys = [key for key, _value in pairs]
+        assert len(keys) == len(set(keys)), sorted(key for key in keys if keys.count(key) > 1)
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=unique)

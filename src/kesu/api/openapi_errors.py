@@ -40,10 +40,12 @@ def add_refusals(document: dict[str, Any]) -> dict[str, Any]:
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
+            documented = {str(status) for status in responses}  # django-ninja keys them by int
             for status, description in REFUSALS.items():
-                responses.setdefault(
-                    status, {"description": description, "content": {"application/json": {"schema": ref}}}
-                )
+                if status not in documented:  # an int 422 and a str "422" would both be written as "422"
+                    responses[int(status)] = {
+                        "description": description, "content": {"application/json": {"schema": ref}}
+                    }
     return document
 
 
