@@ -126,3 +126,18 @@ def test_show_number_reveals_one_value_for_a_reason_and_the_access_log_page_show
     exported = dpo_client.get("/privacy/access-log.csv", {"user": "spec"}).content.decode("utf-8-sig")
     assert exported.splitlines()[0].startswith("at,username,action") and "客户要求回电" in exported
     assert dpo_client.get("/privacy/access-log/", {"from": "2026-02-30"}).status_code == 200  # bad date: no 500
+
+
+def test_the_access_log_csv_does_not_hand_a_spreadsheet_a_formula(db):
+    """A reveal's reason is typed by a person; in the CSV it must not start a formula."""
+    from kesu.core.clock import clock_now
+    from kesu.privacy.models import AccessLog
+    from kesu.privacy.selectors import access_log, access_log_csv
+
+    AccessLog.objects.create(at=clock_now(), username="spec", action="reveal", object_type="customer",
+                             object_id="1", reason='=HYPERLINK("http://evil.example")')
+    import csv
+    import io
+
+    header, row = list(csv.reader(io.StringIO(access_log_csv(access_log()))))
+    assert row[header.index("reason")] == "'" + '=HYPERLINK("http://evil.example")'

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import MappingProxyType
 
 from kesu.complaints.models import Channel, Priority, Severity
@@ -143,6 +144,13 @@ _FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 
 def csv_cell_escape(text: str) -> str:
     return "'" + text if _FORMULA_START.match(text) else text
+
+
+def csv_cell(value: object) -> object:
+    """A value as a CSV cell: a time in ISO 8601, a text escaped (``csv_cell_escape``), else as is."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return csv_cell_escape(value) if isinstance(value, str) else value
 
 
 def csv_cell_unescape(text: str) -> str:

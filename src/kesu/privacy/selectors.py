@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
+from kesu.complaints.columns import csv_cell
 from kesu.privacy.models import AccessLog
 
 CSV_COLUMNS = ("at", "username", "action", "object_type", "object_id", "field", "ip", "channel", "reason")
@@ -36,5 +37,5 @@ def access_log_csv(rows: QuerySet[AccessLog]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in rows.values_list(*CSV_COLUMNS).iterator(chunk_size=2000):
-        writer.writerow([value.isoformat() if isinstance(value, datetime) else value for value in row])
+        writer.writerow([csv_cell(value) for value in row])
     return out.getvalue()

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 
+from kesu.complaints.columns import csv_cell
 from kesu.security.models import SecurityEvent, UserSession
 
 CSV_COLUMNS = ("at", "kind", "username", "ip", "method", "path", "detail")
@@ -46,12 +47,5 @@ def events_csv(rows: QuerySet[SecurityEvent]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in rows.values_list(*CSV_COLUMNS).iterator(chunk_size=2000):
-        writer.writerow([value.isoformat() if isinstance(value, datetime) else _cell(value) for value in row])
+        writer.writerow([csv_cell(value) for value in row])
     return out.getvalue()
-
-
-def _cell(value: Any) -> Any:
-    """A cell a spreadsheet will not run as a formula (a typed username may start with '=')."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
