@@ -19,6 +19,7 @@ from kesu.analytics.messages import KPI_LABELS
 from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError
 from kesu.core.roles import Permission
+from kesu.core.storable import iso_day
 from kesu.web.charts import Cell, Chart, Series, chart_xlsx_response, complaint_list_link
 from kesu.web.responses import forbidden
 
@@ -46,7 +47,7 @@ def _scope(request: HttpRequest, *, groups: list[int] | None = None) -> tuple[se
         if not value:
             return default
         try:
-            return date.fromisoformat(value)
+            return iso_day(value)
         except ValueError:
             errors.append(_("%(field)s: %(value)s is not a date like 2026-03-31") % {"field": name, "value": value})
             return default
@@ -483,8 +484,8 @@ def themes_view(request: HttpRequest) -> HttpResponse:
         name = request.POST.get("name", "").strip()[:120]
         filters = {f: request.POST.get(f, "").strip()[:128] for f in THEME_FIELDS if request.POST.get(f, "").strip()}
         try:
-            date_from = date.fromisoformat(request.POST.get("from", ""))
-            date_to = date.fromisoformat(request.POST.get("to", ""))
+            date_from = iso_day(request.POST.get("from", ""))
+            date_to = iso_day(request.POST.get("to", ""))
         except ValueError:
             error = _("from / to: enter dates like 2026-03-31")
         else:

@@ -14,6 +14,7 @@ from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError
 from kesu.core.messages import given
 from kesu.core.roles import Permission
+from kesu.core.storable import datetime_problem
 
 router = Router(tags=["analytics"])
 
@@ -43,9 +44,13 @@ def _day(field: str, value: str | None, default: date) -> date:
     if not value:
         return default
     try:
-        return date.fromisoformat(value[:10]) if len(value) >= 10 else date.fromisoformat(value)
+        day = date.fromisoformat(value[:10])
     except ValueError:
         raise FieldError(field, "api.not_datetime", got=given(value)) from None
+    problem = datetime_problem(day)
+    if problem:
+        raise FieldError(field, problem[0], **problem[1])
+    return day
 
 
 @router.get("/kpis", response={200: KpisOut, 403: ErrorOut, 422: ErrorOut})

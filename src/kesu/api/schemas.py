@@ -11,23 +11,27 @@ from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from kesu.complaints.lifecycle import ACTIONS
-from kesu.core.storable import text_problem
+from kesu.core.storable import datetime_problem, text_problem
 
 Action = Literal[ACTIONS + ("note",)]  # type: ignore[valid-type]
 
 
 class TextIn(Schema):
-    """Input whose text fields may not hold NUL characters: PostgreSQL cannot store them (a 500, not a 422)
-    and Django's forms refuse them too."""
+    """Input whose text fields may not hold NUL characters (PostgreSQL cannot store them: a 500, not a
+    422; Django's forms refuse them too) and whose times lie between the years 1900 and 2999 (near year 1
+    or 9999 the conversion to UTC overflows)."""
 
     @field_validator("*")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
+        problem = None
         if isinstance(value, str):
             problem = text_problem(value)
-            if problem:
-                code, params = problem
-                raise PydanticCustomError(code, "cannot be stored", params)
+        elif isinstance(value, datetime):
+            problem = datetime_problem(value)
+        if problem:
+            code, params = problem
+            raise PydanticCustomError(code, "cannot be stored", params)
         return value
 
 

@@ -189,6 +189,7 @@ messages_define(
         "field.invalid_value": _("This value is not valid (you entered %(got)s)."),
         "field.length": _("Enter %(low)s to %(high)s characters."),
         "field.unencodable": _("The text contains characters that cannot be stored (position %(position)s)."),
+        "field.datetime_range": _("Enter a time between the years %(low)s and %(high)s (you entered %(got)s)."),
         "user.not_active": _("%(user)s is not an active user."),
         "user.unknown": _("There is no active user “%(user)s”."),
         "user.no_profile": _("%(user)s has no handler profile."),

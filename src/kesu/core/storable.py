@@ -5,6 +5,8 @@ the field, before anything is written."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 
 def text_problem(value: str) -> tuple[str, dict[str, int]] | None:
     """The message id and parameters that refuse ``value`` (``field.nul``; ``field.unencodable`` with
@@ -16,3 +18,27 @@ def text_problem(value: str) -> tuple[str, dict[str, int]] | None:
     except UnicodeEncodeError as error:
         return "field.unencodable", {"position": error.start + 1}
     return None
+
+
+# A time outside these years is refused at the edge: near year 1 or 9999 a time zone's offset moves it
+# out of Python's range when the database converts it to UTC (an OverflowError, a 500), and no complaint,
+# call or incident happened before 1900 or will be planned after 2999.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def datetime_problem(value: date | datetime) -> tuple[str, dict[str, object]] | None:
+    """``field.datetime_range`` (with ``low``, ``high`` and what was entered) when ``value`` is outside
+    the years :data:`FIRST_YEAR` … :data:`LAST_YEAR`, or None."""
+    if FIRST_YEAR <= value.year <= LAST_YEAR:
+        return None
+    return "field.datetime_range", {"low": FIRST_YEAR, "high": LAST_YEAR, "got": value.isoformat()[:40]}
+
+
+def iso_day(value: str) -> date:
+    """The day ``value`` names (``2026-03-31``); ValueError when it names none or one outside the
+    years :data:`FIRST_YEAR` … :data:`LAST_YEAR` (a period ending on 0001-01-01 cannot start 30 days
+    earlier: an OverflowError, a 500)."""
+    day = date.fromisoformat(value)
+    if datetime_problem(day):
+        raise ValueError(f"{value}: outside the years {FIRST_YEAR}-{LAST_YEAR}")
+    return day

@@ -24,6 +24,7 @@ from kesu.complaints.models import Channel, Complaint, EventKind, RootCause, Sta
 from kesu.core.errors import Conflict, FieldError, FieldErrors, permission_require
 from kesu.core.models import User
 from kesu.core.roles import Permission
+from kesu.core.storable import datetime_problem
 from kesu.customers.models import Tier
 from kesu.incidents.matching import LOW_SCORE, best_match, scopes_active
 from kesu.incidents.models import (
@@ -72,11 +73,17 @@ def _when(field: str, value, *, required: bool) -> datetime | None:
     if isinstance(value, datetime):
         parsed = value
     else:
-        parsed = parse_datetime(str(value)) if isinstance(value, str) else None
+        try:
+            parsed = parse_datetime(value) if isinstance(value, str) else None
+        except ValueError:  # well formed but not a time: month 13, hour 25
+            parsed = None
         if parsed is None:
             raise FieldError(field, "incident.not_datetime", got=str(value)[:40])
     if parsed.tzinfo is None:
         raise FieldError(field, "incident.no_timezone", got=parsed.isoformat())
+    problem = datetime_problem(parsed)
+    if problem:
+        raise FieldError(field, problem[0], **problem[1])
     return parsed
 
 

@@ -9,13 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_POST
 
 from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError, NotPermitted
 from kesu.core.ids import row_id
 from kesu.core.roles import Permission
+from kesu.core.storable import iso_day
 from kesu.privacy.actions import access_record, reveal
 from kesu.privacy.models import AccessAction
 from kesu.privacy.selectors import access_log, access_log_csv
@@ -32,8 +32,8 @@ def _filters(request: HttpRequest) -> tuple[dict, dict]:
         if shown[kind]:
             filters.update(object_type=kind, object_id=str(row_id(shown[kind]) or "-"))
     zone = timezone.get_current_timezone()
-    start = parse_date(shown["from"]) if shown["from"] else None  # a bad date: ValueError or None
-    end = parse_date(shown["to"]) if shown["to"] else None
+    start = iso_day(shown["from"]) if shown["from"] else None  # a bad date: ValueError
+    end = iso_day(shown["to"]) if shown["to"] else None
     if start:
         filters["since"] = datetime.combine(start, time.min, tzinfo=zone)
     if end:

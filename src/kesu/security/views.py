@@ -10,13 +10,13 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from kesu.core.clock import clock_now
 from kesu.core.messages import Message
 from kesu.core.models import ApiToken
 from kesu.core.roles import Permission
+from kesu.core.storable import iso_day
 from kesu.security.actions import event_record, other_sessions_end, session_start
 from kesu.security.models import EventKind
 from kesu.security.selectors import events, events_csv, sessions_active
@@ -82,14 +82,22 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
 
 
 def _event_rows(request: HttpRequest):
-    since = parse_date(request.GET.get("since", "") or "")
-    until = parse_date(request.GET.get("until", "") or "")
+    since = _day(request.GET.get("since", ""))
+    until = _day(request.GET.get("until", ""))
     return events(
         kind=request.GET.get("kind", ""),
         username=request.GET.get("username", "").strip(),
         since=_day_start(since),
         until=_day_start(until, next_day=True),
     )
+
+
+def _day(text: str):
+    """The day a filter names; a filter that names none (``2026-13-40``, year 1) filters nothing."""
+    try:
+        return iso_day(text) if text else None
+    except ValueError:
+        return None
 
 
 def _day_start(day, *, next_day: bool = False):

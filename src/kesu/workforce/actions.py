@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 
 from kesu.core.errors import FieldError, FieldErrors
+from kesu.core.storable import iso_day
 from kesu.workforce.models import SimulationRun, StoredForecast
 from kesu.workforce.selectors import actual_between, handlers_per_group, journeys_between
 from kesu.workforce.simulation import Scenario, hour_of_week, model_build, simulate
@@ -185,7 +186,7 @@ def simulation_execute(run_id: int, *, now: Callable[[], datetime]) -> Simulatio
 
 def _form_date(value: str, name: str, errors: list) -> date | None:
     try:
-        return date.fromisoformat(value.strip())
+        return iso_day(value.strip())
     except ValueError:
         errors.append(FieldError(name, "workforce.form_date", got=value))
         return None
