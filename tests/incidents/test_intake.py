@@ -9,8 +9,9 @@ import pytest
 
 from kesu.channels.models import OutboundMessage
 from kesu.complaints.models import Complaint, EventKind, Status
-from kesu.incidents.actions import incident_link, incident_unlink
+from kesu.incidents.actions import incident_link
 from kesu.incidents.models import IncidentLink
+from kesu.pipeline.incidents import incident_unlink
 from tests.factories import T0
 from tests.incidents.conftest import HOUR, broadband, declare
 

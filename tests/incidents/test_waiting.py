@@ -6,14 +6,21 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from kesu.channels.models import OutboundMessage
 from kesu.complaints.models import Complaint, EventKind, Status
-from kesu.incidents.actions import incident_resolve, incident_unlink
+from kesu.core.errors import Conflict
+from kesu.incidents.actions import incident_resolve
 from kesu.incidents.models import Incident, IncidentLink
-from kesu.pipeline.incidents import incident_close_chunk, incident_resolve_run
+from kesu.pipeline.incidents import (
+    incident_close_chunk,
+    incident_resolve_run,
+    incident_unlink,
+    incident_withdraw,
+)
 from kesu.queues.definitions import Scope
-from kesu.queues.selectors import queue_counts
+from kesu.queues.selectors import queue_counts, scope_of
 from kesu.surveys.models import Survey
 from tests.factories import T0
 from tests.incidents.conftest import HOUR, broadband, declare
@@ -86,3 +93,63 @@ def test_resolving_closes_every_waiting_complaint_with_one_reply_each_even_when_
     assert sent[2].survey_id == Survey.objects.get(complaint=mail).pk
     stored = Incident.objects.get(pk=incident.pk)
     assert (stored.resolve_done, stored.resolve_total) == (7, 7) and stored.resolved_at == T0 + 3 * HOUR
+
+
+def test_an_unlinked_complaint_is_routed_into_its_groups_queue_with_its_clocks_running(manager, handler, routed,
+                                                                                     client):
+    # given: a complaint that waits on the incident — no group, in no handler's queue, its clocks paused
+    with time_machine.travel(T0 + HOUR, tick=False):
+        incident = declare(manager)
+        waiting = broadband(now=T0 + HOUR)
+    waiting.refresh_from_db()
+    mine = scope_of(handler)
+    assert waiting.group_id is None and waiting.sla["paused"]
+    assert queue_counts(scope=mine, names=["group", "unassigned"], now=T0 + HOUR) == {"group": 0, "unassigned": 0}
+
+    # when: a handler unlinks it with the one click on the complaint page, an hour later
+    client.force_login(handler)
+    with time_machine.travel(T0 + 2 * HOUR, tick=False):
+        done = client.post(reverse("incidents:unlink", args=[incident.pk, waiting.pk]),
+                           {"reason": "不是同一问题", "next": reverse("web:complaint_detail", args=[waiting.pk])})
+    assert done.status_code == 302
+
+    # then: the routing rule intake uses put it in the front desk's queue, after the unlink
+    waiting.refresh_from_db()
+    assert waiting.group == routed and waiting.status == Status.NEW
+    kinds = list(waiting.events.order_by("at", "id").values_list("kind", flat=True))
+    assert kinds.index(EventKind.INCIDENT_UNLINKED) < kinds.index(EventKind.ROUTED)
+    assert queue_counts(scope=mine, names=["group", "unassigned"], now=T0 + 2 * HOUR) == {"group": 1, "unassigned": 1}
+    # its own clocks run again from the policy: resumed at the unlink, counting from then on
+    assert not waiting.sla["paused"] and clocks(waiting)["resolution"] == "ok"
+    assert waiting.events.filter(kind=EventKind.SLA_RESUMED, at=T0 + 2 * HOUR).exists()
+    from kesu.sla.actions import clock_report
+
+    def elapsed(at):
+        report = clock_report(waiting, now=at)
+        return next(c.elapsed_minutes for c in report.clocks if c.clock == "resolution")
+
+    assert elapsed(T0 + 3 * HOUR) == elapsed(T0 + 2 * HOUR) + 60
+    assert waiting.sla_deadline_at is not None and waiting.next_due_at is not None
+
+
+def test_withdrawing_an_incident_sends_its_waiting_complaints_to_the_queues(manager, handler, routed):
+    with time_machine.travel(T0 + HOUR, tick=False):
+        incident = declare(manager)
+        waiting = [broadband(now=T0 + HOUR) for _ in range(3)]
+    released = incident_withdraw(incident=incident, by=manager, now=T0 + 2 * HOUR, reason="declared by mistake",
+                                 chunk=2)
+    assert released == 3 and not Incident.objects.filter(pk=incident.pk).exists()
+    for complaint in waiting:
+        complaint.refresh_from_db()
+        assert complaint.group == routed and not complaint.sla["paused"]
+        assert complaint.events.get(kind=EventKind.INCIDENT_UNLINKED).data["reason"] == "declared by mistake"
+        # nobody was told anything beyond the announcement
+        assert complaint.events.filter(kind=EventKind.REPLY_SENT).count() == 1
+    assert queue_counts(scope=scope_of(handler), names=["group"], now=T0 + 2 * HOUR) == {"group": 3}
+
+
+def test_a_resolved_incident_cannot_be_withdrawn(manager):
+    incident = declare(manager)
+    incident_resolve(incident=incident, by=manager, now=T0 + HOUR, message=CLOSING, root_cause="third_party")
+    with pytest.raises(Conflict):
+        incident_withdraw(incident=Incident.objects.get(pk=incident.pk), by=manager, now=T0 + 2 * HOUR)

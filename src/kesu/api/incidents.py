@@ -23,7 +23,6 @@ from kesu.incidents.actions import (
     incident_link,
     incident_monitor,
     incident_resolve,
-    incident_unlink,
     incident_update,
 )
 from kesu.incidents.models import Incident, Source
@@ -34,6 +33,7 @@ from kesu.incidents.selectors import (
     incidents_for,
     suggestions_open,
 )
+from kesu.pipeline.incidents import incident_unlink
 
 router = Router(tags=["incidents"])
 

@@ -40,7 +40,6 @@ from kesu.incidents.models import (
     SuggestionState,
 )
 from kesu.incidents.scope import CompiledScope, Match, scope_clean
-from kesu.sla.actions import sla_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -267,23 +266,24 @@ def incident_link(*, incident: Incident, complaint: Complaint, by: User | None, 
     return link
 
 
-def incident_unlink(*, incident: Incident, complaint: Complaint, by: User | None, now: datetime,
-                    reason: str = "") -> None:
-    """Remove a link (an event with the reason); the complaint goes on as any other complaint."""
+def incident_unlink_write(*, incident: Incident, complaint: Complaint, by: User | None, now: datetime,
+                          reason: str = "") -> bool:
+    """Remove a link (an event with the reason), in the caller's transaction; True when the complaint
+    waited on the incident. The complaint's normal handling (routing, its own SLA clocks) is the
+    caller's: ``pipeline.incidents.incident_unlink``."""
     if by is not None:
         permission_require(by, Permission.COMPLAINT_HANDLE)
     reason = _text("reason", reason, required=False, limit=500)
-    with transaction.atomic():
-        link = IncidentLink.objects.select_for_update().filter(incident=incident, complaint_id=complaint.pk).first()
-        if link is None:
-            raise FieldError("complaint_id", "incident.not_linked", number=complaint.number)
-        link.delete()
-        complaint_event_record(
-            complaint_id=complaint.pk, kind=EventKind.INCIDENT_UNLINKED, by=by, now=now,
-            incident={"id": incident.pk, "title": incident.title}, reason=reason,
-        )
-        # its own clocks resume (they were paused while it waited on the incident)
-        sla_refresh(Complaint.objects.select_related("customer", "category").get(pk=complaint.pk), now=now)
+    link = IncidentLink.objects.select_for_update().filter(incident=incident, complaint_id=complaint.pk).first()
+    if link is None:
+        raise FieldError("complaint_id", "incident.not_linked", number=complaint.number)
+    waited = link.waits and link.closed_by_incident_at is None
+    link.delete()
+    complaint_event_record(
+        complaint_id=complaint.pk, kind=EventKind.INCIDENT_UNLINKED, by=by, now=now,
+        incident={"id": incident.pk, "title": incident.title}, reason=reason,
+    )
+    return waited
 
 
 # ---- answering the customers -----------------------------------------------------------------

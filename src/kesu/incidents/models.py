@@ -108,7 +108,9 @@ class IncidentLink(models.Model):
     """A complaint explained by an incident (one incident per complaint). ``waits``: the complaint waits
     on the incident instead of a handler; otherwise ``exception`` says why a handler has it."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="links")
+    # PROTECT: an incident is deleted only by ``pipeline.incidents.incident_withdraw``, which first sends
+    # its waiting complaints to normal handling (a cascade would leave them paused, in no group)
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="links")
     complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="incident_link")
     how = models.CharField(max_length=16, choices=How.choices)
     score = models.FloatField(default=1.0)

@@ -25,7 +25,6 @@ from kesu.incidents.actions import (
     incident_link_confirm,
     incident_monitor,
     incident_resolve,
-    incident_unlink,
     incident_update,
     matching_open,
     suggestion_dismiss,
@@ -41,6 +40,7 @@ from kesu.incidents.selectors import (
     suggestions_open,
 )
 from kesu.incidents.suggest import suggestion_scope
+from kesu.pipeline.incidents import incident_unlink
 
 SAMPLE = 10
 

@@ -1,4 +1,12 @@
-"""Closing the complaints of a resolved incident (ADR 0011), a chunk at a time: for every linked
+"""What the pipeline does for mass incidents (ADR 0011) beyond intake's step.
+
+Releasing a complaint from an incident (unlinked by a handler or manager, or its incident withdrawn):
+a complaint that waited on the incident was never routed and its own SLA clocks were paused; it now
+enters normal handling — routed to a group by the same routing step intake runs (``complaint_route``),
+its clocks resumed from its policy (``sla_refresh``), the status webhook of an assignment sent — in
+the unlink's transaction. A complaint that did not wait (a handler had it already) keeps its group.
+
+Closing the complaints of a resolved incident, a chunk at a time: for every linked
 complaint that waits on it — the closing message on its channel, resolved with the incident's root
 cause, closed, its SLA recomputed, the status webhooks, the survey and follow-up per the survey
 settings — all written together, in one transaction per chunk, with bulk INSERTs (events, replies,
@@ -21,6 +29,10 @@ from kesu.channels.replies import replies_outbound_write, replies_prepare
 from kesu.channels.webhooks_out import webhook_emit, webhook_status_changed
 from kesu.complaints import lifecycle
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent, Status
+from kesu.complaints.records import complaint_lock
+from kesu.core.errors import Conflict, permission_require
+from kesu.core.models import User
+from kesu.core.roles import Permission
 from kesu.incidents.actions import (
     RESOLVE_CHUNK,
     announcement_text,
@@ -28,14 +40,65 @@ from kesu.incidents.actions import (
     closing_chunk_done,
     closing_due,
     closing_finish,
+    incident_unlink_write,
 )
-from kesu.sla.actions import sla_refresh_many
+from kesu.incidents.models import Incident, IncidentLink
+from kesu.routing.actions import complaint_route
+from kesu.sla.actions import sla_refresh, sla_refresh_many
 from kesu.surveys.actions import aftercare_start_many
 
 OPEN = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_CUSTOMER)
 # the channels kesu does not send on: the SMS gateway and the chat / social connectors get the
 # ``incident.message`` webhook
 WEBHOOK_CHANNELS = (Channel.SMS, Channel.CHAT, Channel.SOCIAL, Channel.PHONE, Channel.API)
+
+
+def incident_unlink(*, incident: Incident, complaint: Complaint, by: User | None, now: datetime,
+                    reason: str = "") -> Complaint:
+    """A handler or manager unlinks a complaint (an event with the reason; the one-click "unlink" of a
+    low-score match too); one that waited on the incident enters normal handling. Returns it."""
+    with transaction.atomic():
+        waited = incident_unlink_write(incident=incident, complaint=complaint, by=by, now=now, reason=reason)
+        return complaint_release(complaint.pk, waited=waited, now=now)
+
+
+def complaint_release(complaint_id: int, *, waited: bool, now: datetime) -> Complaint:
+    """After an unlink, in its transaction: a complaint that waited on the incident, still open and
+    with nobody assigned, is routed as intake routes (group, assignee); then its SLA is recomputed
+    from its whole timeline (the clocks the incident paused resume; the deadline is its policy's)."""
+    current = complaint_lock(complaint_id, "customer", "category", "group")
+    if waited and current.status == Status.NEW and current.assignee_id is None and current.merged_into_id is None:
+        routed = complaint_route(current, now=now)
+        for event in routed.events:
+            webhook_status_changed(event, now=now)
+    sla_refresh(current, now=now)
+    return current
+
+
+def incident_withdraw(*, incident: Incident, by: User | None, now: datetime, reason: str = "",
+                      chunk: int = RESOLVE_CHUNK) -> int:
+    """Withdraw an incident declared by mistake (management only): every linked complaint is unlinked
+    (an event with the reason) and enters normal handling, nobody is answered, and the incident is
+    deleted. Refused once a resolution has started (it answers the customers). One transaction per
+    ``chunk`` links; run again after an interruption, it goes on where it stopped. Returns how many
+    complaints were unlinked."""
+    if by is not None:
+        permission_require(by, Permission.INCIDENT_MANAGE)
+    if incident.resolve_requested_at is not None:
+        raise Conflict("incident.resolved", title=incident.title)
+    released = 0
+    while True:
+        with transaction.atomic():
+            links = list(IncidentLink.objects.filter(incident_id=incident.pk).order_by("pk")
+                         .values_list("complaint_id", flat=True)[:chunk])
+            for complaint_id in links:
+                waited = incident_unlink_write(incident=incident, complaint=Complaint(pk=complaint_id), by=by,
+                                               now=now, reason=reason)
+                complaint_release(complaint_id, waited=waited, now=now)
+            released += len(links)
+            if not links:
+                Incident.objects.filter(pk=incident.pk).delete()
+                return released
 
 
 def incident_resolve_run(*, incident_id: int, now: datetime, chunk: int = RESOLVE_CHUNK,
