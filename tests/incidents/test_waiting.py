@@ -4,6 +4,8 @@ Resolving closes every waiting complaint in chunks, each customer answered once 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -153,3 +155,54 @@ def test_a_resolved_incident_cannot_be_withdrawn(manager):
     incident_resolve(incident=incident, by=manager, now=T0 + HOUR, message=CLOSING, root_cause="third_party")
     with pytest.raises(Conflict):
         incident_withdraw(incident=Incident.objects.get(pk=incident.pk), by=manager, now=T0 + 2 * HOUR)
+
+
+def test_a_waiting_complaint_is_due_when_its_incident_expects_recovery_and_moves_with_it(manager, handler, routed,
+                                                                                       client):
+    # given: an incident expected to be over at 17:00 (Shanghai), three complaints waiting on it and a
+    # VIP's that a handler has (its own policy's deadline)
+    with time_machine.travel(T0 + HOUR, tick=False):
+        incident = declare(manager, expected=T0 + 8 * HOUR)
+        waiting = [broadband(now=T0 + HOUR) for _ in range(3)]
+        vip = broadband(now=T0 + HOUR, tier="vip")
+    vip.refresh_from_db()
+    vip_deadline = vip.sla_deadline_at
+    for complaint in waiting:
+        complaint.refresh_from_db()
+        assert complaint.sla_deadline_at == T0 + 8 * HOUR
+    assert vip_deadline is not None and vip_deadline != T0 + 8 * HOUR
+
+    # when: an update moves the expected recovery to 20:00
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kesu.incidents.actions import incident_update
+
+    with CaptureQueriesContext(connection) as queries:
+        incident_update(incident=incident, by=manager, now=T0 + 3 * HOUR, expected_recovery_at=T0 + 11 * HOUR,
+                        announcement={"zh-hans": "抢修延长", "en": "Repairs take longer"})
+
+    # then: every waiting complaint is due at 20:00, moved in bulk (one UPDATE of the complaints for all)
+    for complaint in waiting:
+        complaint.refresh_from_db()
+        assert complaint.sla_deadline_at == T0 + 11 * HOUR
+    updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "sla_deadline_at" in q["sql"]]
+    assert len(updates) == 1
+    vip.refresh_from_db()
+    assert vip.sla_deadline_at == vip_deadline
+    # the desk shows it; a later recomputation (the sweep, a note) keeps it — it is read from the timeline
+    client.force_login(handler)
+    with time_machine.travel(T0 + 4 * HOUR, tick=False):
+        page = client.get(reverse("web:complaint_detail", args=[waiting[0].pk])).content.decode()
+    assert 'id="sla-incident-due"' in page and "2026-03-02 20:00" in page
+    from kesu.sla.actions import sla_refresh
+
+    sla_refresh(Complaint.objects.get(pk=waiting[0].pk), now=T0 + 4 * HOUR)
+    assert Complaint.objects.get(pk=waiting[0].pk).sla_deadline_at == T0 + 11 * HOUR
+
+    # when: one is unlinked, its own policy's deadline returns (its clocks run again)
+    incident_unlink(incident=incident, complaint=waiting[1], by=handler, now=T0 + 4 * HOUR, reason="不是同一问题")
+    released = Complaint.objects.get(pk=waiting[1].pk)
+    due = [datetime.fromisoformat(c["due_at"]) for c in released.sla["clocks"]
+           if c["state"] in ("ok", "warning") and c["due_at"]]
+    assert released.sla_deadline_at == min(due) and released.sla_deadline_at != T0 + 11 * HOUR

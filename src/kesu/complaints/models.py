@@ -267,6 +267,7 @@ class EventKind(models.TextChoices):
     COMPENSATION = "compensation", _("Compensation")
     INCIDENT_LINKED = "incident_linked", _("Linked to an incident")
     INCIDENT_UNLINKED = "incident_unlinked", _("Unlinked from an incident")
+    INCIDENT_UPDATED = "incident_updated", _("Incident's expected recovery moved")
     CUSTOMER_VERDICT = "customer_verdict", _("Customer's verdict on the resolution")
 
 

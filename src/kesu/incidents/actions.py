@@ -20,7 +20,7 @@ from kesu.channels.models import WebhookEvent
 from kesu.channels.replies import complaint_reply_send
 from kesu.channels.webhooks_out import webhook_emit
 from kesu.complaints.actions import complaint_event_record
-from kesu.complaints.models import Channel, Complaint, EventKind, RootCause, Status
+from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind, RootCause, Status
 from kesu.core.errors import Conflict, FieldError, FieldErrors, permission_require
 from kesu.core.models import User
 from kesu.core.roles import Permission
@@ -222,6 +222,7 @@ def _link(incident: Incident, complaint: Complaint, *, how: str, match: Match | 
         complaint_id=complaint.pk, kind=EventKind.INCIDENT_LINKED, by=by, now=now,
         incident={"id": incident.pk, "title": incident.title}, how=how, score=link.score,
         reasons=link.reasons, waits=link.waits, exception=exception, reason=reason,
+        expected_recovery_at=_iso(incident.expected_recovery_at),
     )
     if answer and (link.waits or exception == "after_recovery"):  # monitoring: told the recovery all the same
         _answer(link, incident, complaint, now=now)
@@ -343,19 +344,51 @@ def incident_update(*, incident: Incident, by: User | None, now: datetime, annou
         current = Incident.objects.select_for_update().get(pk=incident.pk)
         if current.state == State.RESOLVED:
             raise Conflict("incident.resolved", title=current.title)
+        previous = current.expected_recovery_at
         current.version += 1
         current.announcement_zh, current.announcement_en = texts
         if expected is not None:
             current.expected_recovery_at = expected
         current.updated_at = now
         current.save()
+        moved = expected is not None and expected != previous
         update = IncidentUpdate.objects.create(
             incident=current, version=current.version, announcement_zh=texts[0], announcement_en=texts[1],
             expected_recovery_at=current.expected_recovery_at, at=now, by=by)
+        if moved:
+            waiting_deadlines_move(current, by=by, now=now)
         incident_id = current.pk
         transaction.on_commit(lambda: _enqueue_push(incident_id))
     incident.refresh_from_db()
     return update
+
+
+def waiting_deadlines_move(incident: Incident, *, by: User | None, now: datetime) -> int:
+    """The incident's expected recovery moved: it is the deadline of every complaint still waiting on
+    it (ADR 0011). In bulk, in the caller's transaction: one ``incident_updated`` event each (the SLA
+    reads the deadline back from it on every later refresh) in batched INSERTs, and one UPDATE of
+    their stored deadline. Returns how many complaints it moved."""
+    waiting = list(IncidentLink.objects.filter(
+        incident=incident, waits=True, closed_by_incident_at__isnull=True, complaint__status__in=OPEN,
+    ).values_list("complaint_id", "complaint__status"))
+    if not waiting:
+        return 0
+    expected = incident.expected_recovery_at
+    data = {"incident": {"id": incident.pk, "title": incident.title}, "version": incident.version,
+            "expected_recovery_at": _iso(expected)}
+    ComplaintEvent.objects.bulk_create([
+        ComplaintEvent(complaint_id=complaint_id, kind=EventKind.INCIDENT_UPDATED, actor=by, at=now,
+                       from_status=status, to_status=status, data=data)
+        for complaint_id, status in waiting
+    ], batch_size=2000)
+    ids = [complaint_id for complaint_id, _status in waiting]
+    for start in range(0, len(ids), 2000):
+        Complaint.objects.filter(pk__in=ids[start:start + 2000]).update(sla_deadline_at=expected, updated_at=now)
+    return len(ids)
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
 
 
 def incident_push(*, incident_id: int, now: datetime, chunk: int = RESOLVE_CHUNK) -> int:

@@ -63,6 +63,7 @@ STEP_WORDS = {
     "resolution": _("Your complaint is resolved"),
     "closure": _("Your complaint is closed"),
     "follow_up": _("We ask you how it went"),
+    "incident": _("The known incident is expected to be over"),
 }
 
 
@@ -125,6 +126,9 @@ def _next_step(complaint: Complaint, events: list[ComplaintEvent], now: datetime
     if complaint.status in (Status.RESOLVED, Status.CLOSED):
         return NextStep(done=True)
     clocks = complaint_clocks(complaint, now=now, events=events)
+    waits_until = (clocks or {}).get("incident_due_at")
+    if waits_until is not None:  # it waits on a mass incident: its time is the incident's
+        return NextStep(due_at=waits_until, what=str(STEP_WORDS["incident"]), late=waits_until <= now)
     running = [
         c for c in (clocks or {}).get("clocks", [])
         if c["state"] in RUNNING and c["due_at"] is not None and c["stopped_at"] is None

@@ -340,8 +340,15 @@ def _record(complaint, policy: Policy, events: list, written: list, previous: di
     complaint.sla = _snapshot(report, policy)
     complaint.next_due_at = report.next_due_at
     complaint.escalation_level = report.escalation_level
-    complaint.sla_deadline_at, complaint.sla_breached = snapshot_marks(complaint.sla)
+    complaint.sla_deadline_at, complaint.sla_breached = _marks(complaint.sla, report)
     return report
+
+
+def _marks(snapshot: dict, report: ClockReport) -> tuple[datetime | None, bool]:
+    """The stored deadline and breach: a complaint that waits on a mass incident is due when the
+    incident expects recovery (its own clocks are paused meanwhile)."""
+    deadline, breached = snapshot_marks(snapshot)
+    return (report.incident_due_at or deadline), breached
 
 
 def sla_backfill(complaint: Complaint, events: Sequence[ComplaintEvent], *, tier: str, now: datetime) -> list[ComplaintEvent]:
@@ -371,7 +378,7 @@ def sla_backfill(complaint: Complaint, events: Sequence[ComplaintEvent], *, tier
     complaint.sla = _snapshot(report, policy)
     complaint.next_due_at = report.next_due_at
     complaint.escalation_level = report.escalation_level
-    complaint.sla_deadline_at, complaint.sla_breached = snapshot_marks(complaint.sla)
+    complaint.sla_deadline_at, complaint.sla_breached = _marks(complaint.sla, report)
     return added[:1] + sorted(added[1:], key=lambda e: e.at)
 
 

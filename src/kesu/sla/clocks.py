@@ -13,7 +13,8 @@ Eight monitored nodes from creation to follow-up (docs/architecture.md, "Time li
 
 A running clock pauses while the complaint waits for the customer and resumes on their reply; it
 pauses too while the complaint waits on a mass incident (an ``incident_linked`` event that says
-``waits``: the incident's expected recovery is its deadline) and resumes when it is unlinked. A
+``waits``: the incident's expected recovery is its deadline — ``incident_due_at``, moved by each
+``incident_updated`` event — and resumes when it is unlinked). A
 run ends *met* when it stopped within its target, *breached* otherwise. Targets are working time on
 the policy's calendar unless the policy says "around the clock" (the red channel's 30 minutes).
 
@@ -161,6 +162,8 @@ class ClockReport:
     next_due_at: datetime | None
     paused: bool
     escalation_level: int
+    # while it waits on a mass incident: the incident's expected recovery (its deadline shown to people)
+    incident_due_at: datetime | None = None
 
 
 def recorded_keys(facts: Iterable[Fact]) -> set[tuple]:
@@ -220,7 +223,11 @@ class _Clocks:
                 yield runs[-1]
 
 
-def _replay(facts: Sequence[Fact], policy: PolicySpec) -> tuple[_Clocks, str, datetime | None, bool]:
+def _instant(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _replay(facts: Sequence[Fact], policy: PolicySpec) -> tuple[_Clocks, str, datetime | None, bool, datetime | None]:
     """Replay the events. A run *ends* when its node is done (then it is met or breached) and is
     *cancelled* when the node no longer applies — e.g. the complaint was merged before anyone
     answered, reassigned before it was accepted, reopened before the follow-up visit. A cancelled run
@@ -229,6 +236,7 @@ def _replay(facts: Sequence[Fact], policy: PolicySpec) -> tuple[_Clocks, str, da
     status = ""
     created_at: datetime | None = None
     waits = False  # on a mass incident (ADR 0011): its own clocks pause, the incident's time applies
+    waits_until: datetime | None = None  # the incident's expected recovery while it waits
     paused = False
     for fact in facts:
         at, kind = fact.at, fact.kind
@@ -238,8 +246,12 @@ def _replay(facts: Sequence[Fact], policy: PolicySpec) -> tuple[_Clocks, str, da
             status = fact.to_status
         if kind == "incident_linked":
             waits = bool((fact.data or {}).get("waits"))
+            waits_until = _instant((fact.data or {}).get("expected_recovery_at")) if waits else None
+        elif kind == "incident_updated":
+            if waits:
+                waits_until = _instant((fact.data or {}).get("expected_recovery_at"))
         elif kind == "incident_unlinked" or status in _FINISHED:
-            waits = False
+            waits, waits_until = False, None
         paused = status == PAUSED_STATUS or waits
         if kind == "created":
             created_at = at
@@ -288,7 +300,7 @@ def _replay(facts: Sequence[Fact], policy: PolicySpec) -> tuple[_Clocks, str, da
                 run.pause(at)
             elif was_paused:
                 run.resume(at)
-    return clocks, status, created_at, paused
+    return clocks, status, created_at, paused, waits_until
 
 
 def _seconds(run: _Run, calendars: Calendars, until: datetime) -> int:
@@ -384,7 +396,7 @@ def clocks_compute(
     facts: Sequence[Fact], policy: PolicySpec, calendars: Calendars, now: datetime
 ) -> ClockReport:
     """Every clock of a complaint at ``now``, what is due to be recorded, and the next due instant."""
-    clocks, status, created_at, paused = _replay(facts, policy)
+    clocks, status, created_at, paused, waits_until = _replay(facts, policy)
     recorded = recorded_keys(facts)
     due: list[Due] = []
     pending: list[datetime] = []
@@ -408,6 +420,7 @@ def clocks_compute(
         next_due_at=min([d.at for d in due if d.at] + pending, default=None),
         paused=paused,
         escalation_level=level,
+        incident_due_at=waits_until if status in OPEN_STATUSES else None,
     )
 
 

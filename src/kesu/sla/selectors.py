@@ -57,6 +57,7 @@ def complaint_clocks(
         "next_due_at": complaint.next_due_at,
         "escalation_level": complaint.escalation_level,
         "paused": False,
+        "incident_due_at": None,
         "error": "",
         "clocks": [],
     }
@@ -67,5 +68,6 @@ def complaint_clocks(
         return body
     if report is not None:
         body["paused"] = report.paused
+        body["incident_due_at"] = report.incident_due_at  # it waits on a mass incident: due at its recovery
         body["clocks"] = [clock_dict(view) for view in report.clocks]
     return body
