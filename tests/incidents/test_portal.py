@@ -3,6 +3,8 @@ incident explains (recorded as a deflection), and filing anyway (linked, answere
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import time_machine
 
@@ -69,3 +71,14 @@ def test_a_district_without_its_province_is_named(client, incident):
     response = client.post("/portal/", {**FORM, "content": "快递没到", "district": "南山区"}, REMOTE_ADDR="203.0.113.9")
     assert response.status_code == 422 and not Complaint.objects.exists()
     assert "请同时填写省份" in response.content.decode()
+
+
+def test_a_customer_waiting_on_the_incident_is_promised_its_expected_recovery(client, incident):
+    # given: a customer files anyway and their complaint waits on the incident (expected over at 17:00)
+    with time_machine.travel(T0 + HOUR, tick=False):
+        filed = client.post("/portal/", {**FORM, "file_anyway": "1"}, REMOTE_ADDR="203.0.113.9", follow=True)
+    tracking = re.search(r"/portal/t/[\w-]+/", filed.content.decode()).group(0)
+    # then: the tracking page's next step is the incident's recovery, in Beijing time
+    with time_machine.travel(T0 + 2 * HOUR, tick=False):
+        page = client.get(tracking).content.decode()
+    assert "已知的群体事件预计在此时间前恢复" in page and "2026-03-02 17:00" in page

@@ -131,13 +131,16 @@ def resume(complaint: Complaint, *, by: User | None, now: datetime, note: str = 
     return _event(complaint, EventKind.RESUMED, by=by, now=now, before=before, note=note)
 
 
+_ROOT_CAUSES = frozenset(RootCause.values)  # ``RootCause.values`` builds its list on each read
+
+
 def _root_cause(value: str, *, required: bool) -> str:
     value = (value or "").strip()
     if not value:
         if required:
             raise FieldError("root_cause", "field.required")
         return ""
-    if value not in RootCause.values:
+    if value not in _ROOT_CAUSES:
         raise FieldError("root_cause", "field.unknown", value=value, choices=list(RootCause.values))
     return value
 

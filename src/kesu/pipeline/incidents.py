@@ -44,7 +44,7 @@ from kesu.incidents.actions import (
 )
 from kesu.incidents.models import Incident, IncidentLink
 from kesu.routing.actions import complaint_route
-from kesu.sla.actions import sla_refresh, sla_refresh_many
+from kesu.sla.actions import SlaBatch, sla_refresh
 from kesu.surveys.actions import aftercare_start_many
 
 OPEN = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_CUSTOMER)
@@ -148,23 +148,28 @@ def _close(incident, due: list[Complaint], *, now: datetime) -> None:
         closed = lifecycle.close(complaint, by=None, now=now)
         events += [resolved, closed]
         steps += [resolved, closed]
+    # their timelines as they were, read before this chunk's events are written (then added in memory)
+    timelines: dict[int, list[ComplaintEvent]] = {c.pk: [] for c in due}
+    for event in ComplaintEvent.objects.filter(complaint_id__in=list(timelines)).order_by("complaint_id", "at", "id"):
+        timelines[event.complaint_id].append(event)
     ComplaintEvent.objects.bulk_create(events)
+    for event in events:
+        timelines[event.complaint_id].append(event)
     # the same values for all (``lifecycle.resolve_by_incident``, ``lifecycle.close``); the handler who
     # resolved it is its assignee
     Complaint.objects.filter(pk__in=[c.pk for c in due]).update(
         status=Status.CLOSED, resolution=due[0].resolution, root_cause=due[0].root_cause, resolved_at=now,
         closed_at=now, updated_at=now, last_handler=F("assignee"))
-    timelines: dict[int, list[ComplaintEvent]] = {}
-    for event in ComplaintEvent.objects.filter(complaint_id__in=[c.pk for c in due]).order_by("complaint_id", "at",
-                                                                                              "id"):
-        timelines.setdefault(event.complaint_id, []).append(event)
-    sla_refresh_many(due, now=now, timelines=timelines)
+    # one SLA pass over the chunk; its events and the survey invitations in one INSERT, its fields in one
+    # prepared UPDATE
+    batch = SlaBatch()
+    for complaint in due:
+        sla_refresh(complaint, now=now, events=timelines[complaint.pk], batch=batch)
     for event in steps:
         webhook_status_changed(event, now=now)
     for complaint in due:
         if complaint.channel in WEBHOOK_CHANNELS:
             webhook_emit(event_type=WebhookEvent.INCIDENT_MESSAGE, complaint=complaint, now=now, payload={
                 "incident": ref, "kind": "resolution", "channel": complaint.channel, "text": text})
-    invitations = aftercare_start_many(complaints=due, now=now)
-    if invitations:
-        ComplaintEvent.objects.bulk_create(invitations)
+    batch.events += aftercare_start_many(complaints=due, now=now)
+    batch.write()
