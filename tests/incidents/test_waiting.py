@@ -206,3 +206,17 @@ def test_a_waiting_complaint_is_due_when_its_incident_expects_recovery_and_moves
     due = [datetime.fromisoformat(c["due_at"]) for c in released.sla["clocks"]
            if c["state"] in ("ok", "warning") and c["due_at"]]
     assert released.sla_deadline_at == min(due) and released.sla_deadline_at != T0 + 11 * HOUR
+
+
+def test_kesu_incidents_withdraw_sends_the_waiting_complaints_to_the_queues(manager, routed, capsys):
+    from kesu.cli import main
+
+    with time_machine.travel(T0 + HOUR, tick=False):
+        incident = declare(manager)
+        waiting = broadband(now=T0 + HOUR)
+    with time_machine.travel(T0 + 2 * HOUR, tick=False):
+        code = main(["incidents", "withdraw", str(incident.pk), "--reason", "declared by mistake"])
+    assert (code, capsys.readouterr().out) == (0, "withdrawn: 1 complaints back in normal handling\n")
+    waiting.refresh_from_db()
+    assert waiting.group == routed and not waiting.sla["paused"]
+    assert not Incident.objects.filter(pk=incident.pk).exists()

@@ -1,4 +1,5 @@
-"""`kesu incidents …`: list the incidents, run (or finish) a resolution, run burst detection once.
+"""`kesu incidents …`: list the incidents, run (or finish) a resolution, withdraw an incident declared
+by mistake, run burst detection once.
 
 No Django import at module level (the CLI registers these before Django is set up)."""
 
@@ -18,6 +19,11 @@ def register(commands) -> None:
                              "incident (idempotent: run it again after an interruption)")
     run.add_argument("incident_id", type=int)
     run.add_argument("--chunk", type=int, default=200, help="links per chunk (default 200)")
+    withdraw = actions.add_parser("withdraw", help="withdraw an incident declared by mistake: every linked "
+                                  "complaint is unlinked and handled normally (routed, its own SLA), then the "
+                                  "incident is deleted (refused once it is resolved)")
+    withdraw.add_argument("incident_id", type=int)
+    withdraw.add_argument("--reason", default="", help="written on each complaint's unlink event")
     detect = actions.add_parser("detect", help="run burst detection once (the job runs every 5 minutes)")
     detect.add_argument("--at", default="", help="as of this ISO date-time (default: now)")
 
@@ -52,6 +58,16 @@ def cmd_incidents(args) -> int:
 
         done = incident_resolve_run(incident_id=incident.pk, now=now, chunk=args.chunk, progress=progress)
         print(f"done: {done} closed by this run", flush=True)
+        return 0
+    if args.incidents_command == "withdraw":
+        from kesu.incidents.models import Incident
+        from kesu.pipeline.incidents import incident_withdraw
+
+        incident = Incident.objects.filter(pk=args.incident_id).first()
+        if incident is None:
+            raise FieldError("incident_id", "incident.not_found", id=args.incident_id)
+        released = incident_withdraw(incident=incident, by=None, now=now, reason=args.reason)
+        print(f"withdrawn: {released} complaints back in normal handling", flush=True)
         return 0
     if args.incidents_command == "detect":
         from django.utils.dateparse import parse_datetime
