@@ -220,3 +220,19 @@ def test_kesu_incidents_withdraw_sends_the_waiting_complaints_to_the_queues(mana
     waiting.refresh_from_db()
     assert waiting.group == routed and not waiting.sla["paused"]
     assert not Incident.objects.filter(pk=incident.pk).exists()
+
+
+def test_a_process_that_still_knows_a_withdrawn_incident_routes_the_new_complaint(manager, routed):
+    import time
+
+    from kesu.incidents import matching
+
+    incident = declare(manager)
+    stale = matching.scopes_active()
+    incident_withdraw(incident=incident, by=manager, now=T0 + HOUR)
+    matching._cached = (time.monotonic(), stale)  # another process compiled the scopes before the withdrawal
+    try:
+        complaint = broadband(now=T0 + HOUR)
+    finally:
+        matching.scopes_reset()
+    assert complaint.group == routed and not IncidentLink.objects.filter(complaint=complaint).exists()

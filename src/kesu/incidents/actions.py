@@ -231,7 +231,9 @@ def _link(incident: Incident, complaint: Complaint, *, how: str, match: Match | 
 
 def link_at_intake(complaint: Complaint, *, incident_id: int, match: Match, now: datetime) -> bool:
     """The pipeline's incidents step for a complaint that matched: link, answer, say whether it waits."""
-    incident = Incident.objects.get(pk=incident_id)
+    incident = Incident.objects.filter(pk=incident_id, state__in=(State.ACTIVE, State.MONITORING)).first()
+    if incident is None:  # resolved or withdrawn since this process compiled the scopes: routed as usual
+        return False
     link = _link(incident, complaint, how=How.INTAKE, match=match, by=None, now=now, answer=True)
     return link.waits
 

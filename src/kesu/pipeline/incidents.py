@@ -84,11 +84,15 @@ def incident_withdraw(*, incident: Incident, by: User | None, now: datetime, rea
     complaints were unlinked."""
     if by is not None:
         permission_require(by, Permission.INCIDENT_MANAGE)
-    if incident.resolve_requested_at is not None:
-        raise Conflict("incident.resolved", title=incident.title)
     released = 0
     while True:
         with transaction.atomic():
+            # locked as resolving locks it: a withdrawal and a resolution never interleave
+            current = Incident.objects.select_for_update().filter(pk=incident.pk).first()
+            if current is None:
+                return released
+            if current.resolve_requested_at is not None:
+                raise Conflict("incident.resolved", title=current.title)
             links = list(IncidentLink.objects.filter(incident_id=incident.pk).order_by("pk")
                          .values_list("complaint_id", flat=True)[:chunk])
             for complaint_id in links:
