@@ -236,3 +236,10 @@ def test_a_process_that_still_knows_a_withdrawn_incident_routes_the_new_complain
     finally:
         matching.scopes_reset()
     assert complaint.group == routed and not IncidentLink.objects.filter(complaint=complaint).exists()
+
+
+def test_a_waiting_complaint_has_its_sla_policy_applied_once(manager):
+    with time_machine.travel(T0 + HOUR, tick=False):
+        declare(manager)
+        waiting = broadband(now=T0 + HOUR)
+    assert waiting.events.filter(kind=EventKind.SLA_APPLIED).count() == 1

@@ -47,7 +47,10 @@ def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -
         events = complaint_insert(complaint, by=by, now=now, also=[triaged])
         repeat_links_save(links)
         if incident_intake_step(complaint, now=now):
-            sla_refresh(complaint, now=now)  # it waits on the incident: its timeline is read back
+            # it waits on the incident: its timeline is read back; the announcement's reply refreshed
+            # the SLA on its own copy of the row, so this copy reads that first (one "applied" event)
+            complaint.refresh_from_db(fields=SLA_FIELDS)
+            sla_refresh(complaint, now=now)
         else:
             _route_and_time(complaint, events, now=now)
         webhook_complaint_created(complaint, now=now)
