@@ -1,6 +1,6 @@
 """The process model's predictions for kesu's open complaints: trained (``process.prefix_model_train``, the
 model ``kesu process evaluate`` measures) on the lifecycle events of the complaints of the last half-year
-that were closed, applied to every open complaint's events so far; stored in ``ProcessPrediction`` by a job
+that were closed (the newest ``MAX_TRAIN_CASES``), applied to every open complaint's events so far; stored in ``ProcessPrediction`` by a job
 (nightly, and after the demo) for the desk to read — nothing is recomputed per request."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from kesu.workforce.page_data import LIFECYCLE
 from kesu.workforce.predictions import HISTORY, OPEN
 
 MIN_CASES = 50
+MAX_TRAIN_CASES = 4000  # the newest closed complaints: the job's cost stays bounded on a large centre
 
 
 def _frame(events) -> pd.DataFrame:
@@ -37,9 +38,10 @@ def process_predictions_refresh(*, now: datetime, seed: int = 0) -> int:
     from kesu.workforce.process import current_prefixes, prefix_model_train
 
     lifecycle = ComplaintEvent.objects.filter(kind__in=LIFECYCLE)
-    closed = Complaint.objects.filter(created_at__gte=now - HISTORY, created_at__lt=now, merged_into__isnull=True,
-                                      closed_at__isnull=False, closed_at__lt=now)
-    train = _frame(lifecycle.filter(complaint__in=closed, at__lt=now))
+    closed = list(Complaint.objects.filter(created_at__gte=now - HISTORY, created_at__lt=now,
+                                           merged_into__isnull=True, closed_at__isnull=False, closed_at__lt=now)
+                  .order_by("-created_at").values_list("pk", flat=True)[:MAX_TRAIN_CASES])
+    train = _frame(lifecycle.filter(complaint_id__in=closed, at__lt=now))
     if train["case_id"].nunique() < MIN_CASES:
         ProcessPrediction.objects.all().delete()
         return 0
