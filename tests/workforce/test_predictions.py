@@ -103,7 +103,7 @@ def demo(db, time_machine):
 
 
 def test_the_desk_shows_the_process_models_next_step_and_end_the_job_stored(demo, client, time_machine):
-    from kesu.complaints.models import EventKind
+    from kesu.complaints.models import ComplaintEvent, EventKind
     from kesu.workforce.models import ProcessPrediction
     from kesu.workforce.predictions import OPEN
     from kesu.workforce.process_predictions import activity_label
@@ -123,10 +123,15 @@ def test_the_desk_shows_the_process_models_next_step_and_end_the_job_stored(demo
     assert "process-outlook" in desk and "下一步" in desk
     assert activity_label(prediction.next_activity) in desk.split("process-next", 1)[1][:200]
     assert _shown(prediction.expected_end) in desk
+    complaint = Complaint.objects.get(pk=prediction.complaint_id)  # a step since the job: out of date
+    ComplaintEvent.objects.create(complaint=complaint, kind=prediction.next_activity, at=NOW,
+                                  from_status=complaint.status, to_status=complaint.status)
+    assert "process-outlook" not in client.get(f"/complaints/{complaint.pk}/").content.decode()
     closed = Complaint.objects.filter(status=Status.CLOSED).first()
     assert "process-outlook" not in client.get(f"/complaints/{closed.pk}/").content.decode()
 
     later = NOW + timedelta(hours=3)
     time_machine.move_to(later, tick=False)
     assert process_predictions_job.call_local() == len(open_ids)
+    assert ProcessPrediction.objects.get(complaint=complaint).events == prediction.events + 1
     assert set(ProcessPrediction.objects.values_list("computed_at", flat=True)) == {later}
