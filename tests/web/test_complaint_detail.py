@@ -250,7 +250,7 @@ def test_a_handler_who_may_not_merge_gets_403(handler_client, handler):
 #   resolved complaints (the newest of the same category, the newest of any); feedback already given;
 #   the response templates: 10
 # + the compensation panel (limits, senior handler, proposals, matrix rules): 4; the calls panel: 1
-DETAIL_QUERIES = 31  # 28 + the incident (incidents panel) + the expected resolution's history + the access log line
+DETAIL_QUERIES = 31  # 28 + the incident (incidents panel) + the expected resolution (stored quantiles) + the access log line
 
 
 @pytest.mark.django_db

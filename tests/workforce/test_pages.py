@@ -61,3 +61,35 @@ def test_staffing_per_half_hour_and_per_channel(demo):
     assert manager.get("/operations/staffing/", {"interval": "7"}).status_code == 400
     xlsx = manager.get("/operations/staffing/", {"format": "xlsx", "channel": "chat"})
     assert xlsx.content[:2] == b"PK"
+
+
+def test_the_staffing_page_reads_the_days_stored_needs_which_the_forecast_job_computes(demo, time_machine,
+                                                                                       monkeypatch):
+    from datetime import timedelta
+
+    from kesu.core.models import User
+    from kesu.workforce import actions
+    from kesu.workforce.erlang import staffing_erlang_c
+    from kesu.workforce.models import StoredStaffing
+    from kesu.workforce.page_data import staffing_week
+    from kesu.workforce.tasks import forecast_nightly
+
+    monkeypatch.setattr(actions, "forecast_scopes", lambda now: [("", ""), ("channel:phone", ""),
+                                                                   ("category:x", "")])  # the categories: slow
+    monkeypatch.setattr(actions, "forecast_refresh", lambda now, scope: None)
+    forecast_nightly.call_local()
+    stored = {(s.channel, s.interval_minutes): s for s in StoredStaffing.objects.all()}
+    assert set(stored) == {("", 30), ("", 60), ("phone", 30), ("phone", 60)}  # not for a category
+    assert stored[("phone", 30)].payload["needed"] == staffing_week(
+        now=NOW, staffing=staffing_erlang_c, channel="phone").needed
+
+    stored[("", 30)].payload["needed"][0][0] = 987  # a figure no forecast gives: the page shows what is stored
+    stored[("", 30)].save()
+    manager = _client(Role.MANAGER)
+    assert 'title="987 / ' in manager.get("/operations/staffing/").content.decode()
+
+    time_machine.move_to(NOW + timedelta(days=1), tick=False)  # a new day: computed again on the first request
+    manager.force_login(User.objects.get(username=f"u-{Role.MANAGER}"))  # the idle session ended
+    page = manager.get("/operations/staffing/").content.decode()
+    assert "staffing-heatmap" in page and 'title="987 / ' not in page
+    assert set(StoredStaffing.objects.values_list("day", flat=True)) == {(NOW + timedelta(days=1)).date()}

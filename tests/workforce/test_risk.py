@@ -110,9 +110,10 @@ def test_open_complaints_show_when_they_are_likely_resolved_on_the_portal_and_th
     from kesu.complaints.models import Complaint, Status
     from kesu.core.roles import Role
     from kesu.portal.actions import tracking_link_create
-    from kesu.workforce.predictions import expected_resolution
+    from kesu.workforce.predictions import expected_resolution, resolution_refresh
     from tests.factories import make_user
 
+    resolution_refresh(now=NOW)  # the hourly job (and `kesu demo`)
     complaint = (Complaint.objects.filter(status=Status.IN_PROGRESS, merged_into__isnull=True)
                  .order_by("-created_at").first())
     expected = expected_resolution(complaint, now=NOW)

@@ -121,7 +121,8 @@ def complaint_list(*, filters: ComplaintFilters, within: Q | None = None) -> Que
 def complaint_detail(*, complaint_id: int) -> Complaint | None:
     return (
         Complaint.objects.select_related(
-            "customer", "category", "group", "assignee", "merged_into", "last_handler", "risk"
+            "customer", "category", "group", "assignee", "merged_into", "last_handler", "risk",
+            "process_prediction",
         )
         .prefetch_related(
             Prefetch("events", queryset=ComplaintEvent.objects.select_related("actor").order_by("at", "id")),

@@ -80,11 +80,19 @@ def forecast_scopes(*, now: datetime) -> list[tuple[str, str]]:
 
 
 def forecast_refresh_all(*, now: datetime) -> int:
-    """The daily job: every scope's forecast; how many were stored."""
+    """The daily job: every scope's forecast, and the staffing page's needs for all complaints and each
+    channel at each interval (the page then only reads them); how many forecasts were stored."""
+    from kesu.workforce.erlang import staffing_erlang_c
+    from kesu.workforce.page_data import STAFFING_INTERVALS, staffing_store
+
     count = 0
     for scope, _label in forecast_scopes(now=now):
         forecast_refresh(now=now, scope=scope)
         count += 1
+        if scope == "" or scope.startswith("channel:"):  # the staffing page's choices, ready for the day
+            for interval in STAFFING_INTERVALS:
+                staffing_store(now=now, interval_minutes=interval, channel=scope.partition(":")[2],
+                               staffing=staffing_erlang_c)
     return count
 
 

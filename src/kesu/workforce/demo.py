@@ -27,6 +27,12 @@ def demo_populate(*, seed: int, complaints: int, now: datetime) -> None:
                 f"  escalation: ROC AUC {escalation['roc_auc']}, precision in the top 5 % "
                 f"{escalation['precision_at_5pct']} on the newest fifth"
             )
+    from kesu.workforce.predictions import resolution_refresh
+    from kesu.workforce.process_predictions import process_predictions_refresh
+
+    print("Operations: resolution times and the process model's predictions …", flush=True)
+    resolution_refresh(now=now)
+    process_predictions_refresh(now=now, seed=seed)
     if not StoredForecast.objects.exists():
         print("Operations: the arrivals forecast …", flush=True)
         forecast_refresh(now=now)

@@ -88,3 +88,43 @@ class SimulationRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class ResolutionQuantiles(models.Model):
+    """How long the resolved complaints of the last half-year took, as quantiles, per key: "" (all),
+    "category:<id>" and "category:<id>|<channel>|<priority>". Refreshed by a job; the "likely resolved by"
+    of an open complaint reads its (at most three) keys in one query instead of the history."""
+
+    key = models.CharField(max_length=120, unique=True)
+    n = models.PositiveIntegerField()
+    quantiles = models.JSONField()  # seconds at p = 0, 1/(Q−1), …, 1 (Q = predictions.QUANTILES)
+    computed_at = models.DateTimeField()
+
+
+class ProcessPrediction(models.Model):
+    """The process model's prediction for an open complaint (refreshed by a job, read by the desk): the next
+    step and when the case likely ends, learned from the lifecycle events of the closed complaints."""
+
+    complaint = models.OneToOneField("complaints.Complaint", on_delete=models.CASCADE,
+                                     related_name="process_prediction")
+    last_activity = models.CharField(max_length=32)  # the complaint's last lifecycle event when predicted
+    events = models.PositiveIntegerField()  # how many lifecycle events it had then
+    next_activity = models.CharField(max_length=32)  # an EventKind value
+    remaining_days = models.FloatField()
+    expected_end = models.DateTimeField()
+    computed_at = models.DateTimeField()
+
+
+class StoredStaffing(models.Model):
+    """The staffing page's costly part for one Beijing day, channel ("" = all) and interval: the positions
+    needed per day and slot of the next week, the forecast model and the handling time (JSON)."""
+
+    day = models.DateField()
+    channel = models.CharField(max_length=16, blank=True, default="")
+    interval_minutes = models.PositiveSmallIntegerField()
+    payload = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "channel", "interval_minutes"],
+                                               name="workforce_storedstaffing_one_per_day")]

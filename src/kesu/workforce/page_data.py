@@ -64,19 +64,76 @@ def staffing_week(*, now: datetime, staffing: Callable, interval_minutes: int = 
                   channel: str = "") -> StaffingWeek:
     """Forecast the next 7 days of arrivals per interval (of one channel, or all) from the last half-year,
     staff them. Handling time: the mean call for phone and for all channels together, else the default."""
-    from kesu.core.models import HandlerProfile
-    from kesu.sla.calendar import is_working_time
-    from kesu.sla.calendars import calendar_load
+    needed = staffing_needed(now=now, staffing=staffing, interval_minutes=interval_minutes, channel=channel)
+    return _week(now, needed, interval_minutes)
 
+
+def staffing_week_stored(*, now: datetime, interval_minutes: int = 30, channel: str = "") -> StaffingWeek:
+    """``staffing_week`` (Erlang C) for the page: the positions needed are computed once a day (Beijing)
+    per channel and interval — by the forecast job, or by the day's first request — and stored; the
+    handlers available (their number and the working calendar) are read on each request."""
+    from kesu.workforce.erlang import staffing_erlang_c
+    from kesu.workforce.models import StoredStaffing
+
+    day = now.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    stored = StoredStaffing.objects.filter(day=day, channel=channel, interval_minutes=interval_minutes).first()
+    if stored is None:
+        stored = staffing_store(now=now, interval_minutes=interval_minutes, channel=channel,
+                                staffing=staffing_erlang_c)
+    return _week(now, stored.payload, interval_minutes)
+
+
+def staffing_store(*, now: datetime, interval_minutes: int, channel: str, staffing: Callable):
+    """Compute and store (replacing the day's) the positions needed; older days are removed."""
+    from kesu.workforce.models import StoredStaffing
+
+    day = now.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    payload = staffing_needed(now=now, staffing=staffing, interval_minutes=interval_minutes, channel=channel)
+    stored, _created = StoredStaffing.objects.update_or_create(
+        day=day, channel=channel, interval_minutes=interval_minutes,
+        defaults={"payload": payload, "computed_at": now})
+    StoredStaffing.objects.filter(day__lt=day).delete()
+    return stored
+
+
+def staffing_needed(*, now: datetime, staffing: Callable, interval_minutes: int = 30, channel: str = "") -> dict:
+    """The forecast part of the staffing week (the costly part): positions needed per day and slot of the
+    next 7 days, the forecast model, the handling time."""
     zone = ZoneInfo(settings.TIME_ZONE)
     created = Complaint.objects.filter(created_at__gte=now - timedelta(days=HISTORY_DAYS), created_at__lt=now)
     if channel:
         created = created.filter(channel=channel)
     rows = [(at.astimezone(zone).replace(tzinfo=None), 1.0) for at in created.values_list("created_at", flat=True)]
     aht = float(_aht()) if channel in ("", "phone") else DEFAULT_AHT_SECONDS
+    slots = 24 * 60 // interval_minutes
+    days = _days(now)
+    if len(rows) < 50:
+        return {"needed": [[0] * slots for _ in days], "model": "none", "aht_seconds": aht}
+    last = max(at for at, _count in rows)
+    rows += [(last + timedelta(seconds=1), 0.0), (last + timedelta(seconds=2), 0.0)]  # raw times, not buckets
+    grid = grid_build(rows, interval_minutes)
+    model, _scores = choose(grid, grid.counts.shape[0])
+    forecast = _forecast(grid, model, days)
+    needed = [[staffing(arrivals=float(v), interval_seconds=interval_minutes * 60, aht_seconds=aht, target=TARGET,
+                        answer_seconds=ANSWER_SECONDS, shrinkage=SHRINKAGE).positions for v in values]
+              for values in forecast]
+    return {"needed": needed, "model": model, "aht_seconds": aht}
+
+
+def _days(now: datetime) -> list:
+    today = now.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    return [today + timedelta(days=i) for i in range(1, 8)]
+
+
+def _week(now: datetime, needed: dict, interval_minutes: int) -> StaffingWeek:
+    """The stored or computed needs beside the handlers the working calendar makes available."""
+    from kesu.core.models import HandlerProfile
+    from kesu.sla.calendar import is_working_time
+    from kesu.sla.calendars import calendar_load
+
+    zone = ZoneInfo(settings.TIME_ZONE)
     slots = [f"{h:02d}:{m:02d}" for h in range(24) for m in range(0, 60, interval_minutes)]
-    today = now.astimezone(zone).date()
-    days = [today + timedelta(days=i) for i in range(1, 8)]
+    days = _days(now)
     handlers = HandlerProfile.objects.filter(user__is_active=True).count()
     try:
         calendar = calendar_load()
@@ -90,18 +147,8 @@ def staffing_week(*, now: datetime, staffing: Callable, interval_minutes: int = 
             working = True if calendar is None else _working(is_working_time, calendar, at)
             line.append(handlers if working else 0)
         available.append(line)
-    if len(rows) < 50:
-        zeros = [[0] * len(slots) for _ in days]
-        return StaffingWeek([d.isoformat() for d in days], slots, zeros, available, "none", aht)
-    last = max(at for at, _count in rows)
-    rows += [(last + timedelta(seconds=1), 0.0), (last + timedelta(seconds=2), 0.0)]  # raw times, not buckets
-    grid = grid_build(rows, interval_minutes)
-    model, _scores = choose(grid, grid.counts.shape[0])
-    forecast = _forecast(grid, model, days)
-    needed = [[staffing(arrivals=float(v), interval_seconds=interval_minutes * 60, aht_seconds=aht, target=TARGET,
-                        answer_seconds=ANSWER_SECONDS, shrinkage=SHRINKAGE).positions for v in values]
-              for values in forecast]
-    return StaffingWeek([d.isoformat() for d in days], slots, needed, available, model, aht)
+    return StaffingWeek([d.isoformat() for d in days], slots, needed["needed"], available, needed["model"],
+                        needed["aht_seconds"])
 
 
 def _working(is_working_time, calendar, at) -> bool:

@@ -167,6 +167,34 @@ def prefixes_build(frame: pd.DataFrame, vocabulary: dict[str, int]) -> Prefixes:
                     np.asarray(ats))
 
 
+def current_prefixes(frame: pd.DataFrame, vocabulary: dict[str, int]) -> tuple[list, Prefixes]:
+    """The whole prefix of each case so far (an open case: all its events), with the features of
+    ``prefixes_build``; (case ids, prefixes) in the frame's case order. Next activity −1, remaining NaN."""
+    n_act = len(vocabulary)
+    case_ids = frame["case_id"].to_numpy()
+    codes = frame["activity"].astype(str).map(lambda a: vocabulary.get(a, n_act)).to_numpy()
+    seconds = _seconds(frame["at"])
+    weekday = frame["at"].dt.day_of_week.to_numpy()
+    hour = frame["at"].dt.hour.to_numpy()
+    rows, ids, lengths, lasts, ats = [], [], [], [], []
+    boundaries = np.flatnonzero(np.r_[True, case_ids[1:] != case_ids[:-1], True]) if len(frame) else [0]
+    for begin, end in zip(boundaries[:-1], boundaries[1:], strict=True):
+        seen = np.bincount(codes[begin:end], minlength=n_act + 1).astype(float)
+        k, length = end - 1, end - begin
+        prev1 = codes[k - 1] if length >= 2 else -1
+        prev2 = codes[k - 2] if length >= 3 else -1
+        rows.append([codes[k], prev1, prev2, length, (seconds[k] - seconds[begin]) / DAY,
+                     (seconds[k] - seconds[k - 1]) / DAY if length >= 2 else 0.0, weekday[k], hour[k], *seen])
+        ids.append(case_ids[begin])
+        lengths.append(length)
+        lasts.append(codes[k])
+        ats.append(seconds[k])
+    count = len(ids)
+    return ids, Prefixes(np.zeros(count, dtype=int), np.asarray(lengths, dtype=int), np.asarray(lasts, dtype=int),
+                         np.asarray(rows, dtype=float).reshape(-1, 8 + n_act + 1), np.full(count, -1),
+                         np.full(count, np.nan), np.asarray(ats, dtype=float))
+
+
 def split_cases(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Cases ordered by their first event; the first 2/3 train, the rest test."""
     first = frame.groupby("case_id", sort=False)["at"].min().sort_values(kind="stable")

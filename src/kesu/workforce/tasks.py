@@ -37,3 +37,20 @@ def simulation_job(run_id: int) -> str:
     from kesu.workforce.actions import simulation_execute
 
     return simulation_execute(run_id, now=clock_now).state
+
+
+@db_periodic_task(crontab(minute="20"))
+def resolution_hourly() -> int:
+    """Refresh the resolution-time quantiles the "likely resolved by" of open complaints reads."""
+    from kesu.workforce.predictions import resolution_refresh
+
+    return resolution_refresh(now=clock_now())
+
+
+@db_periodic_task(crontab(minute="50", hour="*/3"))
+def process_predictions_job() -> int:
+    """Retrain the process model on the closed complaints and store each open complaint's next step and
+    expected end (the desk's panel reads them)."""
+    from kesu.workforce.process_predictions import process_predictions_refresh
+
+    return process_predictions_refresh(now=clock_now())

@@ -16,9 +16,8 @@ from kesu.core.errors import FieldError
 from kesu.core.roles import Permission
 from kesu.web.charts import Band, Chart, Series, chart_xlsx_response
 from kesu.web.responses import forbidden
-from kesu.workforce.erlang import staffing_erlang_c
 from kesu.workforce.models import RiskScore, StoredForecast
-from kesu.workforce.page_data import kesu_log_frame, staffing_week
+from kesu.workforce.page_data import kesu_log_frame, staffing_week_stored
 from kesu.workforce.process import process_map
 
 PROCESS_DAYS = 90
@@ -70,8 +69,7 @@ def staffing_view(request: HttpRequest) -> HttpResponse:
     if interval not in {str(i) for i in STAFFING_INTERVALS}:
         return HttpResponse(_("The interval must be 30 or 60 minutes (you asked for “%(got)s”).")
                             % {"got": interval[:40]}, status=400, content_type="text/plain; charset=utf-8")
-    week = staffing_week(now=clock_now(), staffing=staffing_erlang_c, interval_minutes=int(interval),
-                         channel=channel)
+    week = staffing_week_stored(now=clock_now(), interval_minutes=int(interval), channel=channel)
     if request.GET.get("format") == "xlsx":
         from kesu.workforce.page_data import staffing_xlsx
 
