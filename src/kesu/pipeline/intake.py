@@ -72,6 +72,12 @@ def timeline_held(complaint: Complaint) -> list[ComplaintEvent] | None:
     return None if held is None else list(held)
 
 
+def incident_held(complaint: Complaint) -> bool:
+    """Does intake know that the ``complaint`` it just returned is linked to no incident (no need to
+    read its link for the answer)?"""
+    return bool(getattr(complaint, "_intake_unlinked", False))
+
+
 def _triage(complaint: Complaint, *, open_fields: frozenset[str], now: datetime, has_contact: bool | None):
     """Triage at intake, before the complaint is written (ADR 0003). A failing triage never loses
     the complaint: it is kept, with an event that records the error, and default severity/priority."""
