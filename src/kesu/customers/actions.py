@@ -86,6 +86,7 @@ def customer_find_or_create(*, handles: CustomerHandles, now: datetime) -> Custo
             region=handles.region[:64],
             created_at=now,
         )
+        customer.created_just_now = True  # type: ignore[attr-defined]  # no complaints yet: intake need not look
         new_pairs = pairs
     else:
         # the handles before the one found belong to no one; only those after it may be known

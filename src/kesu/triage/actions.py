@@ -30,11 +30,12 @@ EARLIER_LIMIT = 50  # the newest earlier complaints of the customer that are com
 
 
 def triage_input_for(
-    complaint: Complaint, *, open_fields: frozenset[str], window_days: int, has_contact: bool | None = None
+    complaint: Complaint, *, open_fields: frozenset[str], window_days: int, has_contact: bool | None = None,
+    first: bool = False,
 ) -> TriageInput:
     """What triage reads about ``complaint`` (saved or not yet): its fields, the ones a person set
     (those not in ``open_fields``) and the customer's complaints of the last ``window_days`` (index
-    ``customer, -created_at``)."""
+    ``customer, -created_at``) — none read when ``first``: the customer was created for it."""
     category_given = complaint.category.code if complaint.category_id and "category" not in open_fields else ""
     since = complaint.created_at - timedelta(days=window_days)
     earlier = Complaint.objects.filter(
@@ -55,14 +56,14 @@ def triage_input_for(
                 ("content", "product", "batch", "order_number", "amount_claimed", "region", "subject")},
         has_contact=has_contact,
         created_at=complaint.created_at,
-        earlier=tuple(EarlierComplaint(id=i, number=n, text=f"{s}\n{c}" if s else c, created_at=at)
-                      for i, n, s, c, at in earlier[:EARLIER_LIMIT]),
+        earlier=() if first else tuple(EarlierComplaint(id=i, number=n, text=f"{s}\n{c}" if s else c, created_at=at)
+                                       for i, n, s, c, at in earlier[:EARLIER_LIMIT]),
     )
 
 
 def triage_prepare(
     complaint: Complaint, *, by: User | None, now: datetime, open_fields: frozenset[str],
-    has_contact: bool | None = None,
+    has_contact: bool | None = None, first: bool = False,
 ) -> tuple[dict[str, Any], ComplaintEvent, list[RepeatLink]]:
     """Triage ``complaint`` and set the fields triage decides; return the result, the unsaved
     ``triaged`` event and the unsaved repeat links. Writes nothing, so intake can run it before
@@ -70,7 +71,7 @@ def triage_prepare(
     context = triage_context()
     result = triage_run(
         triage_input_for(complaint, open_fields=open_fields, window_days=context.repeat_window_days,
-                         has_contact=has_contact),
+                         has_contact=has_contact, first=first),
         context,
     )
     event = steps.triaged(complaint, result, categories=triage_categories(), by=by, now=now, open_fields=open_fields)
