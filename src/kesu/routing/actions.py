@@ -23,6 +23,7 @@ from kesu.channels.webhooks_out import webhook_status_changed
 from kesu.complaints import lifecycle
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, Status
 from kesu.complaints.records import complaints_for_update, event_new, group_ref, user_ref
+from kesu.core.bulk import rows_update
 from kesu.core.errors import FieldError, FieldErrors, permission_require, raise_not_permitted
 from kesu.core.messages import Message, given
 from kesu.core.models import Group, User
@@ -92,7 +93,7 @@ def _assign(complaint: Complaint, choice: Choice, routing: GroupRouting, *, now:
     """Assign to the chosen candidate (the pure lifecycle step) and move the group's cursor."""
     event = lifecycle.assign(complaint, assignee=choice.chosen.user, by=None, now=now)
     routing.last_assigned_id = choice.chosen.user_id
-    routing.save(update_fields=["last_assigned"])
+    rows_update(GroupRouting, [routing], ["last_assigned"])  # the cursor only: no configuration version raised
     return event
 
 

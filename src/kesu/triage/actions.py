@@ -37,14 +37,17 @@ def triage_input_for(
     (those not in ``open_fields``) and the customer's complaints of the last ``window_days`` (index
     ``customer, -created_at``) — none read when ``first``: the customer was created for it."""
     category_given = complaint.category.code if complaint.category_id and "category" not in open_fields else ""
-    since = complaint.created_at - timedelta(days=window_days)
-    earlier = Complaint.objects.filter(
-        customer_id=complaint.customer_id, created_at__gte=since, created_at__lte=complaint.created_at,
-        merged_into__isnull=True,
-    )
-    if complaint.pk is not None:
-        earlier = earlier.exclude(pk=complaint.pk)
-    earlier = earlier.order_by("-created_at").values_list("id", "number", "subject", "content", "created_at")
+    rows: Any = ()
+    if not first:  # (building the queryset costs more than SQLite's answer: not when it is not run)
+        since = complaint.created_at - timedelta(days=window_days)
+        earlier = Complaint.objects.filter(
+            customer_id=complaint.customer_id, created_at__gte=since, created_at__lte=complaint.created_at,
+            merged_into__isnull=True,
+        )
+        if complaint.pk is not None:
+            earlier = earlier.exclude(pk=complaint.pk)
+        rows = earlier.order_by("-created_at").values_list("id", "number", "subject", "content", "created_at")
+        rows = rows[:EARLIER_LIMIT]
     if has_contact is None:
         has_contact = complaint.customer.identities.exists()
     return TriageInput(
@@ -56,8 +59,8 @@ def triage_input_for(
                 ("content", "product", "batch", "order_number", "amount_claimed", "region", "subject")},
         has_contact=has_contact,
         created_at=complaint.created_at,
-        earlier=() if first else tuple(EarlierComplaint(id=i, number=n, text=f"{s}\n{c}" if s else c, created_at=at)
-                                       for i, n, s, c, at in earlier[:EARLIER_LIMIT]),
+        earlier=tuple(EarlierComplaint(id=i, number=n, text=f"{s}\n{c}" if s else c, created_at=at)
+                      for i, n, s, c, at in rows),
     )
 
 
