@@ -94,6 +94,10 @@ class PreparedQuery:
                 raise ValueError(f"prepared query on {self._model()[0].__name__}: parameter {name!r} "
                                  f"found {len(found)} times in the compiled SQL")
             slots[name] = (found[0], len(run))
+        # the converters of the columns, as results_iter would look them up on every call (they read
+        # only the backend's settings, not the connection's state)
+        converters = compiler.get_converters([col[0] for col in compiler.select[0:compiler.col_count]])
+        compiler.get_converters = lambda expressions: converters
         return _Compiled(compiler=compiler, sql=sql, params=params, slots=slots)
 
     def _compiler(self, values: dict[str, Any]) -> tuple[str, Any]:
