@@ -244,3 +244,22 @@ def test_the_handlers_notice_of_a_customer_message_is_in_the_desks_language(hand
                                 resume_note="", now=LATER)
 
     assert Notification.objects.get(recipient=handler, kind="customer_message").title == f"{complaint.number}：客户来信"
+
+
+def test_the_reply_sweep_sends_many_with_the_queries_of_one(email_complaint, handler, smtp):
+    # given one reply due, then four more
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    complaint_reply_send(complaint=email_complaint, by=handler, text="您好，第一次答复", now=LATER)
+    with CaptureQueriesContext(connection) as for_one:
+        assert outbound_send_due(now=LATER) == {"sent": 1}
+    for n in range(4):
+        complaint_reply_send(complaint=email_complaint, by=handler, text=f"您好，第{n + 2}次答复", now=LATER)
+    # when the sweep sends them
+    with CaptureQueriesContext(connection) as for_four:
+        assert outbound_send_due(now=LATER) == {"sent": 4}
+    # then each reached the mail server once, with the queries the one cost
+    assert len(smtp.messages) == 5
+    assert len(for_four.captured_queries) == len(for_one.captured_queries)
+    assert set(OutboundMessage.objects.values_list("state", "attempts")) == {("sent", 1)}

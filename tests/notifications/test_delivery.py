@@ -252,3 +252,50 @@ def test_an_urgent_retry_keeps_its_back_off_at_night(settings, dead_port, lead):
     deliveries_send_due(now=night)
 
     assert _delivery(notification, "email").next_attempt_at == night + MINUTE
+
+
+def test_the_sweep_sends_a_chunk_with_queries_that_do_not_grow_with_it(smtp, settings, lead):
+    # given 3, then 12 people to be told by e-mail
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.KESU_SMS_WEBHOOK_URL = ""
+    few = [make_user(Role.HANDLER, f"f{n}", email=f"f{n}@centre.example") for n in range(3)]
+    many = [make_user(Role.HANDLER, f"m{n}", email=f"m{n}@centre.example") for n in range(12)]
+    _notify(few, urgent=True, key="chunk:few")
+    with CaptureQueriesContext(connection) as for_few:
+        assert deliveries_send_due(now=T0) == {"sent": 3}
+    _notify(many, urgent=True, key="chunk:many")
+    # when the sweep sends them
+    with CaptureQueriesContext(connection) as for_many:
+        assert deliveries_send_due(now=T0 + MINUTE) == {"sent": 12}
+    # then each went once, and four times as many cost no more queries
+    assert sorted(r for m in smtp.messages for r in m.recipients) == sorted(u.email for u in [*few, *many])
+    assert len(for_many.captured_queries) == len(for_few.captured_queries)
+    assert set(Delivery.objects.values_list("state", "attempts")) == {("sent", 1)}
+
+
+def test_a_delivery_another_consumer_claims_while_the_sweep_reads_its_chunk_is_not_sent_twice(
+        smtp, settings, lead, monkeypatch):
+    # given two people to be told, and another consumer that claims the first e-mail just after the
+    # sweep read its chunk (between its SELECT and its claim)
+    from kesu.core import bulk
+    from kesu.notifications import delivery as module
+
+    settings.KESU_SMS_WEBHOOK_URL = ""
+    other = make_user(Role.HANDLER, "o1", email="o1@centre.example")
+    _notify([lead, other], urgent=True)
+    first, second = Delivery.objects.order_by("pk")
+    real_claim = bulk.rows_claim
+
+    def raced(model, ids, **kwargs):
+        assert module.delivery_claim(delivery_id=first.pk, now=T0)
+        return real_claim(model, ids, **kwargs)
+
+    monkeypatch.setattr(module, "rows_claim", raced)
+    # when the sweep runs
+    counts = deliveries_send_due(now=T0)
+    # then it sent only the second; the first is the other consumer's (claimed once, not sent here)
+    assert counts == {"sent": 1}
+    assert [r for m in smtp.messages for r in m.recipients] == [other.email]
+    assert Delivery.objects.get(pk=first.pk).attempts == 1 and Delivery.objects.get(pk=first.pk).state == "pending"

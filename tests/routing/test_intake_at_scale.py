@@ -134,3 +134,19 @@ def test_the_timeline_intake_answers_with_is_the_one_stored(desk, client):
     assert datetime.fromisoformat(answered["next_due_at"]) == datetime.fromisoformat(stored["next_due_at"])
     complaint = Complaint.objects.get(pk=answered["id"])
     assert complaint.assignee_id == handler.pk and complaint.sla["policy"]
+
+
+def test_a_first_time_customer_is_not_compared_with_earlier_complaints_but_a_returning_one_is(desk):
+    # given a customer who complains for the first time
+    newcomer = customer()
+    intake(group="desk", now=T0)  # caches warm
+    with CaptureQueriesContext(connection) as first:
+        earlier = intake(customer=newcomer, group="desk", content="宽带断网，报修两次没人上门", now=T0)
+    # then intake read no earlier complaints (the customer was created by this intake)
+    assert not [q for q in first.captured_queries if "created_at\" >=" in q["sql"]]
+    # when the same customer complains again, then the earlier complaint is read and linked
+    with CaptureQueriesContext(connection) as again:
+        repeat = intake(customer=newcomer, group="desk", content="宽带还是断网，报修两次没人上门", now=LATER)
+    assert [q for q in again.captured_queries if "created_at\" >=" in q["sql"]]
+    assert list(repeat.repeat_links.values_list("earlier_id", flat=True)) == [earlier.pk]
+    assert repeat.repeat_count == 1

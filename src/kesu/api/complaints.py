@@ -31,7 +31,7 @@ from kesu.complaints.selectors import ComplaintFilters, complaint_detail, compla
 from kesu.core.clock import clock_now
 from kesu.core.roles import Permission
 from kesu.customers.actions import CustomerHandles
-from kesu.pipeline.intake import complaint_intake, timeline_held
+from kesu.pipeline.intake import complaint_intake, incident_held, timeline_held
 from kesu.pipeline.transitions import complaint_transition
 from kesu.privacy.actions import access_record
 from kesu.privacy.models import AccessAction
@@ -97,7 +97,8 @@ def complaint_create_view(request: HttpRequest, response: HttpResponse, payload:
     events = timeline_held(complaint)
     if events is None:
         events = list(complaint.events.select_related("actor"))
-    return HttpStatus(201, complaint_detail_dict(complaint, events=events, attachments=[], new=True))
+    return HttpStatus(201, complaint_detail_dict(complaint, events=events, attachments=[], new=True,
+                                                 unlinked=incident_held(complaint)))
 
 
 @router.get("", response=ComplaintPage)

@@ -59,9 +59,11 @@ def complaint_dict(c: Complaint) -> dict[str, Any]:
 
 
 def complaint_detail_dict(
-    c: Complaint, *, events=None, attachments=None, new: bool = False, now: datetime | None = None
+    c: Complaint, *, events=None, attachments=None, new: bool = False, now: datetime | None = None,
+    unlinked: bool = False,
 ) -> dict[str, Any]:
-    """The complaint with its timeline; pass ``events`` / ``attachments`` when already loaded.
+    """The complaint with its timeline; pass ``events`` / ``attachments`` when already loaded, and
+    ``unlinked`` when the caller knows it is linked to no incident (intake).
 
     ``new``: the complaint was just created, so its repeat links are the ones its triage found and
     nothing repeats it yet (no queries needed).
@@ -75,7 +77,7 @@ def complaint_detail_dict(
     else:
         body["repeats"] = repeat_links(c)
     body["sla"] = complaint_clocks(c, now=now or clock_now(), events=events)
-    body["incident"] = complaint_incident(c.pk)
+    body["incident"] = None if unlinked else complaint_incident(c.pk)
     body["timeline"] = [
         {
             "kind": e.kind,

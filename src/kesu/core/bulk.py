@@ -32,3 +32,27 @@ def rows_update(model: type[models.Model], objs: Sequence[models.Model], fields:
             cursor.execute(sql, rows[0])
         else:
             cursor.executemany(sql, rows)
+
+
+def rows_claim(model: type[models.Model], ids: Sequence[int], *, now, until) -> set[int]:
+    """Take the rows among ``ids`` that are still ``pending`` and due at ``now`` for one attempt
+    each, in one UPDATE: ``next_attempt_at`` becomes ``until`` (the lease) and ``attempts`` grows by
+    one, as the one-row claim of the delivery modules does. Returns the ids taken (``RETURNING``: a
+    row another consumer took meanwhile is not among them, so no two consumers send it)."""
+    if not ids:
+        return set()
+    meta = model._meta
+    database = connections[router.db_for_write(model)]
+    quote = database.ops.quote_name
+    next_at, attempts, state = (meta.get_field(name) for name in ("next_attempt_at", "attempts", "state"))
+    pk = quote(meta.pk.column)
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {quote(next_at.column)} = %s, "
+        f"{quote(attempts.column)} = {quote(attempts.column)} + 1 "
+        f"WHERE {pk} IN ({', '.join(['%s'] * len(ids))}) AND {quote(state.column)} = %s "
+        f"AND {quote(next_at.column)} <= %s RETURNING {pk}"
+    )
+    params = [next_at.get_db_prep_save(until, database), *ids, "pending", next_at.get_db_prep_save(now, database)]
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}

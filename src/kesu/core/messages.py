@@ -233,10 +233,16 @@ def localized(name: str, name_en: str) -> str:
 def messages_worded(value: Any) -> Any:
     """``value`` with every stored message in it (``{"code", "params"}``) also worded in the active
     language: ``{"code", "params", "message"}`` — for API output of stored data (events, explanations)."""
+    if type(value) in _PLAIN:  # most of a timeline's data: answered without the checks below
+        return value
     if isinstance(value, Mapping):
-        if set(value) == {"code", "params"} and isinstance(value.get("code"), str) and value["code"] in _WORDINGS:
+        if (len(value) == 2 and "code" in value and "params" in value and isinstance(value["code"], str)
+                and value["code"] in _WORDINGS):
             return {**value, "message": message_render(value["code"], value.get("params") or {})}
-        return {key: messages_worded(item) for key, item in value.items()}
+        return {key: item if type(item) in _PLAIN else messages_worded(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [messages_worded(item) for item in value]
+        return [item if type(item) in _PLAIN else messages_worded(item) for item in value]
     return value
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})

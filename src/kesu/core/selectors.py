@@ -3,6 +3,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from kesu.core.models import ApiToken, User, token_digest
+from kesu.core.prepared import PreparedQuery
+
+_TOKEN = PreparedQuery(  # every API request reads it: compiled once (issue 16)
+    lambda digest: ApiToken.objects.select_related("user")
+    .filter(digest=digest, revoked_at__isnull=True, user__is_active=True).order_by("pk")[:1],
+    digest=str,
+)
 
 
 def token_lookup(raw: str) -> ApiToken | None:
@@ -10,11 +17,7 @@ def token_lookup(raw: str) -> ApiToken | None:
     decides what an expired or read-only token may do (``kesu.api.auth``)."""
     if not raw:
         return None
-    return (
-        ApiToken.objects.select_related("user")
-        .filter(digest=token_digest(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+    return _TOKEN.first(digest=token_digest(raw))
 
 
 def token_expired(token: ApiToken, now: datetime) -> bool:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kesu.core.errors import FieldError, FieldErrors
+from kesu.core.prepared import PreparedQuery
 from kesu.customers.identities import identity_normalise
 from kesu.customers.models import Customer, CustomerIdentity, IdentityKind, Tier
 
@@ -59,17 +60,24 @@ class CustomerHandles:
         return pairs
 
 
+_IDENTITY = PreparedQuery(  # every intake reads it: compiled once (issue 16)
+    lambda kind, value: CustomerIdentity.objects.select_related("customer")
+    .filter(kind=kind, value=value).order_by("pk")[:1],
+    kind=str, value=str,
+)
+
+
 def customer_find_or_create(*, handles: CustomerHandles, now: datetime) -> Customer:
     """Find the customer by any of their handles, or create one; add handles we did not know yet.
 
     Must run inside a transaction (complaint intake calls it from its own).
     """
     pairs = handles.check()
-    customer = None
-    for kind, value in pairs:
-        identity = CustomerIdentity.objects.select_related("customer").filter(kind=kind, value=value).first()
+    customer, found_at = None, 0
+    for index, (kind, value) in enumerate(pairs):
+        identity = _IDENTITY.first(kind=kind, value=value)
         if identity:
-            customer = identity.customer
+            customer, found_at = identity.customer, index
             break
     if customer is None:
         customer = Customer.objects.create(
@@ -78,10 +86,13 @@ def customer_find_or_create(*, handles: CustomerHandles, now: datetime) -> Custo
             region=handles.region[:64],
             created_at=now,
         )
+        customer.created_just_now = True  # type: ignore[attr-defined]  # no complaints yet: intake need not look
         new_pairs = pairs
     else:
-        known = set(customer.identities.values_list("kind", "value"))
-        new_pairs = [pair for pair in pairs if pair not in known]
+        # the handles before the one found belong to no one; only those after it may be known
+        later = pairs[found_at + 1:]
+        known = set(customer.identities.values_list("kind", "value")) if later else set()
+        new_pairs = [*pairs[:found_at], *(pair for pair in later if pair not in known)]
     if new_pairs:
         # a handle that already belongs to another customer stays there (ignore_conflicts)
         CustomerIdentity.objects.bulk_create(

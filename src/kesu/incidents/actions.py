@@ -243,9 +243,11 @@ def incident_intake_step(complaint: Complaint, *, now: datetime) -> bool:
     scope and time it matches and answer the customer. True: it waits on the incident (no handler's
     queue); False: no incident, or a handler takes it (with the incident shown)."""
     if not scopes_active():
+        complaint._intake_unlinked = True  # type: ignore[attr-defined]  # the answer need not read its link
         return False
     found = best_match(complaint, at=now)
     if found is None:
+        complaint._intake_unlinked = True  # type: ignore[attr-defined]
         return False
     return link_at_intake(complaint, incident_id=found[0], match=found[1], now=now)
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import translation
 
+from kesu.core.bulk import rows_claim, rows_update
 from kesu.core.messages import Message
 from kesu.core.retry import MAX_ATTEMPTS, backoff
 from kesu.notifications.actions import sms_configured
@@ -127,44 +130,57 @@ def _send_worded(delivery: Delivery, now: datetime) -> None:
 
 def _finish(delivery: Delivery, **fields) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(**fields)
+    _settle(delivery, **fields)
+
+
+def _settle(delivery: Delivery, **fields) -> None:
+    """The outcome in memory only: the sweep writes a chunk's outcomes together (``OUTCOME_FIELDS``)."""
     for name, value in fields.items():
         setattr(delivery, name, value)
+
+
+def _loaded():
+    return Delivery.objects.select_related("notification__recipient__contact_point", "notification__complaint")
 
 
 def delivery_attempt(*, delivery_id: int, now: datetime, working: WorkingTime | None = None) -> Outcome | None:
     """Claim one delivery and try to send it. None when it was not due or another consumer has it."""
     if not delivery_claim(delivery_id=delivery_id, now=now):
         return None
-    delivery = Delivery.objects.select_related(
-        "notification__recipient__contact_point", "notification__complaint"
-    ).get(pk=delivery_id)
+    delivery = _loaded().get(pk=delivery_id)
+    return _attempt(delivery, now=now, working=working or WorkingTime(), finish=_finish)
+
+
+def _attempt(delivery: Delivery, *, now: datetime, working: WorkingTime, finish: Callable[..., None]) -> Outcome:
+    """Send a claimed delivery; ``finish`` records the outcome (at once, or in memory for the sweep)."""
     reason = _skip_reason(delivery)
     if reason:
-        _finish(delivery, state=DeliveryState.SKIPPED, last_error=reason)
+        finish(delivery, state=DeliveryState.SKIPPED, last_error=reason)
         return Outcome(DeliveryState.SKIPPED, reason)
     try:
         _send(delivery, now)
     except SendFailed as error:
-        return _failed(delivery, error, now=now, working=working or WorkingTime())
+        return _failed(delivery, error, now=now, working=working, finish=finish)
     except Exception as error:  # a bug in one delivery must not stop the sweep; keep it for the record
         logger.exception("delivery %s failed unexpectedly", delivery.pk)
-        return _failed(delivery, error, now=now, working=working or WorkingTime())
-    _finish(delivery, state=DeliveryState.SENT, sent_at=now, last_error="")
+        return _failed(delivery, error, now=now, working=working, finish=finish)
+    finish(delivery, state=DeliveryState.SENT, sent_at=now, last_error="")
     return Outcome(DeliveryState.SENT)
 
 
-def _failed(delivery: Delivery, error: Exception, *, now: datetime, working: WorkingTime) -> Outcome:
+def _failed(delivery: Delivery, error: Exception, *, now: datetime, working: WorkingTime,
+            finish: Callable[..., None]) -> Outcome:
     message = str(error) or type(error).__name__
     down = isinstance(error, ChannelDown)
     if delivery.attempts >= MAX_ATTEMPTS:
         logger.warning("delivery %s gave up after %s attempts: %s", delivery.pk, delivery.attempts, message)
-        _finish(delivery, state=DeliveryState.FAILED, last_error=message)
+        finish(delivery, state=DeliveryState.FAILED, last_error=message)
         return Outcome(DeliveryState.FAILED, message, down)
     retry_at = now + backoff(delivery.attempts)
     if not delivery.notification.urgent:
         retry_at = working.start(retry_at)
     logger.info("delivery %s failed (attempt %s), next try at %s: %s", delivery.pk, delivery.attempts, retry_at, message)
-    _finish(delivery, next_attempt_at=retry_at, last_error=message)
+    finish(delivery, next_attempt_at=retry_at, last_error=message)
     return Outcome(DeliveryState.PENDING, message, down)
 
 
@@ -176,6 +192,12 @@ def deliveries_send_due(*, now: datetime, limit: int = SWEEP_CHUNK, budget: floa
     is not tried again in this sweep, so it never holds up the other channel (an SMTP outage with
     10,000 e-mails due costs one failed connection per sweep). Returns how many ended in each state
     (``pending``: will be retried; ``deferred``: left for the next sweep).
+
+    In chunks (issue 16): a chunk is claimed in one UPDATE (only the rows still due: another
+    consumer's are not taken), loaded in one query, and its outcomes written ``FLUSH_EVERY`` at a
+    time in one statement — a consumer that dies re-sends at most those after the lease, as one that
+    died between sending and recording always did. The rows of a channel found down are given back
+    as they were (their attempt not counted).
     """
     counts: Counter = Counter()
     down: set[str] = set()
@@ -186,18 +208,43 @@ def deliveries_send_due(*, now: datetime, limit: int = SWEEP_CHUNK, budget: floa
             Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
             .exclude(channel__in=down)
             .order_by("next_attempt_at", "pk")
-            .values_list("pk", "channel")[:limit]
+            .values_list("pk", "channel", "next_attempt_at")[:limit]
         )
         if not due:
             break
-        for delivery_id, channel in due:
-            if channel in down:
-                counts["deferred"] += 1
-                continue
-            outcome = delivery_attempt(delivery_id=delivery_id, now=now, working=working)
-            if outcome is None:
-                continue
-            counts[outcome.state] += 1
-            if outcome.channel_down:
-                down.add(channel)
+        claimed = rows_claim(Delivery, [pk for pk, _channel, _at in due], now=now, until=now + LEASE)
+        loaded = {d.pk: d for d in _loaded().filter(pk__in=claimed)} if claimed else {}
+        settled: list[Delivery] = []
+        released: list[Delivery] = []
+        try:
+            for delivery_id, channel, before in due:
+                delivery = loaded.get(delivery_id)
+                if delivery is None:  # another consumer has it, or it is no longer due
+                    continue
+                if channel in down:
+                    counts["deferred"] += 1
+                    delivery.next_attempt_at, delivery.attempts = before, delivery.attempts - 1
+                    released.append(delivery)
+                    continue
+                outcome = _attempt(delivery, now=now, working=working, finish=_settle)
+                settled.append(delivery)
+                counts[outcome.state] += 1
+                if outcome.channel_down:
+                    down.add(channel)
+                if len(settled) >= FLUSH_EVERY:
+                    _outcomes_write(settled)
+                    settled = []
+        finally:
+            _outcomes_write(settled)
+            with transaction.atomic():
+                rows_update(Delivery, released, ["next_attempt_at", "attempts"])
     return counts
+
+
+OUTCOME_FIELDS = ["state", "next_attempt_at", "last_error", "sent_at"]
+FLUSH_EVERY = 50  # outcomes written together
+
+
+def _outcomes_write(deliveries: list[Delivery]) -> None:
+    with transaction.atomic():
+        rows_update(Delivery, deliveries, OUTCOME_FIELDS)

@@ -43,7 +43,10 @@ def complaint_create(*, draft: ComplaintDraft, by: User | None, now: datetime) -
     with transaction.atomic():
         complaint = complaint_build(draft=draft, fields=fields, category=category, group=group, by=by, now=now)
         has_contact = True if draft.customer_id is None and draft.customer.identities() else None
-        triaged, links = _triage(complaint, open_fields=draft.open_fields(), now=now, has_contact=has_contact)
+        # a customer this intake created has no earlier complaints: triage need not read them
+        first = bool(getattr(complaint.customer, "created_just_now", False))
+        triaged, links = _triage(complaint, open_fields=draft.open_fields(), now=now, has_contact=has_contact,
+                                 first=first)
         events = complaint_insert(complaint, by=by, now=now, also=[triaged])
         repeat_links_save(links)
         if incident_intake_step(complaint, now=now):
@@ -75,7 +78,14 @@ def timeline_held(complaint: Complaint) -> list[ComplaintEvent] | None:
     return None if held is None else list(held)
 
 
-def _triage(complaint: Complaint, *, open_fields: frozenset[str], now: datetime, has_contact: bool | None):
+def incident_held(complaint: Complaint) -> bool:
+    """Does intake know that the ``complaint`` it just returned is linked to no incident (no need to
+    read its link for the answer)?"""
+    return bool(getattr(complaint, "_intake_unlinked", False))
+
+
+def _triage(complaint: Complaint, *, open_fields: frozenset[str], now: datetime, has_contact: bool | None,
+            first: bool = False):
     """Triage at intake, before the complaint is written (ADR 0003). A failing triage never loses
     the complaint: it is kept, with an event that records the error, and default severity/priority."""
     try:
@@ -83,7 +93,7 @@ def _triage(complaint: Complaint, *, open_fields: frozenset[str], now: datetime,
         # SQLite a failed statement does not abort the transaction, so it needs none there
         with transaction.atomic() if connection.vendor != "sqlite" else nullcontext():
             _result, event, links = triage_prepare(
-                complaint, by=None, now=now, open_fields=open_fields, has_contact=has_contact
+                complaint, by=None, now=now, open_fields=open_fields, has_contact=has_contact, first=first
             )
         return event, links
     except Exception as error:  # the complaint matters more than its triage

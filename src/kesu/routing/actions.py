@@ -23,9 +23,11 @@ from kesu.channels.webhooks_out import webhook_status_changed
 from kesu.complaints import lifecycle
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind, Status
 from kesu.complaints.records import complaints_for_update, event_new, group_ref, user_ref
+from kesu.core.bulk import rows_update
 from kesu.core.errors import FieldError, FieldErrors, permission_require, raise_not_permitted
 from kesu.core.messages import Message, given
 from kesu.core.models import Group, User
+from kesu.core.prepared import PreparedQuery
 from kesu.core.roles import Permission
 from kesu.routing.assignment import (
     Candidate,
@@ -91,7 +93,7 @@ def _assign(complaint: Complaint, choice: Choice, routing: GroupRouting, *, now:
     """Assign to the chosen candidate (the pure lifecycle step) and move the group's cursor."""
     event = lifecycle.assign(complaint, assignee=choice.chosen.user, by=None, now=now)
     routing.last_assigned_id = choice.chosen.user_id
-    routing.save(update_fields=["last_assigned"])
+    rows_update(GroupRouting, [routing], ["last_assigned"])  # the cursor only: no configuration version raised
     return event
 
 
@@ -127,12 +129,26 @@ def complaint_route(complaint: Complaint, *, now: datetime, write: bool = True) 
                              reason=data["reason"], event=event, data=data, events=(event,))
 
 
+_ROUTING_OF_GROUP = PreparedQuery(  # every intake locks it: compiled once (issue 16)
+    lambda group_id: GroupRouting.objects.select_for_update(of=("self",)).select_related("group")
+    .filter(group_id=group_id).order_by("pk")[:1],
+    group_id=int,
+)
+_ROUTING_BY_CODE = PreparedQuery(
+    lambda code: GroupRouting.objects.select_for_update(of=("self",)).select_related("group")
+    .filter(group__code=code).order_by("pk")[:1],
+    code=str,
+)
+
+
 def _group_and_routing(complaint: Complaint, code: str, *, intake: bool) -> tuple[Group | None, GroupRouting | None]:
     """The group the decision names and its routing row, locked (lock 1 of the module's order)."""
     if not code:
         return None, None
-    lookup = {"group": complaint.group} if intake else {"group__code": code}
-    routing = GroupRouting.objects.select_for_update(of=("self",)).select_related("group").filter(**lookup).first()
+    if intake:
+        routing = _ROUTING_OF_GROUP.first(group_id=complaint.group_id)
+    else:
+        routing = _ROUTING_BY_CODE.first(code=code)
     if routing is not None:
         return routing.group, routing
     return (complaint.group if intake else Group.objects.filter(code=code).first()), None

@@ -34,6 +34,7 @@ from django.db.models import Count, Max
 from kesu.complaints.models import Complaint, Status
 from kesu.core.messages import Message
 from kesu.core.models import Availability, Group, HandlerProfile
+from kesu.core.prepared import PreparedQuery
 from kesu.core.roles import Role
 from kesu.customers.models import Tier
 
@@ -104,6 +105,22 @@ def wanted_skills(*, category_path: Sequence[str], tags: Sequence[str], product:
     return frozenset(wanted)
 
 
+def _profiles(group_id: int):
+    return HandlerProfile.objects.filter(
+        groups=group_id, user__is_active=True, user__role__in=AUTO_ROLES
+    ).select_related("user").order_by("pk")
+
+
+# every routing reads them: compiled once (issue 16)
+_PROFILES = PreparedQuery(_profiles, group_id=int)
+_PROFILES_LOCKED = PreparedQuery(lambda group_id: _profiles(group_id).select_for_update(of=("self",)), group_id=int)
+_LOADS = PreparedQuery(
+    lambda assignees: Complaint.objects.filter(assignee_id__in=assignees, status__in=RUNNING)
+    .values_list("assignee_id").annotate(n=Count("id"), last=Max("assigned_at")).order_by(),
+    assignees=list[int],
+)
+
+
 def group_candidates(group: Group, *, lock: bool) -> list[Candidate]:
     """The group's handlers with their current load.
 
@@ -111,20 +128,11 @@ def group_candidates(group: Group, *, lock: bool) -> list[Candidate]:
     never wait on each other in a circle), then count loads: the count then sees every assignment
     committed by whoever held a lock before, so no one is given more than their capacity — also
     across groups, which lock the same rows."""
-    profiles = HandlerProfile.objects.filter(
-        groups=group, user__is_active=True, user__role__in=AUTO_ROLES
-    ).select_related("user").order_by("pk")
-    if lock:
-        profiles = profiles.select_for_update(of=("self",))
-    rows = list(profiles)
+    rows = (_PROFILES_LOCKED if lock else _PROFILES).all(group_id=group.pk)
     online = [p.user_id for p in rows if p.availability == Availability.ONLINE]
     loads: dict[int, tuple[int, datetime | None]] = {}
     if online:
-        counted = (
-            Complaint.objects.filter(assignee_id__in=online, status__in=RUNNING)
-            .values("assignee_id").annotate(n=Count("id"), last=Max("assigned_at")).order_by()
-        )
-        loads = {row["assignee_id"]: (row["n"], row["last"]) for row in counted}
+        loads = {assignee_id: (n, last) for assignee_id, n, last in _LOADS.rows(assignees=online)}
     return [
         Candidate(
             user_id=p.user_id, username=p.user.username, name=str(p.user), availability=p.availability,

@@ -30,20 +30,24 @@ EARLIER_LIMIT = 50  # the newest earlier complaints of the customer that are com
 
 
 def triage_input_for(
-    complaint: Complaint, *, open_fields: frozenset[str], window_days: int, has_contact: bool | None = None
+    complaint: Complaint, *, open_fields: frozenset[str], window_days: int, has_contact: bool | None = None,
+    first: bool = False,
 ) -> TriageInput:
     """What triage reads about ``complaint`` (saved or not yet): its fields, the ones a person set
     (those not in ``open_fields``) and the customer's complaints of the last ``window_days`` (index
-    ``customer, -created_at``)."""
+    ``customer, -created_at``) — none read when ``first``: the customer was created for it."""
     category_given = complaint.category.code if complaint.category_id and "category" not in open_fields else ""
-    since = complaint.created_at - timedelta(days=window_days)
-    earlier = Complaint.objects.filter(
-        customer_id=complaint.customer_id, created_at__gte=since, created_at__lte=complaint.created_at,
-        merged_into__isnull=True,
-    )
-    if complaint.pk is not None:
-        earlier = earlier.exclude(pk=complaint.pk)
-    earlier = earlier.order_by("-created_at").values_list("id", "number", "subject", "content", "created_at")
+    rows: Any = ()
+    if not first:  # (building the queryset costs more than SQLite's answer: not when it is not run)
+        since = complaint.created_at - timedelta(days=window_days)
+        earlier = Complaint.objects.filter(
+            customer_id=complaint.customer_id, created_at__gte=since, created_at__lte=complaint.created_at,
+            merged_into__isnull=True,
+        )
+        if complaint.pk is not None:
+            earlier = earlier.exclude(pk=complaint.pk)
+        rows = earlier.order_by("-created_at").values_list("id", "number", "subject", "content", "created_at")
+        rows = rows[:EARLIER_LIMIT]
     if has_contact is None:
         has_contact = complaint.customer.identities.exists()
     return TriageInput(
@@ -56,13 +60,13 @@ def triage_input_for(
         has_contact=has_contact,
         created_at=complaint.created_at,
         earlier=tuple(EarlierComplaint(id=i, number=n, text=f"{s}\n{c}" if s else c, created_at=at)
-                      for i, n, s, c, at in earlier[:EARLIER_LIMIT]),
+                      for i, n, s, c, at in rows),
     )
 
 
 def triage_prepare(
     complaint: Complaint, *, by: User | None, now: datetime, open_fields: frozenset[str],
-    has_contact: bool | None = None,
+    has_contact: bool | None = None, first: bool = False,
 ) -> tuple[dict[str, Any], ComplaintEvent, list[RepeatLink]]:
     """Triage ``complaint`` and set the fields triage decides; return the result, the unsaved
     ``triaged`` event and the unsaved repeat links. Writes nothing, so intake can run it before
@@ -70,7 +74,7 @@ def triage_prepare(
     context = triage_context()
     result = triage_run(
         triage_input_for(complaint, open_fields=open_fields, window_days=context.repeat_window_days,
-                         has_contact=has_contact),
+                         has_contact=has_contact, first=first),
         context,
     )
     event = steps.triaged(complaint, result, categories=triage_categories(), by=by, now=now, open_fields=open_fields)
