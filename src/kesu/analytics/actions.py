@@ -21,6 +21,7 @@ from kesu.analytics.models import (
     CauseDaily,
     CentreCause,
     CentreDaily,
+    CentreMix,
     CentrePlace,
     CentreProduct,
     CentreTag,
@@ -50,6 +51,7 @@ TABLES: dict[str, tuple[type, tuple[str, ...], tuple[str, ...]]] = {
     rollup.CAUSE: (CauseDaily, ("day", "root_cause", *SCOPE_KEYS), ("resolved",)),
     # the centre-wide twins (the scope keys summed away)
     "centre:" + rollup.FACTS: (CentreDaily, ("day",), DAILY_COUNTERS),
+    "centre:mix": (CentreMix, ("day", "category_id", "channel"), ("created",)),
     "centre:" + rollup.PLACE: (CentrePlace, ("day", "region"), ("created",)),
     "centre:" + rollup.PRODUCT: (CentreProduct, ("day", "product", "batch"), ("created",)),
     "centre:" + rollup.TAG: (CentreTag, ("day", "tag"), ("created",)),
@@ -83,13 +85,17 @@ def working_day_test() -> Callable[[date], bool]:
 
 def centre_deltas(deltas: rollup.Deltas) -> rollup.Deltas:
     """``deltas`` and, for each scoped table, its centre-wide twin's deltas (the last three key
-    parts, the scope keys, summed away)."""
+    parts, the scope keys, summed away); for the daily facts also the mixes' twin (the group summed
+    away, complaints created only)."""
     out: rollup.Deltas = dict(deltas)
     for (table, key), counts in deltas.items():
         if "centre:" + table in TABLES:
             twin = out.setdefault(("centre:" + table, key[:-len(SCOPE_KEYS)]), {})
             for name, value in counts.items():
                 twin[name] = twin.get(name, 0) + value
+        if table == rollup.FACTS and counts.get("created"):  # the mixes' twin: day × category × channel
+            twin = out.setdefault(("centre:mix", key[:3]), {})
+            twin["created"] = twin.get("created", 0) + counts["created"]
     return out
 
 

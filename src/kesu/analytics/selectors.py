@@ -26,6 +26,7 @@ from kesu.analytics.models import (
     CauseDaily,
     CentreCause,
     CentreDaily,
+    CentreMix,
     CentrePlace,
     CentreProduct,
     CentreTag,
@@ -104,15 +105,34 @@ def _shared(key: tuple, compute: Callable[[], Any]) -> Any:
     return memo[key]
 
 
+def _plain_rows(queryset) -> list[tuple]:
+    """``queryset``'s rows through a plain cursor: no per-value converters (a year of daily rows is
+    ~18,000 values; the ORM's converters cost more than the query)."""
+    from django.db import connections
+
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _day(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)  # SQLite: text
+
+
 def facts_by_day(scope: Scope, names: tuple[str, ...]) -> dict[date, dict[str, int]]:
     """The counters ``names`` per day of the scope (inside ``reads_shared``: every counter, read once)."""
     if _SHARED.get() is not None:
         names = DAILY_COUNTERS
 
     def compute() -> dict[date, dict[str, int]]:
-        rows = scope.rows(DailyFacts, CentreDaily).values("day").annotate(
-            **{name: Sum(name) for name in names}).order_by()
-        return {row["day"]: {name: int(row[name] or 0) for name in names} for row in rows}
+        if scope.scoped:
+            rows = _plain_rows(DailyFacts.objects.filter(scope.facts_filter()).values("day").annotate(
+                **{name: Sum(name) for name in names}).order_by().values_list("day", *names))
+        else:  # the twin has one row a day: nothing to sum
+            rows = _plain_rows(CentreDaily.objects.filter(day__gte=scope.date_from, day__lte=scope.date_to)
+                               .order_by().values_list("day", *names))
+        return {_day(row[0]): dict(zip(names, (int(value or 0) for value in row[1:]), strict=True)) for row in rows}
 
     return _shared(("days", scope), compute)
 
@@ -161,7 +181,9 @@ def volume_trend(scope: Scope, *, grain: str = "day") -> list[dict[str, Any]]:
 
 def mix(scope: Scope, field: str) -> list[dict[str, Any]]:
     """Created complaints by ``category_id`` or ``channel``, largest first."""
-    rows = _shared(("mix", scope), lambda: list(DailyFacts.objects.filter(scope.facts_filter()).values(
+    # without a group: the day × category × channel twin (same filter, no group key)
+    model = DailyFacts if scope.group_id else CentreMix
+    rows = _shared(("mix", scope), lambda: list(model.objects.filter(scope.facts_filter()).values(
         "category_id", "channel").annotate(n=Sum("created")).order_by()))
     out: dict[Any, int] = defaultdict(int)
     for row in rows:
@@ -230,6 +252,10 @@ def city_of(rest: str) -> str:
 def places(scope: Scope, *, province: str = "", city: str = "") -> list[dict[str, Any]]:
     """Drill-down province → city → district: the provinces, the cities of one province, or the
     districts of one city (each level keyed by its own name; "" when the text names no district)."""
+    return _shared(("places", scope, province, city), lambda: _places(scope, province, city))
+
+
+def _places(scope: Scope, province: str, city: str) -> list[dict[str, Any]]:
     rows = scope.rows(PlaceDaily, CentrePlace)
     if province:
         rows = rows.filter(region__startswith=province + city)
@@ -251,6 +277,10 @@ def places(scope: Scope, *, province: str = "", city: str = "") -> list[dict[str
 
 def products(scope: Scope, *, product: str = "", batch: str = "") -> list[dict[str, Any]]:
     """Drill-down: products, the batches of one product, or the supplier of one batch."""
+    return _shared(("products", scope, product, batch), lambda: _products(scope, product, batch))
+
+
+def _products(scope: Scope, product: str, batch: str) -> list[dict[str, Any]]:
     rows = scope.rows(ProductDaily, CentreProduct)
     if product:
         rows = rows.filter(product=product)
