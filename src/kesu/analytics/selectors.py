@@ -120,9 +120,10 @@ def _day(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)  # SQLite: text
 
 
-def facts_by_day(scope: Scope, names: tuple[str, ...]) -> dict[date, dict[str, int]]:
-    """The counters ``names`` per day of the scope (inside ``reads_shared``: every counter, read once)."""
-    if _SHARED.get() is not None:
+def facts_by_day(scope: Scope, names: tuple[str, ...], *, alone: bool = False) -> dict[date, dict[str, int]]:
+    """The counters ``names`` per day of the scope (inside ``reads_shared``: every counter, read once;
+    ``alone``: just ``names``, not shared — a period nothing else on the page reads)."""
+    if _SHARED.get() is not None and not alone:
         names = DAILY_COUNTERS
 
     def compute() -> dict[date, dict[str, int]]:
@@ -134,7 +135,7 @@ def facts_by_day(scope: Scope, names: tuple[str, ...]) -> dict[date, dict[str, i
                                .order_by().values_list("day", *names))
         return {_day(row[0]): dict(zip(names, (int(value or 0) for value in row[1:]), strict=True)) for row in rows}
 
-    return _shared(("days", scope), compute)
+    return compute() if alone else _shared(("days", scope), compute)
 
 
 def facts_counters(scope: Scope) -> dict[str, int]:
@@ -163,14 +164,14 @@ def _bucket(day: date, grain: str) -> date:
 
 def volume_trend(scope: Scope, *, grain: str = "day") -> list[dict[str, Any]]:
     """Complaints created per day / week / month, with the same period a year earlier."""
-    def series(s: Scope) -> dict[date, int]:
+    def series(s: Scope, alone: bool = False) -> dict[date, int]:
         out: dict[date, int] = defaultdict(int)
-        for day, counters in facts_by_day(s, ("created",)).items():
+        for day, counters in facts_by_day(s, ("created",), alone=alone).items():
             if counters["created"]:
                 out[_bucket(day, grain)] += counters["created"]
         return out
 
-    now_series, year_ago = series(scope), series(scope.shifted(364))
+    now_series, year_ago = series(scope), series(scope.shifted(364), alone=True)  # only its counts
     keys = sorted(now_series)
     return [
         {"period": key.isoformat(), "created": now_series[key],
