@@ -234,11 +234,12 @@ def main() -> None:
             out(database=connection.vendor, complaints=Complaint.objects.count(), kept=data_dir)
         if fresh or args.rebuild:
             events = ComplaintEvent.objects.count()
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             rollup_rebuild(now=NOW)
-            rebuild = time.perf_counter() - started
+            rebuild, rebuild_cpu = time.perf_counter() - started, time.process_time() - started_cpu
             out(events=events, rebuild_s=round(rebuild, 1), per_event_ms=round(1000 * rebuild / events, 4),
-                rollup_rows=DailyFacts.objects.count())
+                rebuild_cpu_s=round(rebuild_cpu, 1), cpu_per_event_ms=round(1000 * rebuild_cpu / events, 4),
+                rollup_rows=DailyFacts.objects.count(), loadavg=Path("/proc/loadavg").read_text().split()[:3])
 
             # upkeep as the minute job sees it: a minute's worth of new events (1,000) on top of the history
             extra = populate_more(1000)
