@@ -133,7 +133,12 @@ def deltas_apply(deltas: rollup.Deltas) -> int:
 
 def _plain_rows(queryset) -> list[tuple]:
     """``queryset``'s rows through a plain cursor (no per-field converters: the callers convert)."""
-    sql, params = queryset.query.sql_with_params()
+    from django.core.exceptions import EmptyResultSet
+
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. ``pk__in`` an empty set: no surveys since a partial rebuild's day
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
