@@ -222,6 +222,62 @@ class CentreCause(models.Model):
         constraints = [models.UniqueConstraint(fields=["day", "root_cause"], name="centre_cause_bucket")]
 
 
+# The one-group twins of the region / product / tag / root-cause rollups: category and channel summed
+# away, the group first (a team lead's dashboard reads its own group's rows, bounded by days ×
+# dimension values, not by the number of category × channel combinations present).
+class GroupDaily(models.Model):
+    """The daily facts of one group (category and channel summed away): one row a group and day."""
+
+    group_id = models.BigIntegerField(default=0)
+    day = models.DateField()
+    locals().update(_counters(DAILY_COUNTERS))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group_id", "day"], name="group_daily_bucket")]
+
+
+class GroupPlace(models.Model):
+    group_id = models.BigIntegerField(default=0)
+    day = models.DateField()
+    region = models.CharField(max_length=64, default="")
+    created = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group_id", "day", "region"], name="group_place_bucket")]
+
+
+class GroupProduct(models.Model):
+    group_id = models.BigIntegerField(default=0)
+    day = models.DateField()
+    product = models.CharField(max_length=128, default="")
+    batch = models.CharField(max_length=64, default="")
+    created = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group_id", "day", "product", "batch"],
+                                               name="group_product_bucket")]
+
+
+class GroupTag(models.Model):
+    group_id = models.BigIntegerField(default=0)
+    day = models.DateField()
+    tag = models.CharField(max_length=64)
+    created = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group_id", "day", "tag"], name="group_tag_bucket")]
+
+
+class GroupCause(models.Model):
+    group_id = models.BigIntegerField(default=0)
+    day = models.DateField()
+    root_cause = models.CharField(max_length=24, default="")
+    resolved = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group_id", "day", "root_cause"], name="group_cause_bucket")]
+
+
 class SlaDaily(models.Model):
     """SLA clocks met and breached per local day × node."""
 
