@@ -105,8 +105,9 @@ def trend_by_day(date_from: date, date_to: date) -> dict[str, int]:
     return dict(Counter(_local_day(c.created_at).isoformat() for c in created_in(date_from, date_to)))
 
 
-def mix(date_from: date, date_to: date, field: str) -> dict:
-    return dict(Counter(getattr(c, field) or (0 if field == "category_id" else "") for c in created_in(date_from, date_to)))
+def mix(date_from: date, date_to: date, field: str, **scope) -> dict:
+    return dict(Counter(getattr(c, field) or (0 if field == "category_id" else "")
+                        for c in created_in(date_from, date_to, **scope)))
 
 
 def heat_map(date_from: date, date_to: date, **scope) -> list[list[int]]:

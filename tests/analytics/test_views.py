@@ -33,6 +33,16 @@ def test_analyst_sees_the_dashboard_with_every_chart_and_links_to_the_list(demo_
     assert 'href="/analytics/kpis/"' in html  # the menu entry
 
 
+def test_a_scoped_dashboard_says_the_sla_chart_is_the_whole_centres(demo_year):
+    # the SLA clocks are counted per day and node only: a group's dashboard must not pass them off as the group's
+    rollup_update(now=demo_year)
+    client = _client(Role.ANALYST)
+    whole = client.get(f"/analytics/?{PERIOD}", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    group = client.get(f"/analytics/?{PERIOD}&channel=phone", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "各节点时限达成" in whole and "全中心" not in whole
+    assert "各节点时限达成（全中心" in group
+
+
 def test_handlers_have_only_their_scorecard_in_the_menu(demo_year):
     client = _client(Role.HANDLER)
     assert client.get("/analytics/").status_code == 403

@@ -21,10 +21,16 @@ from kesu.analytics.models import (
     CauseDaily,
     CentreCause,
     CentreDaily,
+    CentreMix,
     CentrePlace,
     CentreProduct,
     CentreTag,
     DailyFacts,
+    GroupCause,
+    GroupDaily,
+    GroupPlace,
+    GroupProduct,
+    GroupTag,
     HandlerDaily,
     KpiAlert,
     KpiTarget,
@@ -50,10 +56,17 @@ TABLES: dict[str, tuple[type, tuple[str, ...], tuple[str, ...]]] = {
     rollup.CAUSE: (CauseDaily, ("day", "root_cause", *SCOPE_KEYS), ("resolved",)),
     # the centre-wide twins (the scope keys summed away)
     "centre:" + rollup.FACTS: (CentreDaily, ("day",), DAILY_COUNTERS),
+    "centre:mix": (CentreMix, ("day", "category_id", "channel"), ("created",)),
     "centre:" + rollup.PLACE: (CentrePlace, ("day", "region"), ("created",)),
     "centre:" + rollup.PRODUCT: (CentreProduct, ("day", "product", "batch"), ("created",)),
     "centre:" + rollup.TAG: (CentreTag, ("day", "tag"), ("created",)),
     "centre:" + rollup.CAUSE: (CentreCause, ("day", "root_cause"), ("resolved",)),
+    # the one-group twins (category and channel summed away, the group first)
+    "group:" + rollup.FACTS: (GroupDaily, ("group_id", "day"), DAILY_COUNTERS),
+    "group:" + rollup.PLACE: (GroupPlace, ("group_id", "day", "region"), ("created",)),
+    "group:" + rollup.PRODUCT: (GroupProduct, ("group_id", "day", "product", "batch"), ("created",)),
+    "group:" + rollup.TAG: (GroupTag, ("group_id", "day", "tag"), ("created",)),
+    "group:" + rollup.CAUSE: (GroupCause, ("group_id", "day", "root_cause"), ("resolved",)),
     rollup.SLA: (SlaDaily, ("day", "clock"), ("met", "breached")),
     rollup.HANDLER: (HandlerDaily, ("day", "handler_id", "group_id"), HANDLER_COUNTERS),
 }
@@ -83,13 +96,22 @@ def working_day_test() -> Callable[[date], bool]:
 
 def centre_deltas(deltas: rollup.Deltas) -> rollup.Deltas:
     """``deltas`` and, for each scoped table, its centre-wide twin's deltas (the last three key
-    parts, the scope keys, summed away)."""
+    parts, the scope keys, summed away); for the daily facts also the mixes' twin (the group summed
+    away, complaints created only), and for the daily facts and the region / product / tag / cause
+    rollups their one-group twins (category and channel summed away)."""
     out: rollup.Deltas = dict(deltas)
     for (table, key), counts in deltas.items():
         if "centre:" + table in TABLES:
             twin = out.setdefault(("centre:" + table, key[:-len(SCOPE_KEYS)]), {})
             for name, value in counts.items():
                 twin[name] = twin.get(name, 0) + value
+        if "group:" + table in TABLES:  # (group, day, dimension …): the scope keys are the last three
+            twin = out.setdefault(("group:" + table, (key[-1], *key[:-len(SCOPE_KEYS)])), {})
+            for name, value in counts.items():
+                twin[name] = twin.get(name, 0) + value
+        if table == rollup.FACTS and counts.get("created"):  # the mixes' twin: day × category × channel
+            twin = out.setdefault(("centre:mix", key[:3]), {})
+            twin["created"] = twin.get("created", 0) + counts["created"]
     return out
 
 
@@ -127,7 +149,12 @@ def deltas_apply(deltas: rollup.Deltas) -> int:
 
 def _plain_rows(queryset) -> list[tuple]:
     """``queryset``'s rows through a plain cursor (no per-field converters: the callers convert)."""
-    sql, params = queryset.query.sql_with_params()
+    from django.core.exceptions import EmptyResultSet
+
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. ``pk__in`` an empty set: no surveys since a partial rebuild's day
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -88,6 +88,8 @@ class DailyFacts(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["day", "category_id", "channel", "group_id"], name="facts_bucket")
         ]
+        # a group's dashboard (a team lead's) reads its own rows, not every group's of the period
+        indexes = [models.Index(fields=["group_id", "day"], name="facts_group_day")]
 
 
 # the scope dimensions every created-complaint rollup carries (the drill-downs follow the scope)
@@ -107,6 +109,7 @@ class PlaceDaily(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "region", *SCOPE_KEYS], name="place_scope_bucket")]
+        indexes = [models.Index(fields=["group_id", "day"], name="place_group_day")]
 
 
 class ProductDaily(models.Model):
@@ -124,6 +127,7 @@ class ProductDaily(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "product", "batch", *SCOPE_KEYS],
                                                name="product_scope_bucket")]
+        indexes = [models.Index(fields=["group_id", "day"], name="product_group_day")]
 
 
 class TagDaily(models.Model):
@@ -139,6 +143,7 @@ class TagDaily(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "tag", *SCOPE_KEYS], name="tag_bucket")]
+        indexes = [models.Index(fields=["group_id", "day"], name="tag_group_day")]
 
 
 class CauseDaily(models.Model):
@@ -154,6 +159,7 @@ class CauseDaily(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "root_cause", *SCOPE_KEYS], name="cause_scope_bucket")]
+        indexes = [models.Index(fields=["group_id", "day"], name="cause_group_day")]
 
 
 # The centre-wide twins of the scoped rollups: the same counters without the scope keys (one row a
@@ -163,6 +169,20 @@ class CauseDaily(models.Model):
 class CentreDaily(models.Model):
     day = models.DateField(unique=True)
     locals().update(_counters(DAILY_COUNTERS))
+
+
+class CentreMix(models.Model):
+    """Complaints created per local day × category × channel (the mixes and the Pareto of categories
+    without a group: at most days × categories × channels rows, a fifth or less of ``DailyFacts``'s,
+    and narrow)."""
+
+    day = models.DateField()
+    category_id = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=16, default="")
+    created = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "category_id", "channel"], name="centre_mix_bucket")]
 
 
 class CentrePlace(models.Model):
@@ -200,6 +220,62 @@ class CentreCause(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "root_cause"], name="centre_cause_bucket")]
+
+
+# The one-group twins of the region / product / tag / root-cause rollups: category and channel summed
+# away, the group first (a team lead's dashboard reads its own group's rows, bounded by days ×
+# dimension values, not by the number of category × channel combinations present).
+class GroupDaily(models.Model):
+    """The daily facts of one group (category and channel summed away): one row a group and day."""
+
+    group_id = models.BigIntegerField(default=0)
+    day = models.DateField()
+    locals().update(_counters(DAILY_COUNTERS))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group_id", "day"], name="group_daily_bucket")]
+
+
+class GroupPlace(models.Model):
+    group_id = models.BigIntegerField(default=0)
+    day = models.DateField()
+    region = models.CharField(max_length=64, default="")
+    created = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group_id", "day", "region"], name="group_place_bucket")]
+
+
+class GroupProduct(models.Model):
+    group_id = models.BigIntegerField(default=0)
+    day = models.DateField()
+    product = models.CharField(max_length=128, default="")
+    batch = models.CharField(max_length=64, default="")
+    created = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group_id", "day", "product", "batch"],
+                                               name="group_product_bucket")]
+
+
+class GroupTag(models.Model):
+    group_id = models.BigIntegerField(default=0)
+    day = models.DateField()
+    tag = models.CharField(max_length=64)
+    created = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group_id", "day", "tag"], name="group_tag_bucket")]
+
+
+class GroupCause(models.Model):
+    group_id = models.BigIntegerField(default=0)
+    day = models.DateField()
+    root_cause = models.CharField(max_length=24, default="")
+    resolved = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group_id", "day", "root_cause"], name="group_cause_bucket")]
 
 
 class SlaDaily(models.Model):

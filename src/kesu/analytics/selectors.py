@@ -26,10 +26,16 @@ from kesu.analytics.models import (
     CauseDaily,
     CentreCause,
     CentreDaily,
+    CentreMix,
     CentrePlace,
     CentreProduct,
     CentreTag,
     DailyFacts,
+    GroupCause,
+    GroupDaily,
+    GroupPlace,
+    GroupProduct,
+    GroupTag,
     KpiTarget,
     PlaceDaily,
     ProductDaily,
@@ -64,8 +70,11 @@ class Scope:
     def scoped(self) -> bool:
         return bool(self.group_id or self.channel or self.category_id)
 
-    def rows(self, scoped_model: type, centre_model: type):
-        """The rollup rows of the period and scope: the centre-wide twin without a scope."""
+    def rows(self, scoped_model: type, centre_model: type, group_model: type | None = None):
+        """The rollup rows of the period and scope: the centre-wide twin without a scope, the
+        one-group twin (``group_model``) for a group alone."""
+        if group_model is not None and self.group_id and not self.channel and not self.category_id:
+            return group_model.objects.filter(group_id=self.group_id, day__gte=self.date_from, day__lte=self.date_to)
         if self.scoped:
             return scoped_model.objects.filter(self.facts_filter())
         return centre_model.objects.filter(day__gte=self.date_from, day__lte=self.date_to)
@@ -104,17 +113,36 @@ def _shared(key: tuple, compute: Callable[[], Any]) -> Any:
     return memo[key]
 
 
-def facts_by_day(scope: Scope, names: tuple[str, ...]) -> dict[date, dict[str, int]]:
-    """The counters ``names`` per day of the scope (inside ``reads_shared``: every counter, read once)."""
-    if _SHARED.get() is not None:
+def _plain_rows(queryset) -> list[tuple]:
+    """``queryset``'s rows through a plain cursor: no per-value converters (a year of daily rows is
+    ~18,000 values; the ORM's converters cost more than the query)."""
+    from django.db import connections
+
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _day(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)  # SQLite: text
+
+
+def facts_by_day(scope: Scope, names: tuple[str, ...], *, alone: bool = False) -> dict[date, dict[str, int]]:
+    """The counters ``names`` per day of the scope (inside ``reads_shared``: every counter, read once;
+    ``alone``: just ``names``, not shared — a period nothing else on the page reads)."""
+    if _SHARED.get() is not None and not alone:
         names = DAILY_COUNTERS
 
     def compute() -> dict[date, dict[str, int]]:
-        rows = scope.rows(DailyFacts, CentreDaily).values("day").annotate(
-            **{name: Sum(name) for name in names}).order_by()
-        return {row["day"]: {name: int(row[name] or 0) for name in names} for row in rows}
+        queryset = scope.rows(DailyFacts, CentreDaily, GroupDaily)
+        if queryset.model is DailyFacts:
+            queryset = queryset.values("day").annotate(**{name: Sum(name) for name in names})
+        # (a twin has one row a day: nothing to sum)
+        rows = _plain_rows(queryset.order_by().values_list("day", *names))
+        return {_day(row[0]): dict(zip(names, (int(value or 0) for value in row[1:]), strict=True)) for row in rows}
 
-    return _shared(("days", scope), compute)
+    return compute() if alone else _shared(("days", scope), compute)
 
 
 def facts_counters(scope: Scope) -> dict[str, int]:
@@ -124,7 +152,7 @@ def facts_counters(scope: Scope) -> dict[str, int]:
             for name in FACT_COUNTERS:
                 totals[name] += counters[name]
         return totals
-    totals = scope.rows(DailyFacts, CentreDaily).aggregate(**{name: Sum(name) for name in FACT_COUNTERS})
+    totals = scope.rows(DailyFacts, CentreDaily, GroupDaily).aggregate(**{name: Sum(name) for name in FACT_COUNTERS})
     return {name: int(value or 0) for name, value in totals.items()}
 
 
@@ -143,14 +171,14 @@ def _bucket(day: date, grain: str) -> date:
 
 def volume_trend(scope: Scope, *, grain: str = "day") -> list[dict[str, Any]]:
     """Complaints created per day / week / month, with the same period a year earlier."""
-    def series(s: Scope) -> dict[date, int]:
+    def series(s: Scope, alone: bool = False) -> dict[date, int]:
         out: dict[date, int] = defaultdict(int)
-        for day, counters in facts_by_day(s, ("created",)).items():
+        for day, counters in facts_by_day(s, ("created",), alone=alone).items():
             if counters["created"]:
                 out[_bucket(day, grain)] += counters["created"]
         return out
 
-    now_series, year_ago = series(scope), series(scope.shifted(364))
+    now_series, year_ago = series(scope), series(scope.shifted(364), alone=True)  # only its counts
     keys = sorted(now_series)
     return [
         {"period": key.isoformat(), "created": now_series[key],
@@ -161,7 +189,9 @@ def volume_trend(scope: Scope, *, grain: str = "day") -> list[dict[str, Any]]:
 
 def mix(scope: Scope, field: str) -> list[dict[str, Any]]:
     """Created complaints by ``category_id`` or ``channel``, largest first."""
-    rows = _shared(("mix", scope), lambda: list(DailyFacts.objects.filter(scope.facts_filter()).values(
+    # without a group: the day × category × channel twin (same filter, no group key)
+    model = DailyFacts if scope.group_id else CentreMix
+    rows = _shared(("mix", scope), lambda: list(model.objects.filter(scope.facts_filter()).values(
         "category_id", "channel").annotate(n=Sum("created")).order_by()))
     out: dict[Any, int] = defaultdict(int)
     for row in rows:
@@ -195,13 +225,13 @@ def pareto_categories(scope: Scope) -> list[dict[str, Any]]:
 
 
 def pareto_root_causes(scope: Scope) -> list[dict[str, Any]]:
-    rows = scope.rows(CauseDaily, CentreCause).values("root_cause").annotate(n=Sum("resolved")).order_by()
+    rows = scope.rows(CauseDaily, CentreCause, GroupCause).values("root_cause").annotate(n=Sum("resolved")).order_by()
     return pareto([(row["root_cause"], int(row["n"] or 0)) for row in rows])
 
 
 def pareto_tags(scope: Scope) -> list[dict[str, Any]]:
     """Created complaints by tag (a complaint counts under each of its tags), with the 80 % line."""
-    rows = scope.rows(TagDaily, CentreTag).values("tag").annotate(n=Sum("created")).order_by()
+    rows = scope.rows(TagDaily, CentreTag, GroupTag).values("tag").annotate(n=Sum("created")).order_by()
     return pareto([(row["tag"], int(row["n"] or 0)) for row in rows])
 
 
@@ -230,7 +260,11 @@ def city_of(rest: str) -> str:
 def places(scope: Scope, *, province: str = "", city: str = "") -> list[dict[str, Any]]:
     """Drill-down province → city → district: the provinces, the cities of one province, or the
     districts of one city (each level keyed by its own name; "" when the text names no district)."""
-    rows = scope.rows(PlaceDaily, CentrePlace)
+    return _shared(("places", scope, province, city), lambda: _places(scope, province, city))
+
+
+def _places(scope: Scope, province: str, city: str) -> list[dict[str, Any]]:
+    rows = scope.rows(PlaceDaily, CentrePlace, GroupPlace)
     if province:
         rows = rows.filter(region__startswith=province + city)
     rows = rows.values("region").annotate(n=Sum("created")).order_by()
@@ -251,7 +285,11 @@ def places(scope: Scope, *, province: str = "", city: str = "") -> list[dict[str
 
 def products(scope: Scope, *, product: str = "", batch: str = "") -> list[dict[str, Any]]:
     """Drill-down: products, the batches of one product, or the supplier of one batch."""
-    rows = scope.rows(ProductDaily, CentreProduct)
+    return _shared(("products", scope, product, batch), lambda: _products(scope, product, batch))
+
+
+def _products(scope: Scope, product: str, batch: str) -> list[dict[str, Any]]:
+    rows = scope.rows(ProductDaily, CentreProduct, GroupProduct)
     if product:
         rows = rows.filter(product=product)
     if batch:
@@ -282,7 +320,7 @@ def backlog_series(scope: Scope) -> list[dict[str, Any]]:
     """Open complaints in the scope at the end of each day of the period (the running sum of
     ``open_delta``)."""
     before = Scope(date.min, scope.date_from - timedelta(days=1), scope.group_id, scope.channel, scope.category_id)
-    start = before.rows(DailyFacts, CentreDaily).aggregate(n=Sum("open_delta"))["n"] or 0
+    start = before.rows(DailyFacts, CentreDaily, GroupDaily).aggregate(n=Sum("open_delta"))["n"] or 0
     out, running = [], int(start)
     for day, counters in sorted(facts_by_day(scope, ("open_delta",)).items()):
         running += counters["open_delta"]
@@ -299,10 +337,10 @@ def ageing(scope: Scope, *, today: date) -> list[dict[str, Any]]:
     the day of creation: a read of the rollups, not of the complaints)."""
     recent_from = today - timedelta(days=AGE_BUCKETS[-2][0] - 1)
     whole = Scope(date.min, today, scope.group_id, scope.channel, scope.category_id)
-    old = whole.rows(DailyFacts, CentreDaily).filter(day__lt=recent_from).aggregate(
+    old = whole.rows(DailyFacts, CentreDaily, GroupDaily).filter(day__lt=recent_from).aggregate(
         n=Sum("open_created"))["n"] or 0
     recent = Scope(recent_from, today, scope.group_id, scope.channel, scope.category_id)
-    rows = recent.rows(DailyFacts, CentreDaily).values("day").annotate(n=Sum("open_created")).order_by()
+    rows = recent.rows(DailyFacts, CentreDaily, GroupDaily).values("day").annotate(n=Sum("open_created")).order_by()
     counts = dict.fromkeys((label for _d, label in AGE_BUCKETS), 0)
     counts[AGE_BUCKETS[-1][1]] = int(old)
     for row in rows:
