@@ -5,8 +5,10 @@ the field, before anything is written."""
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date, datetime
+from typing import Any
 
 
 def text_problem(value: str) -> tuple[str, dict[str, int]] | None:
@@ -66,3 +68,12 @@ def number_problem(value: int | float) -> tuple[str, dict[str, object]] | None:
     if isinstance(value, float) and not math.isfinite(value):
         return "field.invalid_value", {"got": str(value)}
     return None
+
+
+def json_read(text: str | bytes) -> Any:
+    """``json.loads``; JSON nested too deeply for Python to decode (``[[[[…`` 100,000 times: a
+    RecursionError, a 500) is a ``json.JSONDecodeError`` (a ValueError) like any other bad JSON."""
+    try:
+        return json.loads(text)
+    except RecursionError as error:
+        raise json.JSONDecodeError("nested too deeply", "", 0) from error

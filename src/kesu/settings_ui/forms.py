@@ -19,6 +19,7 @@ from kesu.core.errors import FieldError
 from kesu.core.forms import DomainForm
 from kesu.core.messages import Message
 from kesu.core.models import Group
+from kesu.core.storable import json_read
 from kesu.customers.models import Tier
 from kesu.desk.actions import VARIABLES
 from kesu.desk.models import ResponseTemplate, TemplateLanguage
@@ -54,7 +55,7 @@ class JSONText(forms.CharField):
         if not text.strip():
             return self.empty
         try:
-            return json.loads(text)
+            return json_read(text)
         except json.JSONDecodeError as error:
             raise ValidationError(
                 str(Message("settings.json", line=error.lineno, column=error.colno))
