@@ -70,3 +70,19 @@ def test_a_page_filtered_by_an_impossible_day_answers(client, admin, path):
     response = client.get(path)
 
     assert response.status_code in (200, 400), response.status_code
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/complaints?created_from=2026-01-01T00%3A00%3A00%2B23%3A59",
+        "/api/v1/complaints?created_to=2999-12-31T23%3A59%3A59-23%3A59",
+        "/api/v1/privacy/access-log?since=1900-01-01T00%3A00%3A00%2B23%3A59",
+    ],
+)
+def test_an_offset_past_15_hours_is_read_in_utc(client, bearer, path):
+    """PostgreSQL refuses an offset past ±15:59 ("time zone displacement out of range", a 500); Python
+    accepts up to ±23:59. The time is the same instant in UTC."""
+    response = client.get(path, **bearer)
+
+    assert response.status_code == 200, response.content

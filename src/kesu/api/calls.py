@@ -3,7 +3,6 @@ customer a phone number belongs to."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -22,6 +21,7 @@ from kesu.calls.selectors import call_list, customer_by_number, customer_open_co
 from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError, FieldErrors
 from kesu.core.roles import Permission
+from kesu.core.storable import json_read
 from kesu.privacy.actions import access_record
 from kesu.privacy.models import AccessAction
 from kesu.privacy.policy import Viewer, complaint_body_mask
@@ -127,7 +127,7 @@ def _body(request: HttpRequest) -> tuple[CallIn, object]:
         recording = request.FILES.get("recording")
     else:
         try:
-            data = json.loads(request.body or b"{}")
+            data = json_read(request.body or b"{}")
         except ValueError as error:
             raise FieldError("body", "api.not_json") from error
         try:

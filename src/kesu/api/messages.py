@@ -14,6 +14,7 @@ messages_define(
         "api.period_too_long": _("The period may be at most %(limit)s days."),
         "api.page": _("Enter a page number of 1 or more."),
         "api.not_json": _("The request body is not valid JSON."),
+        "api.too_deep": _("The request body is nested more than %(limit)s levels deep."),
         "api.not_found": _("There is no %(kind)s with id %(id)s."),
         "api.kind.complaint": _("complaint"),
         "api.kind.routing_rule": _("routing rule"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -11,7 +11,7 @@ from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from kesu.complaints.lifecycle import ACTIONS
-from kesu.core.storable import datetime_problem, text_problem
+from kesu.core.storable import datetime_problem, number_problem, text_problem
 
 Action = Literal[ACTIONS + ("note",)]  # type: ignore[valid-type]
 
@@ -19,7 +19,8 @@ Action = Literal[ACTIONS + ("note",)]  # type: ignore[valid-type]
 class TextIn(Schema):
     """Input whose text fields may not hold NUL characters (PostgreSQL cannot store them: a 500, not a
     422; Django's forms refuse them too) and whose times lie between the years 1900 and 2999 (near year 1
-    or 9999 the conversion to UTC overflows)."""
+    or 9999 the conversion to UTC overflows), whose whole numbers fit 64 bits (``?customer_id=2**63`` is an
+    OverflowError on SQLite, a DataError on PostgreSQL) and whose numbers are finite."""
 
     @field_validator("*")
     @classmethod
@@ -29,6 +30,14 @@ class TextIn(Schema):
             problem = text_problem(value)
         elif isinstance(value, datetime):
             problem = datetime_problem(value)
+            if not problem and value.utcoffset() is not None:
+                # in UTC: PostgreSQL refuses an offset past ±15:59 (``2026-01-01T00:00+23:59`` was a
+                # DataError, a 500) while Python accepts up to ±23:59
+                value = value.astimezone(UTC)
+        elif isinstance(value, int | float):
+            problem = number_problem(value)
+        elif isinstance(value, list):
+            problem = next((number_problem(v) for v in value if isinstance(v, int | float) and number_problem(v)), None)
         if problem:
             code, params = problem
             raise PydanticCustomError(code, "cannot be stored", params)

@@ -14,7 +14,6 @@ customer found (or created) by the handle. All in one transaction: nothing is ha
 from __future__ import annotations
 
 import hmac
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from kesu.complaints.records import complaint_lock, event_record
 from kesu.core.errors import Conflict, DomainError, FieldError, FieldErrors
 from kesu.core.messages import Message, given
 from kesu.core.models import Group, User
-from kesu.core.storable import text_problem
+from kesu.core.storable import json_read, text_problem
 from kesu.customers.actions import CustomerHandles
 from kesu.customers.identities import identity_normalise
 from kesu.customers.models import CustomerIdentity, IdentityKind
@@ -167,7 +166,7 @@ def _sent_at(value, errors: list[FieldError]) -> datetime | None:
 def webhook_message_parse(body: bytes) -> WebhookMessageIn:
     """The message in a request body; raises FieldErrors naming every bad field."""
     try:
-        data = json.loads(body.decode("utf-8"))
+        data = json_read(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise FieldError("body", "webhook.not_json", reason=str(error)) from error
     if not isinstance(data, dict):

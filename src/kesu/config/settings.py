@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "kesu.privacy.middleware.DatabaseRetryMiddleware",
     "kesu.privacy.middleware.ApiJsonErrorsMiddleware",
     "kesu.web.errors.DomainErrorMiddleware",
+    "kesu.web.errors.UnstorableInputMiddleware",
 ]
 
 ROOT_URLCONF = "kesu.config.urls"

@@ -31,3 +31,16 @@ class DomainForm(forms.Form):
         """A refusal that names no field (not permitted, a conflict), above the form."""
         self.is_valid()
         self.add_error(None, str(message))
+
+
+def time_in_range(value) -> None:  # type: ignore[no-untyped-def]
+    """A form's day or time outside the years 1900–2999 is refused next to its field
+    (``field.datetime_range``): near year 1 or 9999 "the next day" or the conversion to UTC overflows (a
+    filter ``created_to=9999-12-31`` was an OverflowError, a 500)."""
+    from kesu.core.messages import Message
+    from kesu.core.storable import datetime_problem
+
+    problem = datetime_problem(value)
+    if problem:
+        code, params = problem
+        raise forms.ValidationError(str(Message(code, **params)), code=code)

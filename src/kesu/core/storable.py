@@ -5,7 +5,10 @@ the field, before anything is written."""
 
 from __future__ import annotations
 
+import json
+import math
 from datetime import date, datetime
+from typing import Any
 
 
 def text_problem(value: str) -> tuple[str, dict[str, int]] | None:
@@ -42,3 +45,35 @@ def iso_day(value: str) -> date:
     if datetime_problem(day):
         raise ValueError(f"{value}: outside the years {FIRST_YEAR}-{LAST_YEAR}")
     return day
+
+
+# A whole number a database column can hold: SQLite's INTEGER and PostgreSQL's bigint are signed 64-bit.
+# A larger one reaching a query or a row is an OverflowError (SQLite) or a DataError (PostgreSQL): a 500.
+INTEGER_LOW, INTEGER_HIGH = -(2**63), 2**63 - 1
+
+
+def number_problem(value: int | float) -> tuple[str, dict[str, object]] | None:
+    """``field.out_of_range`` for a whole number outside 64 bits; ``field.invalid_value`` for a number
+    JSON cannot carry back (``NaN``, ``Infinity``, ``1e999``); or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        if INTEGER_LOW <= value <= INTEGER_HIGH:
+            return None
+        if value.bit_length() < 128:
+            got = str(value)
+        else:  # the order of magnitude (str() of a long number is slow, and refused past 4,300 digits)
+            got = f"{'-' if value < 0 else ''}~1e{int(value.bit_length() * math.log10(2))}"
+        return "field.out_of_range", {"low": INTEGER_LOW, "high": INTEGER_HIGH, "got": got}
+    if isinstance(value, float) and not math.isfinite(value):
+        return "field.invalid_value", {"got": str(value)}
+    return None
+
+
+def json_read(text: str | bytes) -> Any:
+    """``json.loads``; JSON nested too deeply for Python to decode (``[[[[…`` 100,000 times: a
+    RecursionError, a 500) is a ``json.JSONDecodeError`` (a ValueError) like any other bad JSON."""
+    try:
+        return json.loads(text)
+    except RecursionError as error:
+        raise json.JSONDecodeError("nested too deeply", "", 0) from error

@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.models import RootCause
-from kesu.core.forms import DomainForm
+from kesu.core.forms import DomainForm, time_in_range
+from kesu.core.storable import INTEGER_HIGH
 from kesu.incidents.models import Kind
 
 LIST_HELP = _("One per line, or separated by commas.")
@@ -29,15 +30,15 @@ class DeclareForm(DomainForm):
     categories = forms.CharField(label=_("Categories"), required=False, help_text=LIST_HELP)
     tags = forms.CharField(label=_("Tags"), required=False, help_text=LIST_HELP)
     keywords = forms.CharField(label=_("Keywords"), required=False, help_text=LIST_HELP)
-    starts_at = forms.DateTimeField(label=_("Start"), required=False,
+    starts_at = forms.DateTimeField(validators=[time_in_range], label=_("Start"), required=False,
                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
-    expected_recovery_at = forms.DateTimeField(label=_("Expected recovery"), required=False,
+    expected_recovery_at = forms.DateTimeField(validators=[time_in_range], label=_("Expected recovery"), required=False,
                                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     description = forms.CharField(label=_("Internal description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
     link_matching = forms.BooleanField(label=_("Link the matching open complaints now and answer them"),
                                        required=False, initial=True)
-    suggestion_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    suggestion_id = forms.IntegerField(required=False, min_value=1, max_value=INTEGER_HIGH, widget=forms.HiddenInput)
 
     domain_fields = {"announcement.zh-hans": "announcement_zh", "announcement.en": "announcement_en",
                      "announcement": "announcement_zh", "scope": "regions"}
@@ -68,7 +69,7 @@ class UpdateForm(DomainForm):
                                       required=False)
     announcement_en = forms.CharField(label=_("Announcement (English)"), widget=forms.Textarea(attrs={"rows": 3}),
                                       required=False)
-    expected_recovery_at = forms.DateTimeField(label=_("Expected recovery"), required=False,
+    expected_recovery_at = forms.DateTimeField(validators=[time_in_range], label=_("Expected recovery"), required=False,
                                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     domain_fields = {"announcement.zh-hans": "announcement_zh", "announcement.en": "announcement_en"}
 

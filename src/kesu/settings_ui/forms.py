@@ -16,9 +16,10 @@ from kesu.channels.actions import mailbox_connection_editor
 from kesu.channels.models import Mailbox, Security, WebhookChannel, WebhookSource
 from kesu.complaints.models import Category, Priority, ServiceType, Severity
 from kesu.core.errors import FieldError
-from kesu.core.forms import DomainForm
+from kesu.core.forms import DomainForm, time_in_range
 from kesu.core.messages import Message
 from kesu.core.models import Group
+from kesu.core.storable import json_read
 from kesu.customers.models import Tier
 from kesu.desk.actions import VARIABLES
 from kesu.desk.models import ResponseTemplate, TemplateLanguage
@@ -54,7 +55,7 @@ class JSONText(forms.CharField):
         if not text.strip():
             return self.empty
         try:
-            return json.loads(text)
+            return json_read(text)
         except json.JSONDecodeError as error:
             raise ValidationError(
                 str(Message("settings.json", line=error.lineno, column=error.colno))
@@ -207,7 +208,7 @@ class CalendarImportForm(forms.Form):
 class CalendarDayForm(forms.Form):
     """Enter one day by hand: a holiday (off) or a make-up working day (调休)."""
 
-    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(validators=[time_in_range], label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("kind"), choices=DayKind.choices)
     name = forms.CharField(label=_("name"), max_length=64, required=False)
 

@@ -74,3 +74,41 @@ class DomainErrorMiddleware:
         if isinstance(exception, NotPermitted):
             return forbidden(request, exception.message)
         return None
+
+
+class UnstorableInputMiddleware:
+    """A query parameter or a path segment holding text no database can compare (a NUL character:
+    PostgreSQL refuses it in a query, a DataError, a 500; ``?category=%00``, ``/routing/groups/%00``) is
+    refused before any view runs, naming the parameter: 422 in the API's shape under ``/api/``, the refusal
+    page elsewhere. Bodies are checked by the API's parser and by Django's forms."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: dict) -> HttpResponse | None:
+        from kesu.core.storable import text_problem
+
+        given = [("path", name, value) for name, value in view_kwargs.items() if isinstance(value, str)]
+        given += [("query", name, value) for name, values in request.GET.lists() for value in [name, *values]]
+        for where, name, value in given:
+            problem = text_problem(value)
+            if problem:
+                code, params = problem
+                error = FieldError(name, code, **params)
+                if request.path.startswith("/api/"):
+                    return _api_refusal(request, error, where)
+                return field_error_response(request, error)
+        return None
+
+
+def _api_refusal(request: HttpRequest, error: FieldError, where: str) -> HttpResponse:
+    from django.http import JsonResponse
+
+    from kesu.api.errors import field_error_body
+
+    (detail,) = field_error_body(error)["detail"]
+    body = {"detail": [{**detail, "loc": [where, error.field]}]}
+    return JsonResponse(body, status=422, json_dumps_params={"ensure_ascii": False})

@@ -19,8 +19,9 @@ from kesu.complaints.drafts import ComplaintDraft
 from kesu.complaints.models import Category, Channel, Priority, RootCause, Severity, Status
 from kesu.complaints.selectors import ComplaintFilters
 from kesu.core.actions import HANDLING_ROLES
-from kesu.core.forms import DomainForm  # noqa: F401  (used by the forms below and other apps)
+from kesu.core.forms import DomainForm, time_in_range  # noqa: F401  (used by the forms below and other apps)
 from kesu.core.models import Group, User
+from kesu.core.storable import INTEGER_HIGH
 from kesu.customers.actions import CustomerHandles
 from kesu.customers.models import Tier
 from kesu.queues.definitions import QUEUES, SORT_LABELS
@@ -111,12 +112,14 @@ class ComplaintFilterForm(DomainForm):
     group = _select(_("Group"))
     assignee = _text(_("Assignee"), placeholder=_("username, or “none”"))
     created_from = forms.DateField(
-        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[time_in_range],
     )
     created_to = forms.DateField(
-        label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[time_in_range],
     )
-    customer_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    customer_id = forms.IntegerField(required=False, min_value=1, max_value=INTEGER_HIGH, widget=forms.HiddenInput)
     # from the analytics pages' click-through (issue 12)
     region = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     product = forms.CharField(required=False, max_length=128, widget=forms.HiddenInput)
