@@ -41,7 +41,7 @@ from kesu.portal.actions import (
 )
 from kesu.portal.forms import CodeForm, ComplaintForm, LookupForm, MessageForm
 from kesu.portal.selectors import portal_categories, tracking_find, tracking_view
-from kesu.web.errors import form_errors
+from kesu.web.errors import checks_its_path, form_errors
 
 RECEIPT_KEY = "portal_receipt"
 LOOKUP_KEY = "portal_lookup"
@@ -143,6 +143,7 @@ def _tracking_page(
     return _private(page, token=True)
 
 
+@checks_its_path  # tracking_find accepts only the token's shape: a NUL never reaches the database
 @csrf_exempt  # the token in the URL is the proof (see the module's docstring)
 @require_http_methods(["GET", "POST"])
 def tracking_page_view(request: HttpRequest, token: str) -> HttpResponse:
@@ -171,6 +172,7 @@ def tracking_page_view(request: HttpRequest, token: str) -> HttpResponse:
     return _private(HttpResponseRedirect(request.path), token=True)
 
 
+@checks_its_path
 @csrf_exempt  # the token in the URL is the proof (see the module's docstring)
 @require_POST
 def verdict_view(request: HttpRequest, token: str) -> HttpResponse:

@@ -91,7 +91,9 @@ class UnstorableInputMiddleware:
     def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: dict) -> HttpResponse | None:
         from kesu.core.storable import text_problem
 
-        given = [("path", name, value) for name, value in view_kwargs.items() if isinstance(value, str)]
+        path_checked = getattr(view_func, "checks_its_path", False)
+        given = [("path", name, value) for name, value in view_kwargs.items()
+                 if isinstance(value, str) and not path_checked]
         given += [("query", name, value) for name, values in request.GET.lists() for value in [name, *values]]
         for where, name, value in given:
             problem = text_problem(value)
@@ -102,6 +104,14 @@ class UnstorableInputMiddleware:
                     return _api_refusal(request, error, where)
                 return field_error_response(request, error)
         return None
+
+
+def checks_its_path(view: Any) -> Any:
+    """Mark a view that refuses a bad path segment itself, so :class:`UnstorableInputMiddleware` leaves
+    its path to it: the portal's tracking pages answer every unknown or garbled token — ``%00``
+    included — with the same 404, so that the answer says nothing about which tokens exist."""
+    view.checks_its_path = True
+    return view
 
 
 def _api_refusal(request: HttpRequest, error: FieldError, where: str) -> HttpResponse:
