@@ -149,7 +149,8 @@ def _fit(x: np.ndarray, y: np.ndarray):
     from threadpoolctl import threadpool_limits
 
     model = LogisticRegressionCV(Cs=[0.03, 0.3, 3.0], cv=3, scoring="roc_auc", class_weight="balanced",
-                                 solver="liblinear", max_iter=2000, use_legacy_attributes=False)
+                                 solver="liblinear", max_iter=2000, use_legacy_attributes=False,
+                                 l1_ratios=(0,))  # plain L2 (said, so that scikit-learn 1.9 does not warn)
     with threadpool_limits(1):  # small problems: threads only fight each other on a busy machine
         model.fit(x, y)
     return model
