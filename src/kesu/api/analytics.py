@@ -14,7 +14,7 @@ from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError
 from kesu.core.messages import given
 from kesu.core.roles import Permission
-from kesu.core.storable import datetime_problem
+from kesu.core.storable import datetime_require
 
 router = Router(tags=["analytics"])
 
@@ -47,9 +47,7 @@ def _day(field: str, value: str | None, default: date) -> date:
         day = date.fromisoformat(value[:10])
     except ValueError:
         raise FieldError(field, "api.not_datetime", got=given(value)) from None
-    problem = datetime_problem(day)
-    if problem:
-        raise FieldError(field, problem[0], **problem[1])
+    datetime_require(field, day)
     return day
 
 

@@ -16,7 +16,7 @@ from kesu.core.clock import clock_now
 from kesu.core.errors import FieldError
 from kesu.core.messages import given
 from kesu.core.roles import Permission
-from kesu.core.storable import datetime_problem
+from kesu.core.storable import datetime_require
 from kesu.pipeline.aftercare import survey_answer
 from kesu.surveys.actions import SurveyNotFound
 from kesu.surveys.selectors import follow_up_coverage, satisfaction_summary
@@ -93,9 +93,7 @@ def _moment(field: str, value: str | None, default: datetime) -> datetime:
         parsed = datetime.combine(parsed.date(), time(), tzinfo=UTC) + (timedelta(days=1) if field == "to" else timedelta())
     if parsed.tzinfo is None:
         raise FieldError(field, "api.no_timezone")
-    problem = datetime_problem(parsed)
-    if problem:
-        raise FieldError(field, problem[0], **problem[1])
+    datetime_require(field, parsed)
     return parsed
 
 

@@ -37,6 +37,15 @@ def datetime_problem(value: date | datetime) -> tuple[str, dict[str, object]] | 
     return "field.datetime_range", {"low": FIRST_YEAR, "high": LAST_YEAR, "got": value.isoformat()[:40]}
 
 
+def datetime_require(field: str, value: date | datetime) -> None:
+    """Raise a ``FieldError`` on ``field`` when :func:`datetime_problem` refuses ``value``."""
+    problem = datetime_problem(value)
+    if problem:
+        from kesu.core.errors import FieldError
+
+        raise FieldError(field, problem[0], **problem[1])
+
+
 def iso_day(value: str) -> date:
     """The day ``value`` names (``2026-03-31``); ValueError when it names none or one outside the
     years :data:`FIRST_YEAR` … :data:`LAST_YEAR` (a period ending on 0001-01-01 cannot start 30 days

@@ -24,7 +24,7 @@ from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind
 from kesu.core.errors import Conflict, FieldError, FieldErrors, permission_require
 from kesu.core.models import User
 from kesu.core.roles import Permission
-from kesu.core.storable import datetime_problem
+from kesu.core.storable import datetime_require
 from kesu.customers.models import Tier
 from kesu.incidents.matching import LOW_SCORE, best_match, scopes_active
 from kesu.incidents.models import (
@@ -80,9 +80,7 @@ def _when(field: str, value, *, required: bool) -> datetime | None:
             raise FieldError(field, "incident.not_datetime", got=str(value)[:40])
     if parsed.tzinfo is None:
         raise FieldError(field, "incident.no_timezone", got=parsed.isoformat())
-    problem = datetime_problem(parsed)
-    if problem:
-        raise FieldError(field, problem[0], **problem[1])
+    datetime_require(field, parsed)
     return parsed
 
 
