@@ -153,12 +153,21 @@ class OutboundState(models.TextChoices):
     FAILED = "failed", _("Failed (gave up)")
 
 
+class OutboundChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
 class OutboundMessage(models.Model):
-    """A reply from the desk to the customer, sent by SMTP after the commit, retried with back-off."""
+    """A reply to the customer, sent after the commit and retried with back-off: by SMTP (``email``:
+    threaded, ``to`` is an address) or through the SMS gateway (``sms``: ``to`` is the customer's
+    phone number; no sender, subject or threading — ``message_id`` only keeps rows unique)."""
 
     complaint = models.ForeignKey(
         "complaints.Complaint", on_delete=models.PROTECT, related_name="outbound_messages"
     )
+    channel = models.CharField(_("channel"), max_length=8, choices=OutboundChannel.choices,
+                               default=OutboundChannel.EMAIL)
     mailbox = models.ForeignKey(Mailbox, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     from_address = models.CharField(_("sender"), max_length=254)
     to = models.CharField(_("recipient"), max_length=254)

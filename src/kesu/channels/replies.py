@@ -8,6 +8,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -15,6 +16,7 @@ from django.db.models import F
 
 from kesu.channels.models import (
     InboundMessage,
+    OutboundChannel,
     OutboundMessage,
     OutboundState,
     Outcome,
@@ -40,7 +42,9 @@ from kesu.core.models import User
 from kesu.core.retry import MAX_ATTEMPTS, backoff
 from kesu.core.roles import Permission
 from kesu.customers.models import CustomerIdentity, IdentityKind
-from kesu.notifications.actions import notify
+from kesu.notifications.actions import notify, sms_configured
+from kesu.notifications.transports import ChannelDown, sms_send
+from kesu.notifications.transports import SendFailed as GatewayFailed
 from kesu.sla.actions import sla_refresh
 
 logger = logging.getLogger(__name__)
@@ -49,6 +53,11 @@ SEND_LEASE = timedelta(minutes=5)
 MAX_SEND_ATTEMPTS = MAX_ATTEMPTS
 SEND_SWEEP_CHUNK = 200
 MAX_REPLY = 20_000
+# an SMS reply is at most this many characters: one POST to the gateway, which splits it into
+# concatenated segments (about 8 of 67 Chinese or 153 Latin characters); a handler's longer reply on
+# an SMS complaint is refused (422), kesu's own texts (an incident's announcement) are cut to fit
+SMS_LIMIT = 500
+ELLIPSIS = "…"
 
 
 # ---- replies ----------------------------------------------------------------------------------
@@ -60,6 +69,7 @@ class Reply:
     outbound: OutboundMessage | None  # None: the channel is not one kesu sends on
     note: str = ""  # why it was not sent
     portal: bool = False  # shown on the customer's tracking page (a web-form complaint)
+    unsent: Message | None = None  # why an SMS was not sent (no gateway, no phone number)
 
 
 def _reply_text(text: str) -> str:
@@ -69,6 +79,36 @@ def _reply_text(text: str) -> str:
     if len(text) > MAX_REPLY:
         raise FieldError("text", "field.too_long", limit=MAX_REPLY, got=len(text))
     return text
+
+
+def sms_fit(text: str, limit: int = SMS_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters (the last one an ellipsis) when it is longer."""
+    text = (text or "").strip()
+    return text if len(text) <= limit else text[:limit - len(ELLIPSIS)].rstrip() + ELLIPSIS
+
+
+def _sms_unsent(number: str, phone: str) -> Message | None:
+    """Why an SMS reply cannot be sent (None: it can): no gateway configured, or no phone number."""
+    if not sms_configured():
+        return Message("reply.sms_unconfigured")
+    if not phone:
+        return Message("reply.no_phone", number=number)
+    return None
+
+
+def _sms_outbound(current: Complaint, *, to: str, text: str, now: datetime, by: User | None) -> OutboundMessage:
+    return OutboundMessage(
+        complaint=current, channel=OutboundChannel.SMS, from_address="", to=to, subject="", body=text,
+        message_id=message_id_new(settings.DEFAULT_FROM_EMAIL, number=current.number),
+        next_attempt_at=now, created_at=now, created_by=by,
+    )
+
+
+def _customer_phone(complaint: Complaint) -> str:
+    """The customer's phone number an SMS reply goes to (the first one kesu knows of them)."""
+    identity = CustomerIdentity.objects.filter(customer_id=complaint.customer_id, kind=IdentityKind.PHONE) \
+        .order_by("id").first()
+    return identity.value if identity else ""
 
 
 def _customer_address(complaint: Complaint, last: InboundMessage | None) -> str:
@@ -99,6 +139,10 @@ def complaint_reply_send(*, complaint: Complaint, by: User | None, text: str, no
     message (In-Reply-To / References, ``Re: [KS-…] subject``), sent by a job after the commit.
     Web form (portal): the reply is shown on the customer's tracking page (``portal: true``) and, when
     the customer gave an e-mail address, sent there too as above.
+    SMS: an ``OutboundMessage`` to the customer's phone number, sent through the SMS gateway
+    (``KESU_SMS_WEBHOOK_URL``) by the same job and sweep; a text longer than ``SMS_LIMIT`` is refused.
+    With no gateway configured or no phone number known, the reply is recorded ``sent: false`` with
+    the reason (``unsent``) the handler sees on the timeline.
     Other channels: kesu cannot send there; the reply is recorded (``sent: false``) for the handler
     to pass on by phone, chat …, and the result says so.
 
@@ -142,6 +186,18 @@ def complaint_reply_send(*, complaint: Complaint, by: User | None, text: str, no
                         outbound_id=outbound.pk)
         elif portal:
             data.update(sent=False)
+        elif current.channel == Channel.SMS:
+            if len(text) > SMS_LIMIT:
+                raise FieldError("text", "reply.sms_too_long", limit=SMS_LIMIT, got=len(text))
+            to = _customer_phone(current)
+            unsent = _sms_unsent(current.number, to)
+            if unsent is None:
+                outbound = _sms_outbound(current, to=to, text=text, now=now, by=by)
+                outbound.save()
+                data.update(sent=True, to=to, outbound_id=outbound.pk)
+            else:
+                note = str(unsent)
+                data.update(sent=False, unsent=unsent.as_data())
         else:
             note = (f"replies on the {current.channel} channel are not sent by kesu: the reply is recorded; "
                     f"pass it on to the customer on that channel")
@@ -153,7 +209,8 @@ def complaint_reply_send(*, complaint: Complaint, by: User | None, text: str, no
         if outbound is not None:
             outbound_id = outbound.pk
             transaction.on_commit(lambda: _enqueue(outbound_id))
-    return Reply(event=event, outbound=outbound, note=note, portal=portal)
+    unsent = Message.from_data(data["unsent"]) if "unsent" in data else None
+    return Reply(event=event, outbound=outbound, note=note, portal=portal, unsent=unsent)
 
 
 @dataclass
@@ -168,11 +225,17 @@ class ReplyDraft:
 def replies_prepare(complaints: list[Complaint], *, text_of, now: datetime, by: User | None = None,
                     surveys: dict | None = None) -> list[ReplyDraft]:
     """The replies to many complaints (locked by the caller) as ``complaint_reply_send`` would write
-    them one by one — threaded e-mail, the portal's tracking page, recorded for the other channels —
-    with the addresses and the last inbound messages read in two queries. Nothing is saved; a complaint
+    them one by one — threaded e-mail, the portal's tracking page, an SMS through the gateway (its
+    text cut to ``SMS_LIMIT``), recorded for the other channels — with the addresses, phone numbers
+    and the last inbound messages read in three queries. Nothing is saved; a complaint
     whose e-mail has no address to write to gets no draft (``None`` in its place). ``text_of``: the
     text, or a function of the complaint giving it; ``surveys``: complaint id → the survey invited."""
     surveys = surveys or {}
+    phones: dict[int, str] = {}
+    for customer_id, value in CustomerIdentity.objects.filter(
+            customer_id__in={c.customer_id for c in complaints if c.channel == Channel.SMS},
+            kind=IdentityKind.PHONE).order_by("-id").values_list("customer_id", "value"):
+        phones[customer_id] = value  # the first one, as ``_customer_phone``
     mailing = [c for c in complaints if c.channel in (Channel.EMAIL, Channel.WEB)]
     known: dict[int, list[str]] = {}
     for customer_id, value in CustomerIdentity.objects.filter(
@@ -217,6 +280,16 @@ def replies_prepare(complaints: list[Complaint], *, text_of, now: datetime, by: 
             data.update(sent=True, to=to, subject=outbound.subject, message_id=outbound.message_id)
         elif portal:
             data.update(sent=False)
+        elif current.channel == Channel.SMS:
+            text = sms_fit(text)
+            data["text"] = text
+            phone = phones.get(current.customer_id, "")
+            unsent = _sms_unsent(current.number, phone)
+            if unsent is None:
+                outbound = _sms_outbound(current, to=phone, text=text, now=now, by=by)
+                data.update(sent=True, to=phone)
+            else:
+                data.update(sent=False, unsent=unsent.as_data())
         else:
             data.update(sent=False, note=f"replies on the {current.channel} channel are not sent by kesu: the reply "
                                          f"is recorded; pass it on to the customer on that channel")
@@ -230,7 +303,7 @@ def replies_prepare(complaints: list[Complaint], *, text_of, now: datetime, by: 
 
 
 def replies_outbound_write(drafts: list[ReplyDraft | None]) -> None:
-    """Save the e-mails of ``drafts`` in one INSERT (their ids go into the events' data, which the
+    """Save the e-mails and SMS of ``drafts`` in one INSERT (their ids go into the events' data, which the
     caller then saves) and enqueue their sends after the commit."""
     outbounds = [d.outbound for d in drafts if d is not None and d.outbound is not None]
     if not outbounds:
@@ -267,7 +340,7 @@ def outbound_attempt(*, outbound_id: int, now: datetime) -> str | None:
     if claimed != 1:
         return None
     outbound = _loaded().get(pk=outbound_id)
-    state = _attempt(outbound, now)
+    state = _attempt(outbound, now).state
     OutboundMessage.objects.filter(pk=outbound.pk).update(**{name: getattr(outbound, name) for name in OUTCOME_FIELDS})
     return state
 
@@ -279,8 +352,19 @@ def _loaded():
     return OutboundMessage.objects.select_related("complaint", "created_by", "survey")
 
 
-def _attempt(outbound: OutboundMessage, now: datetime) -> str:
-    """Send a claimed message; its outcome is set on it (``OUTCOME_FIELDS``) for the caller to write."""
+def sms_payload(outbound: OutboundMessage, now: datetime) -> dict:
+    """What the SMS gateway receives for a reply (``X-Kesu-Delivery: reply-<id>``: a gateway drops a
+    repeated delivery id, as a mail client drops a repeated Message-ID)."""
+    return {
+        "to": outbound.to, "text": outbound.body, "kind": "reply", "complaint": outbound.complaint.number,
+        "outbound_id": outbound.pk, "sent_at": now.isoformat(),
+    }
+
+
+def _deliver(outbound: OutboundMessage, now: datetime) -> None:
+    if outbound.channel == OutboundChannel.SMS:
+        sms_send(payload=sms_payload(outbound, now), delivery_id=f"reply-{outbound.pk}")
+        return
     body = outbound.body
     if outbound.survey is not None:
         from kesu.surveys.actions import survey_text
@@ -290,15 +374,28 @@ def _attempt(outbound: OutboundMessage, now: datetime) -> str:
         from_address=outbound.from_address, to=outbound.to, subject=outbound.subject, body=body,
         message_id=outbound.message_id, in_reply_to=outbound.in_reply_to, references=list(outbound.references),
     )
+    email_deliver(message)
+
+
+class Attempt(NamedTuple):
+    state: str
+    down: bool = False  # the SMS gateway could not be reached at all (not this message's fault)
+
+
+def _attempt(outbound: OutboundMessage, now: datetime) -> Attempt:
+    """Send a claimed message by e-mail or SMS; its outcome is set on it (``OUTCOME_FIELDS``) for the
+    caller to write."""
     try:
-        email_deliver(message)
-    except SendFailed as error:
-        return _send_failed(outbound, str(error), now)
+        _deliver(outbound, now)
+    except ChannelDown as error:
+        return Attempt(_send_failed(outbound, str(error), now), down=True)
+    except (SendFailed, GatewayFailed) as error:
+        return Attempt(_send_failed(outbound, str(error), now))
     except Exception as error:  # a bug must not stop the sweep; keep it for the record
         logger.exception("outbound message %s failed unexpectedly", outbound.pk)
-        return _send_failed(outbound, f"{type(error).__name__}: {error}", now)
+        return Attempt(_send_failed(outbound, f"{type(error).__name__}: {error}", now))
     outbound.state, outbound.sent_at, outbound.last_error = OutboundState.SENT, now, ""
-    return OutboundState.SENT
+    return Attempt(OutboundState.SENT)
 
 
 def _send_failed(outbound: OutboundMessage, error: str, now: datetime) -> str:
@@ -311,7 +408,8 @@ def _send_failed(outbound: OutboundMessage, error: str, now: datetime) -> str:
             notify(
                 recipients=[outbound.created_by], kind="reply_failed",
                 title=Message("notice.reply_failed", number=number),
-                body=Message("notice.reply_failed_body", to=outbound.to, attempts=outbound.attempts,
+                body=Message("notice.reply_failed_body_sms" if outbound.channel == OutboundChannel.SMS
+                             else "notice.reply_failed_body", to=outbound.to, attempts=outbound.attempts,
                              error=error[:300]),
                 key=f"reply_failed:{outbound.pk}", now=now, complaint=outbound.complaint,
             )
@@ -328,31 +426,46 @@ FLUSH_EVERY = 50  # outcomes written together
 
 def outbound_send_due(*, now: datetime, limit: int = SEND_SWEEP_CHUNK) -> Counter:
     """Send the replies whose time has come (retries, and any whose job was lost), oldest first.
-    Returns how many ended in each state.
+    Returns how many ended in each state (``deferred``: left for the next sweep).
 
     In one chunk (issue 16): claimed in one UPDATE (only the rows still due: another worker's are
     not taken), loaded in one query, outcomes written ``FLUSH_EVERY`` at a time; a worker that dies
-    re-sends at most those after the lease (the customer's mail client drops a repeated Message-ID)."""
+    re-sends at most those after the lease (the customer's mail client drops a repeated Message-ID,
+    the SMS gateway a repeated X-Kesu-Delivery). An SMS gateway that cannot be reached is tried once
+    per sweep: the chunk's other SMS are given back as they were (their attempt not counted), so the
+    e-mails still go and 1,000 SMS due cost one failed connection."""
     due = list(
         OutboundMessage.objects.filter(state=OutboundState.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
+        .order_by("next_attempt_at", "pk").values_list("pk", "channel", "next_attempt_at")[:limit]
     )
     counts: Counter = Counter()
-    claimed = rows_claim(OutboundMessage, due, now=now, until=now + SEND_LEASE)
+    claimed = rows_claim(OutboundMessage, [pk for pk, _channel, _at in due], now=now, until=now + SEND_LEASE)
     loaded = {o.pk: o for o in _loaded().filter(pk__in=claimed)} if claimed else {}
     settled: list[OutboundMessage] = []
+    released: list[OutboundMessage] = []
+    down: set[str] = set()
     try:
-        for outbound_id in due:
+        for outbound_id, channel, before in due:
             outbound = loaded.get(outbound_id)
             if outbound is None:
                 continue
-            counts[_attempt(outbound, now)] += 1
+            if channel in down:
+                counts["deferred"] += 1
+                outbound.next_attempt_at, outbound.attempts = before, outbound.attempts - 1
+                released.append(outbound)
+                continue
+            attempt = _attempt(outbound, now)
+            counts[attempt.state] += 1
+            if attempt.down:
+                down.add(channel)
             settled.append(outbound)
             if len(settled) >= FLUSH_EVERY:
                 _outcomes_write(settled)
                 settled = []
     finally:
         _outcomes_write(settled)
+        with transaction.atomic():
+            rows_update(OutboundMessage, released, ["next_attempt_at", "attempts"])
     return counts
 
 

@@ -53,8 +53,12 @@ def reply_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     elif reply.portal:
         messages.success(request, _("Reply shown on the customer's tracking page (the customer gave no e-mail "
                                     "address)."))
+    elif reply.outbound is not None and reply.outbound.channel == "sms":
+        messages.success(request, _("Reply sent by SMS to %(to)s.") % {"to": reply.outbound.to})
     elif reply.outbound is not None:
         messages.success(request, _("Reply sent by e-mail to %(to)s.") % {"to": reply.outbound.to})
+    elif reply.unsent is not None:
+        messages.warning(request, _("Reply recorded. %(reason)s") % {"reason": reply.unsent})
     else:
         messages.warning(
             request,

@@ -7,6 +7,7 @@ Every action: keyword-only, takes ``now``, one transaction, events on the compla
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -17,7 +18,7 @@ from django.db.models import F
 from django.utils.dateparse import parse_datetime
 
 from kesu.channels.models import WebhookEvent
-from kesu.channels.replies import complaint_reply_send
+from kesu.channels.replies import SMS_LIMIT, complaint_reply_send, sms_fit
 from kesu.channels.webhooks_out import webhook_emit
 from kesu.complaints.actions import complaint_event_record
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent, EventKind, RootCause, Status
@@ -313,10 +314,41 @@ def announcement_text(zh: str, en: str, expected: datetime | None) -> str:
     return "\n".join(lines)
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def complaint_language(complaint: Complaint) -> str:
+    """The language the customer wrote in: ``zh-hans`` when the subject or the text holds a Chinese
+    character, else ``en`` (kesu records no language per customer)."""
+    return "zh-hans" if _CJK.search(f"{complaint.subject} {complaint.content}") else "en"
+
+
+def announcement_sms(zh: str, en: str, expected: datetime | None, *, language: str) -> str:
+    """The SMS of an announcement (or a closing message): in the customer's language only, the expected
+    recovery on its last line, at most ``SMS_LIMIT`` characters — the announcement is cut (with an
+    ellipsis) so that the expected time always fits."""
+    from kesu.core.messages import message_render
+
+    chinese = language.startswith("zh")
+    tail = message_render("incident.expected", {"at": _stamp(expected)}, language=language) if expected else ""
+    room = SMS_LIMIT - (len(tail) + 1 if tail else 0)
+    body = sms_fit(zh if chinese else en, room)
+    return f"{body}\n{tail}" if tail else body
+
+
+def incident_text(complaint: Complaint, zh: str, en: str, expected: datetime | None) -> str:
+    """What ``complaint``'s customer receives: an SMS in their language (``announcement_sms``), any
+    other channel both languages (``announcement_text``)."""
+    if complaint.channel == Channel.SMS:
+        return announcement_sms(zh, en, expected, language=complaint_language(complaint))
+    return announcement_text(zh, en, expected)
+
+
 def _send(complaint: Complaint, text: str, *, incident: Incident, now: datetime, kind: str) -> None:
     """Send on the complaint's channel: e-mail as a threaded reply; the web form as a reply shown on the
-    portal's tracking page (and e-mail when the customer gave one); SMS, chat and social through the
-    outbound webhook (the SMS gateway and the chat / social connectors subscribe to it)."""
+    portal's tracking page (and e-mail when the customer gave one); SMS as a text message through the
+    SMS gateway (``channels.replies``); and for SMS, chat and social the outbound ``incident.message``
+    webhook too (the chat / social connectors subscribe to it)."""
     complaint_reply_send(complaint=complaint, by=None, text=text, now=now)
     if complaint.channel in (Channel.SMS, Channel.CHAT, Channel.SOCIAL, Channel.PHONE, Channel.API):
         webhook_emit(event_type=WebhookEvent.INCIDENT_MESSAGE, complaint=complaint, now=now, payload={
@@ -326,7 +358,8 @@ def _send(complaint: Complaint, text: str, *, incident: Incident, now: datetime,
 
 
 def _answer(link: IncidentLink, incident: Incident, complaint: Complaint, *, now: datetime) -> None:
-    text = announcement_text(incident.announcement_zh, incident.announcement_en, incident.expected_recovery_at)
+    text = incident_text(complaint, incident.announcement_zh, incident.announcement_en,
+                         incident.expected_recovery_at)
     _send(complaint, text, incident=incident, now=now, kind="announcement")
     IncidentLink.objects.filter(pk=link.pk).update(answered_version=incident.version)
     link.answered_version = incident.version

@@ -63,8 +63,9 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
-def sms_send(*, payload: dict, delivery_id: int) -> None:
-    """POST the payload as JSON to KESU_SMS_WEBHOOK_URL; any 2xx answer counts as sent."""
+def sms_send(*, payload: dict, delivery_id: int | str) -> None:
+    """POST the payload as JSON to KESU_SMS_WEBHOOK_URL; any 2xx answer counts as sent. ``delivery_id``
+    goes in X-Kesu-Delivery (a notice's delivery: its number; a reply to a customer: ``reply-<id>``)."""
     url = settings.KESU_SMS_WEBHOOK_URL
     if not url:
         raise ChannelDown("the SMS webhook is not configured (KESU_SMS_WEBHOOK_URL)")

@@ -35,11 +35,11 @@ from kesu.core.models import User
 from kesu.core.roles import Permission
 from kesu.incidents.actions import (
     RESOLVE_CHUNK,
-    announcement_text,
     closing_chunk_claim,
     closing_chunk_done,
     closing_due,
     closing_finish,
+    incident_text,
     incident_unlink_write,
 )
 from kesu.incidents.models import Incident, IncidentLink
@@ -48,8 +48,8 @@ from kesu.sla.actions import SlaBatch, sla_refresh
 from kesu.surveys.actions import aftercare_start_many
 
 OPEN = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_CUSTOMER)
-# the channels kesu does not send on: the SMS gateway and the chat / social connectors get the
-# ``incident.message`` webhook
+# the channels whose connectors get the ``incident.message`` webhook (an SMS complaint is also sent
+# a text message through the SMS gateway, by ``replies_prepare``)
 WEBHOOK_CHANNELS = (Channel.SMS, Channel.CHAT, Channel.SOCIAL, Channel.PHONE, Channel.API)
 
 
@@ -137,9 +137,9 @@ def incident_close_chunk(*, incident_id: int, link_ids: list[int], now: datetime
 
 
 def _close(incident, due: list[Complaint], *, now: datetime) -> None:
-    text = announcement_text(incident.closing_zh, incident.closing_en, None)
+    texts = {c.pk: incident_text(c, incident.closing_zh, incident.closing_en, None) for c in due}
     ref = {"id": incident.pk, "title": incident.title}
-    drafts = replies_prepare(due, text_of=text, now=now)
+    drafts = replies_prepare(due, text_of=lambda c: texts[c.pk], now=now)
     replies_outbound_write(drafts)
     events: list[ComplaintEvent] = []
     steps: list[ComplaintEvent] = []
@@ -174,6 +174,6 @@ def _close(incident, due: list[Complaint], *, now: datetime) -> None:
     for complaint in due:
         if complaint.channel in WEBHOOK_CHANNELS:
             webhook_emit(event_type=WebhookEvent.INCIDENT_MESSAGE, complaint=complaint, now=now, payload={
-                "incident": ref, "kind": "resolution", "channel": complaint.channel, "text": text})
+                "incident": ref, "kind": "resolution", "channel": complaint.channel, "text": texts[complaint.pk]})
     batch.events += aftercare_start_many(complaints=due, now=now)
     batch.write()
