@@ -21,6 +21,7 @@ from kesu.pipeline.transitions import (
     complaint_note_add,
     complaint_pend,
     complaint_resolve,
+    complaint_resume,
     complaint_start,
 )
 from kesu.portal.actions import tracking_link_create
@@ -515,3 +516,73 @@ def test_the_code_expires(client, at_t0, mailoutbox, django_capture_on_commit_ca
     at_t0.move_to(T0 + timedelta(minutes=16))
 
     assert client.post("/portal/find/code/", {"code": _code(mailoutbox)}).status_code == 422
+
+
+def _predict(complaint, *, next_activity: str, next_at, events: int | None = None):
+    """What the prediction job (workforce.process_predictions) stores for an open complaint."""
+    from kesu.complaints.models import ComplaintEvent
+    from kesu.workforce.models import ProcessPrediction
+    from kesu.workforce.page_data import LIFECYCLE
+
+    if events is None:
+        events = ComplaintEvent.objects.filter(complaint=complaint, kind__in=LIFECYCLE).count()
+    ProcessPrediction.objects.update_or_create(complaint=complaint, defaults={
+        "last_activity": EventKind.STARTED, "events": events, "next_activity": next_activity,
+        "remaining_days": 2.0, "expected_end": next_at, "computed_at": T0 + timedelta(minutes=20),
+        "next_at": next_at})
+
+
+def test_the_next_step_is_the_process_models_estimate_while_it_is_fresh(client, at_t0, officer):
+    # given a complaint being handled, and the model's estimate: resolved on Wednesday 15:30 in Beijing
+    complaint, url = _submit(client)
+    complaint = _handle(complaint, officer)
+    _predict(complaint, next_activity=EventKind.RESOLVED, next_at=T0 + timedelta(days=2, hours=6, minutes=30))
+    at_t0.move_to(T0 + timedelta(minutes=30))
+
+    page = client.get(url, headers=EN).content.decode()
+
+    # then the customer reads it in their words and Beijing time, as an estimate, never the step's id
+    assert "Your complaint is resolved" in page
+    assert '<time datetime="2026-03-04T15:30:00+08:00"><strong>2026-03-04 15:30</strong>' in page
+    assert "an estimate from how similar complaints went" in page
+    assert ">resolved<" not in page and "predicted-step" in page
+    zh = client.get(url).content.decode()
+    assert "您的投诉得到解决" in zh and "预计在：" in zh and "2026-03-04 15:30" in zh
+
+    # when the handler takes steps the model did not know about (asks, gets the answer): no stale promise
+    complaint = complaint_note_add(complaint=complaint, by=officer, text="内部备注", now=T0 + timedelta(minutes=40))
+    assert "2026-03-04 15:30" in client.get(url, headers=EN).content.decode()  # a note is not a step
+    complaint = complaint_pend(complaint=complaint, by=officer, reason="请提供订单截图", now=T0 + timedelta(minutes=50))
+    complaint_resume(complaint=complaint, by=officer, now=T0 + timedelta(minutes=55))
+    at_t0.move_to(T0 + timedelta(hours=1))
+    page = client.get(url, headers=EN).content.decode()
+    assert "2026-03-04 15:30" not in page and "predicted-step" not in page
+    assert "Expected by:" in page  # the service level's next step, as before
+
+
+def _next_step_shown(page: str) -> str:
+    """The next step's card: what and when."""
+    return page.split("</section>", 1)[0].rsplit("<h2>", 1)[-1]
+
+
+def test_a_stale_or_past_estimate_falls_back_to_the_service_level_step(client, at_t0, officer):
+    # given a complaint being handled, and the next step the service level promises
+    complaint, url = _submit(client)
+    complaint = _handle(complaint, officer)
+    promised = _next_step_shown(client.get(url, headers=EN).content.decode())
+    assert "Expected by:" in promised
+
+    # an estimate made before the handler started (one step fewer) is out of date: the promise stays
+    _predict(complaint, next_activity=EventKind.RESOLVED, next_at=T0 + timedelta(days=1), events=2)
+    assert _next_step_shown(client.get(url, headers=EN).content.decode()) == promised
+
+    # a fresh estimate whose time has gone by is not shown as a promise in the past
+    _predict(complaint, next_activity=EventKind.RESOLVED, next_at=T0 + timedelta(minutes=30))
+    at_t0.move_to(T0 + timedelta(minutes=31))
+    page = client.get(url, headers=EN).content.decode()
+    assert "predicted-step" not in page and "2026-03-02 09:30" not in page
+    assert _next_step_shown(page) == promised
+
+    # an internal step (a transfer) is not promised either
+    _predict(complaint, next_activity=EventKind.TRANSFERRED, next_at=T0 + timedelta(days=1))
+    assert _next_step_shown(client.get(url, headers=EN).content.decode()) == promised

@@ -135,3 +135,97 @@ def test_the_desk_shows_the_process_models_next_step_and_end_the_job_stored(demo
     assert process_predictions_job.call_local() == len(open_ids)
     assert ProcessPrediction.objects.get(complaint=complaint).events == prediction.events + 1
     assert set(ProcessPrediction.objects.values_list("computed_at", flat=True)) == {later}
+
+
+def _step(complaint_id: int, kind: str, at: datetime, **fields) -> None:
+    from kesu.complaints.models import ComplaintEvent
+
+    complaint = Complaint.objects.get(pk=complaint_id)
+    ComplaintEvent.objects.create(complaint=complaint, kind=kind, at=at, from_status=complaint.status,
+                                  to_status=fields.get("status", complaint.status))
+    if fields:
+        Complaint.objects.filter(pk=complaint_id).update(**fields)
+
+
+def test_the_predictions_are_scored_against_what_happened_beside_their_baselines(demo, time_machine):
+    from kesu.complaints.models import EventKind
+    from kesu.workforce.models import PredictionRecord
+    from kesu.workforce.predictions import resolution_refresh
+    from kesu.workforce.process_predictions import process_scores
+    from kesu.workforce.tasks import process_predictions_job
+
+    # given the job's predictions at NOW (the first after each complaint's last step is recorded)
+    resolution_refresh(now=NOW)
+    opened = process_predictions_job.call_local()
+    records = {r.complaint_id: r for r in PredictionRecord.objects.all()}
+    assert len(records) == opened and process_scores(now=NOW)["next_step"]["scored"] == 0
+    time_machine.move_to(NOW + timedelta(hours=3), tick=False)
+    assert process_predictions_job.call_local() == opened  # nothing happened: nothing new recorded or scored
+    assert PredictionRecord.objects.count() == opened
+    assert process_scores(now=NOW + timedelta(hours=3))["next_step"]["scored"] == 0
+
+    # when one complaint takes the predicted step, one another step, and a third closes two hours later
+    kinds = [EventKind.RESOLVED, EventKind.PENDED, EventKind.TRANSFERRED]
+    right = next(iter(records.values()))
+    wrong = next(r for r in records.values() if r.pk != right.pk and r.next_activity not in kinds[1:]
+                 and r.baseline_next not in kinds[1:])
+    closes = next(r for r in records.values() if r.pk not in (right.pk, wrong.pk)
+                  and r.next_activity != EventKind.CLOSED and r.baseline_next != EventKind.CLOSED
+                  and r.likely_resolved_by is not None and r.likely_resolved_by >= NOW + timedelta(hours=4))
+    _step(right.complaint_id, right.next_activity, NOW + timedelta(hours=3, minutes=30))
+    other = next(k for k in kinds[1:] if k != wrong.next_activity)
+    _step(wrong.complaint_id, other, NOW + timedelta(hours=4))
+    end = NOW + timedelta(hours=4)
+    _step(closes.complaint_id, EventKind.CLOSED, end, status=Status.CLOSED, resolved_at=end, closed_at=end)
+    later = NOW + timedelta(hours=6)
+    time_machine.move_to(later, tick=False)
+    process_predictions_job.call_local()
+
+    # then the next run scores them: one right step of three for the model (the bigram: at most that one)
+    scores = process_scores(now=later)
+    bigram_right = int(right.baseline_next == right.next_activity)
+    assert scores["next_step"] == {"scored": 3, "model_accuracy": round(1 / 3, 4),
+                                   "bigram_accuracy": round(bigram_right / 3, 4)}
+    # the expected end of the closed one, and the median's, against its closing time
+    expected_error = abs((closes.expected_end - end).total_seconds()) / 86400
+    baseline_error = abs((closes.baseline_end - end).total_seconds()) / 86400
+    assert scores["expected_end"] == {"scored": 1, "model_mae_days": round(expected_error, 3),
+                                      "median_mae_days": round(baseline_error, 3)}
+    # the two that are still open got a new record for their new step; the closed one none
+    assert PredictionRecord.objects.count() == opened + 2
+
+    # "likely resolved by": a month on, every estimate's time has come; only the closed one was resolved in time
+    month = NOW + timedelta(days=30)
+    likely = process_scores(now=month)["likely_resolved_by"]
+    due = PredictionRecord.objects.filter(likely_resolved_by__lte=month).count()
+    assert due >= 3 and likely["scored"] == due and likely["coverage"] == round(1 / due, 4)
+    assert likely["nominal"] == 0.5 and likely["baseline_scored"] > 0
+    # a prediction made more than the window ago is no longer counted
+    assert process_scores(now=NOW + timedelta(days=91))["predictions"] == 0
+
+
+def test_the_process_page_and_the_command_show_the_score_of_the_demos_past_predictions(demo, client, capsys):
+    import json
+
+    from kesu.cli import main
+    from kesu.workforce.predictions import resolution_refresh
+    from kesu.workforce.process_predictions import process_predictions_refresh, process_scores
+
+    # given the predictions a job made a fortnight ago (as the demo replays them) and today's run
+    resolution_refresh(now=NOW)
+    assert process_predictions_refresh(now=NOW - timedelta(days=14), replay=True) > 0
+    process_predictions_refresh(now=NOW)
+    scores = process_scores(now=NOW)
+    assert scores["next_step"]["scored"] > 0 and scores["expected_end"]["scored"] > 0
+    assert scores["likely_resolved_by"]["scored"] > 0
+    # the model does not do worse than its baseline on the steps taken since
+    assert scores["next_step"]["model_accuracy"] >= scores["next_step"]["bigram_accuracy"]
+
+    assert main(["process", "score", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == scores
+    client.force_login(make_user(Role.MANAGER, "score-reader"))
+    page = client.get("/operations/process/", headers={"Accept-Language": "en"}).content.decode()
+    table = page.split("process-scores", 1)[1]
+    assert "How the estimates did" in page and f"<td>{scores['next_step']['model_accuracy']}</td>" in table
+    assert str(scores["expected_end"]["median_mae_days"]) in table
+    assert "预测的准确程度" in client.get("/operations/process/").content.decode()

@@ -65,13 +65,22 @@ STEP_WORDS = {
     "follow_up": _("We ask you how it went"),
     "incident": _("The known incident is expected to be over"),
 }
+# the process model's predicted next step, as the customer would say it (internal steps — a transfer, an
+# escalation — and the customer's own are not promised: the page falls back to the SLA's next step)
+PREDICTED_WORDS = {
+    EventKind.ASSIGNED: STEP_WORDS["assignment"],
+    EventKind.STARTED: _("A handler starts working on your complaint"),
+    EventKind.PENDED: _("We may ask you for more information"),
+    EventKind.RESOLVED: STEP_WORDS["resolution"],
+    EventKind.CLOSED: STEP_WORDS["closure"],
+}
 
 
 def tracking_find(raw: str) -> TrackingLink | None:
     """The link behind a raw token, compared by digest; None for anything else (garbled or unknown)."""
     if not TOKEN_SHAPE.fullmatch(raw or ""):
         return None
-    return TrackingLink.objects.select_related("complaint").filter(digest=token_digest(raw)).first()
+    return TrackingLink.objects.select_related("complaint", "complaint__process_prediction").filter(digest=token_digest(raw)).first()
 
 
 def portal_categories() -> list[Category]:
@@ -118,6 +127,7 @@ class NextStep:
     due_at: datetime | None = None  # the earliest time still ahead at which a running clock is due
     what: str = ""  # what happens then, in the customer's words
     late: bool = False  # a running clock is past its due time
+    predicted: bool = False  # ``due_at`` is the process model's estimate, not an SLA deadline
 
 
 def _next_step(complaint: Complaint, events: list[ComplaintEvent], now: datetime) -> NextStep:
@@ -137,11 +147,33 @@ def _next_step(complaint: Complaint, events: list[ComplaintEvent], now: datetime
         # a handler has taken it up and answered: "a handler takes up your complaint" is no longer true
         running = [c for c in running if c["clock"] not in HAND_OVER]
     late = any(c["due_at"] <= now for c in running)
+    predicted = _predicted_step(complaint, events, now)
+    if predicted is not None:
+        return NextStep(due_at=predicted[0], what=predicted[1], late=late, predicted=True)
     ahead = sorted((c for c in running if c["due_at"] > now), key=lambda c: c["due_at"])
     if not ahead:
         return NextStep(late=late)
     step = ahead[0]
     return NextStep(due_at=step["due_at"], what=str(STEP_WORDS.get(step["clock"], "")), late=late)
+
+
+def _predicted_step(complaint: Complaint, events: list[ComplaintEvent], now: datetime) -> tuple[datetime, str] | None:
+    """(when, what) of the process model's stored prediction while it is fresh — no lifecycle step since it
+    was made — and still ahead (a time gone by is no promise); ``None`` otherwise."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from kesu.workforce.page_data import LIFECYCLE
+
+    try:
+        prediction = complaint.process_prediction  # read with the tracking link (no query of its own)
+    except ObjectDoesNotExist:
+        return None
+    words = PREDICTED_WORDS.get(prediction.next_activity)
+    if words is None or prediction.next_at is None or prediction.next_at <= now:
+        return None
+    if sum(event.kind in LIFECYCLE for event in events) != prediction.events:
+        return None
+    return prediction.next_at, str(words)
 
 
 def _answered_since_hand_over(events: list[ComplaintEvent]) -> bool:

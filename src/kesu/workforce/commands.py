@@ -80,6 +80,12 @@ def register(commands) -> None:
     for sub in (process_map, process_eval):
         sub.add_argument("--log", required=True, type=Path, help="CSV with case_id,activity,timestamp")
         sub.add_argument("--json", action="store_true")
+    process_score = process_commands.add_parser(
+        "score", help="how the open complaints' predictions did (next step, expected end, likely resolved by), "
+        "each beside its baseline")
+    process_score.add_argument("--days", type=_positive(int), default=90,
+                               help="score the predictions made in the last DAYS days (default 90)")
+    process_score.add_argument("--json", action="store_true")
 
     simulate = commands.add_parser(
         "simulate", help="simulate the centre over a past period (built from its event history), today and a "
@@ -155,6 +161,8 @@ def cmd_process(args) -> int:
     from kesu.workforce.process import log_frame, process_evaluate, process_map
     from kesu.workforce.series import FileRowError, log_read
 
+    if args.process_command == "score":
+        return _process_score(args)
     try:
         frame = log_frame(log_read(args.log))
     except FileRowError as error:
@@ -180,6 +188,25 @@ def cmd_process(args) -> int:
     print(f"next activity accuracy {report['next_activity_accuracy']:.3f} (bigram "
           f"{report['bigram']['next_activity_accuracy']:.3f}); remaining time MAE {report['remaining_time_mae_days']:.3f} "
           f"days (median {report['median']['remaining_time_mae_days']:.3f})")
+    return 0
+
+
+def _process_score(args) -> int:
+    from kesu.core.clock import clock_now
+    from kesu.workforce.process_predictions import process_scores
+
+    report = process_scores(now=clock_now(), days=args.days)
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    step, end, likely = report["next_step"], report["expected_end"], report["likely_resolved_by"]
+    print(f"{report['predictions']} predictions of the last {report['days']} days")
+    print(f"  next step       accuracy {step['model_accuracy']} (bigram {step['bigram_accuracy']}) "
+          f"over {step['scored']} steps taken")
+    print(f"  expected end    MAE {end['model_mae_days']} days (median {end['median_mae_days']}) "
+          f"over {end['scored']} closed")
+    print(f"  likely resolved coverage {likely['coverage']} (nominal {likely['nominal']}; plain median "
+          f"{likely['baseline_coverage']}) over {likely['scored']} due")
     return 0
 
 

@@ -4,7 +4,7 @@ queues and the risk page show scores) and the stored arrivals forecast. Runs aft
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 def demo_populate(*, seed: int, complaints: int, now: datetime) -> None:
@@ -32,6 +32,8 @@ def demo_populate(*, seed: int, complaints: int, now: datetime) -> None:
 
     print("Operations: resolution times and the process model's predictions …", flush=True)
     resolution_refresh(now=now)
+    # the predictions a job would have made a fortnight ago, scored by today's run: the process page's score
+    process_predictions_refresh(now=now - timedelta(days=14), seed=seed, replay=True)
     process_predictions_refresh(now=now, seed=seed)
     if not StoredForecast.objects.exists():
         print("Operations: the arrivals forecast …", flush=True)

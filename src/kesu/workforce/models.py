@@ -113,6 +113,31 @@ class ProcessPrediction(models.Model):
     remaining_days = models.FloatField()
     expected_end = models.DateTimeField()
     computed_at = models.DateTimeField()
+    # when the next step likely comes: the median wait of that transition among the closed complaints' that
+    # had already waited as long (None with too few of them); the portal's "expected time of the next step"
+    next_at = models.DateTimeField(null=True, blank=True)
+
+
+class PredictionRecord(models.Model):
+    """What was predicted for an open complaint at one point of its life (the first prediction after each of
+    its lifecycle steps: one row per complaint and number of steps), beside the baselines, and what happened
+    (filled in by the prediction job once the complaint took its next step / closed) — the estimates' score."""
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="+")
+    events = models.PositiveIntegerField()  # its lifecycle events when predicted
+    made_at = models.DateTimeField(db_index=True)
+    next_activity = models.CharField(max_length=32)
+    baseline_next = models.CharField(max_length=32)  # the bigram: the most frequent follower of the last step
+    expected_end = models.DateTimeField()
+    baseline_end = models.DateTimeField()  # the median remaining time of prefixes like it
+    likely_resolved_by = models.DateTimeField(null=True, blank=True)  # the conditional median ("likely resolved by")
+    baseline_resolved_by = models.DateTimeField(null=True, blank=True)  # the plain median (time spent not counted)
+    actual_next = models.CharField(max_length=32, blank=True, default="")
+    actual_end = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["complaint", "events"],
+                                               name="workforce_predictionrecord_one_per_step")]
 
 
 class StoredStaffing(models.Model):

@@ -36,14 +36,14 @@ def resolution_keys(category_id: int | None, channel: str, priority: str) -> lis
     return [f"category:{category_id}|{channel}|{priority}", f"category:{category_id}", ""]
 
 
-def resolution_refresh(*, now: datetime) -> int:
-    """Store the resolution-time quantiles of every key with at least ``MIN_SIMILAR`` resolved complaints of
-    the last half-year (the rest are removed). Returns how many keys were stored."""
+def resolution_quantiles(*, now: datetime) -> list:
+    """The resolution-time quantiles (unsaved ``ResolutionQuantiles``) of every key with at least
+    ``MIN_SIMILAR`` complaints of the half-year before ``now`` resolved before ``now``."""
     from kesu.workforce.models import ResolutionQuantiles
 
     spans: dict[str, list[float]] = defaultdict(list)
-    rows = (Complaint.objects.filter(resolved_at__isnull=False, created_at__gte=now - HISTORY, created_at__lt=now,
-                                     merged_into__isnull=True)
+    rows = (Complaint.objects.filter(resolved_at__isnull=False, resolved_at__lt=now, created_at__gte=now - HISTORY,
+                                     created_at__lt=now, merged_into__isnull=True)
             .values_list("category_id", "channel", "priority", "created_at", "resolved_at"))
     for category_id, channel, priority, created, resolved in rows.iterator(chunk_size=5000):
         seconds = (resolved - created).total_seconds()
@@ -52,9 +52,17 @@ def resolution_refresh(*, now: datetime) -> int:
         for key in resolution_keys(category_id, channel, priority):
             spans[key].append(seconds)
     points = np.linspace(0, 1, QUANTILES)
-    stored = [ResolutionQuantiles(key=key, n=len(values), computed_at=now,
-                                  quantiles=[round(float(v), 1) for v in np.quantile(np.asarray(values), points)])
-              for key, values in spans.items() if len(values) >= MIN_SIMILAR]
+    return [ResolutionQuantiles(key=key, n=len(values), computed_at=now,
+                                quantiles=[round(float(v), 1) for v in np.quantile(np.asarray(values), points)])
+            for key, values in spans.items() if len(values) >= MIN_SIMILAR]
+
+
+def resolution_refresh(*, now: datetime) -> int:
+    """Store the resolution-time quantiles of every key with at least ``MIN_SIMILAR`` resolved complaints of
+    the last half-year (the rest are removed). Returns how many keys were stored."""
+    from kesu.workforce.models import ResolutionQuantiles
+
+    stored = resolution_quantiles(now=now)
     with transaction.atomic():
         ResolutionQuantiles.objects.all().delete()
         ResolutionQuantiles.objects.bulk_create(stored, batch_size=500)
@@ -81,6 +89,19 @@ def conditional_median(quantiles: list[float], n: int, age_seconds: float) -> tu
     return float(np.interp(share_done + (1 - share_done) / 2, points, q)), similar
 
 
+def _estimate(stored: dict, keys: list[str], created_at: datetime, now: datetime) -> ExpectedResolution | None:
+    age = (now - created_at).total_seconds()
+    for key in keys:
+        row = stored.get(key)
+        if row is None:
+            continue
+        found = conditional_median(row.quantiles, row.n, age)
+        if found is not None:
+            span, similar = found
+            return ExpectedResolution(created_at + timedelta(seconds=span), similar)
+    return None
+
+
 def expected_resolution(complaint: Complaint, *, now: datetime) -> ExpectedResolution | None:
     """``None`` for a complaint that is not open, or with too little comparable history (one query)."""
     from kesu.workforce.models import ResolutionQuantiles
@@ -89,13 +110,21 @@ def expected_resolution(complaint: Complaint, *, now: datetime) -> ExpectedResol
         return None
     keys = resolution_keys(complaint.category_id, complaint.channel, complaint.priority)
     stored = {row.key: row for row in ResolutionQuantiles.objects.filter(key__in=keys)}
-    age = (now - complaint.created_at).total_seconds()
-    for key in keys:
-        row = stored.get(key)
-        if row is None:
+    return _estimate(stored, keys, complaint.created_at, now)
+
+
+def resolution_estimates(complaints, *, quantiles: list, now: datetime) -> dict[int, tuple[datetime, datetime]]:
+    """For each open complaint (rows of pk, category_id, channel, priority, created_at): ("likely resolved
+    by" — the conditional median the pages show —, the baseline: the plain median resolution time of its most
+    specific key, the time already spent not counted). Complaints without enough history are left out."""
+    stored = {row.key: row for row in quantiles}
+    out = {}
+    for pk, category_id, channel, priority, created_at in complaints:
+        keys = resolution_keys(category_id, channel, priority)
+        likely = _estimate(stored, keys, created_at, now)
+        if likely is None:
             continue
-        found = conditional_median(row.quantiles, row.n, age)
-        if found is not None:
-            span, similar = found
-            return ExpectedResolution(complaint.created_at + timedelta(seconds=span), similar)
-    return None
+        plain = next(stored[key] for key in keys if key in stored)
+        median = float(np.interp(0.5, np.linspace(0, 1, len(plain.quantiles)), plain.quantiles))
+        out[pk] = (likely.at, created_at + timedelta(seconds=median))
+    return out

@@ -267,6 +267,8 @@ class PrefixModel:
     time_model: object
     time_is_baseline: bool
     validation: dict
+    baseline_next: Bigram | None = None  # the baselines fitted on all the training prefixes, for scoring
+    baseline_time: MedianRemaining | None = None
 
     def predict_next(self, p: Prefixes) -> np.ndarray:
         if self.next_is_baseline:
@@ -319,7 +321,33 @@ def prefix_model_train(train: pd.DataFrame, seed: int = 0,
         _categorical(full.features, n_act), full.next_activity)
     time_model = MedianRemaining().fit(full) if time_is_baseline else _regressor(seed).fit(
         _categorical(full.features, n_act), full.remaining_days)
-    return PrefixModel(vocabulary, next_model, next_is_baseline, time_model, time_is_baseline, validation)
+    baseline_next = next_model if next_is_baseline else Bigram().fit(full)
+    baseline_time = time_model if time_is_baseline else MedianRemaining().fit(full)
+    return PrefixModel(vocabulary, next_model, next_is_baseline, time_model, time_is_baseline, validation,
+                       baseline_next, baseline_time)
+
+
+MIN_WAITS = 10
+
+
+def transition_waits(frame: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
+    """The waits (seconds, sorted) between consecutive events of a sorted log frame, per (from, to)."""
+    case = frame["case_id"].to_numpy()
+    activity = frame["activity"].astype(str).to_numpy()
+    seconds = _seconds(frame["at"])
+    same = case[1:] == case[:-1]
+    pairs = pd.DataFrame({"source": activity[:-1][same], "target": activity[1:][same],
+                          "wait": np.diff(seconds)[same]})
+    return {key: np.sort(group.to_numpy()) for key, group in pairs.groupby(["source", "target"])["wait"]}
+
+
+def conditional_wait(waits: np.ndarray | None, waited: float) -> float | None:
+    """The median of the waits longer than ``waited`` seconds (the time already waited counts); ``None`` when
+    fewer than ``MIN_WAITS`` lasted that long."""
+    if waits is None:
+        return None
+    longer = waits[int(np.searchsorted(waits, waited, side="right")):]
+    return float(np.median(longer)) if len(longer) >= MIN_WAITS else None
 
 
 def process_evaluate(frame: pd.DataFrame, seed: int = 0, progress: Callable[[str], None] | None = None) -> dict:

@@ -50,7 +50,10 @@ def process_view(request: HttpRequest) -> HttpResponse:
     response = chart_xlsx_response(request, charts)
     if response is not None:
         return response
-    return render(request, "workforce/process.html", {"map": result, "days": PROCESS_DAYS, "charts": charts})
+    from kesu.workforce.process_predictions import process_scores
+
+    return render(request, "workforce/process.html", {"map": result, "days": PROCESS_DAYS, "charts": charts,
+                                                      "scores": process_scores(now=now, days=PROCESS_DAYS)})
 
 
 @login_required
