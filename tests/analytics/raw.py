@@ -176,9 +176,12 @@ def open_by_created_day(day: date, **scope) -> dict[date, int]:
     return dict(out)
 
 
-def sla(date_from: date, date_to: date) -> dict[str, tuple[int, int]]:
+def sla(date_from: date, date_to: date, **scope) -> dict[str, tuple[int, int]]:
+    """Clocks met and breached per node, by the day decided, of the complaints in ``scope``."""
     out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for complaint in Complaint.objects.prefetch_related("events"):
+        if not _in_scope(complaint, scope):
+            continue
         for event in complaint.events.all():
             if event.kind in ("sla_met", "sla_breached") and date_from <= _local_day(event.at) <= date_to:
                 for clock in event.data.get("clocks", []):

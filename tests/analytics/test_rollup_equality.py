@@ -162,6 +162,10 @@ def test_scoped_charts_from_rollups_equal_the_raw_tables(demo_year):
         assert {row["key"]: row["count"] for row in pareto_tags(scope)} == raw.tags(date_from, date_to, **raw_scope)
         assert {row["key"]: row["count"] for row in pareto_root_causes(scope)} == {
             k: v for k, v in raw.root_causes(date_from, date_to, **raw_scope).items() if v}
+        # the SLA attainment per node follows the scope too (scoped rows, the group's or the centre's twin)
+        sla = {row["key"]: (row["met"], row["breached"]) for row in sla_attainment(scope)}
+        assert sla == raw.sla(date_from, date_to, **raw_scope), raw_scope
+        assert sla, raw_scope
         # and the open complaints by age (local days since creation) are the raw open complaints
         today = date_to
         by_day = raw.open_by_created_day(today, **raw_scope)
@@ -241,4 +245,33 @@ def test_the_migration_fills_the_group_twins_from_the_scoped_rollups(demo_year):
     # then each holds what the job would have counted
     for model, fields in twins.items():
         assert rows(model, fields) == counted[model], model
+        assert counted[model], model
+
+
+def test_the_migration_counts_the_sla_rollup_by_scope(demo_year):
+    # given SLA clocks counted before they carried the scope keys: one row a day and node, no twins
+    import importlib
+
+    from django.db import connection
+
+    from kesu.analytics.models import CentreSla, GroupSla, SlaDaily
+
+    rollup_update(now=demo_year)
+    tables = {SlaDaily: ("day", "clock", "category_id", "channel", "group_id"), CentreSla: ("day", "clock"),
+              GroupSla: ("group_id", "day", "clock")}
+
+    def rows(model, keys):
+        return [row for row in sorted(model.objects.values_list(*keys, "met", "breached")) if any(row[-2:])]
+
+    counted = {model: rows(model, keys) for model, keys in tables.items()}
+    for model in tables:
+        model.objects.all().delete()
+    SlaDaily.objects.bulk_create(SlaDaily(day=day, clock=clock, met=met, breached=breached)
+                                 for day, clock, met, breached in counted[CentreSla])
+    # when the migration that adds the scope keys runs
+    migration = importlib.import_module("kesu.analytics.migrations.0010_rollup_sla_scope")
+    migration.sla_scope_fill(None, type("Editor", (), {"connection": connection})())
+    # then the scoped rows and both twins hold what the job would have counted
+    for model, keys in tables.items():
+        assert rows(model, keys) == counted[model], model
         assert counted[model], model

@@ -279,7 +279,24 @@ class GroupCause(models.Model):
 
 
 class SlaDaily(models.Model):
-    """SLA clocks met and breached per local day × node."""
+    """SLA clocks met and breached per local day × node × category × channel × group (by the day the
+    clock was decided; the attainment per node follows the dashboard's scope)."""
+
+    day = models.DateField()
+    clock = models.CharField(max_length=32)
+    category_id = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=16, default="")
+    group_id = models.BigIntegerField(default=0)
+    met = models.BigIntegerField(default=0)
+    breached = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "clock", *SCOPE_KEYS], name="sla_scope_bucket")]
+        indexes = [models.Index(fields=["group_id", "day"], name="sla_group_day")]
+
+
+class CentreSla(models.Model):
+    """SLA clocks met and breached per local day × node, the scope keys summed away."""
 
     day = models.DateField()
     clock = models.CharField(max_length=32)
@@ -287,7 +304,20 @@ class SlaDaily(models.Model):
     breached = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "clock"], name="sla_bucket")]
+        constraints = [models.UniqueConstraint(fields=["day", "clock"], name="centre_sla_bucket")]
+
+
+class GroupSla(models.Model):
+    """SLA clocks met and breached per group × local day × node (category and channel summed away)."""
+
+    group_id = models.BigIntegerField(default=0)
+    day = models.DateField()
+    clock = models.CharField(max_length=32)
+    met = models.BigIntegerField(default=0)
+    breached = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group_id", "day", "clock"], name="group_sla_bucket")]
 
 
 class HandlerDaily(models.Model):

@@ -37,7 +37,7 @@ PLACE = "place"  # (day, region, category_id, channel, group_id)
 PRODUCT = "product"  # (day, product, batch, category_id, channel, group_id)
 TAG = "tag"  # (day, tag, category_id, channel, group_id)
 CAUSE = "cause"  # (day, root_cause, category_id, channel, group_id)
-SLA = "sla"  # (day, clock)
+SLA = "sla"  # (day, clock, category_id, channel, group_id)
 HANDLER = "handler"  # (day, handler_id, group_id)
 
 Deltas = dict[tuple[str, tuple], dict[str, int]]
@@ -246,7 +246,7 @@ def event_deltas(
             met = kind == "sla_met"
             for clock in event.data.get("clocks") or []:
                 name = clock.get("clock", "")
-                out.append((SLA, (day, name), {"met": int(met), "breached": int(not met)}))
+                out.append((SLA, (day, name, *facts_key), {"met": int(met), "breached": int(not met)}))
                 if name == "first_response":
                     out.append((FACTS, (day, *facts_key), {"fr_met": int(met), "fr_breached": int(not met)}))
                 if name == "resolution" and state.holder is not None:

@@ -29,12 +29,14 @@ from kesu.analytics.models import (
     CentreMix,
     CentrePlace,
     CentreProduct,
+    CentreSla,
     CentreTag,
     DailyFacts,
     GroupCause,
     GroupDaily,
     GroupPlace,
     GroupProduct,
+    GroupSla,
     GroupTag,
     KpiTarget,
     PlaceDaily,
@@ -351,7 +353,8 @@ def ageing(scope: Scope, *, today: date) -> list[dict[str, Any]]:
 
 
 def sla_attainment(scope: Scope) -> list[dict[str, Any]]:
-    rows = SlaDaily.objects.filter(day__gte=scope.date_from, day__lte=scope.date_to).values("clock").annotate(
+    """SLA clocks met and breached per node in the period and scope (by the day each was decided)."""
+    rows = scope.rows(SlaDaily, CentreSla, GroupSla).values("clock").annotate(
         met=Sum("met"), breached=Sum("breached")).order_by("clock")
     out = []
     for row in rows:

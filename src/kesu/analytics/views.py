@@ -212,8 +212,7 @@ def dashboard_charts(scope: selectors.Scope, params: dict, *, now, only: set[str
               category_label=_("Day")),
         Chart(id="ageing", kind="bar", title=_("Open complaints by age"), categories=[row["key"] for row in ageing],
               series=[Series(_("Open"), [row["open"] for row in ageing])], category_label=_("Age")),
-        Chart(id="sla", kind="bar", title=_("SLA attainment per node (whole centre: the clocks are not kept per scope)")
-              if scope.scoped else _("SLA attainment per node"), categories=[row["key"] for row in sla],
+        Chart(id="sla", kind="bar", title=_("SLA attainment per node"), categories=[row["key"] for row in sla],
               series=[Series(_("Met"), [row["met"] for row in sla], stack="s"),
                       Series(_("Breached"), [row["breached"] for row in sla], stack="s")],
               category_label=_("Node")),
