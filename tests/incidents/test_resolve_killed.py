@@ -78,7 +78,7 @@ def test_a_killed_resolution_run_again_answers_every_customer_exactly_once(tmp_p
     with live_database() as database_url, WebhookServer() as gateway:
         kesu = Kesu(tmp_path / "data", database_url)
         kesu.env["KESU_SMS_WEBHOOK_URL"] = gateway.url
-        assert kesu.run("migrate").returncode == 0
+        assert kesu.run("migrate", timeout=600).returncode == 0  # a loaded machine takes minutes
         incident_id = _python(kesu, f"N = {n}\n" + SEED).splitlines()[-1]
 
         # the first run is killed after its second chunk of 10
