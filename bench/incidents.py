@@ -8,6 +8,7 @@
 - replay: burst detection replayed hourly over the demo year's last weeks: false suggestions per week.
 
     python bench/incidents.py matching resolve            # SQLite in a throw-away data folder
+    python bench/incidents.py resolve --sms 0.5           # half of them SMS complaints (an SMS each)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test python bench/incidents.py resolve
     python bench/incidents.py bursts --total 1000000
     python bench/incidents.py replay --weeks 8
@@ -115,7 +116,7 @@ def bench_matching(count: int) -> dict:
     }
 
 
-def _bulk_linked(n: int, now: datetime):
+def _bulk_linked(n: int, now: datetime, sms_share: float = 0.0):
     """An incident with ``n`` linked complaints waiting on it (bulk-written: the intake is measured
     elsewhere)."""
     from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
@@ -130,8 +131,15 @@ def _bulk_linked(n: int, now: datetime):
                                 starts_at=now - timedelta(hours=2)).incident
     customers = Customer.objects.bulk_create([Customer(name=f"客户{i}", region="广东省深圳市南山区", created_at=now)
                                               for i in range(n)], batch_size=2000)
+    every = round(1 / sms_share) if sms_share else 0  # every n-th complaint came by SMS
+    if every:
+        from kesu.customers.models import CustomerIdentity
+
+        CustomerIdentity.objects.bulk_create([
+            CustomerIdentity(customer=c, kind="phone", value=f"139{i:08d}")
+            for i, c in enumerate(customers) if i % every == 0], batch_size=2000)
     complaints = Complaint.objects.bulk_create([
-        Complaint(number=f"KS-2026-9{i:05d}", channel="web", customer=c, content="宽带断网", region=c.region,
+        Complaint(number=f"KS-2026-9{i:05d}", channel="sms" if every and i % every == 0 else "web", customer=c, content="宽带断网", region=c.region,
                   created_at=now - timedelta(minutes=30), updated_at=now) for i, c in enumerate(customers)],
         batch_size=2000)
     ComplaintEvent.objects.bulk_create([
@@ -157,18 +165,22 @@ def _bulk_linked(n: int, now: datetime):
     return incident
 
 
-def bench_resolve(linked: int) -> dict:
+def bench_resolve(linked: int, sms_share: float = 0.0) -> dict:
     from kesu.complaints.models import Complaint
     from kesu.pipeline.incidents import incident_resolve_run
 
-    incident = _bulk_linked(linked, NOW)
+    incident = _bulk_linked(linked, NOW, sms_share)
     start = time.perf_counter()
     done = incident_resolve_run(incident_id=incident.pk, now=NOW + timedelta(hours=1),
                                 progress=lambda d: print(f"  closed {d}", file=sys.stderr, flush=True)
                                 if d % 2000 == 0 else None)
     seconds = time.perf_counter() - start
     assert Complaint.objects.filter(status="closed").count() == linked
-    return {"linked": linked, "closed": done, "seconds": round(seconds, 1), "per_second": round(done / seconds)}
+    from kesu.channels.models import OutboundMessage
+
+    sms = OutboundMessage.objects.filter(channel="sms").count()
+    return {"linked": linked, "closed": done, "sms": sms, "seconds": round(seconds, 1),
+            "per_second": round(done / seconds)}
 
 
 def _bulk_year(total: int) -> None:
@@ -257,7 +269,10 @@ def main() -> None:
     parser.add_argument("--total", type=int, default=1000000)
     parser.add_argument("--weeks", type=int, default=8)
     parser.add_argument("--complaints", type=int, default=20000, help="demo year size (replay)")
+    parser.add_argument("--sms", type=float, default=0.0, help="share of SMS complaints (resolve)")
     args = parser.parse_args()
+    if args.sms:  # an SMS gateway configured, so that the SMS replies are written (not sent here)
+        os.environ.setdefault("KESU_SMS_WEBHOOK_URL", "http://127.0.0.1:9/sms")
     results = {}
     for part in args.parts:
         with tempfile.TemporaryDirectory(prefix="kesu-bench-incidents-") as data_dir, \
@@ -282,7 +297,7 @@ def main() -> None:
             if part == "matching":
                 results[part] = bench_matching(args.count)
             elif part == "resolve":
-                results[part] = bench_resolve(args.linked)
+                results[part] = bench_resolve(args.linked, args.sms)
             elif part == "bursts":
                 results[part] = bench_bursts(args.total)
             else:

@@ -233,3 +233,13 @@ def test_erasing_the_customer_leaves_no_phone_in_their_sms(sms_complaint, handle
     outbound = OutboundMessage.objects.get()
     assert "13800138000" not in f"{outbound.to} {outbound.body}"
     assert outbound.channel == "sms"
+
+
+def test_the_customers_history_lists_an_sms_reply_as_an_sms(sms_complaint, handler, gateway, client):
+    from kesu.channels.replies import complaint_reply_send
+
+    complaint_reply_send(complaint=sms_complaint, by=handler, text="您好，十元已退回", now=T0)
+    make_complaint(now=T0 + HOUR, channel="sms", content="又多扣了五元", customer=CustomerHandles(phone="13800138000"))
+    client.force_login(handler)
+    page = client.get(f"/customers/{sms_complaint.customer_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "SMS sent" in page and "→ 13800138000" in page

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import override_settings
 
 from kesu.channels.replies import complaint_reply_send
 from kesu.complaints import actions
@@ -34,7 +35,10 @@ def _person(handler):
     actions.attachment_add(complaint=complaint, by=handler, now=T0,
                            upload=SimpleUploadedFile("收据.txt", f"{NAME} {PHONE}".encode(), "text/plain"))
     complaint_reply_send(complaint=complaint, by=handler, now=T0, text=f"{NAME}您好，退款已处理")
-    make_complaint(customer=CustomerHandles(phone=PHONE), content="再次投诉：退款没到")
+    # an SMS complaint answered by SMS: the outbound row holds the phone number
+    again = make_complaint(channel="sms", customer=CustomerHandles(phone=PHONE), content="再次投诉：退款没到")
+    with override_settings(KESU_SMS_WEBHOOK_URL="http://127.0.0.1:9/sms"):
+        assert complaint_reply_send(complaint=again, by=handler, now=T0, text="您好，退款三天内到账").outbound.to == PHONE
     return complaint
 
 
@@ -68,6 +72,8 @@ def test_export_writes_a_zip_with_every_row_and_file(handler, tmp_path):
         names = archive.namelist()
         body = json.loads(archive.read("person.json"))
     assert "complaints.complaint" in body["tables"] and len(body["tables"]["complaints.complaint"]) == 2
+    outbound = body["tables"]["channels.outboundmessage"]
+    assert sorted((m["channel"], m["to"]) for m in outbound) == [("email", EMAIL), ("sms", PHONE)]
     assert any(n.startswith("files/") for n in names) and done["files"] == 1
     assert oct(zip_path.stat().st_mode & 0o777) == "0o600"
     assert AccessLog.objects.filter(action="person_export").count() == 1

@@ -1,5 +1,5 @@
 """Mass incidents over the API (issue 13): declare, list, read with figures, publish updates, resolve,
-link / unlink complaints, burst suggestions, and the IVR's question "is there a known incident?"."""
+withdraw, link / unlink complaints, burst suggestions, and the IVR's question "is there a known incident?"."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from kesu.incidents.selectors import (
     incidents_for,
     suggestions_open,
 )
-from kesu.pipeline.incidents import incident_unlink
+from kesu.pipeline.incidents import incident_unlink, incident_withdraw
 
 router = Router(tags=["incidents"])
 
@@ -62,6 +62,16 @@ class MonitorIn(Schema):
 class ResolveIn(Schema):
     message: Any = None
     root_cause: Any = None
+
+
+class WithdrawIn(Schema):
+    reason: Any = ""
+
+
+class WithdrawOut(Schema):
+    incident_id: int
+    withdrawn: bool
+    unlinked: int
 
 
 class LinkIn(Schema):
@@ -189,6 +199,20 @@ def incident_resolve_view(request: HttpRequest, incident_id: int, payload: Resol
         return HttpStatus(404, not_found_body("incident", incident_id))
     incident_resolve(incident=incident, by=user, now=clock_now(), **payload.dict())
     return HttpStatus(200, _body(incident_get(incident_id)))
+
+
+@router.post("/{int:incident_id}/withdraw", response={200: WithdrawOut, 403: ErrorOut, 404: ErrorOut,
+                                                        409: ErrorOut, 422: ErrorOut})
+def incident_withdraw_view(request: HttpRequest, incident_id: int, payload: WithdrawIn):
+    """Withdraw an incident declared by mistake (management only): every linked complaint is unlinked
+    (an event with the `reason`) and enters normal handling, nobody is answered, and the incident is
+    deleted. 409 once its resolution has started (the customers are being answered)."""
+    user = permission_require(request, Permission.INCIDENT_MANAGE)
+    incident = incident_get(incident_id)
+    if incident is None:
+        return HttpStatus(404, not_found_body("incident", incident_id))
+    unlinked = incident_withdraw(incident=incident, by=user, now=clock_now(), reason=payload.reason)
+    return HttpStatus(200, {"incident_id": incident_id, "withdrawn": True, "unlinked": unlinked})
 
 
 @router.post("/{int:incident_id}/links", response={201: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,

@@ -152,8 +152,8 @@ class FailedIntakeAdmin(InboundAdminBase):
 
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(ReadOnlyForEditors, admin.ModelAdmin):
-    list_display = ("created_at", "complaint", "to", "subject", "state", "attempts", "sent_at", "last_error")
-    list_filter = ("state",)
+    list_display = ("created_at", "complaint", "channel", "to", "subject", "state", "attempts", "sent_at", "last_error")
+    list_filter = ("channel", "state")
     list_select_related = ("complaint",)
     search_fields = ("message_id", "to", "subject")
     raw_id_fields = ("complaint",)

@@ -116,14 +116,15 @@ def customer_history(customer: Customer, *, exclude_complaint: Complaint | None 
         ))
     outbound = (
         OutboundMessage.objects.filter(complaint__customer=customer).exclude(complaint_id=skip)
-        .select_related("complaint").only("id", "subject", "to", "body", "created_at", "state", "complaint__number")
+        .select_related("complaint")
+        .only("id", "channel", "subject", "to", "body", "created_at", "state", "complaint__number")
         .order_by("-created_at", "-id")[:limit]
     )
     for message in outbound:
         entries.append(HistoryEntry(
             kind="email_out", at=message.created_at, complaint_id=message.complaint_id,
             number=message.complaint.number, title=message.subject, text=message.body[:200],
-            extra={"address": message.to, "state": message.get_state_display()},
+            extra={"address": message.to, "state": message.get_state_display(), "sms": message.channel == "sms"},
         ))
     surveys = (
         Survey.objects.filter(complaint__customer=customer, answered_at__isnull=False).exclude(complaint_id=skip)

@@ -270,6 +270,11 @@ def incident_link(*, incident: Incident, complaint: Complaint, by: User | None, 
     return link
 
 
+def unlink_reason_clean(reason) -> str:
+    """The reason written on an unlink event (optional text, at most 500 characters)."""
+    return _text("reason", reason, required=False, limit=500)
+
+
 def incident_unlink_write(*, incident: Incident, complaint: Complaint, by: User | None, now: datetime,
                           reason: str = "") -> bool:
     """Remove a link (an event with the reason), in the caller's transaction; True when the complaint
@@ -277,7 +282,7 @@ def incident_unlink_write(*, incident: Incident, complaint: Complaint, by: User 
     caller's: ``pipeline.incidents.incident_unlink``."""
     if by is not None:
         permission_require(by, Permission.COMPLAINT_HANDLE)
-    reason = _text("reason", reason, required=False, limit=500)
+    reason = unlink_reason_clean(reason)
     link = IncidentLink.objects.select_for_update().filter(incident=incident, complaint_id=complaint.pk).first()
     if link is None:
         raise FieldError("complaint_id", "incident.not_linked", number=complaint.number)

@@ -20,6 +20,8 @@ messages_define(
         "incident.no_timezone": _("Give a time zone (e.g. 2026-03-02T18:00:00+08:00; you entered %(got)s)."),
         "incident.recovery_before_start": _("The expected recovery must come after the start."),
         "incident.resolved": _("The incident “%(title)s” is resolved already."),
+        "incident.withdraw_resolving": _("The resolution of “%(title)s” has started (its customers are being "
+                                         "answered): it can no longer be withdrawn."),
         "incident.already_linked": _("%(number)s is linked to the incident “%(title)s” already."),
         "incident.complaint_finished": _("%(number)s is resolved or closed: only open complaints are linked."),
         "incident.not_linked": _("%(number)s is not linked to this incident."),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:incident_id>/update/", views.incident_update_view, name="update"),
     path("<int:incident_id>/monitor/", views.incident_monitor_view, name="monitor"),
     path("<int:incident_id>/resolve/", views.incident_resolve_view, name="resolve"),
+    path("<int:incident_id>/withdraw/", views.incident_withdraw_view, name="withdraw"),
     path("<int:incident_id>/links/", views.incident_link_view, name="link"),
     path("<int:incident_id>/links/<int:complaint_id>/unlink/", views.incident_unlink_view, name="unlink"),
     path("<int:incident_id>/links/<int:complaint_id>/confirm/", views.incident_confirm_view, name="confirm"),

@@ -222,6 +222,30 @@ def incident_resolve_view(request: HttpRequest, incident_id: int) -> HttpRespons
 
 @login_required
 @require_POST
+def incident_withdraw_view(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """Withdraw an incident declared by mistake, after the manager ticked the confirmation: the linked
+    complaints enter normal handling, nobody is answered, the incident is deleted."""
+    from kesu.pipeline.incidents import incident_withdraw
+
+    incident = _incident_or_404(incident_id)
+    if not _manager(request):
+        return _forbidden(request, _("Only the management layer may withdraw incidents."))
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the confirmation to withdraw the incident."))
+        return redirect("incidents:detail", incident_id=incident.pk)
+    try:
+        released = incident_withdraw(incident=incident, by=request.user, now=clock_now(),
+                                     reason=request.POST.get("reason", ""))
+    except (FieldError, Conflict) as error:
+        messages.error(request, error.message)
+        return redirect("incidents:detail", incident_id=incident.pk)
+    messages.success(request, _("“%(title)s” withdrawn: %(count)s complaints are back in normal handling.")
+                     % {"title": incident.title, "count": released})
+    return redirect("incidents:list")
+
+
+@login_required
+@require_POST
 def incident_link_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident_or_404(incident_id)
     ref = request.POST.get("complaint", "").strip()

@@ -41,6 +41,7 @@ from kesu.incidents.actions import (
     closing_finish,
     incident_text,
     incident_unlink_write,
+    unlink_reason_clean,
 )
 from kesu.incidents.models import Incident, IncidentLink
 from kesu.routing.actions import complaint_route
@@ -84,6 +85,7 @@ def incident_withdraw(*, incident: Incident, by: User | None, now: datetime, rea
     complaints were unlinked."""
     if by is not None:
         permission_require(by, Permission.INCIDENT_MANAGE)
+    reason = unlink_reason_clean(reason)
     released = 0
     while True:
         with transaction.atomic():
@@ -92,7 +94,7 @@ def incident_withdraw(*, incident: Incident, by: User | None, now: datetime, rea
             if current is None:
                 return released
             if current.resolve_requested_at is not None:
-                raise Conflict("incident.resolved", title=current.title)
+                raise Conflict("incident.withdraw_resolving", title=current.title)
             links = list(IncidentLink.objects.filter(incident_id=incident.pk).order_by("pk")
                          .values_list("complaint_id", flat=True)[:chunk])
             for complaint_id in links:
