@@ -9,7 +9,9 @@ import pytest
 import time_machine
 
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
+from kesu.core.models import HandlerProfile
 from kesu.customers.models import Customer
+from kesu.routing.actions import group_routing_set
 from tests.api.builders import client_for, error_fields, post_json, unworded
 from tests.api.conftest import NOW
 from tests.factories import domain_timeline
@@ -385,3 +387,41 @@ def test_a_complaint_posted_at_17h_utc_on_new_years_eve_is_numbered_in_the_new_y
         response = post_json(handler_client, URL, _body())
 
     assert response.json()["number"] == "KS-2027-000001"
+
+
+def test_the_answer_to_an_intake_is_what_reading_the_complaint_answers(handler, handler_client, group):
+    # given: a group that assigns automatically (the handler is online there), and a customer who
+    # complained before about the same thing (a repeat, with its link in the answer; a senior handler)
+    HandlerProfile.objects.filter(user=handler).update(availability="online", capacity=10, is_senior=True)
+    group_routing_set(group=group, by=None, now=NOW, strategy="least_load")
+    post_json(handler_client, URL, _body(group=group.code, amount_claimed="12.50"))
+
+    # when: the same customer complains again, and the complaint is then read
+    created = post_json(handler_client, URL, _body(group=group.code, amount_claimed="12.50"))
+    read = handler_client.get(f"{URL}/{created.json()['id']}")
+
+    # then: intake's answer (rendered without ninja's validation) is byte for byte the validated one
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["assignee"]["username"] == handler.username
+    assert body["sla"]["clocks"] and body["repeats"]["repeats"]
+    # (a deadline intake computed is in the local zone, the same instant as the UTC read back; the
+    # keys of the stored free-form data come back in PostgreSQL's jsonb order, those of the schema in
+    # the schema's order)
+    again = read.json()
+    assert _instants_in_utc(body) == _instants_in_utc(again)
+    assert list(body) == list(again)
+    assert list(body["sla"]) == list(again["sla"])
+    assert [list(clock) for clock in body["sla"]["clocks"]] == [list(clock) for clock in again["sla"]["clocks"]]
+    assert [list(event) for event in body["timeline"]] == [list(event) for event in again["timeline"]]
+
+
+def _instants_in_utc(value):
+    """``value`` (parsed JSON) with every time written in UTC."""
+    if isinstance(value, dict):
+        return {key: _instants_in_utc(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_instants_in_utc(item) for item in value]
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)", value):
+        return datetime.fromisoformat(value).astimezone(UTC).isoformat()
+    return value

@@ -9,6 +9,7 @@ from ninja import File, Query, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
 
+from kesu.api.answers import answer_rendered
 from kesu.api.auth import permission_require
 from kesu.api.errors import not_found_body
 from kesu.api.pagination import page_slice
@@ -31,7 +32,7 @@ from kesu.complaints.selectors import ComplaintFilters, complaint_detail, compla
 from kesu.core.clock import clock_now
 from kesu.core.roles import Permission
 from kesu.customers.actions import CustomerHandles
-from kesu.pipeline.intake import complaint_intake, incident_held, timeline_held
+from kesu.pipeline.intake import clocks_held, complaint_intake, incident_held, timeline_held
 from kesu.pipeline.transitions import complaint_transition
 from kesu.privacy.actions import access_record
 from kesu.privacy.models import AccessAction
@@ -97,8 +98,10 @@ def complaint_create_view(request: HttpRequest, response: HttpResponse, payload:
     events = timeline_held(complaint)
     if events is None:
         events = list(complaint.events.select_related("actor"))
-    return HttpStatus(201, complaint_detail_dict(complaint, events=events, attachments=[], new=True,
-                                                 unlinked=incident_held(complaint)))
+    # the body is built in the schema's shape: rendered without a second validation (``api.answers``)
+    return answer_rendered(request, response, 201, complaint_detail_dict(
+        complaint, events=events, attachments=[], new=True, unlinked=incident_held(complaint),
+        clocks=clocks_held(complaint)))
 
 
 @router.get("", response=ComplaintPage)

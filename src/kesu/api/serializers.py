@@ -9,6 +9,7 @@ from kesu.complaints.models import Complaint
 from kesu.core.clock import clock_now
 from kesu.core.messages import messages_worded
 from kesu.incidents.selectors import complaint_incident
+from kesu.sla.clocks import ClockReport
 from kesu.sla.selectors import complaint_clocks
 from kesu.triage.selectors import repeat_links, triage_latest
 
@@ -60,23 +61,33 @@ def complaint_dict(c: Complaint) -> dict[str, Any]:
 
 def complaint_detail_dict(
     c: Complaint, *, events=None, attachments=None, new: bool = False, now: datetime | None = None,
-    unlinked: bool = False,
+    unlinked: bool = False, clocks: tuple[datetime, ClockReport] | None = None,
 ) -> dict[str, Any]:
-    """The complaint with its timeline; pass ``events`` / ``attachments`` when already loaded, and
-    ``unlinked`` when the caller knows it is linked to no incident (intake).
+    """The complaint with its timeline; pass ``events`` / ``attachments`` when already loaded,
+    ``unlinked`` when the caller knows it is linked to no incident and ``clocks`` (the time and the
+    SLA clocks at that time) when it computed them (intake).
 
     ``new``: the complaint was just created, so its repeat links are the ones its triage found and
     nothing repeats it yet (no queries needed).
     """
     body = complaint_dict(c)
     events = list(c.events.all() if events is None else events)
+    # the keys in ``ComplaintDetailOut``'s order: intake's answer is rendered without validation
+    # (``kesu.api.answers``)
+    if clocks is not None:
+        now, report = clocks
+        sla = complaint_clocks(c, now=now, events=events, report=report)
+    else:
+        sla = complaint_clocks(c, now=now or clock_now(), events=events)
+    body["sla"] = sla
+    if sla is not None:
+        del sla["incident_due_at"]  # the desk's and the portal's (it waits on an incident), not the API's
     body["triage"] = messages_worded(triage_latest(c, events=events))
     if new:
         found = body["triage"]["repeat"]["earlier"] if body["triage"] and "repeat" in body["triage"] else []
         body["repeats"] = {"repeats": found, "repeated_by": []}
     else:
         body["repeats"] = repeat_links(c)
-    body["sla"] = complaint_clocks(c, now=now or clock_now(), events=events)
     body["incident"] = None if unlinked else complaint_incident(c.pk)
     body["timeline"] = [
         {

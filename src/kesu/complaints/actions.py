@@ -23,6 +23,7 @@ from kesu.complaints.drafts import ComplaintDraft, draft_clean
 from kesu.complaints.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, Status
 from kesu.complaints.numbering import number_format, number_year, numbers_reserve
 from kesu.complaints.records import complaint_lock, complaints_for_update, event_new, event_record
+from kesu.core.bulk import rows_create
 from kesu.core.errors import Conflict, FieldError, FieldErrors, NotPermitted, permission_require
 from kesu.core.models import Department, Group, HandlerProfile, User
 from kesu.core.roles import Permission, Role
@@ -105,10 +106,11 @@ def complaint_insert(
     complaint: Complaint, *, by: User | None, now: datetime, also: Sequence[ComplaintEvent] = ()
 ) -> list[ComplaintEvent]:
     """Write a built complaint (status ``new``), its ``created`` event and the events ``also`` built
-    for it before it was written (triage), in one INSERT; returns the events in timeline order."""
-    complaint.save()
+    for it before it was written (triage), in one INSERT; returns the events in timeline order.
+    (``rows_create``: as ``save()`` and ``bulk_create`` write them, without Django's insert compiler.)"""
+    rows_create(Complaint, [complaint])
     events = [lifecycle.created(complaint, by=by, now=now), *also]
-    ComplaintEvent.objects.bulk_create(events)  # the timeline is then held, not read back
+    rows_create(ComplaintEvent, events)  # the timeline is then held, not read back
     return events
 
 

@@ -18,8 +18,7 @@ it is rendered in the same language first, e.g. a status or an action name.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils import translation
@@ -28,6 +27,7 @@ from django.utils.functional import Promise
 log = logging.getLogger(__name__)
 
 _WORDINGS: dict[str, Promise | str] = {}
+_TEXTS: dict[tuple[str, str | None], str] = {}  # (id, language) -> its wording, translated (issue 16)
 
 
 def messages_define(wordings: Mapping[str, Promise | str]) -> None:
@@ -102,37 +102,33 @@ def _chinese(language: str | None) -> bool:
     return (language or translation.get_language() or "").lower().startswith("zh")
 
 
-@contextmanager
-def _language(language: str | None) -> Iterator[None]:
-    if language is None:
-        yield
-    else:
-        with translation.override(language):
-            yield
-
-
 def message_render(code: str, params: Mapping[str, Any] | None = None, *, language: str | None = None) -> str:
     """The wording of one message in ``language`` (default: the active language).
 
     An id nobody declared is a programming error: it is logged and shown as the id with its
     parameters rather than hidden (tests check that every id in use is declared).
     """
+    if language is not None:
+        with translation.override(language):
+            return message_render(code, params)
     params = params or {}
-    with _language(language):
-        wording = _WORDINGS.get(code)
-        if wording is None:
-            log.error("undeclared message id %r", code)
-            shown = ", ".join(f"{name}={value}" for name, value in params.items())
-            return f"{code} ({shown})" if shown else code
-        text = str(wording)
-        if not params:
-            return text
-        values = {name: _param_text(value, language) for name, value in params.items()}
-        try:
-            return text % values
-        except (KeyError, TypeError, ValueError):
-            log.error("message %r does not fit its parameters %r", code, sorted(values))
-            return text
+    wording = _WORDINGS.get(code)
+    if wording is None:
+        log.error("undeclared message id %r", code)
+        shown = ", ".join(f"{name}={value}" for name, value in params.items())
+        return f"{code} ({shown})" if shown else code
+    key = (code, translation.get_language())
+    text = _TEXTS.get(key)
+    if text is None:  # an id's wording is declared once and the catalogues are read once: kept
+        text = _TEXTS[key] = str(wording)
+    if not params:
+        return text
+    values = {name: _param_text(value, None) for name, value in params.items()}
+    try:
+        return text % values
+    except (KeyError, TypeError, ValueError):
+        log.error("message %r does not fit its parameters %r", code, sorted(values))
+        return text
 
 
 def message_data(message: Message | Mapping[str, Any]) -> dict[str, Any]:

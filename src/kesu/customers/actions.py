@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from kesu.core.bulk import rows_create
 from kesu.core.errors import FieldError, FieldErrors
 from kesu.core.prepared import PreparedQuery
 from kesu.customers.identities import identity_normalise
@@ -80,12 +81,13 @@ def customer_find_or_create(*, handles: CustomerHandles, now: datetime) -> Custo
             customer, found_at = identity.customer, index
             break
     if customer is None:
-        customer = Customer.objects.create(
+        customer = Customer(
             name=handles.name.strip()[:128] or pairs[0][1],
             tier=handles.tier or Tier.REGULAR,
             region=handles.region[:64],
             created_at=now,
         )
+        rows_create(Customer, [customer])  # as ``save()`` writes it, without Django's insert compiler
         customer.created_just_now = True  # type: ignore[attr-defined]  # no complaints yet: intake need not look
         new_pairs = pairs
     else:
@@ -95,7 +97,8 @@ def customer_find_or_create(*, handles: CustomerHandles, now: datetime) -> Custo
         new_pairs = [*pairs[:found_at], *(pair for pair in later if pair not in known)]
     if new_pairs:
         # a handle that already belongs to another customer stays there (ignore_conflicts)
-        CustomerIdentity.objects.bulk_create(
+        rows_create(
+            CustomerIdentity,
             [CustomerIdentity(customer=customer, kind=kind, value=value) for kind, value in new_pairs],
             ignore_conflicts=True,
         )

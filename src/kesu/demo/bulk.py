@@ -17,23 +17,7 @@ from collections.abc import Sequence
 
 from django.db import connections, models, router
 
-# field types whose Python value goes to the database unchanged (Django's conversion is the identity)
-_AS_IS = frozenset(
-    {
-        "AutoField",
-        "BigAutoField",
-        "BigIntegerField",
-        "BooleanField",
-        "CharField",
-        "IntegerField",
-        "PositiveBigIntegerField",
-        "PositiveIntegerField",
-        "PositiveSmallIntegerField",
-        "SlugField",
-        "SmallIntegerField",
-        "TextField",
-    }
-)
+from kesu.core.bulk import row_values
 
 
 def ids_reserve(model: type[models.Model], count: int) -> list[int]:
@@ -77,36 +61,8 @@ def rows_insert(model: type[models.Model], objs: Sequence[models.Model], *, batc
     if any((obj.pk is not None) != with_pk for obj in objs):
         raise ValueError("give every object a primary key, or none")
     fields = [f for f in meta.concrete_fields if with_pk or f is not meta.pk]
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            raise ValueError(f"{meta.label}.{f.name} is filled on save; use bulk_create")
     database = connections[router.db_for_write(model)]  # the real connection, not the thread-local proxy
-    plan = []
-    for f in fields:
-        if f.is_relation:
-            plan.append((f.attname, f, "relation"))
-        elif f.get_internal_type() in _AS_IS:
-            plan.append((f.attname, f, "as-is"))
-        else:
-            plan.append((f.attname, f, "convert"))
-
-    def row(obj: models.Model) -> tuple:
-        values = []
-        for attname, f, how in plan:
-            value = getattr(obj, attname)
-            if how == "relation":
-                if value is None and f.is_cached(obj):
-                    related = f.get_cached_value(obj)
-                    if related is not None:
-                        value = getattr(related, f.target_field.attname)
-                        if value is None:
-                            raise ValueError(f"{meta.label}.{f.name} refers to an unsaved object")
-                        setattr(obj, attname, value)
-            elif how == "convert":
-                value = f.get_db_prep_save(value, database)
-            values.append(value)
-        return tuple(values)
-
+    row = row_values(model, fields, database)
     quote = database.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))

@@ -30,6 +30,7 @@ from kesu.core.roles import Permission
 from kesu.incidents.actions import incident_intake_step
 from kesu.routing.actions import ROUTED_FIELDS, complaint_route
 from kesu.sla.actions import SLA_FIELDS, SlaBatch, sla_refresh
+from kesu.sla.clocks import ClockReport
 from kesu.triage.actions import repeat_links_save, triage_prepare
 
 logger = logging.getLogger(__name__)
@@ -66,9 +67,11 @@ def _route_and_time(complaint: Complaint, events: list[ComplaintEvent], *, now: 
     answers with it (``timeline_held``) instead of reading it back."""
     routed = complaint_route(complaint, now=now, write=False)
     batch = SlaBatch(events=list(routed.events))
-    sla_refresh(complaint, now=now, events=[*events, *routed.events], batch=batch)
+    refresh = sla_refresh(complaint, now=now, events=[*events, *routed.events], batch=batch)
     batch.write(fields=[*ROUTED_FIELDS, *SLA_FIELDS])
     complaint._intake_timeline = (*events, *batch.events)  # type: ignore[attr-defined]
+    if refresh.report is not None:  # the answer shows these clocks: computed once
+        complaint._intake_clocks = (now, refresh.report)  # type: ignore[attr-defined]
 
 
 def timeline_held(complaint: Complaint) -> list[ComplaintEvent] | None:
@@ -76,6 +79,12 @@ def timeline_held(complaint: Complaint) -> list[ComplaintEvent] | None:
     (None: read it). Only for answering the intake's own request: later steps do not update it."""
     held = getattr(complaint, "_intake_timeline", None)
     return None if held is None else list(held)
+
+
+def clocks_held(complaint: Complaint) -> tuple[datetime, ClockReport] | None:
+    """The SLA clocks intake computed for the ``complaint`` it just returned, and the time it computed
+    them at (None: compute them). Only for answering the intake's own request."""
+    return getattr(complaint, "_intake_clocks", None)
 
 
 def incident_held(complaint: Complaint) -> bool:

@@ -27,13 +27,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
+from django.db import router
 from django.db.models import Count, Max
 
 from kesu.complaints.models import Complaint, Status
 from kesu.core.messages import Message
-from kesu.core.models import Availability, Group, HandlerProfile
+from kesu.core.models import Availability, Group, HandlerProfile, User
 from kesu.core.prepared import PreparedQuery
 from kesu.core.roles import Role
 from kesu.customers.models import Tier
@@ -56,7 +58,12 @@ class Candidate:
     is_senior: bool
     skills: frozenset[str]
     last_assigned_at: datetime | None = None  # of the newest complaint they hold that runs
-    user: Any = field(default=None, compare=False, repr=False)  # the User row, when loaded
+    user_row: tuple = field(default=(), compare=False, repr=False)  # the User's columns, when read
+
+    @cached_property
+    def user(self) -> User:
+        """The User (a model instance, as the ORM would build it), built only for the one chosen."""
+        return User.from_db(router.db_for_read(User), _USER_COLUMNS, self.user_row)
 
     def ref(self) -> dict[str, Any]:
         return {"id": self.user_id, "username": self.username, "name": self.name}
@@ -105,10 +112,17 @@ def wanted_skills(*, category_path: Sequence[str], tags: Sequence[str], product:
     return frozenset(wanted)
 
 
+_USER_COLUMNS = [f.attname for f in User._meta.concrete_fields]
+_USER_ID = 4 + _USER_COLUMNS.index("id")  # in a row of ``_profiles``
+
+
 def _profiles(group_id: int):
+    # rows, not model instances: a group's handlers and their users were two dozen instances built
+    # on every intake for the one handler chosen (issue 16)
     return HandlerProfile.objects.filter(
         groups=group_id, user__is_active=True, user__role__in=AUTO_ROLES
-    ).select_related("user").order_by("pk")
+    ).order_by("pk").values_list("availability", "capacity", "is_senior", "skills",
+                                 *(f"user__{name}" for name in _USER_COLUMNS))
 
 
 # every routing reads them: compiled once (issue 16)
@@ -128,19 +142,21 @@ def group_candidates(group: Group, *, lock: bool) -> list[Candidate]:
     never wait on each other in a circle), then count loads: the count then sees every assignment
     committed by whoever held a lock before, so no one is given more than their capacity — also
     across groups, which lock the same rows."""
-    rows = (_PROFILES_LOCKED if lock else _PROFILES).all(group_id=group.pk)
-    online = [p.user_id for p in rows if p.availability == Availability.ONLINE]
+    rows = (_PROFILES_LOCKED if lock else _PROFILES).rows(group_id=group.pk)
+    online = [row[_USER_ID] for row in rows if row[0] == Availability.ONLINE]
     loads: dict[int, tuple[int, datetime | None]] = {}
     if online:
         loads = {assignee_id: (n, last) for assignee_id, n, last in _LOADS.rows(assignees=online)}
-    return [
-        Candidate(
-            user_id=p.user_id, username=p.user.username, name=str(p.user), availability=p.availability,
-            capacity=p.capacity, load=loads.get(p.user_id, (0, None))[0], is_senior=p.is_senior,
-            skills=_skills(p.skills), last_assigned_at=loads.get(p.user_id, (0, None))[1], user=p.user,
-        )
-        for p in rows
-    ]
+    candidates = []
+    for availability, capacity, is_senior, skills, *user_row in rows:
+        user = dict(zip(_USER_COLUMNS, user_row, strict=True))
+        load, last = loads.get(user["id"], (0, None))
+        candidates.append(Candidate(
+            user_id=user["id"], username=user["username"], name=user["display_name"] or user["username"],
+            availability=availability, capacity=capacity, load=load, is_senior=is_senior, skills=_skills(skills),
+            last_assigned_at=last, user_row=tuple(user_row),
+        ))
+    return candidates
 
 
 def _why_not(candidate: Candidate, *, senior_only: bool) -> dict[str, Any] | None:

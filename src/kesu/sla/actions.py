@@ -17,7 +17,7 @@ from kesu.channels.webhooks_out import webhook_sla_due
 from kesu.complaints.models import Complaint, ComplaintEvent, EventKind
 from kesu.complaints.records import complaints_for_update, event_new
 from kesu.complaints.taxonomy import category_parents
-from kesu.core.bulk import rows_update
+from kesu.core.bulk import rows_create, rows_update
 from kesu.core.errors import FieldError, FieldErrors
 from kesu.core.messages import given
 from kesu.notifications.actions import Notice, notify_many
@@ -251,8 +251,7 @@ class SlaBatch:
 
     def write(self, fields: Sequence[str] = SLA_FIELDS) -> None:
         notify_many(self.notices)
-        if self.events:
-            ComplaintEvent.objects.bulk_create(self.events)  # one INSERT
+        rows_create(ComplaintEvent, self.events)  # one INSERT (in batches of the database's limit)
         rows_update(Complaint, self.complaints, fields)  # one prepared UPDATE, run per row
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from kesu.complaints.models import Complaint, ComplaintEvent
 from kesu.sla.calendar import CalendarError
-from kesu.sla.clocks import ClockView
+from kesu.sla.clocks import ClockReport, ClockView
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +43,11 @@ def clock_dict(view: ClockView) -> dict[str, Any]:
 
 
 def complaint_clocks(
-    complaint: Complaint, *, now: datetime, events: Sequence[ComplaintEvent] | None = None
+    complaint: Complaint, *, now: datetime, events: Sequence[ComplaintEvent] | None = None,
+    report: ClockReport | None = None,
 ) -> dict[str, Any] | None:
-    """Every clock of ``complaint`` at ``now`` with its policy, or None when no policy applies."""
+    """Every clock of ``complaint`` at ``now`` with its policy, or None when no policy applies.
+    ``report``: the clocks at ``now`` when the caller computed them already (intake's SLA step)."""
     from kesu.sla.actions import clock_report, policy_of
 
     policy = policy_of(complaint)
@@ -62,7 +64,7 @@ def complaint_clocks(
         "clocks": [],
     }
     try:
-        report = clock_report(complaint, now=now, events=events)
+        report = report or clock_report(complaint, now=now, events=events)
     except CalendarError as error:
         body["error"] = str(error)
         return body
