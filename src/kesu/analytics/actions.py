@@ -19,6 +19,7 @@ from kesu.analytics.models import (
     DAILY_COUNTERS,
     HANDLER_COUNTERS,
     SCOPE_KEYS,
+    CategoryDaily,
     CauseDaily,
     CentreCause,
     CentreDaily,
@@ -27,6 +28,7 @@ from kesu.analytics.models import (
     CentreProduct,
     CentreSla,
     CentreTag,
+    ChannelDaily,
     DailyFacts,
     GroupCause,
     GroupDaily,
@@ -67,6 +69,9 @@ TABLES: dict[str, tuple[type, tuple[str, ...], tuple[str, ...]]] = {
     "centre:" + rollup.SLA: (CentreSla, ("day", "clock"), ("met", "breached")),
     # the one-group twins (category and channel summed away, the group first)
     "group:" + rollup.FACTS: (GroupDaily, ("group_id", "day"), DAILY_COUNTERS),
+    # the one-channel and one-category twins of the daily facts
+    "channel:" + rollup.FACTS: (ChannelDaily, ("channel", "day"), DAILY_COUNTERS),
+    "category:" + rollup.FACTS: (CategoryDaily, ("category_id", "day"), DAILY_COUNTERS),
     "group:" + rollup.PLACE: (GroupPlace, ("group_id", "day", "region"), ("created",)),
     "group:" + rollup.PRODUCT: (GroupProduct, ("group_id", "day", "product", "batch"), ("created",)),
     "group:" + rollup.TAG: (GroupTag, ("group_id", "day", "tag"), ("created",)),
@@ -115,8 +120,9 @@ def _merge(out: rollup.Deltas, key: tuple, counts: dict[str, int]) -> None:
 def centre_deltas(deltas: rollup.Deltas) -> rollup.Deltas:
     """``deltas`` and, for each scoped table, its centre-wide twin's deltas (the last three key
     parts, the scope keys, summed away); for the daily facts also the mixes' twin (the group summed
-    away, complaints created only), and for the daily facts and the region / product / tag / cause /
-    SLA rollups their one-group twins (category and channel summed away)."""
+    away, complaints created only) and its one-channel and one-category twins, and for the daily
+    facts and the region / product / tag / cause / SLA rollups their one-group twins (category and
+    channel summed away)."""
     out: rollup.Deltas = dict(deltas)
     scope = len(SCOPE_KEYS)
     for (table, key), counts in deltas.items():
@@ -126,8 +132,11 @@ def centre_deltas(deltas: rollup.Deltas) -> rollup.Deltas:
         group = GROUP_TWIN.get(table)
         if group is not None:  # (group, day, dimension …): the scope keys are the last three
             _merge(out, (group, (key[-1], *key[:-scope])), counts)
-        if table == rollup.FACTS and counts.get("created"):  # the mixes' twin: day × category × channel
-            _merge(out, ("centre:mix", key[:3]), {"created": counts["created"]})
+        if table == rollup.FACTS:  # (day, category, channel, group)
+            _merge(out, ("channel:" + table, (key[2], key[0])), counts)
+            _merge(out, ("category:" + table, (key[1], key[0])), counts)
+            if counts.get("created"):  # the mixes' twin: day × category × channel
+                _merge(out, ("centre:mix", key[:3]), {"created": counts["created"]})
     return out
 
 
