@@ -260,12 +260,18 @@ def main() -> None:
         page = Client()
         page.force_login(analyst)
         periods = [("2026-11-01", "2026-11-30"), ("2026-09-01", "2026-11-30"), ("2025-12-01", "2026-11-30")]
+        from kesu.complaints.models import Category
+
+        category = Category.objects.filter(parent__isnull=False).order_by("pk").values_list("code", flat=True).first()
         results = {}
         for name, client, url in [
             ("kpis_api", api, "/api/v1/analytics/kpis?from={0}&to={1}"),
             ("kpis_api_group", api, "/api/v1/analytics/kpis?from={0}&to={1}&group=front-desk"),
             ("dashboard_page", page, "/analytics/?from={0}&to={1}"),
             ("dashboard_page_group", page, "/analytics/?from={0}&to={1}&group=front-desk"),  # a team lead's
+            # scoped by a channel or a category: the scoped rollups (category × channel × group rows)
+            ("dashboard_page_channel", page, "/analytics/?from={0}&to={1}&channel=phone"),
+            ("dashboard_page_category", page, "/analytics/?from={0}&to={1}&category=" + str(category)),
             ("kpi_page", page, "/analytics/kpis/?from={0}&to={1}"),
             ("executive_page", page, "/analytics/executive/?from={0}&to={1}"),
         ]:

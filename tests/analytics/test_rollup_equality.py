@@ -212,7 +212,7 @@ def test_a_partial_rebuild_without_surveys_gives_the_same_rollups(demo_year):
     assert before
 
 
-def test_the_migration_fills_the_group_twins_from_the_scoped_rollups(demo_year):
+def test_the_migrations_fill_the_group_channel_and_category_twins_from_the_scoped_rollups(demo_year):
     # given rollups counted before the one-group twins existed (empty twins)
     import importlib
 
@@ -221,6 +221,8 @@ def test_the_migration_fills_the_group_twins_from_the_scoped_rollups(demo_year):
 
     from kesu.analytics.models import (
         DAILY_COUNTERS,
+        CategoryDaily,
+        ChannelDaily,
         GroupCause,
         GroupDaily,
         GroupPlace,
@@ -230,10 +232,13 @@ def test_the_migration_fills_the_group_twins_from_the_scoped_rollups(demo_year):
 
     rollup_update(now=demo_year)
     twins = {GroupPlace: ("region", "created"), GroupProduct: ("product", "batch", "created"),
-             GroupTag: ("tag", "created"), GroupCause: ("root_cause", "resolved"), GroupDaily: DAILY_COUNTERS}
+             GroupTag: ("tag", "created"), GroupCause: ("root_cause", "resolved"), GroupDaily: DAILY_COUNTERS,
+             ChannelDaily: DAILY_COUNTERS, CategoryDaily: DAILY_COUNTERS}
+    first_key = {ChannelDaily: "channel", CategoryDaily: "category_id"}
 
     def rows(model, fields):  # (a bucket whose counts all came back to 0 may or may not have a row)
-        return [row for row in sorted(model.objects.values_list("group_id", "day", *fields)) if any(row[2:])]
+        key = first_key.get(model, "group_id")
+        return [row for row in sorted(model.objects.values_list(key, "day", *fields)) if any(row[2:])]
 
     counted = {model: rows(model, fields) for model, fields in twins.items()}
     for model in twins:
@@ -242,6 +247,8 @@ def test_the_migration_fills_the_group_twins_from_the_scoped_rollups(demo_year):
     editor = type("Editor", (), {"connection": connection})()
     importlib.import_module("kesu.analytics.migrations.0008_rollup_group_twins").group_twins_fill(None, editor)
     importlib.import_module("kesu.analytics.migrations.0009_rollup_group_daily").group_daily_fill(apps, editor)
+    importlib.import_module("kesu.analytics.migrations.0011_rollup_channel_category_daily").channel_category_daily_fill(
+        apps, editor)
     # then each holds what the job would have counted
     for model, fields in twins.items():
         assert rows(model, fields) == counted[model], model

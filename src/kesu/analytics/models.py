@@ -236,6 +236,31 @@ class GroupDaily(models.Model):
         constraints = [models.UniqueConstraint(fields=["group_id", "day"], name="group_daily_bucket")]
 
 
+# The one-channel and one-category twins of the daily facts (the other two scope keys summed away): a
+# dashboard scoped by a channel or a category alone reads one row a day, not every category × group
+# (or channel × group) combination of the day.
+class ChannelDaily(models.Model):
+    """The daily facts of one channel (category and group summed away): one row a channel and day."""
+
+    channel = models.CharField(max_length=16, default="")
+    day = models.DateField()
+    locals().update(_counters(DAILY_COUNTERS))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "day"], name="channel_daily_bucket")]
+
+
+class CategoryDaily(models.Model):
+    """The daily facts of one category (channel and group summed away): one row a category and day."""
+
+    category_id = models.BigIntegerField(default=0)
+    day = models.DateField()
+    locals().update(_counters(DAILY_COUNTERS))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["category_id", "day"], name="category_daily_bucket")]
+
+
 class GroupPlace(models.Model):
     group_id = models.BigIntegerField(default=0)
     day = models.DateField()

@@ -110,13 +110,14 @@ def _is_open(status: str) -> bool:
 
 
 def _add(deltas: Deltas, table: str, key: tuple, **counts: int) -> None:
+    """Add ``counts`` to a bucket (a zero count may stay in it: a bucket whose counts are all zero
+    is not written)."""
     bucket = deltas.get((table, key))
     if bucket is None:
-        deltas[(table, key)] = {name: value for name, value in counts.items() if value}
+        deltas[(table, key)] = counts  # a fresh dict (keyword arguments)
         return
     for name, value in counts.items():
-        if value:
-            bucket[name] = bucket.get(name, 0) + value
+        bucket[name] = bucket.get(name, 0) + value
 
 
 AGE_GROUPS = ((25, "<25"), (35, "25-34"), (45, "35-44"), (55, "45-54"), (65, "55-64"), (200, "65+"))

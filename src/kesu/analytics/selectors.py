@@ -23,6 +23,7 @@ from kesu.analytics.models import (
     FACT_COUNTERS,
     HOUR_COUNTERS,
     Batch,
+    CategoryDaily,
     CauseDaily,
     CentreCause,
     CentreDaily,
@@ -31,6 +32,7 @@ from kesu.analytics.models import (
     CentreProduct,
     CentreSla,
     CentreTag,
+    ChannelDaily,
     DailyFacts,
     GroupCause,
     GroupDaily,
@@ -80,6 +82,17 @@ class Scope:
         if self.scoped:
             return scoped_model.objects.filter(self.facts_filter())
         return centre_model.objects.filter(day__gte=self.date_from, day__lte=self.date_to)
+
+    def facts(self):
+        """The daily facts of the period and scope: the centre's, one group's, one channel's or one
+        category's twin (one row a day) when the scope is that alone, else the scoped rows."""
+        alone = [key for key in ("group_id", "channel", "category_id") if getattr(self, key)]
+        if alone == ["channel"]:
+            return ChannelDaily.objects.filter(channel=self.channel, day__gte=self.date_from, day__lte=self.date_to)
+        if alone == ["category_id"]:
+            return CategoryDaily.objects.filter(category_id=self.category_id, day__gte=self.date_from,
+                                                day__lte=self.date_to)
+        return self.rows(DailyFacts, CentreDaily, GroupDaily)
 
     def shifted(self, days: int) -> Scope:
         return Scope(self.date_from - timedelta(days=days), self.date_to - timedelta(days=days),
@@ -137,7 +150,7 @@ def facts_by_day(scope: Scope, names: tuple[str, ...], *, alone: bool = False) -
         names = DAILY_COUNTERS
 
     def compute() -> dict[date, dict[str, int]]:
-        queryset = scope.rows(DailyFacts, CentreDaily, GroupDaily)
+        queryset = scope.facts()
         if queryset.model is DailyFacts:
             queryset = queryset.values("day").annotate(**{name: Sum(name) for name in names})
         # (a twin has one row a day: nothing to sum)
@@ -154,7 +167,7 @@ def facts_counters(scope: Scope) -> dict[str, int]:
             for name in FACT_COUNTERS:
                 totals[name] += counters[name]
         return totals
-    totals = scope.rows(DailyFacts, CentreDaily, GroupDaily).aggregate(**{name: Sum(name) for name in FACT_COUNTERS})
+    totals = scope.facts().aggregate(**{name: Sum(name) for name in FACT_COUNTERS})
     return {name: int(value or 0) for name, value in totals.items()}
 
 
@@ -322,7 +335,7 @@ def backlog_series(scope: Scope) -> list[dict[str, Any]]:
     """Open complaints in the scope at the end of each day of the period (the running sum of
     ``open_delta``)."""
     before = Scope(date.min, scope.date_from - timedelta(days=1), scope.group_id, scope.channel, scope.category_id)
-    start = before.rows(DailyFacts, CentreDaily, GroupDaily).aggregate(n=Sum("open_delta"))["n"] or 0
+    start = before.facts().aggregate(n=Sum("open_delta"))["n"] or 0
     out, running = [], int(start)
     for day, counters in sorted(facts_by_day(scope, ("open_delta",)).items()):
         running += counters["open_delta"]
@@ -339,10 +352,10 @@ def ageing(scope: Scope, *, today: date) -> list[dict[str, Any]]:
     the day of creation: a read of the rollups, not of the complaints)."""
     recent_from = today - timedelta(days=AGE_BUCKETS[-2][0] - 1)
     whole = Scope(date.min, today, scope.group_id, scope.channel, scope.category_id)
-    old = whole.rows(DailyFacts, CentreDaily, GroupDaily).filter(day__lt=recent_from).aggregate(
+    old = whole.facts().filter(day__lt=recent_from).aggregate(
         n=Sum("open_created"))["n"] or 0
     recent = Scope(recent_from, today, scope.group_id, scope.channel, scope.category_id)
-    rows = recent.rows(DailyFacts, CentreDaily, GroupDaily).values("day").annotate(n=Sum("open_created")).order_by()
+    rows = recent.facts().values("day").annotate(n=Sum("open_created")).order_by()
     counts = dict.fromkeys((label for _d, label in AGE_BUCKETS), 0)
     counts[AGE_BUCKETS[-1][1]] = int(old)
     for row in rows:
