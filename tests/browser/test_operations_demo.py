@@ -18,13 +18,14 @@ from tests.browser.test_forecast_simulation import _shot
 from tests.factories import make_user
 
 
-def test_the_risk_process_and_staffing_pages_on_the_demo_history(as_user):
+def test_the_risk_process_and_staffing_pages_on_the_demo_history(page, as_user):
     now = timezone.now()
     demo_generate(complaints=600, seed=7, now=now)
     risk_train(now=now)
     resolution_refresh(now=now)
     process_predictions_refresh(now=now - timedelta(days=14), replay=True)  # as `kesu demo` does
     process_predictions_refresh(now=now)
+    page.set_default_timeout(60_000)  # pages over a demo history, on a shared machine
     page = as_user(make_user(Role.MANAGER, "boss"))
 
     page.get_by_role("link", name="升级风险").click()

@@ -94,7 +94,7 @@ def process_predictions_refresh(*, now: datetime, seed: int = 0, replay: bool = 
     waits = transition_waits(train)
     lasts = current.groupby("case_id", sort=False)["activity"].last().to_dict()
     quantiles = resolution_quantiles(now=now) if replay else list(ResolutionQuantiles.objects.all())
-    likely = resolution_estimates(open_complaints.filter(pk__in=ids).values_list(
+    likely = resolution_estimates(open_complaints.filter(pk__in=[int(i) for i in ids]).values_list(
         "pk", "category_id", "channel", "priority", "created_at"), quantiles=quantiles, now=now)
     rows, records = [], []
     for i, complaint_id in enumerate(ids):
