@@ -6,8 +6,8 @@ scikit-learn, no Django — kesu's own complaint events are turned into the same
 - ``process_evaluate``: the protocol of ``kesu process evaluate`` (cases ordered by their first event, first 2/3
   train; every prefix of 1 … n−1 events of a test case) for gradient boosting on prefix features against the
   ``bigram`` and ``median`` baselines. A model is kept only if it beats its baseline on the last fifth of the
-  training cases (for the remaining time: the best of the median and ``TIME_CANDIDATES`` there — the test
-  third is never looked at); the remaining-time prediction is capped by the time left until the log's last event (a case
+  training cases (for the remaining time: the best there of the median, the median of the newest cases
+  only and ``TIME_CANDIDATES`` — the test third is never looked at); the remaining-time prediction is capped by the time left until the log's last event (a case
   cannot be seen to go on after the log ends: the right-censoring of a recent test third).
 """
 
@@ -276,6 +276,7 @@ class RemainingModel:
 
 
 # the remaining-time candidates: (regressor on log days?, weight of the regressor in the blend with the median)
+RECENT_SHARES = (0.25, 0.5)  # the median of the newest quarter / half of the cases only: a process that drifts
 TIME_CANDIDATES = {f"gradient_boosting{'_log' if log else ''}" + (f"_blend_{weight}" if weight < 1 else ""): (log, weight)
                    for log in (False, True) for weight in (1.0, 0.75, 0.5, 0.25)}
 
@@ -283,8 +284,9 @@ TIME_CANDIDATES = {f"gradient_boosting{'_log' if log else ''}" + (f"_blend_{weig
 @dataclass
 class PrefixModel:
     """The next-activity and remaining-time predictors, each chosen on the newest fifth of the training cases:
-    gradient boosting or its baseline for the next step; for the remaining time the median baseline or one of
-    ``TIME_CANDIDATES`` (the regressor on days or log days, alone or blended with the median)."""
+    gradient boosting or its baseline for the next step; for the remaining time the median baseline, the same
+    median of the newest ``RECENT_SHARES`` of the cases only, or one of ``TIME_CANDIDATES`` (the regressor on
+    days or log days, alone or blended with the median)."""
 
     vocabulary: dict[str, int]
     next_model: object
@@ -306,6 +308,10 @@ class PrefixModel:
         if log_end_seconds is not None:
             values = np.minimum(values, np.clip((log_end_seconds - p.at_seconds) / DAY, 0, None))
         return values
+
+
+def _prefixes_of(frame: pd.DataFrame, case_ids: set, vocabulary: dict[str, int]) -> Prefixes:
+    return prefixes_build(_sorted(frame[frame["case_id"].isin(case_ids)].drop(columns=["order", "seq"])), vocabulary)
 
 
 def prefix_model_train(train: pd.DataFrame, seed: int = 0,
@@ -341,6 +347,10 @@ def prefix_model_train(train: pd.DataFrame, seed: int = 0,
             for name, (candidate_log, weight) in TIME_CANDIDATES.items():
                 if candidate_log == log:
                     errors[name] = float(np.abs(weight * days + (1 - weight) * by_median - held.remaining_days).mean())
+        for share in RECENT_SHARES:
+            recent = set(first.index[int(cut * (1 - share)):cut])
+            fitted = MedianRemaining().fit(_prefixes_of(train, recent, vocabulary))
+            errors[f"median_recent_{share}"] = float(np.abs(fitted.predict(held) - held.remaining_days).mean())
         validation["remaining_time_mae_days"] = {name: round(value, 4) for name, value in errors.items()}
         time_name = min(errors, key=lambda name: (errors[name], name != "median"))  # a tie keeps the median
     full = prefixes_build(train, vocabulary)
@@ -350,7 +360,11 @@ def prefix_model_train(train: pd.DataFrame, seed: int = 0,
         _categorical(full.features, n_act), full.next_activity)
     median_full = MedianRemaining().fit(full)
     time_model: object = median_full
-    if time_name != "median":
+    if time_name.startswith("median_recent_"):
+        share = float(time_name.removeprefix("median_recent_"))
+        time_model = MedianRemaining().fit(_prefixes_of(train, set(first.index[int(len(first) * (1 - share)):]),
+                                                        vocabulary))
+    elif time_name != "median":
         log, weight = TIME_CANDIDATES[time_name]
         target = np.log1p(full.remaining_days) if log else full.remaining_days
         time_model = RemainingModel(_regressor(seed).fit(_categorical(full.features, n_act), target), log,
