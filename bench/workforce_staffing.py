@@ -96,9 +96,21 @@ def _jobs(now) -> None:
     found = sum(expected_resolution(c, now=now) is not None for c in complaints)
     print(f"likely resolved by, read from the stored quantiles: {1000 * (time.perf_counter() - started) / len(complaints):.2f} ms "
           f"a complaint ({found} of {len(complaints)} with an estimate)")
+    from datetime import timedelta
+
+    from kesu.workforce.process_predictions import process_scores
+
+    started = time.perf_counter()
+    count = process_predictions_refresh(now=now - timedelta(days=14), replay=True, max_train_cases=1000)
+    print(f"the demo's replay a fortnight back: {count} complaints open then in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     count = process_predictions_refresh(now=now)
-    print(f"process predictions job: {count} open complaints in {time.perf_counter() - started:.1f} s")
+    print(f"process predictions job (scoring the replay's records first): {count} open complaints in "
+          f"{time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    scores = process_scores(now=now)
+    print(f"the score (process page, kesu process score): {scores['predictions']} records in "
+          f"{1000 * (time.perf_counter() - started):.1f} ms: {scores}")
 
 
 if __name__ == "__main__":

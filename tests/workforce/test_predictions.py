@@ -149,7 +149,7 @@ def _step(complaint_id: int, kind: str, at: datetime, **fields) -> None:
 
 def test_the_predictions_are_scored_against_what_happened_beside_their_baselines(demo, time_machine):
     from kesu.complaints.models import EventKind
-    from kesu.workforce.models import PredictionRecord
+    from kesu.workforce.models import PredictionRecord, ProcessPrediction
     from kesu.workforce.predictions import resolution_refresh
     from kesu.workforce.process_predictions import process_scores
     from kesu.workforce.tasks import process_predictions_job
@@ -159,6 +159,9 @@ def test_the_predictions_are_scored_against_what_happened_beside_their_baselines
     opened = process_predictions_job.call_local()
     records = {r.complaint_id: r for r in PredictionRecord.objects.all()}
     assert len(records) == opened and process_scores(now=NOW)["next_step"]["scored"] == 0
+    # the next step's time (the portal's): the wait of those that had waited as long — always still ahead
+    timed = ProcessPrediction.objects.filter(next_at__isnull=False)
+    assert timed.exists() and all(p.next_at > NOW for p in timed)
     time_machine.move_to(NOW + timedelta(hours=3), tick=False)
     assert process_predictions_job.call_local() == opened  # nothing happened: nothing new recorded or scored
     assert PredictionRecord.objects.count() == opened

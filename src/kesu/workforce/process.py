@@ -6,7 +6,8 @@ scikit-learn, no Django — kesu's own complaint events are turned into the same
 - ``process_evaluate``: the protocol of ``kesu process evaluate`` (cases ordered by their first event, first 2/3
   train; every prefix of 1 … n−1 events of a test case) for gradient boosting on prefix features against the
   ``bigram`` and ``median`` baselines. A model is kept only if it beats its baseline on the last fifth of the
-  training cases; the remaining-time prediction is capped by the time left until the log's last event (a case
+  training cases (for the remaining time: the best there of the median, the median of the newest cases
+  only and ``TIME_CANDIDATES`` — the test third is never looked at); the remaining-time prediction is capped by the time left until the log's last event (a case
   cannot be seen to go on after the log ends: the right-censoring of a recent test third).
 """
 
@@ -257,9 +258,35 @@ def _categorical(features: np.ndarray, n_act: int) -> np.ndarray:
 
 
 @dataclass
+class RemainingModel:
+    """A gradient-boosting regressor of the remaining days (``log``: fitted on log(1 + days), so that its
+    absolute-error loss aims at the conditional median on that scale), blended with the median baseline:
+    ``weight`` × the regressor + (1 − ``weight``) × the median."""
+
+    regressor: object
+    log: bool
+    median: MedianRemaining
+    weight: float
+    n_act: int
+
+    def predict(self, p: Prefixes) -> np.ndarray:
+        raw = self.regressor.predict(_categorical(p.features, self.n_act))  # type: ignore[attr-defined]
+        days = np.expm1(raw) if self.log else raw
+        return self.weight * np.clip(days, 0, None) + (1 - self.weight) * self.median.predict(p)
+
+
+# the remaining-time candidates: (regressor on log days?, weight of the regressor in the blend with the median)
+RECENT_SHARES = (0.25, 0.5)  # the median of the newest quarter / half of the cases only: a process that drifts
+TIME_CANDIDATES = {f"gradient_boosting{'_log' if log else ''}" + (f"_blend_{weight}" if weight < 1 else ""): (log, weight)
+                   for log in (False, True) for weight in (1.0, 0.75, 0.5, 0.25)}
+
+
+@dataclass
 class PrefixModel:
-    """The next-activity and remaining-time predictors, each a gradient-boosting model or its baseline
-    (whichever did better on the newest fifth of the training cases)."""
+    """The next-activity and remaining-time predictors, each chosen on the newest fifth of the training cases:
+    gradient boosting or its baseline for the next step; for the remaining time the median baseline, the same
+    median of the newest ``RECENT_SHARES`` of the cases only, or one of ``TIME_CANDIDATES`` (the regressor on
+    days or log days, alone or blended with the median)."""
 
     vocabulary: dict[str, int]
     next_model: object
@@ -269,6 +296,7 @@ class PrefixModel:
     validation: dict
     baseline_next: Bigram | None = None  # the baselines fitted on all the training prefixes, for scoring
     baseline_time: MedianRemaining | None = None
+    time_name: str = "median"
 
     def predict_next(self, p: Prefixes) -> np.ndarray:
         if self.next_is_baseline:
@@ -276,14 +304,14 @@ class PrefixModel:
         return self.next_model.predict(_categorical(p.features, len(self.vocabulary)))  # type: ignore[attr-defined]
 
     def predict_remaining(self, p: Prefixes, log_end_seconds: float | None = None) -> np.ndarray:
-        if self.time_is_baseline:
-            values = self.time_model.predict(p)  # type: ignore[attr-defined]
-        else:
-            values = self.time_model.predict(_categorical(p.features, len(self.vocabulary)))  # type: ignore[attr-defined]
-        values = np.clip(values, 0, None)
+        values = np.clip(self.time_model.predict(p), 0, None)  # type: ignore[attr-defined]
         if log_end_seconds is not None:
             values = np.minimum(values, np.clip((log_end_seconds - p.at_seconds) / DAY, 0, None))
         return values
+
+
+def _prefixes_of(frame: pd.DataFrame, case_ids: set, vocabulary: dict[str, int]) -> Prefixes:
+    return prefixes_build(_sorted(frame[frame["case_id"].isin(case_ids)].drop(columns=["order", "seq"])), vocabulary)
 
 
 def prefix_model_train(train: pd.DataFrame, seed: int = 0,
@@ -299,7 +327,8 @@ def prefix_model_train(train: pd.DataFrame, seed: int = 0,
     if progress:
         progress(f"validating on {len(held.last)} prefixes of the newest training cases")
     validation: dict = {}
-    next_is_baseline = time_is_baseline = True
+    next_is_baseline = True
+    time_name = "median"
     if len(inner.last) and len(held.last):
         bigram = Bigram().fit(inner)
         gbm = _classifier(seed).fit(_categorical(inner.features, n_act), inner.next_activity)
@@ -308,23 +337,41 @@ def prefix_model_train(train: pd.DataFrame, seed: int = 0,
             "bigram": round(float((bigram.predict(held) == held.next_activity).mean()), 4)}
         next_is_baseline = validation["next_activity_accuracy"]["model"] <= validation["next_activity_accuracy"]["bigram"]
         median = MedianRemaining().fit(inner)
-        regressor = _regressor(seed).fit(_categorical(inner.features, n_act), inner.remaining_days)
-        predicted = np.clip(regressor.predict(_categorical(held.features, n_act)), 0, None)
-        validation["remaining_time_mae_days"] = {
-            "model": round(float(np.abs(predicted - held.remaining_days).mean()), 4),
-            "median": round(float(np.abs(median.predict(held) - held.remaining_days).mean()), 4)}
-        time_is_baseline = validation["remaining_time_mae_days"]["model"] >= validation["remaining_time_mae_days"]["median"]
+        by_median = median.predict(held)
+        errors = {"median": float(np.abs(by_median - held.remaining_days).mean())}
+        for log in (False, True):
+            target = np.log1p(inner.remaining_days) if log else inner.remaining_days
+            raw = _regressor(seed).fit(_categorical(inner.features, n_act), target).predict(
+                _categorical(held.features, n_act))
+            days = np.clip(np.expm1(raw) if log else raw, 0, None)
+            for name, (candidate_log, weight) in TIME_CANDIDATES.items():
+                if candidate_log == log:
+                    errors[name] = float(np.abs(weight * days + (1 - weight) * by_median - held.remaining_days).mean())
+        for share in RECENT_SHARES:
+            recent = set(first.index[int(cut * (1 - share)):cut])
+            fitted = MedianRemaining().fit(_prefixes_of(train, recent, vocabulary))
+            errors[f"median_recent_{share}"] = float(np.abs(fitted.predict(held) - held.remaining_days).mean())
+        validation["remaining_time_mae_days"] = {name: round(value, 4) for name, value in errors.items()}
+        time_name = min(errors, key=lambda name: (errors[name], name != "median"))  # a tie keeps the median
     full = prefixes_build(train, vocabulary)
     if progress:
-        progress(f"training on {len(full.last)} prefixes")
+        progress(f"training on {len(full.last)} prefixes ({time_name} for the remaining time)")
     next_model = Bigram().fit(full) if next_is_baseline else _classifier(seed).fit(
         _categorical(full.features, n_act), full.next_activity)
-    time_model = MedianRemaining().fit(full) if time_is_baseline else _regressor(seed).fit(
-        _categorical(full.features, n_act), full.remaining_days)
+    median_full = MedianRemaining().fit(full)
+    time_model: object = median_full
+    if time_name.startswith("median_recent_"):
+        share = float(time_name.removeprefix("median_recent_"))
+        time_model = MedianRemaining().fit(_prefixes_of(train, set(first.index[int(len(first) * (1 - share)):]),
+                                                        vocabulary))
+    elif time_name != "median":
+        log, weight = TIME_CANDIDATES[time_name]
+        target = np.log1p(full.remaining_days) if log else full.remaining_days
+        time_model = RemainingModel(_regressor(seed).fit(_categorical(full.features, n_act), target), log,
+                                    median_full, weight, n_act)
     baseline_next = next_model if next_is_baseline else Bigram().fit(full)
-    baseline_time = time_model if time_is_baseline else MedianRemaining().fit(full)
-    return PrefixModel(vocabulary, next_model, next_is_baseline, time_model, time_is_baseline, validation,
-                       baseline_next, baseline_time)
+    return PrefixModel(vocabulary, next_model, next_is_baseline, time_model, time_name == "median", validation,
+                       baseline_next, median_full, time_name)
 
 
 MIN_WAITS = 10
@@ -377,7 +424,6 @@ def _evaluate(frame: pd.DataFrame, seed: int, progress: Callable[[str], None] | 
         "bigram": {"next_activity_accuracy": round(float((bigram.predict(test_p) == actual_next).mean()), 4)},
         "median": {"remaining_time_mae_days": round(float(np.abs(median.predict(test_p) - actual_time).mean()), 4)},
         "models": {"next_activity": "bigram" if model.next_is_baseline else "gradient_boosting",
-                   "remaining_time": ("median" if model.time_is_baseline else "gradient_boosting")
-                   + ", capped at the log's end"},
+                   "remaining_time": model.time_name + ", capped at the log's end"},
         "validation": model.validation,
     }

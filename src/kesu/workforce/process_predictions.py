@@ -48,7 +48,8 @@ def _open_at(now: datetime, *, replay: bool):
                              Q(closed_at__isnull=True) | Q(closed_at__gte=now))
 
 
-def process_predictions_refresh(*, now: datetime, seed: int = 0, replay: bool = False) -> int:
+def process_predictions_refresh(*, now: datetime, seed: int = 0, replay: bool = False,
+                                max_train_cases: int = MAX_TRAIN_CASES) -> int:
     """Score the earlier predictions against what happened since, train on the closed complaints of the
     last half-year, predict every open complaint's next step, its time and the remaining time, store them
     (replacing the previous ones) and record the first prediction after each step. ``replay``: predict as of a
@@ -69,7 +70,7 @@ def process_predictions_refresh(*, now: datetime, seed: int = 0, replay: bool = 
     lifecycle = ComplaintEvent.objects.filter(kind__in=LIFECYCLE)
     closed = list(Complaint.objects.filter(created_at__gte=now - HISTORY, created_at__lt=now,
                                            merged_into__isnull=True, closed_at__isnull=False, closed_at__lt=now)
-                  .order_by("-created_at").values_list("pk", flat=True)[:MAX_TRAIN_CASES])
+                  .order_by("-created_at").values_list("pk", flat=True)[:max_train_cases])
     train = _frame(lifecycle.filter(complaint_id__in=closed, at__lt=now))
     if train["case_id"].nunique() < MIN_CASES:
         if not replay:
@@ -93,7 +94,7 @@ def process_predictions_refresh(*, now: datetime, seed: int = 0, replay: bool = 
     waits = transition_waits(train)
     lasts = current.groupby("case_id", sort=False)["activity"].last().to_dict()
     quantiles = resolution_quantiles(now=now) if replay else list(ResolutionQuantiles.objects.all())
-    likely = resolution_estimates(open_complaints.filter(pk__in=ids).values_list(
+    likely = resolution_estimates(open_complaints.filter(pk__in=[int(i) for i in ids]).values_list(
         "pk", "category_id", "channel", "priority", "created_at"), quantiles=quantiles, now=now)
     rows, records = [], []
     for i, complaint_id in enumerate(ids):
