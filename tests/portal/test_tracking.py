@@ -72,7 +72,9 @@ def test_the_page_shows_the_public_timeline_and_hides_the_inside(client, at_t0, 
         assert title in page
     assert "请提供快递单号的截图" in page
     assert "我们正在等待您的回复" in page
-    # and nothing of the inside: notes, staff, group, triage, routing or SLA bookkeeping
+    # and nothing of the inside: notes, staff, group, triage, routing or SLA bookkeeping (the page's
+    # own links carry the random token, which may hold "P3" by chance: it is taken out first)
+    page = page.replace(url.strip("/").rsplit("/", 1)[-1], "")
     assert complaint.events.filter(kind=EventKind.NOTE).exists()
     assert complaint.events.filter(kind__startswith="sla_").exists()
     for hidden in ("内部备注", "此客户投诉频繁", "wang.officer", "王芳", complaint.group.name if
