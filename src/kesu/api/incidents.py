@@ -64,7 +64,7 @@ class ResolveIn(Schema):
     root_cause: Any = None
 
 
-class WithdrawIn(Schema):
+class IncidentWithdrawIn(Schema):
     reason: Any = ""
 
 
@@ -203,7 +203,7 @@ def incident_resolve_view(request: HttpRequest, incident_id: int, payload: Resol
 
 @router.post("/{int:incident_id}/withdraw", response={200: WithdrawOut, 403: ErrorOut, 404: ErrorOut,
                                                         409: ErrorOut, 422: ErrorOut})
-def incident_withdraw_view(request: HttpRequest, incident_id: int, payload: WithdrawIn):
+def incident_withdraw_view(request: HttpRequest, incident_id: int, payload: IncidentWithdrawIn):
     """Withdraw an incident declared by mistake (management only): every linked complaint is unlinked
     (an event with the `reason`) and enters normal handling, nobody is answered, and the incident is
     deleted. 409 once its resolution has started (the customers are being answered)."""

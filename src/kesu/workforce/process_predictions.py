@@ -78,6 +78,10 @@ def process_predictions_refresh(*, now: datetime, seed: int = 0, replay: bool = 
         return 0
     open_complaints = _open_at(now, replay=replay)
     current = _frame(lifecycle.filter(complaint__in=open_complaints, at__lt=now))
+    if current.empty:  # nothing open then (e.g. a demo with no generated complaints): nothing to predict
+        if not replay:
+            ProcessPrediction.objects.all().delete()
+        return 0
     with threadpool_limits(1):  # OpenMP threads fight each other on a busy machine: one is faster
         model = prefix_model_train(train, seed=seed)
         ids, prefixes = current_prefixes(current, model.vocabulary)
