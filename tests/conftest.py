@@ -118,3 +118,15 @@ def _local_webhook_receivers(settings):
     """The tests' webhook receivers listen on loopback, which the SSRF guard refuses (issue 15): the
     administrator's allow-list names them, as an intranet install names its own receivers."""
     settings.KESU_WEBHOOK_ALLOWED_HOSTS = ("127.0.0.1", "localhost")
+
+
+@pytest.fixture
+def jobs_run_in_process():
+    """Huey's immediate mode: a job runs as soon as it is enqueued (after the commit)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    try:
+        yield HUEY
+    finally:
+        HUEY.immediate = False

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -23,16 +22,6 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-@pytest.fixture
-def jobs_run_in_process():
-    """Huey's immediate mode: the queued simulation runs as soon as its request commits."""
-    from huey.contrib.djhuey import HUEY
-
-    HUEY.immediate = True
-    try:
-        yield HUEY
-    finally:
-        HUEY.immediate = False
 
 
 def test_the_management_layer_opens_the_forecast_and_the_simulation(as_user, jobs_run_in_process):

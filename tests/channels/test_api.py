@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from huey.contrib.djhuey import HUEY
 
 from kesu.channels.models import OutboundMessage
 from kesu.core.roles import Role
@@ -26,13 +25,6 @@ def _clock():
         yield
 
 
-@pytest.fixture
-def jobs_run_in_process():
-    HUEY.immediate = True
-    try:
-        yield
-    finally:
-        HUEY.immediate = False
 
 
 def _post(client, complaint_id: int, body: dict, user=None):

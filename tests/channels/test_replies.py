@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import translation
-from huey.contrib.djhuey import HUEY
 
 from kesu.channels.actions import customer_message_landed, mailbox_poll
 from kesu.channels.models import OutboundMessage
@@ -29,14 +28,6 @@ pytestmark = pytest.mark.django_db
 LATER = T0 + timedelta(minutes=5)
 
 
-@pytest.fixture
-def jobs_run_in_process():
-    """Huey's immediate mode: the send job runs as soon as it is enqueued (after the commit)."""
-    HUEY.immediate = True
-    try:
-        yield HUEY
-    finally:
-        HUEY.immediate = False
 
 
 @pytest.fixture

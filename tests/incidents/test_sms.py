@@ -11,7 +11,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.urls import reverse
-from huey.contrib.djhuey import HUEY
 
 from kesu.channels.models import OutboundMessage
 from kesu.channels.replies import SMS_LIMIT, outbound_send_due
@@ -39,13 +38,6 @@ def gateway(settings):
         yield server
 
 
-@pytest.fixture
-def jobs_run_in_process():
-    HUEY.immediate = True
-    try:
-        yield HUEY
-    finally:
-        HUEY.immediate = False
 
 
 def phone_of(complaint) -> str:

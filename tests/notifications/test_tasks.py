@@ -7,7 +7,6 @@ from datetime import UTC, timedelta
 
 import pytest
 import time_machine
-from huey.contrib.djhuey import HUEY
 
 from kesu.core.messages import Message
 from kesu.notifications import tasks
@@ -21,14 +20,6 @@ SATURDAY = T0 + timedelta(days=5, hours=2)  # Saturday 2026-03-07 11:00 in Shang
 MONDAY_9AM = T0 + timedelta(days=7)
 
 
-@pytest.fixture
-def jobs_run_in_process():
-    """Huey's immediate mode: a job whose time has come runs at once, a later one is scheduled."""
-    HUEY.immediate = True
-    try:
-        yield HUEY
-    finally:
-        HUEY.immediate = False
 
 
 def _tell(lead, *, key: str, urgent: bool):

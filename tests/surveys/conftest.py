@@ -2,9 +2,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-from huey.contrib.djhuey import HUEY
-
 from kesu.customers.actions import CustomerHandles
 from kesu.pipeline import transitions as actions
 from tests.channels.conftest import smtp  # noqa: F401  (the real SMTP server fixture)
@@ -13,14 +10,6 @@ from tests.factories import T0, make_complaint
 CUSTOMER_EMAIL = "zhang.wei@example.cn"
 
 
-@pytest.fixture
-def jobs_run_in_process():
-    """Huey's immediate mode: a job runs as soon as it is enqueued (after the commit)."""
-    HUEY.immediate = True
-    try:
-        yield HUEY
-    finally:
-        HUEY.immediate = False
 
 
 def closed(handler, *, at=T0, channel: str = "phone", **fields):

@@ -72,16 +72,6 @@ def test_without_a_stored_forecast_the_page_computes_one_and_says_so(demo):
     assert _client(Role.HANDLER).get("/operations/forecast/").status_code == 403
 
 
-@pytest.fixture
-def jobs_run_in_process():
-    """Huey's immediate mode: a job runs as soon as it is enqueued (after the commit)."""
-    from huey.contrib.djhuey import HUEY
-
-    HUEY.immediate = True
-    try:
-        yield HUEY
-    finally:
-        HUEY.immediate = False
 
 
 def test_the_simulation_runs_as_a_job_and_its_page_shows_progress_then_the_result(
